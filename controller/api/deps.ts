@@ -1,0 +1,25 @@
+import type { LoadedSite } from '../config/types.ts';
+import type { AlarmManager } from '../core/alarms.ts';
+import type { CommandBus } from '../core/commands.ts';
+import type { HealthRegistry } from '../core/health.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Pipeline } from '../core/pipeline.ts';
+import type { ReadingsIndex } from '../store/readings.ts';
+import type { Users } from '../store/users.ts';
+import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
+import type { LaneBacklog } from '../store/event-log.ts';
+
+/** What the console API reads and drives; the controller provides it. */
+export interface ApiDeps {
+  site: LoadedSite;
+  log: Logger;
+  pipeline: Pipeline;
+  alarms: AlarmManager;
+  commands: CommandBus;
+  health: HealthRegistry;
+  readings: ReadingsIndex;
+  users: Users;
+  uplink(): UplinkStatus & { backlog: LaneBacklog[] };
+  drivers(): Record<string, unknown>[];
+  startedAt: number;
+}

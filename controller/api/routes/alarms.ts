@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../deps.ts';
+import { alarmSchema, commandResultSchema } from '../schemas.ts';
+
+export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get('/api/alarms', {
+    schema: {
+      tags: ['alarms'], summary: 'Open alarms, or the history',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { state: { enum: ['open', 'all'], default: 'open' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
+      },
+      response: { 200: { type: 'array', items: alarmSchema } },
+    },
+  }, async (req) => {
+    const q = req.query as { state: 'open' | 'all'; limit: number };
+    return q.state === 'open' ? deps.alarms.openAlarms() : deps.alarms.history(q.limit);
+  });
+
+  app.post('/api/alarms/:id/ack', {
+    config: { permission: 'alarm.ack' },
+    schema: {
+      tags: ['alarms'], summary: 'Acknowledge an alarm (audited)',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+      response: { 200: commandResultSchema, 409: commandResultSchema },
+    },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const result = await deps.commands.execute({ name: 'alarm.ack', args: { alarmId: id } }, { kind: 'user', name: req.session!.username });
+    return reply.code(result.ok ? 200 : 409).send(result);
+  });
+}

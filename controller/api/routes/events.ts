@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../deps.ts';
+import { eventSchema } from '../schemas.ts';
+
+export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get('/api/events', {
+    schema: {
+      tags: ['events'], summary: 'Search the event log, newest first',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          q: { type: 'string', maxLength: 200, description: 'Text in the type, source or data' },
+          type: { type: 'string', maxLength: 100 },
+          topic: { type: 'string', maxLength: 100 },
+          from: { type: 'integer', minimum: 0, description: 'ms since the epoch' },
+          to: { type: 'integer', minimum: 0 },
+          before: { type: 'integer', minimum: 1, description: 'Page: events with a lower seq' },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+        },
+      },
+      response: { 200: { type: 'array', items: eventSchema } },
+    },
+  }, async (req) => {
+    const q = req.query as { q?: string; type?: string; topic?: string; from?: number; to?: number; before?: number; limit: number };
+    return deps.pipeline.log.search({ ...q, beforeSeq: q.before });
+  });
+
+  app.get('/api/audit', {
+    config: { permission: 'config' },
+    schema: {
+      tags: ['events'], summary: 'The audit log of commands',
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } } },
+    },
+  }, async (req) => deps.commands.recentAudit((req.query as { limit: number }).limit));
+}

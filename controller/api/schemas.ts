@@ -1,0 +1,28 @@
+/** JSON Schemas shared by routes; they also become the OpenAPI document. */
+
+export const errorSchema = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } as const;
+
+export const eventSchema = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer' }, id: { type: 'string' }, ts: { type: 'integer' }, lane: { type: 'integer' },
+    topic: { type: 'string' }, type: { type: 'string' }, source: { type: 'string' },
+    severity: { type: ['string', 'null'] }, data: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+export const alarmSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, key: { type: 'string' }, type: { type: 'string' }, source: { type: 'string' },
+    severity: { type: 'string' }, message: { type: 'string' }, data: { type: 'object', additionalProperties: true },
+    active: { type: 'boolean' }, raisedAt: { type: 'integer' }, clearedAt: { type: ['integer', 'null'] },
+    ackedAt: { type: ['integer', 'null'] }, ackedBy: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const commandResultSchema = {
+  type: 'object',
+  properties: { ok: { type: 'boolean' }, result: {}, error: { type: 'string' } },
+  required: ['ok'],
+} as const;

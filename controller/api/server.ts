@@ -1,0 +1,77 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { StoredEvent } from '../core/types.ts';
+import { authHook, SESSION_COOKIE } from './auth.ts';
+import type { ApiDeps } from './deps.ts';
+import { alarmRoutes } from './routes/alarms.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { eventRoutes } from './routes/events.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { systemRoutes } from './routes/system.ts';
+
+export const uiDist = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
+
+/** The console: REST API with its OpenAPI document, a live WebSocket, the built Preact app. */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  });
+  app.decorateRequest('session', null);
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'campus-edge console API', version: '1' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  app.addHook('onRequest', authHook(deps.users));
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
+    if (err.validation) return reply.code(400).send({ error: err.message });
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
+    deps.log.error({ err: err.message }, 'api error');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+
+  sessionRoutes(app, deps);
+  alarmRoutes(app, deps);
+  eventRoutes(app, deps);
+  deviceRoutes(app, deps);
+  systemRoutes(app, deps);
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  liveSocket(app, deps);
+
+  if (existsSync(uiDist)) {
+    await app.register(fastifyStatic, { root: uiDist, prefix: '/', index: 'index.html' });
+  } else {
+    app.get('/', { config: { public: true } }, async (_req, reply) => reply.type('text/plain').send('console not built: run npm run build:ui'));
+  }
+  return app;
+}
+
+/** Pushes every committed record to logged-in consoles; the same origin only. */
+function liveSocket(app: FastifyInstance, deps: ApiDeps): void {
+  const sockets = new Set<{ send(data: string): void; readyState: number }>();
+  deps.pipeline.onCommitted((events: readonly StoredEvent[]) => {
+    if (!sockets.size) return;
+    const msg = JSON.stringify({ kind: 'events', events });
+    for (const s of sockets) if (s.readyState === 1) s.send(msg);
+  });
+  app.get('/api/live', { websocket: true, schema: { hide: true } }, (socket, req) => {
+    const origin = req.headers.origin;
+    if (origin && new URL(origin).host !== req.headers.host) { socket.close(1008, 'cross-origin'); return; }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('message', () => { /* the live socket is one-way */ });
+  });
+}

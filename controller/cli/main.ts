@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { checkSite, loadSite } from '../config/load-site.ts';
+import { ConfigError, formatIssue } from '../config/yaml-source.ts';
+import { createLogger } from '../core/logger.ts';
+import { isRole, roles } from '../core/roles.ts';
+import { Controller, openStore } from '../runtime.ts';
+import { EventLog } from '../store/event-log.ts';
+import { readPassword } from './read-password.ts';
+import { untilSignal } from './signals.ts';
+
+const usage = `campus-edge — edge controller for a school's campus hardware
+
+  campus-edge run --config SITE.yaml         run the controller
+  campus-edge demo [--port 8080] [--mqtt-port 1883] [--dir DIR]
+                                             a simulated school: broker, sensors, console
+  campus-edge config check SITE.yaml         validate a site file and its profiles
+  campus-edge user add --config SITE.yaml --username NAME --role ROLE
+                                             add a console user (password from the terminal or stdin)
+  campus-edge backlog --config SITE.yaml     records waiting for the uplink, per lane
+  roles: ${roles.join(', ')}`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run': return run(rest);
+    case 'demo': return (await import('./demo.ts')).demo(rest);
+    case 'config': return configCheck(rest);
+    case 'user': return userAdd(rest);
+    case 'backlog': return backlog(rest);
+    case undefined: case 'help': case '--help': case '-h':
+      console.log(usage);
+      return cmd === undefined ? 2 : 0;
+    default: throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+function configOption(args: string[], extra: Record<string, { type: 'string' }> = {}) {
+  const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, ...extra }, strict: true });
+  if (!values.config) throw new UsageError('--config SITE.yaml is required');
+  return values as { config: string } & Record<string, string | undefined>;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { config } = configOption(args);
+  const log = createLogger();
+  const controller = new Controller(loadSite(config), log);
+  await controller.start();
+  await untilSignal();
+  log.info('stopping');
+  await controller.stop();
+  return 0;
+}
+
+function configCheck(args: string[]): number {
+  if (args[0] !== 'check' || !args[1]) throw new UsageError('usage: campus-edge config check SITE.yaml');
+  const { site, issues } = checkSite(args[1]);
+  for (const i of issues) console.error(formatIssue(i));
+  if (!site) {
+    console.error(`${issues.length} error(s)`);
+    return 1;
+  }
+  console.log(`${site.file}: ok (${site.config.devices.length} devices on ${site.config.buses.length} buses, ${site.profiles.size} profiles)`);
+  return 0;
+}
+
+async function userAdd(args: string[]): Promise<number> {
+  if (args[0] !== 'add') throw new UsageError('usage: campus-edge user add --config SITE.yaml --username NAME --role ROLE');
+  const v = configOption(args.slice(1), { username: { type: 'string' }, role: { type: 'string' } });
+  if (!v.username || !v.role) throw new UsageError('--username and --role are required');
+  if (!isRole(v.role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
+  const { db, users } = openStore(loadSite(v.config));
+  try {
+    await users.add(v.username, v.role, await readPassword(`password for ${v.username}: `));
+  } finally {
+    db.close();
+  }
+  console.log(`added ${v.role} "${v.username}"`);
+  return 0;
+}
+
+function backlog(args: string[]): number {
+  const { config } = configOption(args);
+  const { db } = openStore(loadSite(config));
+  const lanes = new EventLog(db).backlog();
+  db.close();
+  const names = ['alarms/access/results', 'events', 'telemetry'];
+  for (const l of lanes) {
+    const age = l.oldestTs ? `oldest ${Math.round((Date.now() - l.oldestTs) / 1000)} s ago` : '';
+    console.log(`${names[l.lane]!.padEnd(24)} ${String(l.count).padStart(9)}  ${age}`);
+  }
+  console.log(`${'total'.padEnd(24)} ${String(lanes.reduce((n, l) => n + l.count, 0)).padStart(9)}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: Error) => {
+    if (err instanceof UsageError) console.error(`${err.message}\n\n${usage}`);
+    else if (err instanceof ConfigError) console.error(err.message);
+    else console.error(err.stack ?? err.message);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
+import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
+import { ConfigError, type ConfigIssue, formatPath, YamlSource } from './yaml-source.ts';
+
+export const shippedProfilesDir = fileURLToPath(new URL('../../firmware-configs/profiles/', import.meta.url));
+
+/**
+ * Reads and checks a site file and every profile it names. Returns all
+ * issues at once, each with file:line and the field path; never a partial site.
+ */
+export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssue[] } {
+  const path = resolve(file);
+  if (!existsSync(path)) return { issues: [{ file: path, line: 0, column: 0, path: '', message: 'file not found' }] };
+  const source = new YamlSource(path);
+  if (source.syntaxIssues.length) return { issues: source.syntaxIssues };
+  const data = source.toJS();
+  const issues = schemaIssues(source, validateSite, data);
+  if (issues.length) return { issues };
+  const config = data as SiteConfig;
+  const base = dirname(path);
+  const profilesDir = config.profiles_dir ? resolve(base, config.profiles_dir) : shippedProfilesDir;
+  const profiles = new Map<string, DeviceProfile>();
+  const at = (p: (string | number)[], message: string) => issues.push({ file: path, ...source.locate(p), path: formatPath(p), message });
+
+  const unique = (list: { id: string }[], field: string) => {
+    const seen = new Set<string>();
+    list.forEach((item, i) => { if (seen.has(item.id)) at([field, i, 'id'], `duplicate id "${item.id}"`); seen.add(item.id); });
+  };
+  unique(config.buses, 'buses');
+  unique(config.devices, 'devices');
+  unique(config.rooms, 'rooms');
+
+  const busAddresses = new Map<string, Set<number>>();
+  config.devices.forEach((d, i) => {
+    const bus = config.buses.find((b) => b.id === d.bus);
+    if (!bus) at(['devices', i, 'bus'], `no bus "${d.bus}"; defined: ${config.buses.map((b) => b.id).join(', ') || 'none'}`);
+    const addrs = busAddresses.get(d.bus) ?? new Set();
+    if (addrs.has(d.address)) at(['devices', i, 'address'], `address ${d.address} is already used on bus "${d.bus}"`);
+    addrs.add(d.address);
+    busAddresses.set(d.bus, addrs);
+    if (d.room !== undefined && config.rooms.length && !config.rooms.some((r) => r.id === d.room)) {
+      at(['devices', i, 'room'], `no room "${d.room}" in rooms`);
+    }
+    if (!profiles.has(d.profile)) {
+      const profile = loadProfile(join(profilesDir, `${d.profile}.yaml`), issues);
+      if (profile) profiles.set(d.profile, profile);
+      else if (!existsSync(join(profilesDir, `${d.profile}.yaml`))) at(['devices', i, 'profile'], `no profile "${d.profile}" in ${profilesDir}`);
+    }
+  });
+  const tls = config.uplink.tls;
+  for (const field of ['ca', 'cert', 'key'] as const) {
+    const f = tls?.[field];
+    if (f && !existsSync(resolve(base, f))) at(['uplink', 'tls', field], `file not found: ${resolve(base, f)}`);
+  }
+  if (tls && Boolean(tls.cert) !== Boolean(tls.key)) at(['uplink', 'tls'], 'a client certificate needs both "cert" and "key"');
+  if (config.uplink.password_file && !existsSync(resolve(base, config.uplink.password_file))) {
+    at(['uplink', 'password_file'], `file not found: ${resolve(base, config.uplink.password_file)}`);
+  }
+  if (issues.length) return { issues };
+  return { site: { file: path, config, profiles, dataDir: resolve(base, config.data_dir) }, issues: [] };
+}
+
+export function loadProfile(file: string, issues: ConfigIssue[]): DeviceProfile | undefined {
+  if (!existsSync(file)) return undefined;
+  const source = new YamlSource(file);
+  if (source.syntaxIssues.length) { issues.push(...source.syntaxIssues); return undefined; }
+  const data = source.toJS();
+  const found = schemaIssues(source, validateProfile, data);
+  issues.push(...found);
+  return found.length ? undefined : (data as DeviceProfile);
+}
+
+/** Loads a site or throws a ConfigError listing every issue. */
+export function loadSite(file: string): LoadedSite {
+  const { site, issues } = checkSite(file);
+  if (!site) throw new ConfigError(issues);
+  return site;
+}
+
+/** Resolves a path written in the site file relative to that file. */
+export const sitePath = (site: LoadedSite, p: string) => resolve(dirname(site.file), p);

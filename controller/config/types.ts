@@ -1,0 +1,75 @@
+/** The site file after validation and defaults (snake_case as written in YAML). */
+export interface SiteConfig {
+  school: { id: string; name: string; district: string; timezone: string };
+  gateway: { id: string };
+  data_dir: string;
+  profiles_dir?: string;
+  console: { listen: string; port: number; session_hours: number };
+  uplink: UplinkConfig;
+  storage: {
+    disk_budget_mb: number;
+    retention_days: { alarms_and_access: number; events: number; telemetry: number };
+    downsample_after_hours: number;
+    downsample_bucket_minutes: number;
+  };
+  environment: { summer_months: number[]; limits: { point: string; min?: number; max?: number; hysteresis: number }[] };
+  rooms: { id: string; name: string; name_en?: string }[];
+  buses: BusConfig[];
+  devices: DeviceConfig[];
+}
+
+export interface UplinkConfig {
+  url: string;
+  client_id?: string;
+  username?: string;
+  password_file?: string;
+  protocol_version: 4 | 5;
+  keepalive_s: number;
+  window: number;
+  reconnect_s: number;
+  tls?: { ca: string; cert?: string; key?: string; servername?: string; reject_unauthorized: boolean };
+}
+
+export type BusConfig =
+  | { id: string; type: 'modbus-rtu'; port: string; baud_rate: number; parity: 'none' | 'even' | 'odd'; data_bits: 7 | 8; stop_bits: 1 | 2; timeout_ms: number }
+  | { id: string; type: 'modbus-tcp'; host: string; port: number; timeout_ms: number };
+
+export interface DeviceConfig {
+  id: string;
+  name?: string;
+  bus: string;
+  address: number;
+  profile: string;
+  room?: string;
+  poll_interval_s: number;
+}
+
+export interface PointProfile {
+  name: string;
+  function: 3 | 4;
+  address: number;
+  type: 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32';
+  word_order: 'big' | 'little';
+  scale: number;
+  offset: number;
+  unit: string;
+  valid_min?: number;
+  valid_max?: number;
+}
+
+export interface DeviceProfile {
+  model: string;
+  vendor: string;
+  kind: 'env-sensor';
+  description?: string;
+  serial?: { baud_rate?: number; parity?: string; data_bits?: number; stop_bits?: number };
+  points: PointProfile[];
+}
+
+/** A validated site with its resolved paths and loaded profiles. */
+export interface LoadedSite {
+  file: string;
+  config: SiteConfig;
+  profiles: Map<string, DeviceProfile>;
+  dataDir: string;
+}

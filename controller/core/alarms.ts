@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.ts';
+import type { Pipeline } from './pipeline.ts';
+import type { Severity, StoredEvent } from './types.ts';
+
+export interface Alarm {
+  id: string;
+  key: string;
+  type: string;
+  source: string;
+  severity: Severity;
+  message: string;
+  data: Record<string, unknown>;
+  active: boolean;
+  raisedAt: number;
+  clearedAt: number | null;
+  ackedAt: number | null;
+  ackedBy: string | null;
+}
+
+export interface RaiseInput {
+  /** Identifies the condition, e.g. `env:101:co2:high`; one open alarm per key. */
+  key: string;
+  type: string;
+  source: string;
+  severity: Severity;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** An alarm stays open until it is both cleared and acknowledged. */
+export const isOpen = (a: Alarm) => a.active || a.ackedAt === null;
+
+interface AlarmRow {
+  id: string; key: string; type: string; source: string; severity: string; message: string; data: string;
+  active: number; raised_at: number; cleared_at: number | null; acked_at: number | null; acked_by: string | null;
+}
+
+const fromRow = (r: AlarmRow): Alarm => ({
+  id: r.id, key: r.key, type: r.type, source: r.source, severity: r.severity as Severity, message: r.message,
+  data: JSON.parse(r.data), active: r.active === 1, raisedAt: r.raised_at, clearedAt: r.cleared_at,
+  ackedAt: r.acked_at, ackedBy: r.acked_by,
+});
+
+/**
+ * Raise, acknowledge and clear. Every change is an event on the `alarms`
+ * topic; the alarms table is a projection of those events written in the same
+ * transaction, so the table and the log can never disagree.
+ */
+export class AlarmManager {
+  private readonly open = new Map<string, Alarm>();
+
+  constructor(private readonly db: Db, private readonly pipeline: Pipeline, private readonly now: () => number = Date.now) {
+    const upsert = db.prepare(
+      `INSERT INTO alarms (id, key, type, source, severity, message, data, active, raised_at, cleared_at, acked_at, acked_by)
+       VALUES (@id, @key, @type, @source, @severity, @message, @data, @active, @raisedAt, @clearedAt, @ackedAt, @ackedBy)
+       ON CONFLICT (id) DO UPDATE SET active = excluded.active, cleared_at = excluded.cleared_at,
+         acked_at = excluded.acked_at, acked_by = excluded.acked_by, raised_at = excluded.raised_at,
+         message = excluded.message, data = excluded.data`);
+    pipeline.addTransactionHook((events: readonly StoredEvent[]) => {
+      for (const e of events) {
+        if (e.topic !== 'alarms') continue;
+        const a = e.data.alarm as Alarm;
+        upsert.run({ ...a, data: JSON.stringify(a.data), active: a.active ? 1 : 0 });
+      }
+    });
+    const rows = db.prepare('SELECT * FROM alarms WHERE active = 1 OR acked_at IS NULL').all() as AlarmRow[];
+    for (const r of rows) this.open.set(r.key, fromRow(r));
+  }
+
+  /** Raises the alarm unless one for the same key is already active. */
+  raise(input: RaiseInput): Alarm {
+    const existing = this.open.get(input.key);
+    if (existing?.active) return existing;
+    const now = this.now();
+    const alarm: Alarm = existing
+      ? { ...existing, active: true, clearedAt: null, raisedAt: now, message: input.message, data: input.data ?? {} }
+      : {
+          id: randomUUID(), key: input.key, type: input.type, source: input.source, severity: input.severity,
+          message: input.message, data: input.data ?? {}, active: true, raisedAt: now, clearedAt: null,
+          ackedAt: null, ackedBy: null,
+        };
+    this.record(alarm, 'alarm.raised');
+    return alarm;
+  }
+
+  clear(key: string, detail?: Record<string, unknown>): Alarm | undefined {
+    const existing = this.open.get(key);
+    if (!existing?.active) return undefined;
+    const alarm = { ...existing, active: false, clearedAt: this.now(), data: { ...existing.data, ...detail } };
+    this.record(alarm, 'alarm.cleared');
+    return alarm;
+  }
+
+  /** Returns the updated alarm, or undefined when there is no open, unacknowledged alarm with that id. */
+  acknowledge(id: string, by: string): Alarm | undefined {
+    const existing = [...this.open.values()].find((a) => a.id === id);
+    if (!existing || existing.ackedAt !== null) return undefined;
+    const alarm = { ...existing, ackedAt: this.now(), ackedBy: by };
+    this.record(alarm, 'alarm.acknowledged');
+    return alarm;
+  }
+
+  openAlarms(): Alarm[] {
+    return [...this.open.values()].sort((a, b) => b.raisedAt - a.raisedAt);
+  }
+
+  isActive(key: string): boolean {
+    return this.open.get(key)?.active ?? false;
+  }
+
+  history(limit: number): Alarm[] {
+    return (this.db.prepare('SELECT * FROM alarms ORDER BY raised_at DESC LIMIT ?').all(limit) as AlarmRow[]).map(fromRow);
+  }
+
+  private record(alarm: Alarm, type: string): void {
+    if (isOpen(alarm)) this.open.set(alarm.key, alarm);
+    else this.open.delete(alarm.key);
+    void this.pipeline.ingest({
+      topic: 'alarms', type, source: alarm.source, severity: alarm.severity,
+      data: { alarm },
+    });
+  }
+}

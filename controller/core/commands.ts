@@ -1,0 +1,74 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { Db } from '../store/database.ts';
+import type { Pipeline } from './pipeline.ts';
+import type { Permission } from './roles.ts';
+import type { Actor, Command, CommandResult } from './types.ts';
+
+export interface CommandSpec {
+  permission: Permission;
+  /** JSON Schema of the arguments. */
+  args: object;
+  run(args: Record<string, unknown>, actor: Actor): unknown | Promise<unknown>;
+}
+
+export class CommandError extends Error {}
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+
+/**
+ * Every command from any source (console, district, scenario, schedule) goes
+ * through here: audited before it runs, its outcome audited and ingested as
+ * an event, so the NOC sees local operations too.
+ */
+export class CommandBus {
+  private readonly specs = new Map<string, { spec: CommandSpec; validate: ValidateFunction }>();
+  private readonly auditStart;
+  private readonly auditEnd;
+
+  constructor(private readonly db: Db, private readonly pipeline: Pipeline, private readonly now: () => number = Date.now) {
+    this.auditStart = db.prepare('INSERT INTO audit (ts, actor, actor_kind, command, args) VALUES (?, ?, ?, ?, ?)');
+    this.auditEnd = db.prepare('UPDATE audit SET ok = ?, result = ?, done_ts = ? WHERE id = ?');
+  }
+
+  register(name: string, spec: CommandSpec): void {
+    this.specs.set(name, { spec, validate: ajv.compile({ type: 'object', additionalProperties: false, ...spec.args }) });
+  }
+
+  permissionFor(name: string): Permission | undefined {
+    return this.specs.get(name)?.spec.permission;
+  }
+
+  names(): string[] { return [...this.specs.keys()]; }
+
+  /** `requestId` ties a district command to its answer on cmd-result. */
+  async execute(cmd: Command, actor: Actor, requestId?: string): Promise<CommandResult> {
+    const auditId = Number(this.auditStart.run(this.now(), actor.name, actor.kind, cmd.name, JSON.stringify(cmd.args)).lastInsertRowid);
+    const result = await this.run(cmd, actor);
+    this.auditEnd.run(result.ok ? 1 : 0, JSON.stringify(result.ok ? result.result ?? null : result.error), this.now(), auditId);
+    await this.pipeline.ingest({
+      topic: actor.kind === 'district' ? 'cmd-result' : 'events/audit',
+      type: 'command.result',
+      source: `${actor.kind}:${actor.name}`,
+      severity: result.ok ? 'info' : 'warning',
+      data: { requestId: requestId ?? null, command: cmd.name, args: cmd.args, actor, ...result, auditId },
+    });
+    return result;
+  }
+
+  private async run(cmd: Command, actor: Actor): Promise<CommandResult> {
+    const entry = this.specs.get(cmd.name);
+    if (!entry) return { ok: false, error: `unknown command "${cmd.name}"; known: ${this.names().join(', ')}` };
+    if (!entry.validate(cmd.args)) {
+      return { ok: false, error: `invalid arguments: ${ajv.errorsText(entry.validate.errors, { dataVar: 'args' })}` };
+    }
+    try {
+      return { ok: true, result: await entry.spec.run(cmd.args, actor) };
+    } catch (err) {
+      return { ok: false, error: err instanceof CommandError ? err.message : `failed: ${(err as Error).message}` };
+    }
+  }
+
+  recentAudit(limit: number): unknown[] {
+    return this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit);
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.ts';
+import { EventLog } from '../store/event-log.ts';
+import { type EventInput, type StoredEvent, laneFor } from './types.ts';
+
+export type EventListener = (events: readonly StoredEvent[]) => void;
+
+interface Pending { event: StoredEvent; resolve: (e: StoredEvent) => void; reject: (err: Error) => void }
+
+/**
+ * ingest(): give a record its id and sequence number at once, then commit it
+ * with everything else that arrived in the same tick in one transaction
+ * (group commit). Listeners (uplink, alarms, console) see a record only after
+ * it is committed.
+ */
+export class Pipeline {
+  readonly log: EventLog;
+  private seq: number;
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private readonly listeners = new Set<EventListener>();
+  private readonly commitBatch;
+  /** Hooks that must run inside the same transaction (e.g. readings index). */
+  private readonly inTransaction: ((events: readonly StoredEvent[]) => void)[] = [];
+  stats = { committed: 0, batches: 0 };
+
+  /** A listener's fault is reported, never allowed to undo a commit. */
+  onListenerError: (err: Error) => void = () => {};
+
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.log = new EventLog(db);
+    this.seq = this.log.lastSeq();
+    this.commitBatch = db.transaction((events: StoredEvent[]) => {
+      this.log.insertBatch(events);
+      for (const hook of this.inTransaction) hook(events);
+    });
+  }
+
+  ingest(input: EventInput): Promise<StoredEvent> {
+    const event: StoredEvent = {
+      seq: ++this.seq,
+      id: randomUUID(),
+      ts: input.ts ?? this.now(),
+      lane: input.lane ?? laneFor(input.topic),
+      topic: input.topic,
+      type: input.type,
+      source: input.source,
+      severity: input.severity ?? null,
+      data: input.data,
+    };
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  onCommitted(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  addTransactionHook(hook: (events: readonly StoredEvent[]) => void): void {
+    this.inTransaction.push(hook);
+  }
+
+  /** Commits everything queued now; also called on shutdown. */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (!batch.length) return;
+    this.queue = [];
+    const events = batch.map((p) => p.event);
+    try {
+      this.commitBatch(events);
+    } catch (err) {
+      for (const p of batch) p.reject(err as Error);
+      return;
+    }
+    this.stats.committed += events.length;
+    this.stats.batches++;
+    for (const p of batch) p.resolve(p.event);
+    for (const l of this.listeners) {
+      try { l(events); } catch (err) { this.onListenerError(err as Error); }
+    }
+  }
+}

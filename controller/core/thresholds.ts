@@ -1,0 +1,20 @@
+/** Threshold evaluation with hysteresis: pure, so it is tested on its own. */
+
+export type Band = 'ok' | 'high' | 'low';
+
+export interface Limit {
+  point: string;
+  min?: number;
+  max?: number;
+  /** How far back inside the limit a value must come before the alarm clears. */
+  hysteresis: number;
+}
+
+export function nextBand(previous: Band, value: number, limit: Limit): Band {
+  const { min, max, hysteresis } = limit;
+  if (max !== undefined && value > max) return 'high';
+  if (min !== undefined && value < min) return 'low';
+  if (previous === 'high' && max !== undefined && value > max - hysteresis) return 'high';
+  if (previous === 'low' && min !== undefined && value < min + hysteresis) return 'low';
+  return 'ok';
+}

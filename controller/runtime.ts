@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from './api/server.ts';
+import { sitePath } from './config/load-site.ts';
+import type { LoadedSite } from './config/types.ts';
+import { AlarmManager } from './core/alarms.ts';
+import { registerBuiltinCommands } from './core/builtin-commands.ts';
+import { CommandBus } from './core/commands.ts';
+import { EnvironmentMonitor } from './core/environment-monitor.ts';
+import { HealthRegistry } from './core/health.ts';
+import type { Logger } from './core/logger.ts';
+import { Pipeline } from './core/pipeline.ts';
+import { type Db, openDatabase, schemaVersion } from './store/database.ts';
+import { ReadingsIndex } from './store/readings.ts';
+import { Retention } from './store/retention.ts';
+import { Users } from './store/users.ts';
+import { parseDownlink } from './uplink/downlink.ts';
+import { MqttUplink } from './uplink/mqtt-uplink.ts';
+import type { Driver, DriverContext } from '../drivers/contract.ts';
+import { createDrivers } from '../drivers/registry.ts';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const RETENTION_EVERY_MS = 5 * 60_000;
+
+export const databaseFile = (site: LoadedSite) => join(site.dataDir, 'campus-edge.db');
+
+/** Opens the store and the users in it, for the CLI commands that need no runtime. */
+export function openStore(site: LoadedSite): { db: Db; users: Users } {
+  const db = openDatabase(databaseFile(site));
+  return { db, users: new Users(db) };
+}
+
+/** The whole controller for one site: store, pipeline, drivers, uplink and console. */
+export class Controller {
+  readonly db: Db;
+  readonly pipeline: Pipeline;
+  readonly alarms: AlarmManager;
+  readonly commands: CommandBus;
+  readonly health: HealthRegistry;
+  readonly readings: ReadingsIndex;
+  readonly users: Users;
+  readonly retention: Retention;
+  readonly uplink: MqttUplink;
+  readonly drivers: Driver[];
+  api!: FastifyInstance;
+  private retentionTimer?: NodeJS.Timeout;
+  readonly startedAt = Date.now();
+
+  constructor(readonly site: LoadedSite, readonly log: Logger) {
+    const c = site.config;
+    this.db = openDatabase(databaseFile(site));
+    this.pipeline = new Pipeline(this.db);
+    this.pipeline.onListenerError = (err) => log.error({ err: err.message }, 'event listener failed');
+    this.readings = new ReadingsIndex(this.db);
+    this.pipeline.addTransactionHook(this.readings.onTransaction);
+    this.alarms = new AlarmManager(this.db, this.pipeline);
+    this.commands = new CommandBus(this.db, this.pipeline);
+    this.health = new HealthRegistry(this.db, this.pipeline, this.alarms);
+    this.users = new Users(this.db);
+    const env = new EnvironmentMonitor(this.alarms, { summerMonths: c.environment.summer_months, overrides: c.environment.limits });
+    this.pipeline.onCommitted(env.onCommitted);
+    this.retention = new Retention(this.db, this.pipeline, this.alarms, {
+      urgentDays: c.storage.retention_days.alarms_and_access,
+      eventDays: c.storage.retention_days.events,
+      telemetryDays: c.storage.retention_days.telemetry,
+      downsampleAfterHours: c.storage.downsample_after_hours,
+      bucketMinutes: c.storage.downsample_bucket_minutes,
+      diskBudgetBytes: c.storage.disk_budget_mb * 1024 * 1024,
+    });
+    this.uplink = new MqttUplink(this.pipeline, log, {
+      config: c.uplink,
+      identity: { district: c.school.district, school: c.school.id, gateway: c.gateway.id },
+      resolvePath: (p) => sitePath(site, p),
+      birth: { version: VERSION, school: c.school.name, startedAt: new Date(this.startedAt).toISOString(), configHash: this.configHash() },
+      onMessage: (topic, payload) => void this.onDownlink(topic, payload),
+    });
+    registerBuiltinCommands(this.commands, this.alarms, () => this.status());
+    this.drivers = createDrivers(site, log);
+  }
+
+  async start(): Promise<void> {
+    await this.pipeline.ingest({ topic: 'events/system', type: 'controller.started', source: 'controller', data: { version: VERSION, schema: schemaVersion(this.db) } });
+    this.uplink.start();
+    const ctx: DriverContext = {
+      emit: (e) => void this.pipeline.ingest(e).catch((err: Error) => this.log.error({ err: err.message }, 'ingest failed')),
+      health: (id, kind, state, detail) => this.health.report(id, kind, state, detail),
+      log: this.log,
+      now: Date.now,
+    };
+    for (const d of this.drivers) {
+      await d.start(ctx).catch((err: Error) => this.log.error({ kind: d.kind, err: err.message }, 'driver failed to start'));
+    }
+    this.runRetention();
+    this.retentionTimer = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
+    this.api = await buildApi({
+      site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
+      health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
+      uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
+      drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
+    });
+    const { listen, port } = this.site.config.console;
+    const address = await this.api.listen({ host: listen, port });
+    this.log.info({ address, devices: this.site.config.devices.length }, 'controller started');
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.retentionTimer);
+    await this.api?.close();
+    await Promise.all(this.drivers.map((d) => d.stop().catch(() => {})));
+    this.pipeline.flush();
+    await this.uplink.stop();
+    this.db.close();
+  }
+
+  status() {
+    return {
+      version: VERSION, gateway: this.site.config.gateway.id, uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+      configHash: this.configHash(), schema: schemaVersion(this.db), lastSeq: this.pipeline.log.lastSeq(),
+      backlog: this.pipeline.log.backlog(), openAlarms: this.alarms.openAlarms().length,
+      devices: this.health.list().map((d) => ({ id: d.id, health: d.health })),
+    };
+  }
+
+  private configHash(): string {
+    return createHash('sha256').update(readFileSync(this.site.file)).digest('hex').slice(0, 16);
+  }
+
+  private runRetention(): void {
+    try {
+      const r = this.retention.run();
+      if (r.evictedUndelivered || r.overBudget) this.log.warn(r, 'storage under pressure');
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'retention failed');
+    }
+  }
+
+  private async onDownlink(topic: string, payload: Buffer): Promise<void> {
+    const parsed = parseDownlink(topic, this.uplink.base, payload);
+    if (!parsed.ok) {
+      this.log.warn({ topic, err: parsed.error }, 'downlink command rejected');
+      await this.pipeline.ingest({ topic: 'cmd-result', type: 'command.rejected', source: 'district', severity: 'warning',
+        data: { requestId: parsed.id, ok: false, error: parsed.error, topic } });
+      return;
+    }
+    const { command } = parsed;
+    await this.commands.execute({ name: command.name, args: command.args }, { kind: 'district', name: 'noc' }, command.id);
+  }
+}

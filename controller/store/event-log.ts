@@ -1,0 +1,95 @@
+import type { Db } from './database.ts';
+import type { Lane, Severity, StoredEvent, Topic } from '../core/types.ts';
+
+interface EventRow {
+  seq: number; id: string; ts: number; lane: number; topic: string; type: string;
+  source: string; severity: string | null; data: string;
+}
+
+export interface EventQuery {
+  q?: string;
+  type?: string;
+  topic?: string;
+  from?: number;
+  to?: number;
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface LaneBacklog { lane: Lane; count: number; oldestTs: number | null }
+
+function fromRow(r: EventRow): StoredEvent {
+  return {
+    seq: r.seq, id: r.id, ts: r.ts, lane: r.lane as Lane, topic: r.topic as Topic, type: r.type,
+    source: r.source, severity: r.severity as Severity | null, data: JSON.parse(r.data),
+  };
+}
+
+/** The event log, which is also the outbox (delivered = 0 until PUBACK). */
+export class EventLog {
+  private readonly insertStmt;
+  private readonly markStmt;
+  private readonly nextStmt;
+  private readonly setSeqStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO events (seq, id, ts, lane, topic, type, source, severity, data)
+       VALUES (@seq, @id, @ts, @lane, @topic, @type, @source, @severity, @data)`);
+    this.markStmt = db.prepare('UPDATE events SET delivered = 1 WHERE seq = ?');
+    this.nextStmt = db.prepare(
+      'SELECT * FROM events WHERE delivered = 0 AND lane = ? AND seq > ? ORDER BY seq LIMIT ?');
+    this.setSeqStmt = db.prepare(
+      `INSERT INTO meta (key, value) VALUES ('last_seq', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  }
+
+  /** The highest sequence number ever assigned, even if that record was since evicted. */
+  lastSeq(): number {
+    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'last_seq'").get() as { value: string } | undefined;
+    const max = this.db.prepare('SELECT max(seq) AS m FROM events').get() as { m: number | null };
+    return Math.max(Number(meta?.value ?? 0), max.m ?? 0);
+  }
+
+  /** Writes a batch; the caller wraps it in the group-commit transaction. */
+  insertBatch(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      this.insertStmt.run({ ...e, severity: e.severity, data: JSON.stringify(e.data) });
+    }
+    if (events.length) this.setSeqStmt.run(String(events[events.length - 1]!.seq));
+  }
+
+  markDelivered(seqs: readonly number[]): void {
+    this.db.transaction(() => { for (const s of seqs) this.markStmt.run(s); })();
+  }
+
+  /** Undelivered records of one lane after a cursor, in order. */
+  pending(lane: Lane, afterSeq: number, limit: number): StoredEvent[] {
+    return (this.nextStmt.all(lane, afterSeq, limit) as EventRow[]).map(fromRow);
+  }
+
+  backlog(): LaneBacklog[] {
+    const rows = this.db.prepare(
+      'SELECT lane, count(*) AS count, min(ts) AS oldestTs FROM events WHERE delivered = 0 GROUP BY lane').all() as LaneBacklog[];
+    return [0, 1, 2].map((lane) => rows.find((r) => r.lane === lane) ?? { lane: lane as Lane, count: 0, oldestTs: null });
+  }
+
+  get(id: string): StoredEvent | undefined {
+    const r = this.db.prepare('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
+    return r && fromRow(r);
+  }
+
+  /** Newest first, keyset-paginated by seq. */
+  search(query: EventQuery): StoredEvent[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: query.limit };
+    if (query.q) { where.push("(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\' OR data LIKE @q ESCAPE '\\')"); args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`; }
+    if (query.type) { where.push('type = @type'); args.type = query.type; }
+    if (query.topic) { where.push('topic = @topic'); args.topic = query.topic; }
+    if (query.from !== undefined) { where.push('ts >= @from'); args.from = query.from; }
+    if (query.to !== undefined) { where.push('ts <= @to'); args.to = query.to; }
+    if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); args.beforeSeq = query.beforeSeq; }
+    const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(args) as EventRow[]).map(fromRow);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Numbered schema migrations. Append only: a shipped migration is never edited,
+ * because gateways in the field have already run it.
+ */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'event log, outbox, alarms, audit, users, devices, readings',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      -- The event log is also the outbox: delivered flips to 1 on PUBACK.
+      CREATE TABLE events (
+        seq       INTEGER PRIMARY KEY,
+        id        TEXT NOT NULL UNIQUE,
+        ts        INTEGER NOT NULL,
+        lane      INTEGER NOT NULL,
+        topic     TEXT NOT NULL,
+        type      TEXT NOT NULL,
+        source    TEXT NOT NULL,
+        severity  TEXT,
+        data      TEXT NOT NULL,
+        delivered INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX events_outbox ON events (lane, seq) WHERE delivered = 0;
+      CREATE INDEX events_ts ON events (ts);
+      CREATE INDEX events_lane_ts ON events (lane, ts);
+
+      CREATE TABLE alarms (
+        id           TEXT PRIMARY KEY,
+        key          TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        severity     TEXT NOT NULL,
+        message      TEXT NOT NULL,
+        data         TEXT NOT NULL,
+        active       INTEGER NOT NULL,
+        raised_at    INTEGER NOT NULL,
+        cleared_at   INTEGER,
+        acked_at     INTEGER,
+        acked_by     TEXT
+      );
+      -- A projection of alarm events, written in their transaction; no unique
+      -- constraints here, since a failed projection would fail the commit.
+      CREATE INDEX alarms_key ON alarms (key);
+      CREATE INDEX alarms_raised ON alarms (raised_at);
+
+      CREATE TABLE audit (
+        id        INTEGER PRIMARY KEY,
+        ts        INTEGER NOT NULL,
+        actor     TEXT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        command   TEXT NOT NULL,
+        args      TEXT NOT NULL,
+        ok        INTEGER,
+        result    TEXT,
+        done_ts   INTEGER
+      );
+
+      CREATE TABLE users (
+        username   TEXT PRIMARY KEY,
+        role       TEXT NOT NULL,
+        pw_hash    TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        disabled   INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username   TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+        csrf       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE devices (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        health     TEXT NOT NULL,
+        detail     TEXT,
+        changed_at INTEGER NOT NULL,
+        last_ok_at INTEGER
+      );
+
+      -- Per-point readings for the console charts; span 0 is raw, otherwise
+      -- the width in ms of a downsampled bucket (value is its mean).
+      CREATE TABLE readings (
+        device TEXT NOT NULL,
+        room   TEXT NOT NULL,
+        point  TEXT NOT NULL,
+        ts     INTEGER NOT NULL,
+        value  REAL NOT NULL,
+        span   INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX readings_room ON readings (room, point, ts);
+      CREATE INDEX readings_age ON readings (span, ts);
+    `,
+  },
+];

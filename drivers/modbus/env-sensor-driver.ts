@@ -1,0 +1,83 @@
+import type { DeviceConfig, DeviceProfile } from '../../controller/config/types.ts';
+import type { Reading } from '../../controller/core/types.ts';
+import { backoffDelay, healthFor } from '../backoff.ts';
+import type { Driver, DriverContext } from '../contract.ts';
+import type { ModbusLink } from './modbus-link.ts';
+import { decodeBlock, planReads, type ReadBlock } from './register-codec.ts';
+
+const KIND = 'env-sensor';
+const OFFLINE_AFTER = 3;
+const MAX_BACKOFF_MS = 300_000;
+
+interface Sensor {
+  config: DeviceConfig;
+  profile: DeviceProfile;
+  blocks: ReadBlock[];
+  failures: number;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Polls Modbus environmental sensors on one bus. A device that stops
+ * answering becomes degraded, then offline, and is then polled with
+ * exponential backoff so it does not hold up the healthy devices on its bus.
+ */
+export class EnvSensorDriver implements Driver {
+  readonly kind = KIND;
+  private ctx!: DriverContext;
+  private readonly sensors: Sensor[];
+  private running = false;
+  private polls = { ok: 0, failed: 0 };
+
+  constructor(private readonly link: ModbusLink, devices: { config: DeviceConfig; profile: DeviceProfile }[]) {
+    this.sensors = devices.map(({ config, profile }) => ({ config, profile, blocks: planReads(profile.points), failures: 0 }));
+  }
+
+  async start(ctx: DriverContext): Promise<void> {
+    this.ctx = ctx;
+    this.running = true;
+    // Spread the first polls so devices sharing a bus do not queue up in step.
+    this.sensors.forEach((s, i) => this.schedule(s, Math.min(1000, 50 * i)));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const s of this.sensors) clearTimeout(s.timer);
+    await this.link.close();
+  }
+
+  stats() {
+    return { bus: this.link.bus.id, ...this.link.stats, polls: { ...this.polls }, queued: this.link.scheduler.queued };
+  }
+
+  private schedule(s: Sensor, delayMs: number): void {
+    if (!this.running) return;
+    s.timer = setTimeout(() => void this.poll(s), delayMs);
+  }
+
+  private async poll(s: Sensor): Promise<void> {
+    const interval = s.config.poll_interval_s * 1000;
+    try {
+      const readings: Reading[] = [];
+      for (const b of s.blocks) {
+        readings.push(...decodeBlock(b, await this.link.readRegisters(s.config.address, b.function, b.start, b.count)));
+      }
+      s.failures = 0;
+      this.polls.ok++;
+      this.ctx.health(s.config.id, KIND, 'online');
+      this.ctx.emit({
+        topic: 'telemetry', type: 'env.reading', source: s.config.id,
+        data: { room: s.config.room ?? '', model: s.profile.model, readings },
+      });
+      this.schedule(s, interval);
+    } catch (err) {
+      s.failures++;
+      this.polls.failed++;
+      const health = healthFor(s.failures, { offlineAfter: OFFLINE_AFTER });
+      this.ctx.health(s.config.id, KIND, health, (err as Error).message);
+      if (s.failures === 1 || health === 'offline') this.ctx.log.debug({ device: s.config.id, err: (err as Error).message }, 'poll failed');
+      const wait = health === 'offline' ? backoffDelay(s.failures - OFFLINE_AFTER, interval, Math.max(interval, MAX_BACKOFF_MS)) : interval;
+      this.schedule(s, wait);
+    }
+  }
+}

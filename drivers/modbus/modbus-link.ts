@@ -1,0 +1,118 @@
+import ModbusSerial from 'modbus-serial';
+import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
+import type { BusConfig } from '../../controller/config/types.ts';
+import type { Logger } from '../../controller/core/logger.ts';
+import { backoffDelay } from '../backoff.ts';
+import { BusScheduler, interFrameGapMs, TimeoutError } from './bus-scheduler.ts';
+
+// The package is CommonJS whose typings declare an ES default export.
+const ModbusClient = ModbusSerial as unknown as new () => ModbusRTU;
+
+export class LinkDownError extends Error {}
+
+export interface LinkStats {
+  requests: number;
+  ok: number;
+  timeouts: number;
+  /** Frames dropped for a bad CRC, a wrong length or garbage. */
+  malformed: number;
+  exceptions: number;
+  reconnects: number;
+  open: boolean;
+}
+
+const MALFORMED = /CRC error|Data length error|Unexpected data|Invalid/i;
+
+/**
+ * One Modbus bus (an RS-485 port or a TCP gateway): opens it, reopens it with
+ * backoff after it goes away (a USB adapter unplugged, a gateway rebooted),
+ * and runs every request through the bus's single-transaction scheduler.
+ */
+export class ModbusLink {
+  readonly scheduler: BusScheduler;
+  readonly stats: LinkStats = { requests: 0, ok: 0, timeouts: 0, malformed: 0, exceptions: 0, reconnects: 0, open: false };
+  private client: ModbusRTU | null = null;
+  private failedOpens = 0;
+  private retryAt = 0;
+  private stopped = false;
+  private everOpened = false;
+
+  constructor(readonly bus: BusConfig, private readonly log: Logger, private readonly now: () => number = Date.now) {
+    this.scheduler = new BusScheduler(bus.type === 'modbus-rtu' ? interFrameGapMs(bus.baud_rate) : 0);
+  }
+
+  readRegisters(unit: number, fc: 3 | 4, start: number, count: number): Promise<number[]> {
+    return this.transact(unit, async (c) => (fc === 3 ? c.readHoldingRegisters(start, count) : c.readInputRegisters(start, count)).then((r: { data: number[] }) => r.data));
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    await this.drop();
+  }
+
+  private transact<T>(unit: number, fn: (c: ModbusRTU) => Promise<T>): Promise<T> {
+    // The scheduler's own timeout is a backstop above the library's per-request one.
+    return this.scheduler.run(async () => {
+      const client = await this.ensureOpen();
+      this.stats.requests++;
+      client.setID(unit);
+      try {
+        const result = await fn(client);
+        this.stats.ok++;
+        return result;
+      } catch (err) {
+        throw this.classify(err as Error & { modbusCode?: number; errno?: string });
+      }
+    }, this.bus.timeout_ms * 2 + 500);
+  }
+
+  private classify(err: Error & { modbusCode?: number; errno?: string }): Error {
+    if (err.modbusCode !== undefined) { this.stats.exceptions++; return err; }
+    if (err.errno === 'ETIMEDOUT' || /Timed out/.test(err.message)) { this.stats.timeouts++; return new TimeoutError(err.message); }
+    if (MALFORMED.test(err.message)) { this.stats.malformed++; return err; }
+    if (/Port Not Open|not open|ECONNRESET|EPIPE/i.test(err.message)) void this.drop();
+    return err;
+  }
+
+  private async ensureOpen(): Promise<ModbusRTU> {
+    if (this.client?.isOpen) return this.client;
+    if (this.stopped) throw new LinkDownError('bus stopped');
+    if (this.now() < this.retryAt) throw new LinkDownError(`${this.bus.id} is closed; next attempt in ${this.retryAt - this.now()} ms`);
+    await this.drop();
+    const client = new ModbusClient();
+    // Without a listener, an 'error' from the port would crash the process.
+    client.on('error', (e: unknown) => this.log.warn({ bus: this.bus.id, err: (e as Error).message }, 'modbus port error'));
+    try {
+      if (this.bus.type === 'modbus-rtu') {
+        await client.connectRTUBuffered(this.bus.port, {
+          baudRate: this.bus.baud_rate, parity: this.bus.parity, dataBits: this.bus.data_bits, stopBits: this.bus.stop_bits,
+        });
+      } else {
+        await client.connectTCP(this.bus.host, { port: this.bus.port, timeout: this.bus.timeout_ms });
+      }
+    } catch (err) {
+      this.failedOpens++;
+      this.retryAt = this.now() + backoffDelay(this.failedOpens - 1, 500, 10_000);
+      try { client.close(() => {}); } catch { /* was never open */ }
+      throw new LinkDownError(`cannot open ${this.bus.id}: ${(err as Error).message}`);
+    }
+    client.setTimeout(this.bus.timeout_ms);
+    client.on('close', () => {
+      if (this.client === client) { this.stats.open = false; this.client = null; this.log.warn({ bus: this.bus.id }, 'modbus bus closed'); }
+    });
+    if (this.everOpened) { this.stats.reconnects++; this.log.info({ bus: this.bus.id }, 'modbus bus reopened'); }
+    this.everOpened = true;
+    this.failedOpens = 0;
+    this.client = client;
+    this.stats.open = true;
+    return client;
+  }
+
+  private drop(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    this.stats.open = false;
+    if (!c) return Promise.resolve();
+    return new Promise((resolve) => { try { c.close(() => resolve()); } catch { resolve(); } });
+  }
+}

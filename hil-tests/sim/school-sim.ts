@@ -1,0 +1,66 @@
+import { EnvSensorSim } from './env-sensor-sim.ts';
+import { RtuSlaveSim, TcpSlaveSim } from './modbus-transports.ts';
+import type { ModbusUnit } from './modbus-unit.ts';
+import { PtyPair } from '../lib/pty-pair.ts';
+
+export interface SimSensor { id: string; profile: string; room: string; unit: number; sim: EnvSensorSim }
+
+/** The sensors of a small simulated school, with values that drift through a day's pattern. */
+export const schoolSensors = (): Omit<SimSensor, 'sim'>[] => [
+  { id: 'th-101', profile: 'renke-th', room: '101', unit: 1 },
+  { id: 'co2-101', profile: 'renke-co2', room: '101', unit: 2 },
+  { id: 'co2-102', profile: 'renke-co2', room: '102', unit: 1 },
+  { id: 'pm-102', profile: 'renke-pm', room: '102', unit: 2 },
+  { id: 'th-lab', profile: 'th-swapped-8n2', room: 'lab', unit: 3 },
+  { id: 'co2-canteen', profile: 'renke-co2', room: 'canteen', unit: 4 },
+];
+
+/** Values at time t: CO2 in room 101 crosses the 1000 ppm limit once every four minutes. */
+export function valuesAt(room: string, tMs: number): Record<string, number> {
+  const s = tMs / 1000;
+  const phase = room.length;
+  const wave = (period: number) => Math.sin((2 * Math.PI * s) / period + phase);
+  return {
+    temperature: 24 + 2.5 * wave(900),
+    humidity: 52 + 10 * wave(1200),
+    co2: room === '101' ? 750 + 450 * Math.max(0, wave(240)) : 600 + 150 * wave(600),
+    pm25: 28 + 15 * wave(700),
+    pm10: 45 + 20 * wave(700),
+  };
+}
+
+export function updateSensor(sensor: SimSensor, tMs: number): void {
+  const v = valuesAt(sensor.room, tMs);
+  for (const p of sensor.sim.profile.points) if (p.name in v) sensor.sim.set(p.name, Math.round(v[p.name]! * 10) / 10);
+}
+
+/** Starts the simulators: a Modbus TCP gateway and, when socat is there, an RS-485 bus on a pty pair. */
+export async function startSchoolSims(dir: string, withSerial: boolean) {
+  const defs = schoolSensors();
+  const sensors: (SimSensor & { bus: 'rs485-1' | 'lan-gw' })[] = defs.map((d, i) => ({
+    ...d, sim: EnvSensorSim.fromProfile(d.profile), bus: withSerial && i < 2 ? 'rs485-1' : 'lan-gw',
+  }));
+  const unitsOf = (bus: string) => new Map<number, ModbusUnit>(sensors.filter((s) => s.bus === bus).map((s) => [s.unit, s.sim.unit]));
+  const tcp = new TcpSlaveSim(unitsOf('lan-gw'));
+  const tcpPort = await tcp.listen(0);
+  let pty: PtyPair | null = null;
+  let rtu: RtuSlaveSim | null = null;
+  if (withSerial) {
+    pty = new PtyPair(dir, 'rs485-1');
+    await pty.plug();
+    rtu = new RtuSlaveSim(pty.deviceEnd, unitsOf('rs485-1'), 4800);
+    await rtu.open();
+  }
+  const tick = () => { for (const s of sensors) updateSensor(s, Date.now()); };
+  tick();
+  const timer = setInterval(tick, 1000);
+  return {
+    sensors, tcpPort, serialPath: pty?.controllerEnd ?? null,
+    async stop() {
+      clearInterval(timer);
+      await rtu?.close();
+      await pty?.unplug();
+      await tcp.close();
+    },
+  };
+}
