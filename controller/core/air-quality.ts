@@ -19,6 +19,9 @@ export function gbt18883Limits(season: Season): Limit[] {
   ];
 }
 
+/** May to October, the site file's default. */
+export const DEFAULT_SUMMER_MONTHS: readonly number[] = [5, 6, 7, 8, 9, 10];
+
 export function seasonAt(date: Date, summerMonths: readonly number[]): Season {
   return summerMonths.includes(date.getMonth() + 1) ? 'summer' : 'winter';
 }

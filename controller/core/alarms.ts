@@ -59,8 +59,9 @@ export class AlarmManager {
          message = excluded.message, data = excluded.data`);
     pipeline.addTransactionHook((events: readonly StoredEvent[]) => {
       for (const e of events) {
-        if (e.topic !== 'alarms') continue;
-        const a = e.data.alarm as Alarm;
+        const a = e.data.alarm as Alarm | undefined;
+        // Only alarm-lifecycle records project; anything else on the topic must not fail the commit.
+        if (e.topic !== 'alarms' || typeof a !== 'object' || a === null || typeof a.id !== 'string') continue;
         upsert.run({ ...a, data: JSON.stringify(a.data), active: a.active ? 1 : 0 });
       }
     });

@@ -83,8 +83,8 @@ export class Retention {
     return this.db.transaction(() => {
       this.db.prepare(
         `INSERT INTO readings (device, room, point, ts, value, span)
-         SELECT device, room, point, (ts / @bucket) * @bucket, avg(value), @bucket
-         FROM readings WHERE span = 0 AND ts < @cutoff GROUP BY device, room, point, ts / @bucket`).run({ bucket, cutoff });
+         SELECT device, room, point, CAST(ts / @bucket AS INTEGER) * @bucket, avg(value), @bucket
+         FROM readings WHERE span = 0 AND ts < @cutoff GROUP BY device, room, point, CAST(ts / @bucket AS INTEGER)`).run({ bucket, cutoff });
       return this.db.prepare('DELETE FROM readings WHERE span = 0 AND ts < ?').run(cutoff).changes;
     })();
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_SUMMER_MONTHS, seasonAt } from '../../controller/core/air-quality.ts';
 import { EnvSensorSim } from './env-sensor-sim.ts';
 import { RtuSlaveSim, TcpSlaveSim } from './modbus-transports.ts';
 import type { ModbusUnit } from './modbus-unit.ts';
@@ -18,11 +19,13 @@ export const schoolSensors = (): Omit<SimSensor, 'sim'>[] => [
 /** Values at time t: CO2 in room 101 crosses the 1000 ppm limit once every four minutes. */
 export function valuesAt(room: string, tMs: number): Record<string, number> {
   const s = tMs / 1000;
+  // Inside the GB/T 18883 band of the season, so only CO2 in room 101 alarms.
+  const baseTemp = seasonAt(new Date(tMs), DEFAULT_SUMMER_MONTHS) === 'summer' ? 25 : 20;
   const phase = room.length;
   const wave = (period: number) => Math.sin((2 * Math.PI * s) / period + phase);
   return {
-    temperature: 24 + 2.5 * wave(900),
-    humidity: 52 + 10 * wave(1200),
+    temperature: baseTemp + 2.5 * wave(900),
+    humidity: 50 + 6 * wave(1200),
     co2: room === '101' ? 750 + 450 * Math.max(0, wave(240)) : 600 + 150 * wave(600),
     pm25: 28 + 15 * wave(700),
     pm10: 45 + 20 * wave(700),

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempDir } from '../../hil-tests/lib/site-fixture.ts';
+import { checkSite } from './load-site.ts';
+import { formatIssue } from './yaml-source.ts';
+
+const good = `school: { id: s1, name: School, district: d1 }
+gateway: { id: gw-1 }
+uplink: { url: "mqtt://127.0.0.1:1883" }
+buses:
+  - { id: bus1, type: modbus-tcp, host: 127.0.0.1 }
+devices:
+  - { id: th-1, bus: bus1, address: 1, profile: renke-th, room: "101" }
+`;
+
+function check(text: string) {
+  const t = tempDir('config');
+  const file = join(t.dir, 'site.yaml');
+  writeFileSync(file, text);
+  try { return { ...checkSite(file), file }; } finally { t.remove(); }
+}
+
+test('a valid site loads with defaults filled in and its profiles resolved', () => {
+  const { site, issues } = check(good);
+  assert.deepEqual(issues, []);
+  assert.equal(site!.config.console.port, 8080);
+  assert.equal(site!.config.devices[0]!.poll_interval_s, 15);
+  assert.equal(site!.profiles.get('renke-th')!.points[1]!.name, 'temperature');
+});
+
+test('every error names the file, the line and the field path', () => {
+  const bad = good
+    .replace('address: 1', 'address: 300')
+    .replace('gateway: { id: gw-1 }', 'gateway: { id: gw-1, colour: red }')
+    .replace('type: modbus-tcp, host: 127.0.0.1', 'type: modbus-tcp');
+  const { issues, file } = check(bad);
+  const lines = issues.map(formatIssue);
+  assert.ok(lines.includes(`${file}:2:22: gateway.colour: unknown field "colour"`), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith(`${file}:5:5: buses[0]: missing required field "host"`)), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith(`${file}:7:37: devices[0].address: must be <= 247`)), lines.join('\n'));
+});
+
+test('cross-references are checked: bus, profile, duplicate ids and addresses', () => {
+  const bad = good.replace('devices:\n', 'devices:\n  - { id: th-1, bus: nobus, address: 1, profile: no-such-model }\n');
+  const lines = check(bad).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+  assert.ok(lines.some((l) => /^7 devices\[0\]\.bus: no bus "nobus"/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^7 devices\[0\]\.profile: no profile "no-such-model"/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^8 devices\[1\]\.id: duplicate id "th-1"/.test(l)), lines.join('\n'));
+});
+
+test('an unknown bus type and YAML syntax errors are located too', () => {
+  const lines = check(good.replace('type: modbus-tcp', 'type: canbus')).issues.map(formatIssue);
+  assert.ok(lines.some((l) => /:5:\d+: buses\[0\]\.type: unsupported type "canbus"/.test(l)), lines.join('\n'));
+  const syntax = check('school: { id: s1\ngateway: [').issues;
+  assert.ok(syntax.length > 0 && syntax[0]!.line >= 1 && syntax[0]!.path === '');
+});
+
+test('a broken profile is reported in the profile file', () => {
+  const t = tempDir('profile');
+  mkdirSync(join(t.dir, 'profiles'));
+  writeFileSync(join(t.dir, 'profiles', 'odd.yaml'), 'model: X\nvendor: Y\nkind: env-sensor\npoints:\n  - { name: t, address: -1, unit: C }\n');
+  const file = join(t.dir, 'site.yaml');
+  writeFileSync(file, good.replace('profile: renke-th', 'profile: odd') + 'profiles_dir: ./profiles\n');
+  const lines = checkSite(file).issues.map(formatIssue);
+  t.remove();
+  assert.ok(lines.some((l) => l.includes('odd.yaml:5:') && l.includes('points[0].address: must be >= 0')), lines.join('\n'));
+});
+
+test('the shipped example site is valid apart from its certificate files', () => {
+  const { issues } = checkSite(new URL('../../firmware-configs/sites/example-school.yaml', import.meta.url).pathname);
+  assert.deepEqual(issues.map((i) => i.path).sort(), ['uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
+});

@@ -1,0 +1,46 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Envelope } from '../../controller/uplink/envelope.ts';
+
+export interface Received { topic: string; payload: unknown; at: number }
+
+/**
+ * What the district NOC runs: a persistent-session QoS1 subscriber that keeps
+ * every message, so tests can count deliveries, duplicates and gaps.
+ */
+export class NocSubscriber {
+  readonly messages: Received[] = [];
+  private client!: MqttClient;
+
+  constructor(private readonly url: string, private readonly filter = 'campus/#', private readonly extra: IClientOptions = {}) {}
+
+  async connect(clientId = `noc-${process.pid}-${Math.random().toString(16).slice(2)}`): Promise<this> {
+    this.client = mqtt.connect(this.url, { clientId, clean: false, reconnectPeriod: 200, ...this.extra });
+    this.client.on('message', (topic, payload) => {
+      let parsed: unknown;
+      try { parsed = JSON.parse(payload.toString()); } catch { parsed = payload.toString(); }
+      this.messages.push({ topic, payload: parsed, at: Date.now() });
+    });
+    this.client.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      this.client.once('connect', () => resolve());
+      this.client.once('error', reject);
+    });
+    await this.client.subscribeAsync(this.filter, { qos: 1 });
+    return this;
+  }
+
+  /** Envelopes (not the retained state) on topics ending with one of the suffixes. */
+  envelopes(...suffixes: string[]): (Envelope & { topic: string })[] {
+    return this.messages
+      .filter((m) => !m.topic.endsWith('/state') && (!suffixes.length || suffixes.some((s) => m.topic.endsWith(s))))
+      .map((m) => ({ ...(m.payload as Envelope), topic: m.topic }));
+  }
+
+  publish(topic: string, payload: unknown): Promise<unknown> {
+    return this.client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true).catch(() => {});
+  }
+}

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadSite } from '../../controller/config/load-site.ts';
+import { createLogger } from '../../controller/core/logger.ts';
+import { Controller } from '../../controller/runtime.ts';
+import { freePort } from './ports.ts';
+
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `campus-edge-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const identity = { district: 'test-district', school: 'test-school', gateway: 'gw-test' };
+export const topicRoot = `campus/${identity.district}/${identity.school}/${identity.gateway}`;
+
+/** Writes a site file for a test from the parts that differ; returns its path. */
+export async function writeSite(dir: string, parts: Record<string, unknown>): Promise<string> {
+  const site = {
+    school: { id: identity.school, name: '测试学校', district: identity.district },
+    gateway: { id: identity.gateway },
+    data_dir: './data',
+    console: { listen: '127.0.0.1', port: await freePort() },
+    ...parts,
+  };
+  const file = join(dir, 'site.yaml');
+  writeFileSync(file, stringify(site));
+  return file;
+}
+
+/** A controller in this process with a quiet logger. */
+export async function startController(siteFile: string): Promise<Controller> {
+  const c = new Controller(loadSite(siteFile), createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  await c.start();
+  return c;
+}

@@ -1,0 +1,77 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Session, setCsrf } from './api.ts';
+import { lang, t, type Key } from './i18n.ts';
+import { Alarms } from './pages/Alarms.tsx';
+import { Dashboard } from './pages/Dashboard.tsx';
+import { Environment } from './pages/Environment.tsx';
+import { Events } from './pages/Events.tsx';
+import { Login } from './pages/Login.tsx';
+import { Uplink } from './pages/Uplink.tsx';
+import { useSignal } from './signal.ts';
+import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
+
+const pages = { dashboard: Dashboard, alarms: Alarms, environment: Environment, events: Events, uplink: Uplink } as const;
+type Page = keyof typeof pages;
+
+function useRoute(): Page {
+  const read = () => (location.hash.replace(/^#\/?/, '') || 'dashboard') as Page;
+  const [page, setPage] = useState(read());
+  useEffect(() => {
+    const on = () => setPage(read());
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return page in pages ? page : 'dashboard';
+}
+
+function AlarmBanner() {
+  const list = useSignal(alarms).filter((a) => !a.ackedAt);
+  if (!list.length) return null;
+  const worst = list.some((a) => a.severity === 'critical') ? 'critical' : list.some((a) => a.severity === 'major') ? '' : 'warning';
+  return (
+    <a href="#/alarms" style="text-decoration:none">
+      <div class={`banner ${worst}`} role="alert" data-testid="alarm-banner">
+        <strong>{list.length} {t('alarmBanner')}</strong><span>{list[0]!.message}</span>
+      </div>
+    </a>
+  );
+}
+
+function Shell({ s }: { s: Session }) {
+  const page = useRoute();
+  const connected = useSignal(liveConnected);
+  useEffect(() => { startLive(); return stopLiveFeed; }, []);
+  const logout = async () => { await api('DELETE', '/api/session').catch(() => {}); stopLiveFeed(); session.value = null; };
+  const Page = pages[page];
+  return (
+    <>
+      <header>
+        <h1>{t('title')}</h1>
+        <nav>{(Object.keys(pages) as Page[]).map((p) => <a href={`#/${p}`} class={p === page ? 'active' : ''}>{t(p as Key)}</a>)}</nav>
+        <div class="who">
+          <span class={`pill ${connected ? 'online' : 'offline'}`} data-testid="live-state">{connected ? t('live') : t('disconnected')}</span>
+          <span>{s.username} ({s.role})</span>
+          <button onClick={() => { lang.value = lang.value === 'en' ? 'zh-CN' : 'en'; }} data-testid="lang-toggle">{lang.value === 'en' ? '中文' : 'EN'}</button>
+          <button onClick={logout}>{t('logout')}</button>
+        </div>
+      </header>
+      <AlarmBanner />
+      <main><Page /></main>
+    </>
+  );
+}
+
+function App() {
+  const s = useSignal(session);
+  useSignal(lang);
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    api<Session>('GET', '/api/session').then((cur) => { setCsrf(cur.csrf); session.value = cur; }).catch(() => {}).finally(() => setChecked(true));
+  }, []);
+  if (!checked) return null;
+  return s ? <Shell s={s} /> : <Login />;
+}
+
+document.documentElement.lang = lang.value;
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,46 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Alarm } from '../api.ts';
+import { fmtTime, t, type Key } from '../i18n.ts';
+import { useSignal } from '../signal.ts';
+import { alarms, refresh, session } from '../state.ts';
+
+const canAck = (role: string | undefined) => role === 'guard' || role === 'admin';
+
+export function AlarmTable({ list }: { list: Alarm[] }) {
+  const s = useSignal(session);
+  const [error, setError] = useState<string | null>(null);
+  const ack = async (id: string) => {
+    try {
+      await api('POST', `/api/alarms/${id}/ack`);
+      await refresh();
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 403 ? t('forbidden') : (err as Error).message);
+    }
+  };
+  if (!list.length) return <p class="muted">{t('noAlarms')}</p>;
+  return (
+    <>
+      {error && <div class="error" role="alert">{error}</div>}
+      <table data-testid="alarm-table">
+        <thead><tr><th>{t('severity')}</th><th>{t('message')}</th><th>{t('source')}</th><th>{t('raised')}</th><th>{t('state')}</th><th /></tr></thead>
+        <tbody>
+          {list.map((a) => (
+            <tr key={a.id} data-alarm={a.key}>
+              <td><span class={`pill ${a.severity}`}>{t(a.severity as Key)}</span></td>
+              <td>{a.message}</td>
+              <td>{a.source}</td>
+              <td>{fmtTime(a.raisedAt)}</td>
+              <td>{a.active ? t('active') : t('cleared')}{a.ackedAt ? ` · ${t('acked')} (${a.ackedBy})` : ''}</td>
+              <td>{!a.ackedAt && canAck(s?.role) && <button class="primary" onClick={() => ack(a.id)}>{t('ack')}</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export function Alarms() {
+  const list = useSignal(alarms);
+  return <><h2>{t('openAlarms')}</h2><AlarmTable list={list} /></>;
+}
