@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api/deps.ts';
 import { buildApi } from './api/server.ts';
 import { sitePath } from './config/load-site.ts';
 import type { LoadedSite } from './config/types.ts';
@@ -94,12 +95,7 @@ export class Controller {
     }
     this.runRetention();
     this.retentionTimer = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
-    this.api = await buildApi({
-      site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
-      health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
-      uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
-      drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
-    });
+    this.api = await buildApi(this.apiDeps());
     const { listen, port } = this.site.config.console;
     const address = await this.api.listen({ host: listen, port });
     this.log.info({ address, devices: this.site.config.devices.length }, 'controller started');
@@ -112,6 +108,15 @@ export class Controller {
     this.pipeline.flush();
     await this.uplink.stop();
     this.db.close();
+  }
+
+  apiDeps(): ApiDeps {
+    return {
+      site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
+      health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
+      uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
+      drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
+    };
   }
 
   status() {

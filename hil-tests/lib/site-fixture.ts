@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -24,6 +24,7 @@ export async function writeSite(dir: string, parts: Record<string, unknown>): Pr
     console: { listen: '127.0.0.1', port: await freePort() },
     ...parts,
   };
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'site.yaml');
   writeFileSync(file, stringify(site));
   return file;

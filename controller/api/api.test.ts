@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { loadSite } from '../config/load-site.ts';
+import { createLogger } from '../core/logger.ts';
+import { type Role, roles } from '../core/roles.ts';
+import { Controller } from '../runtime.ts';
+import { tempDir, writeSite } from '../../hil-tests/lib/site-fixture.ts';
+import { buildApi } from './server.ts';
+
+const t = tempDir('api');
+let controller: Controller;
+let app: FastifyInstance;
+const PASSWORD = 'correct horse battery';
+
+before(async () => {
+  const file = await writeSite(t.dir, { uplink: { url: 'mqtt://127.0.0.1:1' } });
+  controller = new Controller(loadSite(file), createLogger('silent'));
+  for (const role of roles) await controller.users.add(`${role}1`, role, PASSWORD);
+  app = await buildApi(controller.apiDeps());
+});
+after(async () => { await app.close(); controller.db.close(); t.remove(); });
+
+async function login(role: Role): Promise<{ cookie: string; csrf: string }> {
+  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `${role}1`, password: PASSWORD }, remoteAddress: `10.0.0.${roles.indexOf(role) + 1}` });
+  assert.equal(res.statusCode, 200, res.body);
+  const cookie = res.cookies.find((c) => c.name === 'ce_session')!;
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Strict');
+  return { cookie: `ce_session=${cookie.value}`, csrf: res.json().csrf };
+}
+
+test('every API route but health, login and the OpenAPI document needs a session', async () => {
+  for (const url of ['/api/alarms', '/api/events', '/api/devices', '/api/rooms', '/api/uplink', '/api/users', '/api/audit', '/api/site']) {
+    assert.equal((await app.inject({ url })).statusCode, 401, url);
+  }
+  assert.equal((await app.inject({ url: '/api/health' })).statusCode, 200);
+  const doc = (await app.inject({ url: '/api/openapi.json' })).json();
+  assert.equal(doc.openapi.slice(0, 2), '3.');
+  assert.ok(doc.paths['/api/alarms/{id}/ack'].post, 'routes and their schemas are in the OpenAPI document');
+});
+
+test('a wrong password is refused, and login is rate-limited per address', async () => {
+  const attempt = () => app.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin1', password: 'wrong password!' }, remoteAddress: '10.9.9.9' });
+  const codes: number[] = [];
+  for (let i = 0; i < 7; i++) codes.push((await attempt()).statusCode);
+  assert.deepEqual(codes, [401, 401, 401, 401, 401, 429, 429]);
+});
+
+test('input is validated against the route schema', async () => {
+  const s = await login('viewer');
+  const bad = await app.inject({ url: '/api/events?limit=100000', headers: { cookie: s.cookie } });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.json().error, /limit/);
+  const extra = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'a', password: 'b', admin: true }, remoteAddress: '10.1.1.1' });
+  assert.equal(extra.statusCode, 400);
+});
+
+test('a mutating request without the CSRF token is refused', async () => {
+  const s = await login('guard');
+  const res = await app.inject({ method: 'POST', url: '/api/alarms/00000000-0000-4000-8000-000000000000/ack', headers: { cookie: s.cookie } });
+  assert.equal(res.statusCode, 403);
+  assert.match(res.json().error, /CSRF/);
+});
+
+test('role checks: who may acknowledge alarms and manage users', async () => {
+  const alarm = controller.alarms.raise({ key: 'test', type: 'test', source: 'test', severity: 'major', message: 'test' });
+  controller.pipeline.flush();
+  const expectations: Record<Role, { ack: number; users: number }> = {
+    viewer: { ack: 403, users: 403 }, installer: { ack: 403, users: 403 }, guard: { ack: 200, users: 403 }, admin: { ack: 409, users: 200 },
+  };
+  for (const role of ['viewer', 'installer', 'guard', 'admin'] as Role[]) {
+    const s = await login(role);
+    const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };
+    const ack = await app.inject({ method: 'POST', url: `/api/alarms/${alarm.id}/ack`, headers });
+    // The guard acknowledges first, so the admin's second acknowledgement is a conflict.
+    assert.equal(ack.statusCode, expectations[role].ack, `${role} ack: ${ack.body}`);
+    assert.equal((await app.inject({ url: '/api/users', headers })).statusCode, expectations[role].users, `${role} users`);
+  }
+  const audit = controller.commands.recentAudit(10) as { actor: string; command: string; ok: number }[];
+  assert.deepEqual(audit.filter((a) => a.command === 'alarm.ack').map((a) => [a.actor, a.ok]), [['admin1', 0], ['guard1', 1]]);
+});
+
+test('an admin adds a user; weak passwords and unknown roles are refused', async () => {
+  const s = await login('admin');
+  const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };
+  assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'guard', password: 'short' } })).statusCode, 400);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'root', password: PASSWORD } })).statusCode, 400);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'guard', password: PASSWORD } })).statusCode, 201);
+  assert.ok(controller.users.list().some((u) => u.username === 'guard2'));
+});
+
+test('logging out ends the session', async () => {
+  const s = await login('viewer');
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } })).statusCode, 204);
+  assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: s.cookie } })).statusCode, 401);
+});
