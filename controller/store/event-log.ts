@@ -10,6 +10,7 @@ export interface EventQuery {
   q?: string;
   type?: string;
   topic?: string;
+  source?: string;
   from?: number;
   to?: number;
   beforeSeq?: number;
@@ -86,6 +87,7 @@ export class EventLog {
     if (query.q) { where.push("(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\' OR data LIKE @q ESCAPE '\\')"); args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`; }
     if (query.type) { where.push('type = @type'); args.type = query.type; }
     if (query.topic) { where.push('topic = @topic'); args.topic = query.topic; }
+    if (query.source) { where.push('source = @source'); args.source = query.source; }
     if (query.from !== undefined) { where.push('ts >= @from'); args.from = query.from; }
     if (query.to !== undefined) { where.push('ts <= @to'); args.to = query.to; }
     if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); args.beforeSeq = query.beforeSeq; }

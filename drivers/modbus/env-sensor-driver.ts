@@ -7,7 +7,8 @@ import { decodeBlock, planReads, type ReadBlock } from './register-codec.ts';
 
 const KIND = 'env-sensor';
 const OFFLINE_AFTER = 3;
-const MAX_BACKOFF_MS = 300_000;
+/** An offline device is retried at most this long apart: back within a minute for a 15 s poll. */
+const maxBackoffMs = (intervalMs: number) => Math.max(4 * intervalMs, 10_000);
 
 interface Sensor {
   config: DeviceConfig;
@@ -76,7 +77,7 @@ export class EnvSensorDriver implements Driver {
       const health = healthFor(s.failures, { offlineAfter: OFFLINE_AFTER });
       this.ctx.health(s.config.id, KIND, health, (err as Error).message);
       if (s.failures === 1 || health === 'offline') this.ctx.log.debug({ device: s.config.id, err: (err as Error).message }, 'poll failed');
-      const wait = health === 'offline' ? backoffDelay(s.failures - OFFLINE_AFTER, interval, Math.max(interval, MAX_BACKOFF_MS)) : interval;
+      const wait = health === 'offline' ? backoffDelay(s.failures - OFFLINE_AFTER, interval, maxBackoffMs(interval)) : interval;
       this.schedule(s, wait);
     }
   }

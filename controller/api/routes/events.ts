@@ -12,6 +12,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
           q: { type: 'string', maxLength: 200, description: 'Text in the type, source or data' },
           type: { type: 'string', maxLength: 100 },
           topic: { type: 'string', maxLength: 100 },
+          source: { type: 'string', maxLength: 100, description: 'A device id or subsystem' },
           from: { type: 'integer', minimum: 0, description: 'ms since the epoch' },
           to: { type: 'integer', minimum: 0 },
           before: { type: 'integer', minimum: 1, description: 'Page: events with a lower seq' },
@@ -21,7 +22,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: { type: 'array', items: eventSchema } },
     },
   }, async (req) => {
-    const q = req.query as { q?: string; type?: string; topic?: string; from?: number; to?: number; before?: number; limit: number };
+    const q = req.query as { q?: string; type?: string; topic?: string; source?: string; from?: number; to?: number; before?: number; limit: number };
     return deps.pipeline.log.search({ ...q, beforeSeq: q.before });
   });
 
