@@ -40,6 +40,12 @@ export class MqttUplink {
   readonly base: string;
   private client: MqttClient | null = null;
   private readonly cursor = [0, 0, 0];
+  /**
+   * Records committed since the lane caught up with the outbox, so the live
+   * path skips reading them back; null while the outbox is the only source
+   * (at start, after a lost publish, or when the queue outgrows the window).
+   */
+  private readonly fresh: (StoredEvent[] | null)[] = [null, null, null];
   private inflight = 0;
   private acks: number[] = [];
   private ackTimer: NodeJS.Timeout | null = null;
@@ -51,7 +57,15 @@ export class MqttUplink {
   constructor(private readonly pipeline: Pipeline, private readonly log: Logger, private readonly opts: UplinkOptions) {
     this.base = topicBase(opts.identity);
     this.status = { url: opts.config.url, connected: false, since: null, lastError: null, reconnects: 0, published: 0, acked: 0, inflight: 0, window: opts.config.window };
-    this.unsubscribe = pipeline.onCommitted(() => this.schedulePump());
+    this.unsubscribe = pipeline.onCommitted((events) => {
+      for (const e of events) {
+        const q = this.fresh[e.lane];
+        if (!q) continue;
+        if (q.length >= this.opts.config.window * 4) this.fresh[e.lane] = null;
+        else q.push(e);
+      }
+      this.schedulePump();
+    });
   }
 
   start(): void {
@@ -125,12 +139,21 @@ export class MqttUplink {
       if (room <= 0) return;
       let batch: StoredEvent[] = [];
       for (const lane of LANES) {
-        batch = this.pipeline.log.pending(lane, this.cursor[lane]!, room);
+        batch = this.next(lane, room);
         if (batch.length) break;
       }
       if (!batch.length) return;
       for (const e of batch) this.send(client, e);
     }
+  }
+
+  private next(lane: Lane, room: number): StoredEvent[] {
+    const q = this.fresh[lane];
+    if (q) return q.splice(0, room);
+    const rows = this.pipeline.log.pending(lane, this.cursor[lane]!, room);
+    // The outbox has nothing more for this lane: from now on take records as they commit.
+    if (rows.length < room) this.fresh[lane] = [];
+    return rows;
   }
 
   private send(client: MqttClient, e: StoredEvent): void {
@@ -142,14 +165,16 @@ export class MqttUplink {
       this.inflight--;
       this.status.inflight = this.inflight;
       if (err) {
-        // Not acknowledged and no longer in mqtt.js's store: send it again later.
+        // Not acknowledged and no longer in mqtt.js's store: send it again from the outbox.
         this.cursor[e.lane] = Math.min(this.cursor[e.lane]!, e.seq - 1);
+        this.fresh[e.lane] = null;
       } else {
         this.status.acked++;
         this.acks.push(e.seq);
         this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
       }
-      this.schedulePump();
+      // Refill in batches once half the window is free, not one query per PUBACK.
+      if (err || this.inflight <= this.opts.config.window / 2) this.schedulePump();
     });
   }
 

@@ -22,6 +22,8 @@ export class ControllerProcess {
     }, 20_000, 100);
   }
 
+  get pid(): number | undefined { return this.proc?.pid; }
+
   kill(signal: NodeJS.Signals): Promise<void> {
     const proc = this.proc;
     this.proc = null;

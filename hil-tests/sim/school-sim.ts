@@ -10,10 +10,10 @@ export interface SimSensor { id: string; profile: string; room: string; unit: nu
 export const schoolSensors = (): Omit<SimSensor, 'sim'>[] => [
   { id: 'th-101', profile: 'renke-th', room: '101', unit: 1 },
   { id: 'co2-101', profile: 'renke-co2', room: '101', unit: 2 },
-  { id: 'co2-102', profile: 'renke-co2', room: '102', unit: 1 },
-  { id: 'pm-102', profile: 'renke-pm', room: '102', unit: 2 },
-  { id: 'th-lab', profile: 'th-swapped-8n2', room: 'lab', unit: 3 },
-  { id: 'co2-canteen', profile: 'renke-co2', room: 'canteen', unit: 4 },
+  { id: 'co2-102', profile: 'renke-co2', room: '102', unit: 3 },
+  { id: 'pm-102', profile: 'renke-pm', room: '102', unit: 4 },
+  { id: 'th-lab', profile: 'th-swapped-8n2', room: 'lab', unit: 5 },
+  { id: 'co2-canteen', profile: 'renke-co2', room: 'canteen', unit: 6 },
 ];
 
 /** Values at time t: CO2 in room 101 crosses the 1000 ppm limit once every four minutes. */

@@ -1,0 +1,146 @@
+/**
+ * Ingest and forward: N records committed to SQLite and published at QoS1 to
+ * a real Mosquitto, measured at a subscriber. campus-edge's pipeline and
+ * uplink against the floor: a bare better-sqlite3 insert plus mqtt.js publish
+ * loop that marks rows delivered on PUBACK, with no lanes, alarms or API.
+ */
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../controller/core/logger.ts';
+import { Pipeline } from '../controller/core/pipeline.ts';
+import { openDatabase } from '../controller/store/database.ts';
+import { MqttUplink } from '../controller/uplink/mqtt-uplink.ts';
+import { Mosquitto } from '../hil-tests/lib/mosquitto.ts';
+import { tempDir } from '../hil-tests/lib/site-fixture.ts';
+import { summary } from './stats.ts';
+
+export interface RunResult { name: string; events: number; ingestPerS: number; forwardPerS: number; latencyP50Ms: number; latencyP99Ms: number }
+
+const CHUNK = 500;
+const payload = (i: number) => ({ room: '101', model: 'bench', readings: [{ point: 'co2', value: 600 + (i % 400), unit: 'ppm' }] });
+
+async function subscriber(url: string, topic: string, n: number) {
+  const client = await mqtt.connectAsync(url, { clientId: `bench-sub-${Math.random()}`, clean: true });
+  const latencies: number[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((r) => { done = r; });
+  client.on('message', (_t, buf) => {
+    const env = JSON.parse(buf.toString()) as { data: { t0: number } };
+    latencies.push(performance.now() - env.data.t0);
+    if (latencies.length === n) done();
+  });
+  await client.subscribeAsync(topic, { qos: 1 });
+  return { latencies, finished, close: () => client.endAsync() };
+}
+
+/**
+ * Feeds records in chunks, yielding between them, the way drivers produce:
+ * as fast as possible for throughput, or paced at `ratePerS` for latency.
+ */
+async function produce(n: number, ingest: (i: number) => void, ratePerS?: number): Promise<number> {
+  const t0 = performance.now();
+  const chunk = ratePerS ? Math.max(1, Math.round(ratePerS / 100)) : CHUNK;
+  for (let i = 0; i < n; i += chunk) {
+    for (let j = i; j < Math.min(n, i + chunk); j++) ingest(j);
+    if (ratePerS) {
+      const due = t0 + ((i + chunk) / ratePerS) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    } else {
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  return performance.now() - t0;
+}
+
+export async function campusEdge(url: string, dir: string, n: number, ratePerS?: number): Promise<RunResult> {
+  const db = openDatabase(join(dir, `ce-${ratePerS ?? 'flood'}.db`));
+  const pipeline = new Pipeline(db);
+  const uplink = new MqttUplink(pipeline, createLogger('silent'), {
+    config: { url, protocol_version: 4, keepalive_s: 30, window: 256, reconnect_s: 1 },
+    identity: { district: 'b', school: 'b', gateway: 'ce' }, resolvePath: (p) => p, birth: {}, onMessage: () => {},
+  });
+  const sub = await subscriber(url, 'campus/b/b/ce/telemetry', n);
+  uplink.start();
+  await new Promise((r) => setTimeout(r, 300));
+  const start = performance.now();
+  let committed = 0;
+  const ingestMs = await produce(n, (i) => {
+    void pipeline.ingest({ topic: 'telemetry', type: 'env.reading', source: 'bench', data: { ...payload(i), t0: performance.now() } }).then(() => { committed++; });
+  }, ratePerS);
+  while (committed < n) await new Promise((r) => setImmediate(r));
+  const commitMs = Math.max(ingestMs, performance.now() - start);
+  await sub.finished;
+  const totalMs = performance.now() - start;
+  await uplink.stop();
+  await sub.close();
+  db.close();
+  const lat = summary(sub.latencies);
+  return { name: 'campus-edge', events: n, ingestPerS: n / (commitMs / 1000), forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
+}
+
+export async function floor(url: string, dir: string, n: number, ratePerS?: number): Promise<RunResult> {
+  const db = new Database(join(dir, `floor-${ratePerS ?? 'flood'}.db`));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE outbox (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, delivered INTEGER NOT NULL DEFAULT 0)');
+  const insert = db.prepare('INSERT INTO outbox (seq, body) VALUES (?, ?)');
+  const mark = db.prepare('UPDATE outbox SET delivered = 1 WHERE seq = ?');
+  const client = await mqtt.connectAsync(url, { clientId: `bench-floor-${ratePerS}`, clean: true });
+  const sub = await subscriber(url, 'floor/telemetry', n);
+  const start = performance.now();
+  let pending: [number, string][] = [];
+  let committed = 0;
+  let acked: number[] = [];
+  const markAcked = () => {
+    const seqs = acked;
+    acked = [];
+    db.transaction(() => { for (const s of seqs) mark.run(s); })();
+  };
+  // Same shape of work: one transaction per tick, publish after commit, mark on PUBACK.
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    db.transaction(() => { for (const [seq, body] of batch) insert.run(seq, body); })();
+    committed += batch.length;
+    for (const [seq, body] of batch) {
+      client.publish('floor/telemetry', body, { qos: 1 }, (err) => {
+        if (err) return;
+        if (!acked.length) setTimeout(markAcked, 20);
+        acked.push(seq);
+      });
+    }
+  };
+  const ingestMs = await produce(n, (i) => {
+    pending.push([i + 1, JSON.stringify({ id: String(i), seq: i + 1, data: { ...payload(i), t0: performance.now() } })]);
+    if (pending.length === 1) setImmediate(flush);
+  }, ratePerS);
+  while (committed < n) await new Promise((r) => setImmediate(r));
+  const commitMs = Math.max(ingestMs, performance.now() - start);
+  await sub.finished;
+  const totalMs = performance.now() - start;
+  await new Promise((r) => setTimeout(r, 30));
+  await client.endAsync();
+  await sub.close();
+  db.close();
+  const lat = summary(sub.latencies);
+  return { name: 'floor (better-sqlite3 + mqtt.js)', events: n, ingestPerS: n / (commitMs / 1000), forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
+}
+
+/** Throughput from a flood of n records; latency from a paced run at `rate` records/s. */
+export async function ingestForward(n: number, rate: number, pacedN: number) {
+  const t = tempDir('bench');
+  const broker = new Mosquitto(join(t.dir, 'broker'));
+  await broker.start();
+  try {
+    const out: { throughput: RunResult; paced: RunResult }[] = [];
+    for (const system of [floor, campusEdge]) {
+      out.push({ throughput: await system(broker.url, t.dir, n), paced: await system(broker.url, t.dir, pacedN, rate) });
+    }
+    return out;
+  } finally {
+    await broker.stop();
+    t.remove();
+  }
+}

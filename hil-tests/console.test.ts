@@ -1,0 +1,103 @@
+/** The console in a real browser: log in, watch a live reading arrive, acknowledge an alarm. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Controller } from '../controller/runtime.ts';
+import { launchChromium } from './lib/browser.ts';
+import { startCo2Gateway } from './lib/load-sims.ts';
+import { Mosquitto } from './lib/mosquitto.ts';
+import { waitFor } from './lib/ports.ts';
+import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+
+const PASSWORD = 'guard-password-1';
+
+describe('security console in Chromium', () => {
+  const t = tempDir('console');
+  const broker = new Mosquitto(join(t.dir, 'broker'));
+  let gw: Awaited<ReturnType<typeof startCo2Gateway>>;
+  let c: Controller;
+  let browser: Browser;
+  let base: string;
+
+  before(async () => {
+    await broker.start();
+    gw = await startCo2Gateway(2);
+    const devices = gw.devices(0.3).map((d, i) => ({ ...d, room: i === 0 ? '101' : '102' }));
+    c = await startController(await writeSite(t.dir, {
+      uplink: { url: broker.url },
+      rooms: [{ id: '101', name: '初一(1)班', name_en: 'Class 7-1' }, { id: '102', name: '初一(2)班' }],
+      buses: [gw.bus], devices,
+    }));
+    await c.users.add('guard1', 'guard', PASSWORD);
+    await c.users.add('viewer1', 'viewer', PASSWORD);
+    base = `http://127.0.0.1:${c.site.config.console.port}`;
+    browser = await launchChromium();
+  });
+  after(async () => { await browser?.close(); await c?.stop(); await gw?.sim.close(); await broker.stop(); t.remove(); });
+
+  async function login(username: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(base);
+    await page.fill('#username', username);
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=device-table]');
+    return page;
+  }
+
+  test('a wrong password is refused on the login page', async () => {
+    const page = await browser.newPage();
+    await page.goto(base);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', 'Chinese first');
+    await page.fill('#username', 'guard1');
+    await page.fill('#password', 'not the password');
+    await page.click('button[type=submit]');
+    assert.equal(await page.textContent('[role=alert]'), '用户名或密码错误');
+    await page.close();
+  });
+
+  test('a guard logs in, sees a live reading arrive and acknowledges an alarm', async () => {
+    const page = await login('guard1');
+    assert.match(await page.textContent('header nav') ?? '', /报警/);
+    const cell = page.locator('tr[data-device="co2-1"] td.live-reading');
+    gw.sensors[0]!.set('co2', 777);
+    await cell.filter({ hasText: '777 ppm' }).waitFor({ timeout: 10_000 });
+
+    gw.sensors[0]!.set('co2', 1350);
+    await page.locator('[data-testid=alarm-banner]').waitFor({ timeout: 10_000 });
+    const row = page.locator('tr[data-alarm="env:101:co2:high"]').first();
+    await row.locator('button').click();
+    await row.filter({ hasText: '已确认' }).waitFor({ timeout: 5000 });
+    const alarm = c.alarms.openAlarms().find((a) => a.key === 'env:101:co2:high')!;
+    assert.equal(alarm.ackedBy, 'user:guard1');
+    const audit = c.commands.recentAudit(5) as { actor: string; command: string; ok: number }[];
+    assert.ok(audit.some((a) => a.actor === 'guard1' && a.command === 'alarm.ack' && a.ok === 1));
+    await page.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  test('English is one click away; charts, event search and the uplink page work', async () => {
+    const page = await login('guard1');
+    await page.click('[data-testid=lang-toggle]');
+    assert.match(await page.textContent('header nav') ?? '', /Alarms/);
+    await page.goto(`${base}/#/environment`);
+    await waitFor('a chart with points', async () => Number(await page.locator('[data-point=co2] svg').getAttribute('data-points').catch(() => '0')) > 2, 10_000, 250);
+    await page.goto(`${base}/#/events`);
+    await page.fill('[data-testid=event-search]', 'alarm.acknowledged');
+    await page.press('[data-testid=event-search]', 'Enter');
+    await page.locator('[data-testid=event-table] tbody tr').first().filter({ hasText: 'alarm.acknowledged' }).waitFor({ timeout: 5000 });
+    await page.goto(`${base}/#/uplink`);
+    await page.locator('[data-testid=uplink-state]').filter({ hasText: 'Connected' }).waitFor({ timeout: 5000 });
+    assert.match(await page.textContent('[data-testid=backlog-total]') ?? '', /^\d+$/);
+    await page.screenshot({ path: join(t.dir, 'uplink.png') });
+  });
+
+  test('a viewer sees alarms but gets no acknowledge button', async () => {
+    gw.sensors[1]!.set('co2', 1500);
+    await waitFor('the alarm in room 102', () => c.alarms.isActive('env:102:co2:high'));
+    const page = await login('viewer1');
+    const row = page.locator('tr[data-alarm="env:102:co2:high"]').first();
+    await row.waitFor();
+    assert.equal(await row.locator('button').count(), 0);
+  });
+});

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Checks for the system tools the tests drive for real, and installs the
+# missing ones from Debian's packages when it can (root, or sudo without a
+# password). Fails with the list of what is missing when it cannot.
+set -euo pipefail
+
+# command -> Debian package
+declare -A need=(
+  [socat]=socat
+  [mosquitto]=mosquitto
+  [mosquitto_sub]=mosquitto-clients
+  [ffmpeg]=ffmpeg
+  [chromium]=chromium
+  [openssl]=openssl
+)
+
+missing=()
+for cmd in "${!need[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+  echo "error: missing system packages: $pkgs" >&2
+  echo "       install them with: sudo apt-get install -y $pkgs" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "error: missing system packages ($pkgs) and no apt-get to install them; this needs Debian 12 or Ubuntu 22.04 or newer" >&2
+  exit 1
+fi
+echo "installing system packages: $pkgs"
+export DEBIAN_FRONTEND=noninteractive
+if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends $pkgs >/dev/null; }; then
+  echo "error: apt-get could not install: $pkgs (is a Debian mirror reachable?)" >&2
+  exit 1
+fi
+for cmd in "${!need[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || { echo "error: $cmd is still missing after installing ${need[$cmd]}" >&2; exit 1; }
+done
