@@ -47,13 +47,14 @@ export class Controller {
   readonly drivers: Driver[];
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
+  private stopping = false;
   readonly startedAt = Date.now();
 
   constructor(readonly site: LoadedSite, readonly log: Logger) {
     const c = site.config;
     this.db = openDatabase(databaseFile(site));
     this.pipeline = new Pipeline(this.db);
-    this.pipeline.onListenerError = (err) => log.error({ err: err.message }, 'event listener failed');
+    this.pipeline.onError = (err, where) => log.error({ err: err.message, where }, 'pipeline fault');
     this.readings = new ReadingsIndex(this.db);
     this.pipeline.addTransactionHook(this.readings.onTransaction);
     this.alarms = new AlarmManager(this.db, this.pipeline);
@@ -85,8 +86,9 @@ export class Controller {
     await this.pipeline.ingest({ topic: 'events/system', type: 'controller.started', source: 'controller', data: { version: VERSION, schema: schemaVersion(this.db) } });
     this.uplink.start();
     const ctx: DriverContext = {
-      emit: (e) => void this.pipeline.ingest(e).catch((err: Error) => this.log.error({ err: err.message }, 'ingest failed')),
-      health: (id, kind, state, detail) => this.health.report(id, kind, state, detail),
+      // Reports that arrive while stopping (a poll that was in flight) are dropped.
+      emit: (e) => { if (!this.stopping) this.pipeline.emit(e); },
+      health: (id, kind, state, detail) => { if (!this.stopping) this.health.report(id, kind, state, detail); },
       log: this.log,
       now: Date.now,
     };
@@ -102,6 +104,7 @@ export class Controller {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.retentionTimer);
     await this.api?.close();
     await Promise.all(this.drivers.map((d) => d.stop().catch(() => {})));

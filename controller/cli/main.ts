@@ -45,6 +45,10 @@ function configOption(args: string[], extra: Record<string, { type: 'string' }> 
 async function run(args: string[]): Promise<number> {
   const { config } = configOption(args);
   const log = createLogger();
+  // A stray rejection is a bug to log, not a reason to stop guarding the school;
+  // an uncaught exception may have left state half-changed, so exit and let systemd restart.
+  process.on('unhandledRejection', (err) => log.error({ err: String((err as Error)?.stack ?? err) }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => { log.fatal({ err: err.stack }, 'uncaught exception'); process.exit(70); });
   const controller = new Controller(loadSite(config), log);
   await controller.start();
   await untilSignal();

@@ -117,7 +117,7 @@ export class AlarmManager {
   private record(alarm: Alarm, type: string): void {
     if (isOpen(alarm)) this.open.set(alarm.key, alarm);
     else this.open.delete(alarm.key);
-    void this.pipeline.ingest({
+    this.pipeline.emit({
       topic: 'alarms', type, source: alarm.source, severity: alarm.severity,
       data: { alarm },
     });

@@ -36,7 +36,7 @@ export class HealthRegistry {
     this.upsert.run({ id, kind, health, detail: detail ?? null, ts, okTs: health === 'online' ? ts : null });
     // The first report after start-up is only news when it is bad.
     if (previous !== null || health !== 'online') {
-      void this.pipeline.ingest({
+      this.pipeline.emit({
         topic: 'events/device', type: 'device.health', source: id,
         severity: health === 'offline' ? 'warning' : 'info',
         data: { kind, health, previous, detail: detail ?? null },

@@ -40,7 +40,7 @@ test('the sequence continues after a restart and never reuses an evicted number'
 test('a listener that throws is reported and does not undo the commit', async () => {
   const p = new Pipeline(openDatabase(':memory:'));
   const errors: Error[] = [];
-  p.onListenerError = (e) => errors.push(e);
+  p.onError = (e) => errors.push(e);
   p.onCommitted(() => { throw new Error('boom'); });
   const e = await p.ingest({ topic: 'events/x', type: 't', source: 's', data: {} });
   assert.equal(errors[0]!.message, 'boom');
@@ -68,4 +68,17 @@ test('alarm lifecycle: raise once per key, acknowledge, clear; each change is an
   assert.notEqual(b.id, a.id);
   p.flush();
   assert.equal(new AlarmManager(db, new Pipeline(db)).openAlarms()[0]!.id, b.id);
+});
+
+test('a failed commit keeps its records and retries them in order', async () => {
+  const db = openDatabase(':memory:');
+  const p = new Pipeline(db);
+  const errors: string[] = [];
+  p.onError = (e, where) => errors.push(`${where}: ${e.message}`);
+  let failures = 1;
+  p.addTransactionHook(() => { if (failures-- > 0) throw new Error('SQLITE_FULL: database or disk is full'); });
+  const committed = await Promise.all([1, 2, 3].map((i) => p.ingest({ topic: 'events/x', type: 't', source: 's', data: { i } })));
+  assert.deepEqual(committed.map((e) => e.seq), [1, 2, 3]);
+  assert.deepEqual(errors, ['commit: SQLITE_FULL: database or disk is full']);
+  assert.equal(p.log.search({ limit: 10 }).length, 3);
 });

@@ -3,6 +3,8 @@ import type { Db } from '../store/database.ts';
 import { EventLog } from '../store/event-log.ts';
 import { type EventInput, type StoredEvent, laneFor } from './types.ts';
 
+const COMMIT_RETRY_MS = 1000;
+
 export type EventListener = (events: readonly StoredEvent[]) => void;
 
 interface Pending { event: StoredEvent; resolve: (e: StoredEvent) => void; reject: (err: Error) => void }
@@ -24,10 +26,14 @@ export class Pipeline {
   private readonly inTransaction: ((events: readonly StoredEvent[]) => void)[] = [];
   stats = { committed: 0, batches: 0 };
 
-  /** A listener's fault is reported, never allowed to undo a commit. */
-  onListenerError: (err: Error) => void = () => {};
+  /**
+   * Faults that have no caller to answer: a listener that threw (it never
+   * undoes a commit) or a commit that failed and will be retried.
+   */
+  onError: (err: Error, where: 'listener' | 'commit') => void = () => {};
+  private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(db: Db, private readonly now: () => number = Date.now) {
+  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
     this.log = new EventLog(db);
     this.seq = this.log.lastSeq();
     this.commitBatch = db.transaction((events: StoredEvent[]) => {
@@ -57,6 +63,11 @@ export class Pipeline {
     });
   }
 
+  /** ingest() for callers that do not wait: a failure goes to onError, never to an unhandled rejection. */
+  emit(input: EventInput): void {
+    this.ingest(input).catch((err: Error) => this.onError(err, 'commit'));
+  }
+
   onCommitted(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -76,14 +87,21 @@ export class Pipeline {
     try {
       this.commitBatch(events);
     } catch (err) {
-      for (const p of batch) p.reject(err as Error);
+      if (!this.db.open) {
+        for (const p of batch) p.reject(err as Error);
+        return;
+      }
+      // Disk full or I/O error: keep the records, in order, and try again shortly.
+      this.queue = [...batch, ...this.queue];
+      this.onError(err as Error, 'commit');
+      this.retryTimer ??= setTimeout(() => { this.retryTimer = null; this.flush(); }, COMMIT_RETRY_MS);
       return;
     }
     this.stats.committed += events.length;
     this.stats.batches++;
     for (const p of batch) p.resolve(p.event);
     for (const l of this.listeners) {
-      try { l(events); } catch (err) { this.onListenerError(err as Error); }
+      try { l(events); } catch (err) { this.onError(err as Error, 'listener'); }
     }
   }
 }

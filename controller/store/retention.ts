@@ -59,7 +59,7 @@ export class Retention {
     const undelivered = this.collectWhileOver('SELECT seq FROM events WHERE lane = 2 AND delivered = 0 ORDER BY seq LIMIT ?');
     if (undelivered.length) {
       report.evictedUndelivered = undelivered.length;
-      void this.pipeline.ingest({
+      this.pipeline.emit({
         topic: 'events/system', type: 'storage.telemetry_evicted', source: 'store', severity: 'warning',
         data: { count: undelivered.length, firstSeq: undelivered[0], lastSeq: undelivered[undelivered.length - 1] },
       });

@@ -51,6 +51,8 @@ export class MqttUplink {
   private ackTimer: NodeJS.Timeout | null = null;
   private pumpQueued = false;
   private stopping = false;
+  /** Set once stop() is done: the store may be closed, so late callbacks are ignored. */
+  private closed = false;
   private readonly unsubscribe: () => void;
   readonly status: UplinkStatus;
 
@@ -124,6 +126,7 @@ export class MqttUplink {
     }
     await client.endAsync().catch(() => {});
     this.flushAcks();
+    this.closed = true;
   }
 
   private schedulePump(): void {
@@ -162,6 +165,7 @@ export class MqttUplink {
     this.status.published++;
     this.status.inflight = this.inflight;
     client.publish(`${this.base}/${e.topic}`, JSON.stringify(toEnvelope(e, this.opts.identity.gateway)), { qos: 1 }, (err) => {
+      if (this.closed) return;
       this.inflight--;
       this.status.inflight = this.inflight;
       if (err) {

@@ -63,6 +63,7 @@ export class EnvSensorDriver implements Driver {
       for (const b of s.blocks) {
         readings.push(...decodeBlock(b, await this.link.readRegisters(s.config.address, b.function, b.start, b.count)));
       }
+      if (!this.running) return;
       s.failures = 0;
       this.polls.ok++;
       this.ctx.health(s.config.id, KIND, 'online');
@@ -72,6 +73,7 @@ export class EnvSensorDriver implements Driver {
       });
       this.schedule(s, interval);
     } catch (err) {
+      if (!this.running) return;
       s.failures++;
       this.polls.failed++;
       const health = healthFor(s.failures, { offlineAfter: OFFLINE_AFTER });
