@@ -8,6 +8,7 @@ import { sitePath } from './config/load-site.ts';
 import type { LoadedSite } from './config/types.ts';
 import { AlarmManager } from './core/alarms.ts';
 import { registerBuiltinCommands } from './core/builtin-commands.ts';
+import { registerUserCommands } from './core/user-commands.ts';
 import { CommandBus } from './core/commands.ts';
 import { EnvironmentMonitor } from './core/environment-monitor.ts';
 import { HealthRegistry } from './core/health.ts';
@@ -79,6 +80,7 @@ export class Controller {
       onMessage: (topic, payload) => void this.onDownlink(topic, payload),
     });
     registerBuiltinCommands(this.commands, this.alarms, () => this.status());
+    registerUserCommands(this.commands, this.users);
     this.drivers = createDrivers(site, log);
   }
 

@@ -31,6 +31,7 @@ describe('security console in Chromium', () => {
     }));
     await c.users.add('guard1', 'guard', PASSWORD);
     await c.users.add('viewer1', 'viewer', PASSWORD);
+    await c.users.add('admin1', 'admin', PASSWORD);
     base = `http://127.0.0.1:${c.site.config.console.port}`;
     browser = await launchChromium();
   });
@@ -99,5 +100,20 @@ describe('security console in Chromium', () => {
     const row = page.locator('tr[data-alarm="env:102:co2:high"]').first();
     await row.waitFor();
     assert.equal(await row.locator('button').count(), 0);
+  });
+
+  test('an admin adds a guard in the console; the audit log shows it without the password', async () => {
+    const page = await login('admin1');
+    await page.goto(`${base}/#/admin`);
+    const form = page.locator('[data-testid=user-form]');
+    await form.locator('input').first().fill('guard7');
+    await form.locator('input[type=password]').fill('a-new-guard-password');
+    await form.locator('button').click();
+    await page.locator('tr[data-user=guard7]').waitFor({ timeout: 5000 });
+    const audit = await page.textContent('[data-testid=audit-table]') ?? '';
+    assert.match(audit, /user\.add/);
+    assert.match(audit, /\[redacted\]/);
+    assert.doesNotMatch(audit, /a-new-guard-password/);
+    assert.ok(await c.users.verify('guard7', 'a-new-guard-password'));
   });
 });

@@ -116,10 +116,11 @@ describe('store and forward to a real Mosquitto', () => {
     }
   });
 
-  test('downlink commands: status query, alarm acknowledgement, and clear rejections', async () => {
+  test('downlink commands over MQTT 5: status query, alarm acknowledgement, and clear rejections', async () => {
     const dir = join(t.dir, 'downlink');
     const noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect('noc-cmd');
-    const c = await startController(await writeSite(dir, { uplink: { url: broker.url, reconnect_s: 0.3 } }));
+    // This gateway speaks MQTT 5 to Mosquitto; the others 3.1.1.
+    const c = await startController(await writeSite(dir, { uplink: { url: broker.url, reconnect_s: 0.3, protocol_version: 5 } }));
     const result = (requestId: string) => noc.envelopes('/cmd-result').find((e) => e.data.requestId === requestId);
     try {
       await waitFor('the birth message', () => noc.messages.some((m) => m.topic === `${topicRoot}/state` && (m.payload as { online: boolean }).online));

@@ -15,7 +15,7 @@ const PASSWORD = 'correct horse battery';
 
 before(async () => {
   const file = await writeSite(t.dir, { uplink: { url: 'mqtt://127.0.0.1:1' } });
-  controller = new Controller(loadSite(file), createLogger('silent'));
+  controller = new Controller(loadSite(file), createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   for (const role of roles) await controller.users.add(`${role}1`, role, PASSWORD);
   app = await buildApi(controller.apiDeps());
 });
@@ -84,10 +84,20 @@ test('role checks: who may acknowledge alarms and manage users', async () => {
 test('an admin adds a user; weak passwords and unknown roles are refused', async () => {
   const s = await login('admin');
   const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'guard', password: 'short' } })).statusCode, 400);
+  const weak = await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'guard', password: 'short' } });
+  assert.equal(weak.statusCode, 400, weak.body);
+  assert.match(weak.json().error, /at least 10 characters/);
   assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'root', password: PASSWORD } })).statusCode, 400);
   assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'guard', password: PASSWORD } })).statusCode, 201);
   assert.ok(controller.users.list().some((u) => u.username === 'guard2'));
+  const audit = controller.commands.recentAudit(5) as { command: string; args: string; ok: number }[];
+  const added = audit.find((a) => a.command === 'user.add' && a.ok === 1)!;
+  assert.deepEqual(JSON.parse(added.args), { username: 'guard2', role: 'guard', password: '[redacted]' }, 'the password never reaches the audit log');
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/users/guard2/disabled', headers, payload: { disabled: true } })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'guard2', password: PASSWORD }, remoteAddress: '10.2.2.2' })).statusCode, 401);
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/users/admin1/disabled', headers, payload: { disabled: true } })).statusCode, 400, 'an admin cannot lock themselves out');
+  const fromDistrict = await controller.commands.execute({ name: 'user.add', args: { username: 'x1', role: 'admin', password: PASSWORD } }, { kind: 'district', name: 'noc' });
+  assert.match(fromDistrict.error!, /not accepted from district/);
 });
 
 test('logging out ends the session', async () => {

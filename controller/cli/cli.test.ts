@@ -37,6 +37,7 @@ test('user add takes the password from stdin, refuses weak ones, and backlog rep
   assert.equal(role.status, 2);
   const backlog = run(['backlog', '--config', site]);
   assert.equal(backlog.status, 0, backlog.stderr);
+  assert.match(backlog.stdout, /^events\s+2/m, 'the audited results of both attempts wait for the uplink');
   assert.match(backlog.stdout, /telemetry\s+0/);
 });
 

@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { checkSite, loadSite } from '../config/load-site.ts';
 import { ConfigError, formatIssue } from '../config/yaml-source.ts';
 import { createLogger } from '../core/logger.ts';
+import { CommandBus } from '../core/commands.ts';
+import { Pipeline } from '../core/pipeline.ts';
 import { isRole, roles } from '../core/roles.ts';
+import { registerUserCommands } from '../core/user-commands.ts';
 import { Controller, openStore } from '../runtime.ts';
 import { EventLog } from '../store/event-log.ts';
 import { readPassword } from './read-password.ts';
@@ -76,7 +79,13 @@ async function userAdd(args: string[]): Promise<number> {
   if (!isRole(v.role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
   const { db, users } = openStore(loadSite(v.config));
   try {
-    await users.add(v.username, v.role, await readPassword(`password for ${v.username}: `));
+    // Through the command bus, so the audit log and the district see who was added, never the password.
+    const pipeline = new Pipeline(db);
+    const bus = new CommandBus(db, pipeline);
+    registerUserCommands(bus, users);
+    const password = await readPassword(`password for ${v.username}: `);
+    const result = await bus.execute({ name: 'user.add', args: { username: v.username, role: v.role, password } }, { kind: 'system', name: 'cli' });
+    if (!result.ok) { console.error(result.error); return 1; }
   } finally {
     db.close();
   }

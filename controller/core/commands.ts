@@ -8,6 +8,10 @@ export interface CommandSpec {
   permission: Permission;
   /** JSON Schema of the arguments. */
   args: object;
+  /** Arguments never written to the audit log or forwarded (passwords). */
+  secret?: readonly string[];
+  /** Who may send it; every source when absent. */
+  from?: readonly Actor['kind'][];
   run(args: Record<string, unknown>, actor: Actor): unknown | Promise<unknown>;
 }
 
@@ -42,7 +46,8 @@ export class CommandBus {
 
   /** `requestId` ties a district command to its answer on cmd-result. */
   async execute(cmd: Command, actor: Actor, requestId?: string): Promise<CommandResult> {
-    const auditId = Number(this.auditStart.run(this.now(), actor.name, actor.kind, cmd.name, JSON.stringify(cmd.args)).lastInsertRowid);
+    const shown = this.redact(cmd);
+    const auditId = Number(this.auditStart.run(this.now(), actor.name, actor.kind, cmd.name, JSON.stringify(shown)).lastInsertRowid);
     const result = await this.run(cmd, actor);
     this.auditEnd.run(result.ok ? 1 : 0, JSON.stringify(result.ok ? result.result ?? null : result.error), this.now(), auditId);
     await this.pipeline.ingest({
@@ -50,7 +55,7 @@ export class CommandBus {
       type: 'command.result',
       source: `${actor.kind}:${actor.name}`,
       severity: result.ok ? 'info' : 'warning',
-      data: { requestId: requestId ?? null, command: cmd.name, args: cmd.args, actor, ...result, auditId },
+      data: { requestId: requestId ?? null, command: cmd.name, args: shown, actor, ...result, auditId },
     });
     return result;
   }
@@ -58,6 +63,9 @@ export class CommandBus {
   private async run(cmd: Command, actor: Actor): Promise<CommandResult> {
     const entry = this.specs.get(cmd.name);
     if (!entry) return { ok: false, error: `unknown command "${cmd.name}"; known: ${this.names().join(', ')}` };
+    if (entry.spec.from && !entry.spec.from.includes(actor.kind)) {
+      return { ok: false, error: `"${cmd.name}" is not accepted from ${actor.kind}` };
+    }
     if (!entry.validate(cmd.args)) {
       return { ok: false, error: `invalid arguments: ${ajv.errorsText(entry.validate.errors, { dataVar: 'args' })}` };
     }
@@ -66,6 +74,11 @@ export class CommandBus {
     } catch (err) {
       return { ok: false, error: err instanceof CommandError ? err.message : `failed: ${(err as Error).message}` };
     }
+  }
+
+  private redact(cmd: Command): Record<string, unknown> {
+    const secret = this.specs.get(cmd.name)?.spec.secret ?? [];
+    return Object.fromEntries(Object.entries(cmd.args).map(([k, v]) => [k, secret.includes(k) ? '[redacted]' : v]));
   }
 
   recentAudit(limit: number): unknown[] {

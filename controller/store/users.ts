@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from './database.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../api/passwords.ts';
+import { CommandError } from '../core/commands.ts';
 import type { Role } from '../core/roles.ts';
 
 export interface User { username: string; role: Role; createdAt: number; disabled: boolean }
@@ -10,7 +11,8 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 // A dummy hash so a login for an unknown user costs the same time as a real one.
 const dummyHash = hashPassword(randomBytes(16).toString('hex'));
 
-export class UserError extends Error {}
+/** A refusal worth showing to the admin as it is (it becomes the command's error). */
+export class UserError extends CommandError {}
 
 /** Console users and their sessions; only hashes of passwords and tokens are stored. */
 export class Users {

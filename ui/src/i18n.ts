@@ -16,6 +16,8 @@ const en = {
   bus: 'Bus', model: 'Model', requests: 'Requests', timeouts: 'Timeouts', malformed: 'Malformed frames', oldest: 'Oldest',
   alarmBanner: 'unacknowledged alarm(s)', committed: 'Committed records', forbidden: 'Your role may not do this',
   info: 'info', warning: 'warning', major: 'major', critical: 'critical',
+  admin: 'Users & audit', users: 'Users', audit: 'Audit log', role: 'Role', created: 'Created', disabled: 'disabled', enabled: 'active',
+  enable: 'Enable', disable: 'Disable', addUser: 'Add user', actor: 'Who', command: 'Command', result: 'Result',
 };
 
 const zh: typeof en = {
@@ -32,6 +34,8 @@ const zh: typeof en = {
   bus: '总线', model: '型号', requests: '请求数', timeouts: '超时', malformed: '错误帧', oldest: '最早',
   alarmBanner: '条报警待确认', committed: '已存储记录', forbidden: '当前角色无此权限',
   info: '提示', warning: '警告', major: '重要', critical: '紧急',
+  admin: '用户与审计', users: '用户', audit: '操作审计', role: '角色', created: '创建时间', disabled: '已停用', enabled: '正常',
+  enable: '启用', disable: '停用', addUser: '添加用户', actor: '操作人', command: '指令', result: '结果',
 };
 
 export type Key = keyof typeof en;

@@ -2,7 +2,8 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session, setCsrf } from './api.ts';
 import { lang, t, type Key } from './i18n.ts';
-import { Alarms } from './pages/Alarms.tsx';
+import { Admin } from './pages/Admin.tsx';
+import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Environment } from './pages/Environment.tsx';
 import { Events } from './pages/Events.tsx';
@@ -11,7 +12,7 @@ import { Uplink } from './pages/Uplink.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
-const pages = { dashboard: Dashboard, alarms: Alarms, environment: Environment, events: Events, uplink: Uplink } as const;
+const pages = { dashboard: Dashboard, alarms: Alarms, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
 type Page = keyof typeof pages;
 
 function useRoute(): Page {
@@ -32,7 +33,7 @@ function AlarmBanner() {
   return (
     <a href="#/alarms" style="text-decoration:none">
       <div class={`banner ${worst}`} role="alert" data-testid="alarm-banner">
-        <strong>{list.length} {t('alarmBanner')}</strong><span>{list[0]!.message}</span>
+        <strong>{list.length} {t('alarmBanner')}</strong><span>{alarmText(list[0]!)}</span>
       </div>
     </a>
   );
@@ -48,7 +49,8 @@ function Shell({ s }: { s: Session }) {
     <>
       <header>
         <h1>{t('title')}</h1>
-        <nav>{(Object.keys(pages) as Page[]).map((p) => <a href={`#/${p}`} class={p === page ? 'active' : ''}>{t(p as Key)}</a>)}</nav>
+        <nav>{(Object.keys(pages) as Page[]).filter((p) => p !== 'admin' || s.role === 'admin')
+          .map((p) => <a href={`#/${p}`} class={p === page ? 'active' : ''}>{t(p as Key)}</a>)}</nav>
         <div class="who">
           <span class={`pill ${connected ? 'online' : 'offline'}`} data-testid="live-state">{connected ? t('live') : t('disconnected')}</span>
           <span>{s.username} ({s.role})</span>

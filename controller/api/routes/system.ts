@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { roles, type Role } from '../../core/roles.ts';
-import { UserError } from '../../store/users.ts';
+import { roles } from '../../core/roles.ts';
 import type { ApiDeps } from '../deps.ts';
-import { errorSchema } from '../schemas.ts';
+import { commandResultSchema, errorSchema } from '../schemas.ts';
 
 export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], summary: 'Liveness for systemd and installers' } },
@@ -22,22 +21,30 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/users', {
     config: { permission: 'users.manage' },
     schema: {
-      tags: ['users'], summary: 'Add a console user (audited)',
+      tags: ['users'], summary: 'Add a console user (audited; the password is not)',
       body: {
         type: 'object', additionalProperties: false, required: ['username', 'role', 'password'],
         properties: { username: { type: 'string', maxLength: 32 }, role: { enum: [...roles] }, password: { type: 'string', maxLength: 256 } },
       },
-      response: { 201: { type: 'object', properties: { username: { type: 'string' }, role: { type: 'string' } } }, 400: errorSchema },
+      response: { 201: commandResultSchema, 400: errorSchema },
     },
   }, async (req, reply) => {
-    const body = req.body as { username: string; role: Role; password: string };
-    try {
-      await deps.users.add(body.username, body.role, body.password);
-    } catch (err) {
-      if (err instanceof UserError) return reply.code(400).send({ error: err.message });
-      throw err;
-    }
-    await deps.pipeline.ingest({ topic: 'events/audit', type: 'user.added', source: `user:${req.session!.username}`, data: { username: body.username, role: body.role } });
-    return reply.code(201).send({ username: body.username, role: body.role });
+    const result = await deps.commands.execute({ name: 'user.add', args: req.body as Record<string, unknown> }, { kind: 'user', name: req.session!.username });
+    return reply.code(result.ok ? 201 : 400).send(result);
+  });
+
+  app.put('/api/users/:username/disabled', {
+    config: { permission: 'users.manage' },
+    schema: {
+      tags: ['users'], summary: 'Disable or enable a console user (audited); disabling ends their sessions',
+      params: { type: 'object', required: ['username'], properties: { username: { type: 'string', maxLength: 32 } } },
+      body: { type: 'object', additionalProperties: false, required: ['disabled'], properties: { disabled: { type: 'boolean' } } },
+      response: { 200: commandResultSchema, 400: errorSchema },
+    },
+  }, async (req, reply) => {
+    const { username } = req.params as { username: string };
+    const { disabled } = req.body as { disabled: boolean };
+    const result = await deps.commands.execute({ name: 'user.set-disabled', args: { username, disabled } }, { kind: 'user', name: req.session!.username });
+    return reply.code(result.ok ? 200 : 400).send(result);
   });
 }

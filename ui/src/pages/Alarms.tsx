@@ -6,6 +6,17 @@ import { alarms, refresh, session } from '../state.ts';
 
 const canAck = (role: string | undefined) => role === 'guard' || role === 'admin';
 
+/** The alarm in the console's language; the stored message is the English fallback. */
+export function alarmText(a: Alarm): string {
+  const d = a.data;
+  if (a.type.startsWith('environment.') && typeof d.point === 'string') {
+    const sign = a.type.endsWith('.high') ? '>' : '<';
+    return `${d.room} · ${t(d.point as Key)} ${d.value} ${d.unit} ${sign} ${t('limit')} ${d.limit}`;
+  }
+  if (a.type === 'device.offline') return `${t('offline')} · ${a.source}`;
+  return a.message;
+}
+
 export function AlarmTable({ list }: { list: Alarm[] }) {
   const s = useSignal(session);
   const [error, setError] = useState<string | null>(null);
@@ -27,7 +38,7 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
           {list.map((a) => (
             <tr key={a.id} data-alarm={a.key}>
               <td><span class={`pill ${a.severity}`}>{t(a.severity as Key)}</span></td>
-              <td>{a.message}</td>
+              <td>{alarmText(a)}</td>
               <td>{a.source}</td>
               <td>{fmtTime(a.raisedAt)}</td>
               <td>{a.active ? t('active') : t('cleared')}{a.ackedAt ? ` · ${t('acked')} (${a.ackedBy})` : ''}</td>
