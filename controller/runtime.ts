@@ -79,7 +79,10 @@ export class Controller {
       birth: { version: VERSION, school: c.school.name, startedAt: new Date(this.startedAt).toISOString(), configHash: this.configHash() },
       onMessage: (topic, payload) => void this.onDownlink(topic, payload),
     });
-    registerBuiltinCommands(this.commands, this.alarms, () => this.status());
+    registerBuiltinCommands(this.commands, this.alarms, () => this.status(), () => ({
+      file: this.site.file, hash: this.configHash(), config: this.site.config,
+      profiles: Object.fromEntries(this.site.profiles),
+    }));
     registerUserCommands(this.commands, this.users);
     this.drivers = createDrivers(site, log);
   }

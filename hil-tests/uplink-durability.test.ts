@@ -129,6 +129,11 @@ describe('store and forward to a real Mosquitto', () => {
       assert.equal(status.data.ok, true);
       assert.equal((status.data.result as { gateway: string }).gateway, 'gw-test');
 
+      await noc.publish(`${topicRoot}/cmd/config`, { id: 'cfg-1' });
+      const cfg = (await waitFor('the config answer', () => result('cfg-1'))).data.result as { hash: string; config: { gateway: { id: string } } };
+      assert.equal(cfg.config.gateway.id, 'gw-test');
+      assert.match(cfg.hash, /^[0-9a-f]{16}$/);
+
       const alarm = c.alarms.raise({ key: 'x', type: 'test.alarm', source: 'test', severity: 'major', message: 'test' });
       await noc.publish(`${topicRoot}/cmd/alarm.ack`, { id: 'ack-1', args: { alarmId: alarm.id } });
       assert.equal((await waitFor('the ack answer', () => result('ack-1'))).data.ok, true);
@@ -141,7 +146,7 @@ describe('store and forward to a real Mosquitto', () => {
       assert.match((await waitFor('the bad-args answer', () => result('bad-args'))).data.error as string, /invalid arguments/);
       await waitFor('the rejection of garbage', () => noc.envelopes('/cmd-result').some((e) => e.type === 'command.rejected'));
       const audited = (c.commands.recentAudit(10) as { command: string; actor_kind: string }[]).filter((a) => a.actor_kind === 'district');
-      assert.deepEqual(audited.map((a) => a.command).sort(), ['alarm.ack', 'alarm.ack', 'reboot', 'status']);
+      assert.deepEqual(audited.map((a) => a.command).sort(), ['alarm.ack', 'alarm.ack', 'config', 'reboot', 'status']);
       assertContract(noc);
     } finally {
       await c.stop();

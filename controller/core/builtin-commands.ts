@@ -1,8 +1,8 @@
 import type { AlarmManager } from './alarms.ts';
 import { CommandError, type CommandBus } from './commands.ts';
 
-/** Commands every gateway answers: alarm acknowledgement and a status query. */
-export function registerBuiltinCommands(bus: CommandBus, alarms: AlarmManager, status: () => unknown): void {
+/** Commands every gateway answers: alarm acknowledgement, a status query and a configuration query. */
+export function registerBuiltinCommands(bus: CommandBus, alarms: AlarmManager, status: () => unknown, config: () => unknown): void {
   bus.register('alarm.ack', {
     permission: 'alarm.ack',
     args: { required: ['alarmId'], properties: { alarmId: { type: 'string', minLength: 1, maxLength: 64 }, note: { type: 'string', maxLength: 500 } } },
@@ -16,5 +16,10 @@ export function registerBuiltinCommands(bus: CommandBus, alarms: AlarmManager, s
     permission: 'view',
     args: { properties: {} },
     run: () => status(),
+  });
+  bus.register('config', {
+    permission: 'view',
+    args: { properties: {} },
+    run: () => config(),
   });
 }
