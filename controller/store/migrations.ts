@@ -95,4 +95,47 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX readings_age ON readings (span, ts);
     `,
   },
+  {
+    version: 2,
+    name: 'access control: cardholders, groups, schedules, holidays, gate rules, passages',
+    sql: `
+      -- Personal data kept to the minimum an access decision and attendance need.
+      CREATE TABLE cardholders (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        class      TEXT,
+        card       TEXT NOT NULL,
+        valid_from TEXT,
+        valid_to   TEXT,
+        enabled    INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE UNIQUE INDEX cardholders_card ON cardholders (card);
+      CREATE TABLE cardholder_groups (
+        cardholder_id TEXT NOT NULL REFERENCES cardholders(id) ON DELETE CASCADE,
+        group_id      TEXT NOT NULL,
+        PRIMARY KEY (cardholder_id, group_id)
+      );
+      CREATE TABLE access_groups (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      -- intervals: JSON [{ "days": [1..7], "from": "HH:MM", "to": "HH:MM" }], Monday = 1
+      CREATE TABLE schedules (id TEXT PRIMARY KEY, name TEXT NOT NULL, intervals TEXT NOT NULL, on_holidays INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE holidays (date TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE TABLE gate_rules (
+        gate_id     TEXT NOT NULL,
+        group_id    TEXT NOT NULL,
+        schedule_id TEXT NOT NULL,
+        PRIMARY KEY (gate_id, group_id)
+      );
+      -- For attendance: one row per passage, kept as long as access records.
+      CREATE TABLE passages (
+        ts            INTEGER NOT NULL,
+        day           TEXT NOT NULL,
+        cardholder_id TEXT NOT NULL,
+        gate_id       TEXT NOT NULL,
+        direction     TEXT NOT NULL
+      );
+      CREATE INDEX passages_day ON passages (day, cardholder_id);
+      CREATE INDEX passages_ts ON passages (ts);
+    `,
+  },
 ];
