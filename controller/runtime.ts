@@ -6,6 +6,8 @@ import type { ApiDeps } from './api/deps.ts';
 import { buildApi } from './api/server.ts';
 import { sitePath } from './config/load-site.ts';
 import type { LoadedSite } from './config/types.ts';
+import { AccessService } from './core/access/access-service.ts';
+import { registerAccessCommands } from './core/access/access-commands.ts';
 import { AlarmManager } from './core/alarms.ts';
 import { registerBuiltinCommands } from './core/builtin-commands.ts';
 import { registerUserCommands } from './core/user-commands.ts';
@@ -15,6 +17,7 @@ import { HealthRegistry } from './core/health.ts';
 import type { Logger } from './core/logger.ts';
 import { Pipeline } from './core/pipeline.ts';
 import { type Db, openDatabase, schemaVersion } from './store/database.ts';
+import { Allowlist } from './store/allowlist.ts';
 import { ReadingsIndex } from './store/readings.ts';
 import { Retention } from './store/retention.ts';
 import { Users } from './store/users.ts';
@@ -46,6 +49,8 @@ export class Controller {
   readonly retention: Retention;
   readonly uplink: MqttUplink;
   readonly drivers: Driver[];
+  readonly allowlist: Allowlist;
+  readonly access: AccessService;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -84,7 +89,17 @@ export class Controller {
       profiles: Object.fromEntries(this.site.profiles),
     }));
     registerUserCommands(this.commands, this.users);
-    this.drivers = createDrivers(site, log);
+    this.allowlist = new Allowlist(this.db);
+    const built = createDrivers(site, log, {
+      onCard: (read) => this.access.onCard(read),
+      onGateInputs: (id, inputs) => this.access.onGateInputs(id, inputs),
+    });
+    this.drivers = built.drivers;
+    this.access = new AccessService({
+      config: c.access, allowlist: this.allowlist, pipeline: this.pipeline, alarms: this.alarms,
+      gates: built.gates, feedback: built.feedback, timeZone: c.school.timezone,
+    });
+    registerAccessCommands(this.commands, this.access, this.allowlist);
   }
 
   async start(): Promise<void> {
@@ -100,6 +115,7 @@ export class Controller {
     for (const d of this.drivers) {
       await d.start(ctx).catch((err: Error) => this.log.error({ kind: d.kind, err: err.message }, 'driver failed to start'));
     }
+    this.access.start();
     this.runRetention();
     this.retentionTimer = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
     this.api = await buildApi(this.apiDeps());
@@ -111,6 +127,7 @@ export class Controller {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.retentionTimer);
+    this.access.stop();
     await this.api?.close();
     await Promise.all(this.drivers.map((d) => d.stop().catch(() => {})));
     this.pipeline.flush();

@@ -1,18 +1,58 @@
-import type { LoadedSite } from '../controller/config/types.ts';
+import type { LoadedSite, ModbusBusConfig } from '../controller/config/types.ts';
+import type { GateInputs } from '../controller/core/access/gate-logic.ts';
 import type { Logger } from '../controller/core/logger.ts';
+import type { CardRead } from './access/card-reader.ts';
+import { GateDriver, type GateIo } from './access/gate-driver.ts';
+import { WiegandReaderDriver } from './access/wiegand-reader-driver.ts';
 import type { Driver } from './contract.ts';
 import { EnvSensorDriver } from './modbus/env-sensor-driver.ts';
 import { ModbusLink } from './modbus/modbus-link.ts';
 
-/** Builds the drivers a site needs: one Modbus link per bus, shared by its devices. */
-export function createDrivers(site: LoadedSite, log: Logger): Driver[] {
+export interface AccessHooks {
+  onCard(read: CardRead): void;
+  onGateInputs(gateId: string, inputs: GateInputs): void;
+}
+
+export interface SiteDrivers {
+  drivers: Driver[];
+  gates: GateIo;
+  feedback(readerId: string, granted: boolean): void;
+}
+
+/**
+ * Builds the drivers a site needs. Each Modbus bus gets one link, shared by
+ * the sensors and the relay boards on it, so one transaction at a time holds
+ * across device classes.
+ */
+export function createDrivers(site: LoadedSite, log: Logger, access: AccessHooks): SiteDrivers {
   const drivers: Driver[] = [];
-  for (const bus of site.config.buses) {
-    const devices = site.config.devices
+  const gateDrivers: GateDriver[] = [];
+  const { config } = site;
+  for (const bus of config.buses) {
+    if (bus.type === 'osdp') continue;
+    const link = new ModbusLink(bus as ModbusBusConfig, log);
+    const sensors = config.devices
       .filter((d) => d.bus === bus.id)
-      .map((config) => ({ config, profile: site.profiles.get(config.profile)! }))
+      .map((c) => ({ config: c, profile: site.profiles.get(c.profile)! }))
       .filter((d) => d.profile.kind === 'env-sensor');
-    if (devices.length) drivers.push(new EnvSensorDriver(new ModbusLink(bus, log), devices));
+    if (sensors.length) drivers.push(new EnvSensorDriver(link, sensors));
+    const gates = config.access.gates.filter((g) => g.bus === bus.id);
+    if (gates.length) {
+      const g = new GateDriver(link, gates, access.onGateInputs);
+      gateDrivers.push(g);
+      drivers.push(g);
+    }
   }
-  return drivers;
+  for (const r of config.access.readers) {
+    if (r.type === 'wiegand-serial') drivers.push(new WiegandReaderDriver(r, access.onCard));
+  }
+  const gateOf = (id: string) => gateDrivers.find((d) => d.owns(id));
+  return {
+    drivers,
+    gates: {
+      pulse: (id, direction) => gateOf(id)?.pulse(id, direction),
+      hold: async (id, open) => { await gateOf(id)?.hold(id, open); },
+    },
+    feedback: () => {},
+  };
 }

@@ -27,7 +27,7 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
 
   const unique = (list: { id: string }[], field: string) => {
     const seen = new Set<string>();
-    list.forEach((item, i) => { if (seen.has(item.id)) at([field, i, 'id'], `duplicate id "${item.id}"`); seen.add(item.id); });
+    list.forEach((item, i) => { if (seen.has(item.id)) at([...field.split('.'), i, 'id'], `duplicate id "${item.id}"`); seen.add(item.id); });
   };
   unique(config.buses, 'buses');
   unique(config.devices, 'devices');
@@ -37,6 +37,7 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   config.devices.forEach((d, i) => {
     const bus = config.buses.find((b) => b.id === d.bus);
     if (!bus) at(['devices', i, 'bus'], `no bus "${d.bus}"; defined: ${config.buses.map((b) => b.id).join(', ') || 'none'}`);
+    else if (bus.type === 'osdp') at(['devices', i, 'bus'], `bus "${d.bus}" is OSDP; sensors need a Modbus bus`);
     const addrs = busAddresses.get(d.bus) ?? new Set();
     if (addrs.has(d.address)) at(['devices', i, 'address'], `address ${d.address} is already used on bus "${d.bus}"`);
     addrs.add(d.address);
@@ -49,6 +50,18 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
       if (profile) profiles.set(d.profile, profile);
       else if (!existsSync(join(profilesDir, `${d.profile}.yaml`))) at(['devices', i, 'profile'], `no profile "${d.profile}" in ${profilesDir}`);
     }
+  });
+  const busType = (id: string) => config.buses.find((b) => b.id === id)?.type;
+  config.access.gates.forEach((g, i) => {
+    const t = busType(g.bus);
+    if (!t) at(['access', 'gates', i, 'bus'], `no bus "${g.bus}"`);
+    else if (t === 'osdp') at(['access', 'gates', i, 'bus'], `bus "${g.bus}" is OSDP; relay boards need a Modbus bus`);
+  });
+  unique(config.access.gates, 'access.gates');
+  unique(config.access.readers, 'access.readers');
+  config.access.readers.forEach((r, i) => {
+    if (!config.access.gates.some((g) => g.id === r.gate)) at(['access', 'readers', i, 'gate'], `no gate "${r.gate}" in access.gates`);
+    if (r.type === 'osdp' && busType(r.bus) !== 'osdp') at(['access', 'readers', i, 'bus'], `no OSDP bus "${r.bus}"`);
   });
   const tls = config.uplink.tls;
   for (const field of ['ca', 'cert', 'key'] as const) {

@@ -16,6 +16,33 @@ export interface SiteConfig {
   rooms: { id: string; name: string; name_en?: string }[];
   buses: BusConfig[];
   devices: DeviceConfig[];
+  access: AccessConfig;
+}
+
+export interface AccessConfig {
+  anti_passback: boolean;
+  deny_alarm_after: number;
+  readers: ReaderConfig[];
+  gates: GateConfig[];
+}
+
+export type ReaderConfig =
+  | { id: string; type: 'wiegand-serial'; port: string; baud_rate: number; framing: 'ascii' | 'binary'; format: 'w26' | 'w34'; gate: string; direction: 'in' | 'out' }
+  | { id: string; type: 'osdp'; bus: string; address: number; secure: boolean; gate: string; direction: 'in' | 'out' };
+
+export interface GateConfig {
+  id: string;
+  name?: string;
+  bus: string;
+  address: number;
+  open_coils: { in: number; out: number };
+  inputs: { passage_in: number; passage_out: number; forced: number; fire: number; door_open?: number };
+  fire_active_low: boolean;
+  pulse_ms: number;
+  grant_window_s: number;
+  held_open_s: number;
+  poll_ms: number;
+  mode: 'normal' | 'locked' | 'free';
 }
 
 export interface UplinkConfig {
@@ -32,7 +59,10 @@ export interface UplinkConfig {
 
 export type BusConfig =
   | { id: string; type: 'modbus-rtu'; port: string; baud_rate: number; parity: 'none' | 'even' | 'odd'; data_bits: 7 | 8; stop_bits: 1 | 2; timeout_ms: number }
-  | { id: string; type: 'modbus-tcp'; host: string; port: number; timeout_ms: number };
+  | { id: string; type: 'modbus-tcp'; host: string; port: number; timeout_ms: number }
+  | { id: string; type: 'osdp'; port: string; baud_rate: number; reply_timeout_ms: number; offline_after_s: number };
+
+export type ModbusBusConfig = Exclude<BusConfig, { type: 'osdp' }>;
 
 export interface DeviceConfig {
   id: string;

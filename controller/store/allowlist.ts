@@ -66,6 +66,23 @@ export class Allowlist implements DecisionData {
 
   setToday(day: string): void { this.today = day; }
 
+  /** The attendance table is written in the commit of the passage events. */
+  passageInsert() {
+    return (this.insertPassage ??= this.db.prepare('INSERT INTO passages (ts, day, cardholder_id, gate_id, direction) VALUES (?, ?, ?, ?, ?)'));
+  }
+  private insertPassage?: ReturnType<Db['prepare']>;
+
+  /** Entries and exits per cardholder for one day: first in, last out, counts. */
+  attendance(day: string) {
+    return this.db.prepare(
+      `SELECT cardholder_id AS cardholderId,
+              min(CASE WHEN direction = 'in' THEN ts END) AS firstIn,
+              max(CASE WHEN direction = 'out' THEN ts END) AS lastOut,
+              sum(direction = 'in') AS entries, sum(direction = 'out') AS exits
+       FROM passages WHERE day = ? GROUP BY cardholder_id`).all(day) as
+      { cardholderId: string; firstIn: number | null; lastOut: number | null; entries: number; exits: number }[];
+  }
+
   apply(delta: AccessDelta): number {
     const current = this.version;
     if (!delta.full && delta.baseVersion !== undefined && delta.baseVersion !== current) {

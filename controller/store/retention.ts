@@ -50,6 +50,7 @@ export class Retention {
     report.expired += this.db.prepare('DELETE FROM events WHERE lane = ? AND ts < ?').run(Lane.telemetry, now - p.telemetryDays * DAY).changes;
     report.expired += this.db.prepare('DELETE FROM readings WHERE ts < ?').run(now - p.telemetryDays * DAY).changes;
     report.expired += this.db.prepare('DELETE FROM alarms WHERE active = 0 AND acked_at IS NOT NULL AND raised_at < ?').run(now - p.urgentDays * DAY).changes;
+    report.expired += this.db.prepare('DELETE FROM passages WHERE ts < ?').run(now - p.urgentDays * DAY).changes;
     this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
     report.downsampled = this.downsample(now - p.downsampleAfterHours * 3_600_000);
 

@@ -31,6 +31,7 @@ export class EnvSensorDriver implements Driver {
   private polls = { ok: 0, failed: 0 };
 
   constructor(private readonly link: ModbusLink, devices: { config: DeviceConfig; profile: DeviceProfile }[]) {
+    link.acquire();
     this.sensors = devices.map(({ config, profile }) => ({ config, profile, blocks: planReads(profile.points), failures: 0 }));
   }
 
@@ -44,7 +45,7 @@ export class EnvSensorDriver implements Driver {
   async stop(): Promise<void> {
     this.running = false;
     for (const s of this.sensors) clearTimeout(s.timer);
-    await this.link.close();
+    await this.link.release();
   }
 
   stats() {

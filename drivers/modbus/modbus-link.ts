@@ -1,6 +1,6 @@
 import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
-import type { BusConfig } from '../../controller/config/types.ts';
+import type { ModbusBusConfig } from '../../controller/config/types.ts';
 import type { Logger } from '../../controller/core/logger.ts';
 import { backoffDelay } from '../backoff.ts';
 import { BusScheduler, interFrameGapMs, TimeoutError } from './bus-scheduler.ts';
@@ -37,12 +37,29 @@ export class ModbusLink {
   private stopped = false;
   private everOpened = false;
 
-  constructor(readonly bus: BusConfig, private readonly log: Logger, private readonly now: () => number = Date.now) {
+  constructor(readonly bus: ModbusBusConfig, private readonly log: Logger, private readonly now: () => number = Date.now) {
     this.scheduler = new BusScheduler(bus.type === 'modbus-rtu' ? interFrameGapMs(bus.baud_rate) : 0);
   }
 
   readRegisters(unit: number, fc: 3 | 4, start: number, count: number): Promise<number[]> {
     return this.transact(unit, async (c) => (fc === 3 ? c.readHoldingRegisters(start, count) : c.readInputRegisters(start, count)).then((r: { data: number[] }) => r.data));
+  }
+
+  readDiscreteInputs(unit: number, start: number, count: number): Promise<boolean[]> {
+    return this.transact(unit, async (c) => (await c.readDiscreteInputs(start, count)).data.slice(0, count));
+  }
+
+  /** FC05: 0xFF00 on, 0x0000 off (relay boards). */
+  writeCoil(unit: number, address: number, on: boolean): Promise<void> {
+    return this.transact(unit, async (c) => { await c.writeCoil(address, on); });
+  }
+
+  /** Links are shared by every driver on the bus; the last one to stop closes it. */
+  private users = 0;
+  acquire(): this { this.users++; return this; }
+
+  async release(): Promise<void> {
+    if (--this.users <= 0) await this.close();
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,8 @@ export class ModbusUnit {
   readonly discrete = new Uint8Array(0x10000);
   fault: Fault = 'none';
   requests = 0;
+  /** Called after a coil write, so a simulated device can react (a turnstile turning). */
+  onCoil?: (address: number, on: boolean) => void;
 
   /** Answers a request PDU (function code first) with a response PDU. */
   handle(pdu: Buffer): Buffer {
@@ -39,6 +41,7 @@ export class ModbusUnit {
       case 5: {
         if (qty !== 0xff00 && qty !== 0x0000) return exception(3);
         this.coils[addr] = qty === 0xff00 ? 1 : 0;
+        this.onCoil?.(addr, qty === 0xff00);
         return Buffer.from(pdu.subarray(0, 5));
       }
       case 6:

@@ -1,0 +1,78 @@
+import type { AccessDelta, Allowlist } from '../../store/allowlist.ts';
+import { SyncError } from '../../store/allowlist.ts';
+import { CommandError, type CommandBus } from '../commands.ts';
+import type { AccessService } from './access-service.ts';
+import type { Direction, GateMode } from './types.ts';
+
+const cardholder = {
+  type: 'object', additionalProperties: false, required: ['id', 'name', 'kind', 'card'],
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 64 }, name: { type: 'string', minLength: 1, maxLength: 64 },
+    kind: { enum: ['student', 'staff', 'visitor'] }, class: { type: ['string', 'null'], maxLength: 64 },
+    card: { type: 'string', pattern: '^[0-9]{1,20}$' },
+    validFrom: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, validTo: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    enabled: { type: 'boolean' }, groups: { type: 'array', items: { type: 'string' }, maxItems: 32 },
+  },
+};
+const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' };
+const idList = { type: 'array', items: { type: 'string' } };
+
+/** The district's cardholder sync: a versioned delta, or a full resync. */
+export const syncArgs = {
+  required: ['version'],
+  properties: {
+    version: { type: 'integer', minimum: 1 }, baseVersion: { type: 'integer', minimum: 0 }, full: { type: 'boolean' },
+    cardholders: { type: 'array', items: cardholder, maxItems: 100_000 },
+    groups: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+    schedules: {
+      type: 'array', items: {
+        type: 'object', additionalProperties: false, required: ['id', 'name', 'intervals'],
+        properties: {
+          id: { type: 'string' }, name: { type: 'string' }, onHolidays: { type: 'boolean' },
+          intervals: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['days', 'from', 'to'],
+            properties: { days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 } }, from: hhmm, to: hhmm } } },
+        },
+      },
+    },
+    holidays: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['date', 'name'], properties: { date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, name: { type: 'string' } } } },
+    rules: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['gateId', 'groupId', 'scheduleId'], properties: { gateId: { type: 'string' }, groupId: { type: 'string' }, scheduleId: { type: 'string' } } } },
+    deleteCardholders: idList, deleteGroups: idList, deleteSchedules: idList, deleteHolidays: idList,
+    deleteRules: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['gateId', 'groupId'], properties: { gateId: { type: 'string' }, groupId: { type: 'string' } } } },
+  },
+};
+
+/** Gate operation (audited, from the console, the district or a scenario) and cardholder sync. */
+export function registerAccessCommands(bus: CommandBus, access: AccessService, allowlist: Allowlist): void {
+  const gate = { type: 'string', minLength: 1, maxLength: 64 };
+  bus.register('gate.open', {
+    permission: 'gate.operate',
+    args: { required: ['gateId', 'direction'], properties: { gateId: gate, direction: { enum: ['in', 'out'] } } },
+    run: (args) => {
+      try { access.open(args.gateId as string, args.direction as Direction); } catch (err) { throw new CommandError((err as Error).message); }
+      return { gateId: args.gateId, direction: args.direction };
+    },
+  });
+  bus.register('gate.mode', {
+    permission: 'gate.operate',
+    args: { required: ['gateId', 'mode'], properties: { gateId: gate, mode: { enum: ['normal', 'locked', 'free'] } } },
+    run: async (args) => {
+      try { await access.setMode(args.gateId as string, args.mode as GateMode); } catch (err) { throw new CommandError((err as Error).message); }
+      return { gateId: args.gateId, mode: args.mode, fireOverride: access.fireActive };
+    },
+  });
+  bus.register('cardholders.sync', {
+    permission: 'config',
+    // The audit log and the forwarded result keep the version, not the people.
+    secret: ['cardholders'],
+    args: syncArgs,
+    run: (args) => {
+      try {
+        const version = allowlist.apply(args as unknown as AccessDelta);
+        return { version, cardholders: allowlist.size };
+      } catch (err) {
+        if (err instanceof SyncError) throw new CommandError(err.message);
+        throw err;
+      }
+    },
+  });
+}
