@@ -99,7 +99,7 @@ export class Controller {
       config: c.access, allowlist: this.allowlist, pipeline: this.pipeline, alarms: this.alarms,
       gates: built.gates, feedback: built.feedback, timeZone: c.school.timezone,
     });
-    registerAccessCommands(this.commands, this.access, this.allowlist);
+    registerAccessCommands(this.commands, this.access, this.allowlist, built.keyset);
   }
 
   async start(): Promise<void> {

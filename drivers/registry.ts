@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import type { LoadedSite, ModbusBusConfig } from '../controller/config/types.ts';
 import type { GateInputs } from '../controller/core/access/gate-logic.ts';
 import type { Logger } from '../controller/core/logger.ts';
 import type { CardRead } from './access/card-reader.ts';
 import { GateDriver, type GateIo } from './access/gate-driver.ts';
+import { OsdpKeyStore } from './access/osdp/key-store.ts';
+import { OsdpBusDriver } from './access/osdp/osdp-bus-driver.ts';
 import { WiegandReaderDriver } from './access/wiegand-reader-driver.ts';
 import type { Driver } from './contract.ts';
 import { EnvSensorDriver } from './modbus/env-sensor-driver.ts';
@@ -17,6 +20,8 @@ export interface SiteDrivers {
   drivers: Driver[];
   gates: GateIo;
   feedback(readerId: string, granted: boolean): void;
+  /** The installer's OSDP key-set flow for one reader. */
+  keyset(readerId: string): Promise<void>;
 }
 
 /**
@@ -27,9 +32,18 @@ export interface SiteDrivers {
 export function createDrivers(site: LoadedSite, log: Logger, access: AccessHooks): SiteDrivers {
   const drivers: Driver[] = [];
   const gateDrivers: GateDriver[] = [];
+  const osdpDrivers: OsdpBusDriver[] = [];
   const { config } = site;
+  const keys = new OsdpKeyStore(join(site.dataDir, 'osdp-keys.json'));
   for (const bus of config.buses) {
-    if (bus.type === 'osdp') continue;
+    if (bus.type === 'osdp') {
+      const readers = config.access.readers.filter((r): r is Extract<typeof r, { type: 'osdp' }> => r.type === 'osdp' && r.bus === bus.id);
+      if (!readers.length) continue;
+      const d = new OsdpBusDriver(bus, readers, keys, access.onCard);
+      osdpDrivers.push(d);
+      drivers.push(d);
+      continue;
+    }
     const link = new ModbusLink(bus as ModbusBusConfig, log);
     const sensors = config.devices
       .filter((d) => d.bus === bus.id)
@@ -53,6 +67,10 @@ export function createDrivers(site: LoadedSite, log: Logger, access: AccessHooks
       pulse: (id, direction) => gateOf(id)?.pulse(id, direction),
       hold: async (id, open) => { await gateOf(id)?.hold(id, open); },
     },
-    feedback: () => {},
+    feedback: (readerId, granted) => osdpDrivers.find((d) => d.owns(readerId))?.feedback(readerId, granted),
+    keyset: (readerId) => {
+      const d = osdpDrivers.find((x) => x.owns(readerId));
+      return d ? d.keyset(readerId) : Promise.reject(new Error(`no OSDP reader "${readerId}"`));
+    },
   };
 }

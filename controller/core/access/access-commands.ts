@@ -42,7 +42,7 @@ export const syncArgs = {
 };
 
 /** Gate operation (audited, from the console, the district or a scenario) and cardholder sync. */
-export function registerAccessCommands(bus: CommandBus, access: AccessService, allowlist: Allowlist): void {
+export function registerAccessCommands(bus: CommandBus, access: AccessService, allowlist: Allowlist, keyset: (readerId: string) => Promise<void>): void {
   const gate = { type: 'string', minLength: 1, maxLength: 64 };
   bus.register('gate.open', {
     permission: 'gate.operate',
@@ -73,6 +73,15 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
         if (err instanceof SyncError) throw new CommandError(err.message);
         throw err;
       }
+    },
+  });
+  bus.register('osdp.keyset', {
+    permission: 'devices.commission',
+    from: ['user', 'system'],
+    args: { required: ['readerId'], properties: { readerId: { type: 'string', minLength: 1, maxLength: 64 } } },
+    run: async (args) => {
+      try { await keyset(args.readerId as string); } catch (err) { throw new CommandError((err as Error).message); }
+      return { readerId: args.readerId, keyed: true };
     },
   });
 }

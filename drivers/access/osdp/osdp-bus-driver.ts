@@ -1,0 +1,310 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { SerialPort } from 'serialport';
+import type { BusConfig, ReaderConfig } from '../../../controller/config/types.ts';
+import { backoffDelay } from '../../backoff.ts';
+import type { Driver, DriverContext } from '../../contract.ts';
+import type { CardRead } from '../card-reader.ts';
+import { encodePacket, PacketSplitter, type OsdpPacket } from './frame.ts';
+import type { OsdpKeyStore } from './key-store.ts';
+import { buzzer, Cmd, Color, keySet, ledTemporary, NakReason, parsePdCap, parsePdId, parseRaw, Reply, Scs, type PdId } from './messages.ts';
+import { cardFromRaw } from './raw-card.ts';
+import { clientCryptogram, initialRmac, SCBK_D, SecureSession, serverCryptogram, sessionKeys, type SessionKeys } from './secure-channel.ts';
+
+type OsdpBus = Extract<BusConfig, { type: 'osdp' }>;
+type OsdpReader = Extract<ReaderConfig, { type: 'osdp' }>;
+type State = 'reset' | 'id' | 'cap' | 'chlng' | 'scrypt' | 'online' | 'refused';
+
+const KIND = 'card-reader';
+const REFUSED_RETRY_MS = 10_000;
+const GAP_MS = 5;
+
+interface Pd {
+  reader: OsdpReader;
+  state: State;
+  sqn: number;
+  queue: { code: number; data: Buffer; done?: (ok: boolean, err?: string) => void }[];
+  session: SecureSession | null;
+  handshake: { rndA: Buffer; keys: SessionKeys; installKey: boolean; rndB?: Buffer } | null;
+  lastReply: number;
+  refusedAt: number;
+  id: PdId | null;
+  /** null until the first answer or the first offline verdict. */
+  online: boolean | null;
+}
+
+/**
+ * The OSDP control panel for one RS-485 bus: polls each reader in turn with
+ * sequence numbers, brings up the secure channel (the site key from the key
+ * store, or SCBK-D in install mode), turns RAW replies into card reads and
+ * sends LED and buzzer feedback. A reader silent for offline_after_s is offline.
+ */
+export class OsdpBusDriver implements Driver {
+  readonly kind = 'osdp-bus';
+  private ctx!: DriverContext;
+  private port: SerialPort | null = null;
+  private readonly splitter = new PacketSplitter();
+  private waiting: { addr: number; resolve: (p: { packet: OsdpPacket; macInput: Buffer } | null) => void } | null = null;
+  private readonly pds: Pd[];
+  private running = false;
+  private attempts = 0;
+  readonly counters = { commands: 0, replies: 0, timeouts: 0, naks: 0, macFailures: 0, cards: 0 };
+
+  constructor(private readonly bus: OsdpBus, readers: OsdpReader[], private readonly keys: OsdpKeyStore, private readonly emitCard: (r: CardRead) => void) {
+    this.pds = readers.map((reader) => ({ reader, state: 'reset', sqn: 0, queue: [], session: null, handshake: null, lastReply: 0, refusedAt: 0, id: null, online: null }));
+  }
+
+  owns(readerId: string): boolean { return this.pds.some((p) => p.reader.id === readerId); }
+
+  async start(ctx: DriverContext): Promise<void> {
+    this.ctx = ctx;
+    this.running = true;
+    for (const p of this.pds) p.lastReply = ctx.now();
+    void this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.waiting?.resolve(null);
+    const p = this.port;
+    this.port = null;
+    if (p?.isOpen) await new Promise<void>((r) => p.close(() => r()));
+  }
+
+  stats() {
+    return { bus: this.bus.id, ...this.counters, dropped: this.splitter.dropped,
+      readers: this.pds.map((p) => ({ id: p.reader.id, state: p.state, secure: p.session !== null, online: p.online })) };
+  }
+
+  secureState(readerId: string): { state: State; secure: boolean; installKey: boolean } | undefined {
+    const p = this.pds.find((x) => x.reader.id === readerId);
+    return p && { state: p.state, secure: p.session !== null, installKey: p.session !== null && !this.keys.get(readerId) };
+  }
+
+  feedback(readerId: string, granted: boolean): void {
+    const p = this.pds.find((x) => x.reader.id === readerId);
+    if (!p || p.state !== 'online') return;
+    p.queue.push({ code: Cmd.LED, data: ledTemporary(0, granted ? Color.green : Color.red, granted ? 15 : 3, granted ? 1500 : 1200) });
+    p.queue.push({ code: Cmd.BUZ, data: granted ? buzzer(0, 1, 0, 1) : buzzer(0, 2, 2, 2) });
+  }
+
+  /** Installer flow: send the reader a new random base key over the secure channel, then rekey. */
+  keyset(readerId: string): Promise<void> {
+    const p = this.pds.find((x) => x.reader.id === readerId);
+    if (!p) return Promise.reject(new Error(`no OSDP reader "${readerId}" on ${this.bus.id}`));
+    if (!p.session) return Promise.reject(new Error(`${readerId} has no secure channel: KEYSET is only sent encrypted`));
+    const key = randomBytes(16);
+    return new Promise((resolve, reject) => {
+      p.queue.push({ code: Cmd.KEYSET, data: keySet(key), done: (ok, err) => {
+        if (!ok) { reject(new Error(`${readerId} refused the new key: ${err}`)); return; }
+        this.keys.set(readerId, key);
+        this.restartSecure(p);
+        resolve();
+      } });
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      if (!this.port) {
+        await this.open();
+        continue;
+      }
+      for (const p of this.pds) {
+        if (!this.running || !this.port) break;
+        await this.exchange(p);
+        await sleep(GAP_MS);
+      }
+    }
+  }
+
+  private async open(): Promise<void> {
+    const port = new SerialPort({ path: this.bus.port, baudRate: this.bus.baud_rate, autoOpen: false });
+    const ok = await new Promise<boolean>((resolve) => port.open((err) => resolve(!err)));
+    if (!ok) {
+      for (const p of this.pds) this.ctx.health(p.reader.id, KIND, 'offline', `cannot open ${this.bus.port}`);
+      await sleep(backoffDelay(this.attempts++, 200, 10_000));
+      return;
+    }
+    this.attempts = 0;
+    port.on('data', (d: Buffer) => this.onData(d));
+    port.on('error', () => {});
+    port.on('close', () => { if (this.port === port) { this.port = null; for (const p of this.pds) this.reset(p); } });
+    this.splitter.reset();
+    this.port = port;
+  }
+
+  private onData(d: Buffer): void {
+    for (const got of this.splitter.push(d)) {
+      if (!got.packet.reply || !this.waiting || got.packet.addr !== this.waiting.addr) continue;
+      const w = this.waiting;
+      this.waiting = null;
+      w.resolve(got);
+    }
+  }
+
+  private next(p: Pd): { code: number; data: Buffer; scb: Buffer | null; done?: (ok: boolean, err?: string) => void } | null {
+    switch (p.state) {
+      case 'reset': return { code: Cmd.POLL, data: Buffer.alloc(0), scb: null };
+      case 'id': return { code: Cmd.ID, data: Buffer.from([0]), scb: null };
+      case 'cap': return { code: Cmd.CAP, data: Buffer.from([0]), scb: null };
+      case 'chlng': {
+        const stored = this.keys.get(p.reader.id);
+        const rndA = randomBytes(8);
+        p.handshake = { rndA, keys: sessionKeys(stored ?? SCBK_D, rndA), installKey: !stored };
+        return { code: Cmd.CHLNG, data: rndA, scb: Buffer.from([3, Scs.CHLNG, stored ? 1 : 0]) };
+      }
+      case 'scrypt': {
+        const h = p.handshake!;
+        return { code: Cmd.SCRYPT, data: serverCryptogram(h.keys, h.rndA, h.rndB!), scb: Buffer.from([3, Scs.SCRYPT, h.installKey ? 0 : 1]) };
+      }
+      case 'refused':
+        if (this.ctx.now() - p.refusedAt < REFUSED_RETRY_MS) return null;
+        p.state = 'chlng';
+        return this.next(p);
+      case 'online': {
+        const q = p.queue.shift() ?? { code: Cmd.POLL, data: Buffer.alloc(0) };
+        const scb = p.session ? Buffer.from([2, q.data.length ? Scs.CMD_ENC : Scs.CMD_MAC]) : null;
+        return { ...q, scb };
+      }
+    }
+  }
+
+  private async exchange(p: Pd): Promise<void> {
+    const cmd = this.next(p);
+    if (!cmd) return;
+    const s = p.session;
+    const data = s && cmd.data.length ? s.encryptCommand(cmd.data) : cmd.data;
+    const wire = encodePacket({ addr: p.reader.address, reply: false, sqn: p.state === 'reset' ? 0 : p.sqn, scb: cmd.scb, code: cmd.code, data }, s ? s.macCommand : undefined);
+    this.counters.commands++;
+    const reply = await this.transact(p.reader.address, wire);
+    if (!reply) {
+      this.counters.timeouts++;
+      cmd.done?.(false, 'no reply');
+      this.checkOffline(p);
+      return;
+    }
+    this.counters.replies++;
+    p.lastReply = this.ctx.now();
+    if (!p.online) { p.online = true; this.ctx.health(p.reader.id, KIND, 'online'); }
+    try {
+      this.handle(p, reply.packet, reply.macInput, cmd.done);
+    } catch (err) {
+      this.ctx.log.warn({ reader: p.reader.id, err: (err as Error).message }, 'osdp reply rejected');
+      cmd.done?.(false, (err as Error).message);
+    }
+  }
+
+  private handle(p: Pd, r: OsdpPacket, macInput: Buffer, done?: (ok: boolean, err?: string) => void): void {
+    let data = r.data;
+    if (p.session && r.scb && r.scb[1]! >= Scs.REPLY_MAC) {
+      if (!p.session.verifyReply(macInput, r.mac!)) {
+        this.counters.macFailures++;
+        this.restartSecure(p);
+        throw new Error('reply MAC check failed: secure channel restarted');
+      }
+      if (r.scb[1] === Scs.REPLY_ENC) data = p.session.decryptReply(data);
+    } else if (p.session && r.code !== Reply.NAK) {
+      throw new Error('plain reply on a secure channel');
+    }
+    p.sqn = p.sqn % 3 + 1;
+    if (r.code === Reply.NAK) {
+      this.counters.naks++;
+      const reason = NakReason[data[0] ?? 0] ?? `code ${data[0]}`;
+      done?.(false, reason);
+      if (p.state === 'chlng' || p.state === 'scrypt') return this.refuse(p, `secure channel refused by the reader: ${reason}`);
+      if (data[0] === 4 || data[0] === 6 || data[0] === 1) this.reset(p);
+      return;
+    }
+    switch (p.state) {
+      case 'reset': p.state = 'id'; return;
+      case 'id':
+        if (r.code === Reply.PDID) p.id = parsePdId(data);
+        p.state = 'cap';
+        return;
+      case 'cap':
+        if (r.code === Reply.PDCAP) parsePdCap(data);
+        p.state = p.reader.secure ? 'chlng' : 'online';
+        if (!p.reader.secure) this.announce(p);
+        return;
+      case 'chlng': {
+        const h = p.handshake!;
+        if (r.code !== Reply.CCRYPT || data.length !== 32) return this.refuse(p, 'no CCRYPT in answer to CHLNG');
+        h.rndB = Buffer.from(data.subarray(8, 16));
+        if (!clientCryptogram(h.keys, h.rndA, h.rndB).equals(data.subarray(16, 32))) {
+          return this.refuse(p, h.installKey ? 'the reader does not accept the install key (SCBK-D)' : 'the reader holds a different key');
+        }
+        p.state = 'scrypt';
+        return;
+      }
+      case 'scrypt': {
+        const h = p.handshake!;
+        const expected = initialRmac(h.keys, serverCryptogram(h.keys, h.rndA, h.rndB!));
+        if (r.code !== Reply.RMAC_I || !data.equals(expected)) return this.refuse(p, 'RMAC_I did not verify');
+        p.session = new SecureSession(h.keys, expected);
+        p.handshake = null;
+        p.state = 'online';
+        this.announce(p);
+        return;
+      }
+      case 'online':
+        if (r.code === Reply.RAW) this.card(p, data);
+        done?.(true);
+        return;
+      default:
+    }
+  }
+
+  private announce(p: Pd): void {
+    this.ctx.emit({ topic: 'events/device', type: 'osdp.online', source: p.reader.id,
+      data: { secure: p.session !== null, installKey: p.session !== null && !this.keys.get(p.reader.id), id: p.id } });
+  }
+
+  private refuse(p: Pd, why: string): void {
+    p.state = 'refused';
+    p.refusedAt = this.ctx.now();
+    p.session = null;
+    this.ctx.health(p.reader.id, KIND, 'degraded', why);
+    this.ctx.emit({ topic: 'events/device', type: 'osdp.secure-channel-refused', source: p.reader.id, severity: 'warning', data: { reason: why } });
+  }
+
+  private card(p: Pd, data: Buffer): void {
+    const raw = parseRaw(data);
+    const { card, format } = cardFromRaw(raw);
+    this.counters.cards++;
+    this.emitCard({ readerId: p.reader.id, card, bits: raw.bits, format, at: performance.now() });
+  }
+
+  private restartSecure(p: Pd): void {
+    p.session = null;
+    p.handshake = null;
+    p.state = p.reader.secure ? 'chlng' : 'online';
+  }
+
+  private reset(p: Pd): void {
+    p.state = 'reset';
+    p.sqn = 0;
+    p.session = null;
+    p.handshake = null;
+    for (const q of p.queue.splice(0)) q.done?.(false, 'reader reset');
+  }
+
+  private checkOffline(p: Pd): void {
+    if (this.ctx.now() - p.lastReply < this.bus.offline_after_s * 1000) return;
+    if (p.online !== false) {
+      p.online = false;
+      this.ctx.health(p.reader.id, KIND, 'offline', `no reply for ${this.bus.offline_after_s} s`);
+    }
+    this.reset(p);
+  }
+
+  private transact(addr: number, wire: Buffer): Promise<{ packet: OsdpPacket; macInput: Buffer } | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { if (this.waiting?.addr === addr) this.waiting = null; resolve(null); }, this.bus.reply_timeout_ms);
+      this.waiting = { addr, resolve: (v) => { clearTimeout(timer); resolve(v); } };
+      this.port!.write(wire);
+    });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
