@@ -139,6 +139,7 @@ export class Controller {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
       health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
+      access: this.access, allowlist: this.allowlist,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };

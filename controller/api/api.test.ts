@@ -105,3 +105,26 @@ test('logging out ends the session', async () => {
   assert.equal((await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } })).statusCode, 204);
   assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: s.cookie } })).statusCode, 401);
 });
+
+test('cardholders: CSV import is all or nothing with located problems; export round-trips; roles apply', async () => {
+  const s = await login('admin');
+  const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'text/csv' };
+  const bad = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers, payload: 'id,name,kind,card\ns1,张三,student,12\ns2,李四,teacher,13\n' });
+  assert.equal(bad.statusCode, 400);
+  assert.deepEqual(bad.json().problems, [{ line: 3, field: 'kind', message: 'must be student, staff or visitor' }]);
+  assert.equal(controller.allowlist.size, 0);
+  const ok = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers, payload: 'id,name,kind,class,card,groups\ns1,张三,student,初一(1)班,12,students\ns2,李四,staff,,13,\n' });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal(controller.allowlist.byCard('12')!.name, '张三');
+  const csv = await app.inject({ url: '/api/cardholders/export', headers: { cookie: s.cookie } });
+  assert.match(csv.headers['content-type'] as string, /text\/csv/);
+  assert.match(csv.body, /s1,张三,student,初一\(1\)班,12,,,true,students/);
+  const found = await app.inject({ url: '/api/cardholders?q=初一', headers: { cookie: s.cookie } });
+  assert.deepEqual(found.json().map((c: { id: string }) => c.id), ['s1']);
+  const v = await login('viewer');
+  assert.equal((await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'content-type': 'text/csv' }, payload: 'id\n' })).statusCode, 403);
+  const g = await login('guard');
+  const open = await app.inject({ method: 'POST', url: '/api/access/gates/nowhere/open', headers: { cookie: g.cookie, 'x-csrf-token': g.csrf }, payload: { direction: 'in' } });
+  assert.equal(open.statusCode, 400);
+  assert.match(open.json().error, /no gate "nowhere"/);
+});

@@ -8,6 +8,8 @@ import type { ReadingsIndex } from '../store/readings.ts';
 import type { Users } from '../store/users.ts';
 import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
 import type { LaneBacklog } from '../store/event-log.ts';
+import type { AccessService } from '../core/access/access-service.ts';
+import type { Allowlist } from '../store/allowlist.ts';
 
 /** What the console API reads and drives; the controller provides it. */
 export interface ApiDeps {
@@ -19,6 +21,8 @@ export interface ApiDeps {
   health: HealthRegistry;
   readings: ReadingsIndex;
   users: Users;
+  access: AccessService;
+  allowlist: Allowlist;
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };
   drivers(): Record<string, unknown>[];
   startedAt: number;

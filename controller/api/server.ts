@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { StoredEvent } from '../core/types.ts';
 import { authHook, SESSION_COOKIE } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
+import { accessRoutes } from './routes/access.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -48,6 +49,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   eventRoutes(app, deps);
   deviceRoutes(app, deps);
   systemRoutes(app, deps);
+  accessRoutes(app, deps);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   liveSocket(app, deps);
 

@@ -9,7 +9,10 @@ import { stringify } from 'yaml';
 import { loadSite } from '../config/load-site.ts';
 import { createLogger } from '../core/logger.ts';
 import { Controller } from '../runtime.ts';
-import { startSchoolSims } from '../../hil-tests/sim/school-sim.ts';
+import { schoolCardholders, startSchoolSims, TURNSTILE_UNIT } from '../../hil-tests/sim/school-sim.ts';
+import type { TurnstileSim } from '../../hil-tests/sim/turnstile-sim.ts';
+import type { OsdpReaderSim } from '../../hil-tests/sim/osdp-pd-sim.ts';
+import type { WiegandConverterSim } from '../../hil-tests/sim/wiegand-converter-sim.ts';
 import { untilSignal } from './signals.ts';
 
 const hasSocat = () => { try { execFileSync('socat', ['-V'], { stdio: 'ignore' }); return true; } catch { return false; } };
@@ -46,8 +49,16 @@ export async function demo(args: string[]): Promise<number> {
     buses: [
       ...(serial ? [{ id: 'rs485-1', type: 'modbus-rtu', port: sims.serialPath, baud_rate: 4800 }] : []),
       { id: 'lan-gw', type: 'modbus-tcp', host: '127.0.0.1', port: sims.tcpPort },
+      ...(sims.readers ? [{ id: 'osdp-1', type: 'osdp', port: sims.readers.osdpPath }] : []),
     ],
     devices: sims.sensors.map((s) => ({ id: s.id, bus: s.bus, address: s.unit, profile: s.profile, room: s.room, poll_interval_s: 2 })),
+    access: {
+      gates: [{ id: 'south', name: '南门 South gate', bus: 'lan-gw', address: TURNSTILE_UNIT }],
+      readers: sims.readers ? [
+        { id: 'south-in', type: 'wiegand-serial', port: sims.readers.wiegandPath, gate: 'south', direction: 'in' },
+        { id: 'south-out', type: 'osdp', bus: 'osdp-1', address: 1, gate: 'south', direction: 'out' },
+      ] : [],
+    },
   };
   const siteFile = resolve(dir, 'site.yaml');
   writeFileSync(siteFile, `# Written by campus-edge demo; regenerated at every start.\n${stringify(site)}`);
@@ -61,17 +72,36 @@ export async function demo(args: string[]): Promise<number> {
     writeFileSync(resolve(dir, 'admin-password.txt'), `${password}\n`, { mode: 0o600 });
   }
   await controller.start();
+  if (controller.allowlist.version === 0) {
+    await controller.commands.execute({ name: 'cardholders.sync', args: schoolCardholders() }, { kind: 'system', name: 'demo' });
+  }
+  const arrivals = sims.readers ? simulateArrivals(sims.readers, sims.turnstile) : null;
   console.log(`
 campus-edge demo — a simulated school is running
   console:   http://127.0.0.1:${values.port}/   user admin, password ${password ?? `(as before, in ${resolve(dir, 'admin-password.txt')})`}
   broker:    mqtt://127.0.0.1:${mqttPort}   watch it: mosquitto_sub -p ${mqttPort} -t 'campus/#' -v
-  sensors:   ${sims.sensors.length} (${serial ? '2 on RS-485 over a socat pty pair, ' : 'socat not found: all '}on a Modbus TCP gateway)
+  sensors:   ${sims.sensors.length} (${serial ? '2 on RS-485 over a socat pty pair, the rest ' : 'socat not found: all '}on a Modbus TCP gateway)
+  access:    the south gate's turnstile${serial ? ', a Wiegand entry reader and an OSDP exit reader; someone passes every 15 s' : ' (readers need socat)'}
   site file: ${siteFile}
 Ctrl-C to stop.`);
   await untilSignal();
+  if (arrivals) clearInterval(arrivals);
   await controller.stop();
   await sims.stop();
   await new Promise<void>((r) => broker.close(() => r()));
   brokerServer.close();
   return 0;
+}
+
+/** Students and staff come and go; now and then an unregistered card is tried. */
+function simulateArrivals(readers: { entry: WiegandConverterSim; exit: OsdpReaderSim }, turnstile: TurnstileSim): NodeJS.Timeout {
+  const cards = schoolCardholders().cardholders.map((c) => Number(c.card));
+  let n = 0;
+  turnstile.autoPass = true;
+  return setInterval(() => {
+    n++;
+    const card = n % 7 === 0 ? 0x0c0000 + 99 : cards[n % cards.length]!;
+    if (n % 2) readers.entry.swipe(card);
+    else readers.exit.present(card);
+  }, 15_000);
 }

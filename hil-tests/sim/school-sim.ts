@@ -1,8 +1,12 @@
+import type { Cardholder } from '../../controller/core/access/types.ts';
 import { DEFAULT_SUMMER_MONTHS, seasonAt } from '../../controller/core/air-quality.ts';
 import { EnvSensorSim } from './env-sensor-sim.ts';
 import { RtuSlaveSim, TcpSlaveSim } from './modbus-transports.ts';
 import type { ModbusUnit } from './modbus-unit.ts';
 import { PtyPair } from '../lib/pty-pair.ts';
+import { OsdpBusSim, OsdpReaderSim } from './osdp-pd-sim.ts';
+import { TurnstileSim } from './turnstile-sim.ts';
+import { WiegandConverterSim } from './wiegand-converter-sim.ts';
 
 export interface SimSensor { id: string; profile: string; room: string; unit: number; sim: EnvSensorSim }
 
@@ -37,6 +41,44 @@ export function updateSensor(sensor: SimSensor, tMs: number): void {
   for (const p of sensor.sim.profile.points) if (p.name in v) sensor.sim.set(p.name, Math.round(v[p.name]! * 10) / 10);
 }
 
+export const TURNSTILE_UNIT = 10;
+const DEMO_FACILITY = 12;
+
+/** The demo school's cardholders, as the district would sync them down. */
+export const schoolCardholders = () => ({
+  version: 1, full: true,
+  groups: [{ id: 'students', name: '学生' }, { id: 'staff', name: '教职工' }],
+  schedules: [
+    { id: 'school-day', name: '上学日', onHolidays: false, intervals: [{ days: [1, 2, 3, 4, 5], from: '06:30', to: '18:30' }] },
+    { id: 'always', name: '全天', onHolidays: true, intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] },
+  ],
+  rules: [{ gateId: 'south', groupId: 'students', scheduleId: 'school-day' }, { gateId: 'south', groupId: 'staff', scheduleId: 'always' }],
+  cardholders: [
+    ...['张小明', '李华', '王芳', '赵磊', '陈静', '刘洋'].map((name, i): Cardholder => ({
+      id: `stu-${101 + i}`, name, kind: 'student', class: i < 3 ? '初一(1)班' : '初一(2)班', card: String(DEMO_FACILITY << 16 | (34500 + i)),
+      validFrom: null, validTo: '2027-07-31', enabled: true, groups: ['students'],
+    })),
+    { id: 'tch-01', name: '周老师', kind: 'staff', class: null, card: String(DEMO_FACILITY << 16 | 40001), validFrom: null, validTo: null, enabled: true, groups: ['staff'] },
+  ] satisfies Cardholder[],
+});
+
+/** A Wiegand converter (entry) and an OSDP reader (exit) at the south gate, on pty pairs. */
+async function startReaderSims(dir: string) {
+  const wiegandPty = new PtyPair(dir, 'wiegand-south');
+  const osdpPty = new PtyPair(dir, 'osdp-1');
+  await wiegandPty.plug();
+  await osdpPty.plug();
+  const entry = new WiegandConverterSim(wiegandPty.deviceEnd, 'ascii', 'w26');
+  const exit = new OsdpReaderSim(1);
+  const line = new OsdpBusSim(osdpPty.deviceEnd, [exit]);
+  await entry.open();
+  await line.open();
+  return {
+    wiegandPath: wiegandPty.controllerEnd, osdpPath: osdpPty.controllerEnd, entry, exit,
+    async stop() { await entry.close(); await line.close(); await wiegandPty.unplug(); await osdpPty.unplug(); },
+  };
+}
+
 /** Starts the simulators: a Modbus TCP gateway and, when socat is there, an RS-485 bus on a pty pair. */
 export async function startSchoolSims(dir: string, withSerial: boolean) {
   const defs = schoolSensors();
@@ -44,7 +86,8 @@ export async function startSchoolSims(dir: string, withSerial: boolean) {
     ...d, sim: EnvSensorSim.fromProfile(d.profile), bus: withSerial && i < 2 ? 'rs485-1' : 'lan-gw',
   }));
   const unitsOf = (bus: string) => new Map<number, ModbusUnit>(sensors.filter((s) => s.bus === bus).map((s) => [s.unit, s.sim.unit]));
-  const tcp = new TcpSlaveSim(unitsOf('lan-gw'));
+  const turnstile = new TurnstileSim();
+  const tcp = new TcpSlaveSim(unitsOf('lan-gw').set(TURNSTILE_UNIT, turnstile.unit));
   const tcpPort = await tcp.listen(0);
   let pty: PtyPair | null = null;
   let rtu: RtuSlaveSim | null = null;
@@ -54,13 +97,15 @@ export async function startSchoolSims(dir: string, withSerial: boolean) {
     rtu = new RtuSlaveSim(pty.deviceEnd, unitsOf('rs485-1'), 4800);
     await rtu.open();
   }
+  const readers = withSerial ? await startReaderSims(dir) : null;
   const tick = () => { for (const s of sensors) updateSensor(s, Date.now()); };
   tick();
   const timer = setInterval(tick, 1000);
   return {
-    sensors, tcpPort, serialPath: pty?.controllerEnd ?? null,
+    sensors, tcpPort, serialPath: pty?.controllerEnd ?? null, turnstile, readers,
     async stop() {
       clearInterval(timer);
+      await readers?.stop();
       await rtu?.close();
       await pty?.unplug();
       await tcp.close();

@@ -9,14 +9,20 @@ export const setCsrf = (token: string) => { csrf = token; };
 
 export class ApiError extends Error { constructor(readonly status: number, message: string) { super(message); } }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export class ApiProblems extends ApiError {
+  constructor(status: number, message: string, readonly problems: { line: number; field: string; message: string }[]) { super(status, message); }
+}
+
+/** JSON in and out; `text` sends a raw body of that content type instead (CSV import). */
+export async function api<T>(method: string, path: string, body?: unknown, text?: string): Promise<T> {
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = text ?? 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const payload = body === undefined ? undefined : text ? String(body) : JSON.stringify(body);
+  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, json.error ?? res.statusText);
+  if (!res.ok) throw json.problems ? new ApiProblems(res.status, json.error, json.problems) : new ApiError(res.status, json.error ?? res.statusText);
   return json as T;
 }
 

@@ -18,6 +18,14 @@ const en = {
   info: 'info', warning: 'warning', major: 'major', critical: 'critical',
   admin: 'Users & audit', users: 'Users', audit: 'Audit log', role: 'Role', created: 'Created', disabled: 'disabled', enabled: 'active',
   enable: 'Enable', disable: 'Disable', addUser: 'Add user', actor: 'Who', command: 'Command', result: 'Result',
+  access: 'Access', gates: 'Gates', gate: 'Gate', mode: 'Mode', mode_normal: 'Normal', mode_locked: 'Locked', mode_free: 'Free passage',
+  openIn: 'Open (in)', openOut: 'Open (out)', fire: 'FIRE', passages: 'Live passages', direction: 'Direction', in: 'in', out: 'out',
+  cardholder: 'Cardholder', cardholders: 'Cardholders', unknownCard: 'unknown card', attendance: 'Attendance', class: 'Class',
+  firstIn: 'First in', lastOut: 'Last out', entries: 'Entries', exits: 'Exits', name: 'Name', card: 'Card', groups: 'Groups',
+  exportCsv: 'Export CSV', importCsv: 'Import CSV', imported: 'Imported', line: 'line',
+  ev_granted: 'granted', ev_denied: 'denied', ev_passage: 'passage', ev_not_passed: 'did not pass',
+  why_unknown_card: 'unknown card', why_disabled: 'disabled', why_not_yet_valid: 'not yet valid', why_expired: 'expired',
+  why_no_rule: 'not allowed at this gate', why_outside_schedule: 'outside hours', why_anti_passback: 'anti-passback', why_gate_locked: 'gate locked', why_free_passage: 'free passage',
 };
 
 const zh: typeof en = {
@@ -36,6 +44,14 @@ const zh: typeof en = {
   info: '提示', warning: '警告', major: '重要', critical: '紧急',
   admin: '用户与审计', users: '用户', audit: '操作审计', role: '角色', created: '创建时间', disabled: '已停用', enabled: '正常',
   enable: '启用', disable: '停用', addUser: '添加用户', actor: '操作人', command: '指令', result: '结果',
+  access: '门禁', gates: '闸机', gate: '闸机', mode: '模式', mode_normal: '正常', mode_locked: '锁闭', mode_free: '常开',
+  openIn: '开闸(进)', openOut: '开闸(出)', fire: '消防', passages: '实时通行', direction: '方向', in: '进', out: '出',
+  cardholder: '持卡人', cardholders: '持卡人', unknownCard: '未登记卡', attendance: '考勤', class: '班级',
+  firstIn: '首次进校', lastOut: '最后离校', entries: '进', exits: '出', name: '姓名', card: '卡号', groups: '权限组',
+  exportCsv: '导出 CSV', importCsv: '导入 CSV', imported: '已导入', line: '第',
+  ev_granted: '通过', ev_denied: '拒绝', ev_passage: '已通行', ev_not_passed: '未通行',
+  why_unknown_card: '未登记卡', why_disabled: '已停用', why_not_yet_valid: '未生效', why_expired: '已过期',
+  why_no_rule: '无此门权限', why_outside_schedule: '不在通行时段', why_anti_passback: '防回传', why_gate_locked: '闸机锁闭', why_free_passage: '常开',
 };
 
 export type Key = keyof typeof en;

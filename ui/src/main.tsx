@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session, setCsrf } from './api.ts';
 import { lang, t, type Key } from './i18n.ts';
+import { Access } from './pages/Access.tsx';
 import { Admin } from './pages/Admin.tsx';
 import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -12,7 +13,7 @@ import { Uplink } from './pages/Uplink.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
-const pages = { dashboard: Dashboard, alarms: Alarms, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
+const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
 type Page = keyof typeof pages;
 
 function useRoute(): Page {

@@ -2,7 +2,7 @@ import type { AccessDelta, Allowlist } from '../../store/allowlist.ts';
 import { SyncError } from '../../store/allowlist.ts';
 import { CommandError, type CommandBus } from '../commands.ts';
 import type { AccessService } from './access-service.ts';
-import type { Direction, GateMode } from './types.ts';
+import type { Cardholder, Direction, GateMode } from './types.ts';
 
 const cardholder = {
   type: 'object', additionalProperties: false, required: ['id', 'name', 'kind', 'card'],
@@ -73,6 +73,17 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
         if (err instanceof SyncError) throw new CommandError(err.message);
         throw err;
       }
+    },
+  });
+  bus.register('cardholders.upsert', {
+    permission: 'config',
+    from: ['user', 'system'],
+    secret: ['cardholders'],
+    args: { required: ['cardholders'], properties: { cardholders: { type: 'array', items: cardholder, minItems: 1, maxItems: 100_000 } } },
+    run: (args) => {
+      const list = args.cardholders as Cardholder[];
+      allowlist.upsertLocal({ cardholders: list });
+      return { upserted: list.length, ids: list.slice(0, 50).map((c) => c.id) };
     },
   });
   bus.register('osdp.keyset', {

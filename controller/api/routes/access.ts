@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { cardholderCsv, parseCardholderCsv } from '../../core/access/cardholder-csv.ts';
+import type { ApiDeps } from '../deps.ts';
+import { commandResultSchema, errorSchema } from '../schemas.ts';
+
+const gateParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const actor = (req: { session: { username: string } | null }) => ({ kind: 'user' as const, name: req.session!.username });
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  app.get('/api/access/gates', { schema: { tags: ['access'], summary: 'Gates with their mode, fire state and health' } }, async () => {
+    const health = new Map(deps.health.list().map((h) => [h.id, h.health]));
+    return deps.access.gateStates().map((g) => ({ ...g, health: health.get(g.id) ?? 'unknown' }));
+  });
+
+  app.post('/api/access/gates/:id/open', {
+    config: { permission: 'gate.operate' },
+    schema: {
+      tags: ['access'], summary: 'Open a gate once (audited)', params: gateParams,
+      body: { type: 'object', additionalProperties: false, required: ['direction'], properties: { direction: { enum: ['in', 'out'] } } },
+      response: { 200: commandResultSchema, 400: errorSchema },
+    },
+  }, async (req, reply) => {
+    const r = await deps.commands.execute({ name: 'gate.open', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } }, actor(req));
+    return reply.code(r.ok ? 200 : 400).send(r);
+  });
+
+  app.put('/api/access/gates/:id/mode', {
+    config: { permission: 'gate.operate' },
+    schema: {
+      tags: ['access'], summary: 'Set a gate to normal, locked or free passage (audited)', params: gateParams,
+      body: { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { enum: ['normal', 'locked', 'free'] } } },
+      response: { 200: commandResultSchema, 400: errorSchema },
+    },
+  }, async (req, reply) => {
+    const r = await deps.commands.execute({ name: 'gate.mode', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } }, actor(req));
+    return reply.code(r.ok ? 200 : 400).send(r);
+  });
+
+  app.get('/api/cardholders', {
+    schema: {
+      tags: ['access'], summary: 'Cardholders, filtered by name, class, id or card',
+      querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 } } },
+    },
+  }, async (req) => {
+    const { q, limit } = req.query as { q?: string; limit: number };
+    const needle = q?.toLowerCase();
+    return deps.allowlist.cardholders()
+      .filter((c) => !needle || [c.id, c.name, c.class ?? '', c.card].some((v) => v.toLowerCase().includes(needle)))
+      .slice(0, limit);
+  });
+
+  app.post('/api/cardholders', {
+    config: { permission: 'config' },
+    schema: { tags: ['access'], summary: 'Add or change one cardholder (audited)', body: { type: 'object' }, response: { 200: commandResultSchema, 400: errorSchema } },
+  }, async (req, reply) => {
+    const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders: [req.body] } }, actor(req));
+    return reply.code(r.ok ? 200 : 400).send(r);
+  });
+
+  app.post('/api/cardholders/import', {
+    config: { permission: 'config' },
+    schema: { tags: ['access'], summary: 'Import cardholders from CSV (text/csv); all or nothing (audited)' },
+  }, async (req, reply) => {
+    if (typeof req.body !== 'string') return reply.code(415).send({ error: 'send the file as text/csv' });
+    const { cardholders, problems } = parseCardholderCsv(req.body);
+    if (problems.length) return reply.code(400).send({ error: `${problems.length} problem(s) in the file`, problems: problems.slice(0, 200) });
+    if (!cardholders.length) return reply.code(400).send({ error: 'the file has no cardholders' });
+    const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders } }, actor(req));
+    return reply.code(r.ok ? 200 : 400).send(r);
+  });
+
+  app.get('/api/cardholders/export', { config: { permission: 'config' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
+    async (_req, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cardholders.csv"')
+      .send(cardholderCsv(deps.allowlist.cardholders())));
+
+  app.get('/api/attendance', {
+    schema: {
+      tags: ['access'], summary: 'Entries and exits per cardholder for one day',
+      querystring: { type: 'object', additionalProperties: false, required: ['day'], properties: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
+    },
+  }, async (req) => deps.allowlist.attendance((req.query as { day: string }).day).map((a) => {
+    const c = deps.allowlist.byId(a.cardholderId);
+    return { ...a, name: c?.name ?? null, class: c?.class ?? null, kind: c?.kind ?? null };
+  }));
+}
