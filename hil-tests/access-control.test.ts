@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import type { WiegandReaderDriver } from '../drivers/access/wiegand-reader-driver.ts';
+import { launchChromium } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
@@ -41,7 +42,8 @@ describe('access control: readers, turnstile, decisions, sync', () => {
   const outPty = new PtyPair(t.dir, 'wiegand-out');
   const gatePty = new PtyPair(t.dir, 'gate-bus');
   const turnstile = new TurnstileSim();
-  const board = new RtuSlaveSim(gatePty.deviceEnd, new Map([[5, turnstile.unit]]), 38400);
+  const north = new TurnstileSim();
+  const board = new RtuSlaveSim(gatePty.deviceEnd, new Map([[5, turnstile.unit], [6, north.unit]]), 38400);
   const inReader = new WiegandConverterSim(inPty.deviceEnd, 'ascii', 'w26');
   const outReader = new WiegandConverterSim(outPty.deviceEnd, 'binary', 'w34');
   let noc: NocSubscriber;
@@ -60,14 +62,17 @@ describe('access control: readers, turnstile, decisions, sync', () => {
       uplink: { url: broker.url, reconnect_s: 0.3 },
       buses: [{ id: 'gate-bus', type: 'modbus-rtu', port: gatePty.controllerEnd, baud_rate: 38400, timeout_ms: 150 }],
       access: {
-        gates: [{ id: 'south', name: '南门', bus: 'gate-bus', address: 5, pulse_ms: 400, poll_ms: 50, grant_window_s: 3 }],
+        gates: [
+          { id: 'south', name: '南门', bus: 'gate-bus', address: 5, pulse_ms: 400, poll_ms: 50, grant_window_s: 3 },
+          { id: 'north', name: '北门', bus: 'gate-bus', address: 6, poll_ms: 50 },
+        ],
         readers: [
           { id: 'south-in', type: 'wiegand-serial', port: inPty.controllerEnd, framing: 'ascii', format: 'w26', gate: 'south', direction: 'in' },
           { id: 'south-out', type: 'wiegand-serial', port: outPty.controllerEnd, framing: 'binary', format: 'w34', gate: 'south', direction: 'out' },
         ],
       },
     }));
-    await waitFor('the gate and both readers online', () => ['south', 'south-in', 'south-out'].every((id) => c.health.list().find((d) => d.id === id)?.health === 'online'), 10_000);
+    await waitFor('both gates and both readers online', () => ['south', 'north', 'south-in', 'south-out'].every((id) => c.health.list().find((d) => d.id === id)?.health === 'online'), 10_000);
   });
   after(async () => {
     await c?.stop();
@@ -149,23 +154,60 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     assert.ok(audit.some((a) => a.command === 'gate.mode' && a.actor === 'guard1'));
   });
 
-  test('the fire input frees the gate within 1 s with the district link down, and the gate returns after', async () => {
+  test('the access page: a guard locks the gate in one click and watches the denial; an admin imports a CSV', async () => {
+    await c.users.add('guard1', 'guard', 'guard-password-1');
+    await c.users.add('admin1', 'admin', 'admin-password-1');
+    const browser = await launchChromium();
+    try {
+      const login = async (user: string, password: string) => {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${c.site.config.console.port}/`);
+        await page.fill('#username', user);
+        await page.fill('#password', password);
+        await page.click('button[type=submit]');
+        await page.waitForSelector('[data-testid=device-table]');
+        await page.goto(`http://127.0.0.1:${c.site.config.console.port}/#/access`);
+        return page;
+      };
+      const page = await login('guard1', 'guard-password-1');
+      const gate = page.locator('[data-gate=south]');
+      await gate.locator('button[data-mode=locked]').click();
+      await gate.locator('[data-testid=gate-mode]').filter({ hasText: '锁闭' }).waitFor({ timeout: 5000 });
+      inReader.swipe(STUDENT_CARD);
+      await page.locator('[data-testid=passages] tr').filter({ hasText: '张小明' }).filter({ hasText: '闸机锁闭' }).first().waitFor({ timeout: 5000 });
+      await gate.locator('button[data-mode=normal]').click();
+      await gate.locator('[data-testid=gate-mode]').filter({ hasText: '正常' }).waitFor({ timeout: 5000 });
+      assert.equal(await page.locator('[data-testid=csv-import]').count(), 0, 'guards do not manage cardholders');
+
+      const admin = await login('admin1', 'admin-password-1');
+      await admin.locator('[data-testid=csv-import]').setInputFiles({
+        name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,kind,class,card,groups\nstu-002,孙小红,student,初一(2)班,4242,students\n'),
+      });
+      await admin.locator('[role=alert]').filter({ hasText: '已导入: 1' }).waitFor({ timeout: 5000 });
+      await admin.locator('[data-testid=cardholders] tr').filter({ hasText: '孙小红' }).waitFor({ timeout: 5000 });
+      assert.equal(c.allowlist.byCard('4242')?.name, '孙小红');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('the fire input at one gate frees every gate within 1 s with the district link down, and they return after', async () => {
     await broker.stop();
     await waitFor('the uplink down', () => !c.uplink.status.connected);
     turnstile.autoPass = false;
     const t0 = Date.now();
     turnstile.setFire(true);
-    await waitFor('both directions released', () => turnstile.isOpen('in') && turnstile.isOpen('out'), 1000, 10);
+    await waitFor('both directions of both gates released', () => [turnstile, north].every((g) => g.isOpen('in') && g.isOpen('out')), 1000, 10);
     const releasedMs = Date.now() - t0;
     assert.ok(c.alarms.isActive('fire.linkage'));
     inReader.swipe(STUDENT_CARD);
     await new Promise((r) => setTimeout(r, 600));
     assert.ok(turnstile.isOpen('in'), 'no pulse closes a gate held open for fire');
     turnstile.setFire(false);
-    await waitFor('the gate back to normal', () => !turnstile.isOpen('in') && !turnstile.isOpen('out'), 3000);
+    await waitFor('the gates back to normal', () => [turnstile, north].every((g) => !g.isOpen('in') && !g.isOpen('out')), 3000);
     await broker.start();
     await waitFor('the fire alarm forwarded after the link returns', () => noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'fire.linkage'), 15_000);
-    console.log(`# fire input to both relays released: ${releasedMs} ms (uplink down)`);
+    console.log(`# fire input to every relay of both gates released: ${releasedMs} ms (uplink down)`);
     turnstile.autoPass = true;
   });
 });
