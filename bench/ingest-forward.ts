@@ -93,7 +93,10 @@ export async function floor(url: string, dir: string, n: number, ratePerS?: numb
   let pending: [number, string][] = [];
   let committed = 0;
   let acked: number[] = [];
+  let ackedTotal = 0;
+  let markTimer: NodeJS.Timeout | null = null;
   const markAcked = () => {
+    markTimer = null;
     const seqs = acked;
     acked = [];
     db.transaction(() => { for (const s of seqs) mark.run(s); })();
@@ -107,8 +110,9 @@ export async function floor(url: string, dir: string, n: number, ratePerS?: numb
     for (const [seq, body] of batch) {
       client.publish('floor/telemetry', body, { qos: 1 }, (err) => {
         if (err) return;
-        if (!acked.length) setTimeout(markAcked, 20);
+        markTimer ??= setTimeout(markAcked, 20);
         acked.push(seq);
+        ackedTotal++;
       });
     }
   };
@@ -120,7 +124,9 @@ export async function floor(url: string, dir: string, n: number, ratePerS?: numb
   const commitMs = Math.max(ingestMs, performance.now() - start);
   await sub.finished;
   const totalMs = performance.now() - start;
-  await new Promise((r) => setTimeout(r, 30));
+  while (ackedTotal < n) await new Promise((r) => setTimeout(r, 5));
+  if (markTimer) clearTimeout(markTimer);
+  markAcked();
   await client.endAsync();
   await sub.close();
   db.close();

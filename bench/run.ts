@@ -1,4 +1,5 @@
 /** Prints every benchmark's figures, campus-edge beside its peer from the same run. */
+import { cardToGate } from './card-to-gate.ts';
 import { idleRss } from './idle-rss.ts';
 import { ingestForward } from './ingest-forward.ts';
 import { table } from './stats.ts';
@@ -14,3 +15,11 @@ console.log(table(results.map(({ throughput: t, paced: p }) => ({
 }))));
 const rss = await idleRss(Number(process.env.BENCH_SETTLE_MS ?? 10_000));
 console.log(`\nidle RSS: ${rss.rssMb.toFixed(1)} MB (controller process, console up, ${rss.sensors} sensors polled every 2 s)`);
+
+const reads = Number(process.env.BENCH_CARDS ?? 300);
+const gate = await cardToGate(reads, 2000);
+console.log(`\ncard to gate, ${reads} reads against 5000 cardholders, under load (20 sensors polled every 100 ms on the gate's bus, 2000 telemetry records/s through the uplink):`);
+console.log(table([
+  { path: 'decision: read to gate command issued', 'p50 ms': gate.decision.p50, 'p99 ms': gate.decision.p99, 'max ms': gate.decision.max },
+  { path: 'software path: read to coil write at the relay board', 'p50 ms': gate.endToEnd.p50, 'p99 ms': gate.endToEnd.p99, 'max ms': gate.endToEnd.max },
+]));
