@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
+import { contractProblems } from '../controller/uplink/contract.ts';
 import type { WiegandReaderDriver } from '../drivers/access/wiegand-reader-driver.ts';
 import { launchChromium } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
@@ -209,5 +210,13 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     await waitFor('the fire alarm forwarded after the link returns', () => noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'fire.linkage'), 15_000);
     console.log(`# fire input to every relay of both gates released: ${releasedMs} ms (uplink down)`);
     turnstile.autoPass = true;
+  });
+
+  test('every access record the NOC received conforms to the published contract', () => {
+    const checked = noc.messages.filter((m) => !m.topic.includes('/cmd/'));
+    for (const m of checked) {
+      assert.deepEqual(contractProblems(m.topic.slice(topicRoot.length + 1), m.payload), [], `${m.topic}: ${JSON.stringify(m.payload).slice(0, 300)}`);
+    }
+    assert.ok(checked.filter((m) => m.topic.endsWith('/events/access')).length > 10);
   });
 });
