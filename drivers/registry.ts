@@ -67,7 +67,11 @@ export function createDrivers(site: LoadedSite, log: Logger, access: AccessHooks
       pulse: (id, direction) => gateOf(id)?.pulse(id, direction),
       hold: async (id, open) => { await gateOf(id)?.hold(id, open); },
     },
-    feedback: (readerId, granted) => osdpDrivers.find((d) => d.owns(readerId))?.feedback(readerId, granted),
+    feedback: (readerId, granted) => {
+      const reader = config.access.readers.find((r) => r.id === readerId);
+      const gate = config.access.gates.find((g) => g.id === reader?.gate);
+      osdpDrivers.find((d) => d.owns(readerId))?.feedback(readerId, granted, (gate?.grant_window_s ?? 0) * 1000);
+    },
     keyset: (readerId) => {
       const d = osdpDrivers.find((x) => x.owns(readerId));
       return d ? d.keyset(readerId) : Promise.reject(new Error(`no OSDP reader "${readerId}"`));

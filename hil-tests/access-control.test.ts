@@ -187,6 +187,9 @@ describe('access control: readers, turnstile, decisions, sync', () => {
       await admin.locator('[role=alert]').filter({ hasText: '已导入: 1' }).waitFor({ timeout: 5000 });
       await admin.locator('[data-testid=cardholders] tr').filter({ hasText: '孙小红' }).waitFor({ timeout: 5000 });
       assert.equal(c.allowlist.byCard('4242')?.name, '孙小红');
+      await admin.locator('tr[data-holder=stu-002] button').filter({ hasText: '停用' }).click();
+      await admin.locator('tr[data-holder=stu-002]').filter({ hasText: '已停用' }).waitFor({ timeout: 5000 });
+      assert.equal(c.allowlist.byId('stu-002')?.enabled, false);
     } finally {
       await browser.close();
     }

@@ -94,6 +94,7 @@ describe('OSDP readers', () => {
     secureReader.present(CARD);
     await waitFor('the gate opened', () => turnstile.relayLog.some((x) => x.on && x.direction === 'in'), 5000);
     await waitFor('green feedback', () => secureReader.leds.some((l) => l.color === Color.green), 5000);
+    await waitFor('the reader kept active for the grant window', () => secureReader.keepActive.includes(8000), 5000);
     secureReader.present(123);
     await waitFor('red feedback', () => secureReader.leds.some((l) => l.color === Color.red), 5000);
     await waitFor('a buzz for each', () => secureReader.buzzes.length >= 2, 5000);

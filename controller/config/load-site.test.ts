@@ -72,3 +72,24 @@ test('the shipped example site is valid apart from its certificate files', () =>
   const { issues } = checkSite(new URL('../../firmware-configs/sites/example-school.yaml', import.meta.url).pathname);
   assert.deepEqual(issues.map((i) => i.path).sort(), ['uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
 });
+
+test('access: readers need a gate, gates a Modbus bus and a free address, OSDP readers an OSDP bus', () => {
+  const text = good + `  - { id: osdp1, type: osdp, port: /dev/ttyS2 }
+access:
+  gates:
+    - { id: south, bus: bus1, address: 1 }
+    - { id: north, bus: osdp1, address: 2 }
+  readers:
+    - { id: r1, type: wiegand-serial, port: /dev/ttyUSB0, gate: west, direction: in }
+    - { id: r2, type: osdp, bus: bus1, address: 1, gate: south, direction: out }
+    - { id: r3, type: smartcard, gate: south, direction: out }
+`;
+  const fixed = text.replace('devices:\n  - { id: th-1, bus: bus1, address: 1, profile: renke-th, room: "101" }\n', '').replace('buses:\n', 'devices:\n  - { id: th-1, bus: bus1, address: 1, profile: renke-th, room: "101" }\nbuses:\n');
+  const lines = check(fixed).issues.map((i) => `${i.path}: ${i.message}`);
+  assert.ok(lines.some((l) => l === 'access.readers[2].type: unsupported type "smartcard"'), lines.join('\n'));
+  const withoutBadType = check(fixed.replace('    - { id: r3, type: smartcard, gate: south, direction: out }\n', '')).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+  assert.ok(withoutBadType.some((l) => /access\.gates\[0\]\.address: address 1 is already used on bus "bus1"/.test(l)), withoutBadType.join('\n'));
+  assert.ok(withoutBadType.some((l) => /access\.gates\[1\]\.bus: bus "osdp1" is OSDP/.test(l)), withoutBadType.join('\n'));
+  assert.ok(withoutBadType.some((l) => /access\.readers\[0\]\.gate: no gate "west"/.test(l)), withoutBadType.join('\n'));
+  assert.ok(withoutBadType.some((l) => /access\.readers\[1\]\.bus: no OSDP bus "bus1"/.test(l)), withoutBadType.join('\n'));
+});

@@ -56,6 +56,16 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     const t = busType(g.bus);
     if (!t) at(['access', 'gates', i, 'bus'], `no bus "${g.bus}"`);
     else if (t === 'osdp') at(['access', 'gates', i, 'bus'], `bus "${g.bus}" is OSDP; relay boards need a Modbus bus`);
+    const addrs = busAddresses.get(g.bus) ?? new Set();
+    if (addrs.has(g.address)) at(['access', 'gates', i, 'address'], `address ${g.address} is already used on bus "${g.bus}"`);
+    addrs.add(g.address);
+    busAddresses.set(g.bus, addrs);
+  });
+  const osdpAddrs = new Set<string>();
+  config.access.readers.forEach((r, i) => {
+    if (r.type !== 'osdp') return;
+    if (osdpAddrs.has(`${r.bus}/${r.address}`)) at(['access', 'readers', i, 'address'], `address ${r.address} is already used on bus "${r.bus}"`);
+    osdpAddrs.add(`${r.bus}/${r.address}`);
   });
   unique(config.access.gates, 'access.gates');
   unique(config.access.readers, 'access.readers');

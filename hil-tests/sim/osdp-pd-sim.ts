@@ -15,6 +15,8 @@ export class OsdpReaderSim {
   readonly leds: { color: number; ms: number; at: number }[] = [];
   readonly buzzes: number[] = [];
   keysets = 0;
+  /** The durations the CP asked the reader to stay active for (osdp_KEEPACTIVE). */
+  readonly keepActive: number[] = [];
   private cards: string[] = [];
   private session: SecureSession | null = null;
   private hs: { keys: SessionKeys; rndA: Buffer; rndB: Buffer } | null = null;
@@ -52,6 +54,10 @@ export class OsdpReaderSim {
         for (const l of parseLed(data)) this.leds.push({ color: l.color, ms: l.ms, at: Date.now() });
         return this.reply(cmd, Reply.ACK);
       case Cmd.BUZ: this.buzzes.push(Date.now()); return this.reply(cmd, Reply.ACK);
+      case Cmd.KEEPACTIVE:
+        if (data.length !== 2) return this.reply(cmd, Reply.NAK, Buffer.from([2]));
+        this.keepActive.push(data.readUInt16LE(0));
+        return this.reply(cmd, Reply.ACK);
       case Cmd.CHLNG: {
         const wantsInstall = cmd.scb?.[2] === 0;
         const key = wantsInstall ? (this.scbk ? null : SCBK_D) : this.scbk;

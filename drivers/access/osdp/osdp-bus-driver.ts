@@ -7,7 +7,7 @@ import type { Driver, DriverContext } from '../../contract.ts';
 import type { CardRead } from '../card-reader.ts';
 import { encodePacket, PacketSplitter, type OsdpPacket } from './frame.ts';
 import type { OsdpKeyStore } from './key-store.ts';
-import { buzzer, Cmd, Color, keySet, ledTemporary, NakReason, parsePdCap, parsePdId, parseRaw, Reply, Scs, type PdId } from './messages.ts';
+import { buzzer, Cmd, Color, keepActive, keySet, ledTemporary, NakReason, parsePdCap, parsePdId, parseRaw, Reply, Scs, type PdId } from './messages.ts';
 import { cardFromRaw } from './raw-card.ts';
 import { clientCryptogram, initialRmac, SCBK_D, SecureSession, serverCryptogram, sessionKeys, type SessionKeys } from './secure-channel.ts';
 
@@ -81,11 +81,13 @@ export class OsdpBusDriver implements Driver {
     return p && { state: p.state, secure: p.session !== null, installKey: p.session !== null && !this.keys.get(readerId) };
   }
 
-  feedback(readerId: string, granted: boolean): void {
+  /** Green and one beep for a grant, red and two for a denial; a grant also keeps the reader active while the gate is open. */
+  feedback(readerId: string, granted: boolean, keepActiveMs = 0): void {
     const p = this.pds.find((x) => x.reader.id === readerId);
     if (!p || p.state !== 'online') return;
     p.queue.push({ code: Cmd.LED, data: ledTemporary(0, granted ? Color.green : Color.red, granted ? 15 : 3, granted ? 1500 : 1200) });
     p.queue.push({ code: Cmd.BUZ, data: granted ? buzzer(0, 1, 0, 1) : buzzer(0, 2, 2, 2) });
+    if (granted && keepActiveMs > 0) p.queue.push({ code: Cmd.KEEPACTIVE, data: keepActive(Math.min(keepActiveMs, 0xffff)) });
   }
 
   /** Installer flow: send the reader a new random base key over the secure channel, then rekey. */

@@ -29,6 +29,8 @@ export function Access() {
   const [day, setDay] = useState(today());
   const [attendance, setAttendance] = useState<Attendance[]>([]);
   const [message, setMessage] = useState<string | null>(null);
+  const blank = { id: '', name: '', kind: 'student', class: '', card: '', groups: 'students' };
+  const [form, setForm] = useState(blank);
   const operate = s?.role === 'guard' || s?.role === 'admin';
   const manage = s?.role === 'admin' || s?.role === 'installer';
 
@@ -42,6 +44,7 @@ export function Access() {
     setMessage(null);
     try { await fn(); await loadGates(); } catch (e) { setMessage(e instanceof ApiError && e.status === 403 ? t('forbidden') : (e as Error).message); }
   };
+  const save = (h: object) => act(async () => { await api('POST', '/api/cardholders', h); await loadHolders(); });
   const byId = new Map(holders.map((h) => [h.id, h]));
   const passages = events.filter((e) => e.topic === 'events/access' && e.type !== 'gate.mode').slice(0, 50);
 
@@ -98,10 +101,28 @@ export function Access() {
             onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void csvUpload(f).then((m) => { setMessage(m); void loadHolders(); }, (err) => setMessage((err as Error).message)); }} /></label>
         )}
       </div>
+      {manage && (
+        <form class="toolbar" data-testid="cardholder-form" onSubmit={(e) => {
+          e.preventDefault();
+          void save({ id: form.id, name: form.name, kind: form.kind, class: form.class || null, card: form.card, groups: form.groups.split(/[,，\s]+/).filter(Boolean) }).then(() => setForm(blank));
+        }}>
+          {(['id', 'name', 'class', 'card', 'groups'] as const).map((f) => (
+            <input placeholder={f === 'id' ? 'ID' : t(f)} value={form[f]} required={f !== 'class' && f !== 'groups'} onInput={(e) => setForm({ ...form, [f]: e.currentTarget.value })} />
+          ))}
+          <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.currentTarget.value })}>
+            {['student', 'staff', 'visitor'].map((k) => <option value={k}>{t(`kind_${k}` as Key)}</option>)}
+          </select>
+          <button class="primary" type="submit">{t('save')}</button>
+        </form>
+      )}
       <table data-testid="cardholders">
-        <thead><tr><th>ID</th><th>{t('name')}</th><th>{t('class')}</th><th>{t('card')}</th><th>{t('groups')}</th><th>{t('state')}</th></tr></thead>
+        <thead><tr><th>ID</th><th>{t('name')}</th><th>{t('class')}</th><th>{t('card')}</th><th>{t('groups')}</th><th>{t('state')}</th><th /></tr></thead>
         <tbody>{holders.map((h) => (
-          <tr><td>{h.id}</td><td>{h.name}</td><td>{h.class ?? ''}</td><td>{h.card}</td><td>{h.groups.join(', ')}</td><td>{h.enabled ? t('enabled') : t('disabled')}</td></tr>
+          <tr data-holder={h.id}><td>{h.id}</td><td>{h.name}</td><td>{h.class ?? ''}</td><td>{h.card}</td><td>{h.groups.join(', ')}</td><td>{h.enabled ? t('enabled') : t('disabled')}</td>
+            <td>{manage && <>
+              <button onClick={() => setForm({ id: h.id, name: h.name, kind: h.kind, class: h.class ?? '', card: h.card, groups: h.groups.join(',') })}>{t('edit')}</button>
+              <button onClick={() => void save({ ...h, enabled: !h.enabled })}>{h.enabled ? t('disable') : t('enable')}</button>
+            </>}</td></tr>
         ))}</tbody>
       </table>
     </>
