@@ -25,6 +25,7 @@ import { parseDownlink } from './uplink/downlink.ts';
 import { MqttUplink } from './uplink/mqtt-uplink.ts';
 import type { Driver, DriverContext } from '../drivers/contract.ts';
 import { createDrivers } from '../drivers/registry.ts';
+import { OsdpKeyStore } from '../drivers/access/osdp/key-store.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const RETENTION_EVERY_MS = 5 * 60_000;
@@ -51,6 +52,7 @@ export class Controller {
   readonly drivers: Driver[];
   readonly allowlist: Allowlist;
   readonly access: AccessService;
+  readonly osdpKeys: OsdpKeyStore;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -90,7 +92,8 @@ export class Controller {
     }));
     registerUserCommands(this.commands, this.users);
     this.allowlist = new Allowlist(this.db);
-    const built = createDrivers(site, log, {
+    this.osdpKeys = new OsdpKeyStore(join(site.dataDir, 'osdp-keys.json'));
+    const built = createDrivers(site, log, this.osdpKeys, {
       onCard: (read) => this.access.onCard(read),
       onGateInputs: (id, inputs) => this.access.onGateInputs(id, inputs),
     });
@@ -139,7 +142,7 @@ export class Controller {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
       health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
-      access: this.access, allowlist: this.allowlist,
+      access: this.access, allowlist: this.allowlist, osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { LoadedSite, ModbusBusConfig } from '../controller/config/types.ts';
 import type { GateInputs } from '../controller/core/access/gate-logic.ts';
 import type { Logger } from '../controller/core/logger.ts';
 import type { CardRead } from './access/card-reader.ts';
 import { GateDriver, type GateIo } from './access/gate-driver.ts';
-import { OsdpKeyStore } from './access/osdp/key-store.ts';
+import type { OsdpKeyStore } from './access/osdp/key-store.ts';
 import { OsdpBusDriver } from './access/osdp/osdp-bus-driver.ts';
 import { WiegandReaderDriver } from './access/wiegand-reader-driver.ts';
 import type { Driver } from './contract.ts';
@@ -29,12 +28,11 @@ export interface SiteDrivers {
  * the sensors and the relay boards on it, so one transaction at a time holds
  * across device classes.
  */
-export function createDrivers(site: LoadedSite, log: Logger, access: AccessHooks): SiteDrivers {
+export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore, access: AccessHooks): SiteDrivers {
   const drivers: Driver[] = [];
   const gateDrivers: GateDriver[] = [];
   const osdpDrivers: OsdpBusDriver[] = [];
   const { config } = site;
-  const keys = new OsdpKeyStore(join(site.dataDir, 'osdp-keys.json'));
   for (const bus of config.buses) {
     if (bus.type === 'osdp') {
       const readers = config.access.readers.filter((r): r is Extract<typeof r, { type: 'osdp' }> => r.type === 'osdp' && r.bus === bus.id);

@@ -77,9 +77,16 @@ describe('OSDP readers', () => {
     assert.equal(health('east-1'), 'online');
   });
 
-  test('the installer sets a site key: stored 0600, and the channel comes back up with it', async () => {
-    const r = await c.commands.execute({ name: 'osdp.keyset', args: { readerId: 'east-1' } }, { kind: 'user', name: 'installer1' });
-    assert.equal(r.ok, true, r.error);
+  test('the installer sets a site key from the console API: stored 0600, and the channel comes back up with it', async () => {
+    await c.users.add('installer1', 'installer', 'installer-password');
+    const base = `http://127.0.0.1:${c.site.config.console.port}`;
+    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'installer1', password: 'installer-password' }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const { csrf } = await login.json() as { csrf: string };
+    const readers = await (await fetch(`${base}/api/access/readers`, { headers: { cookie } })).json() as { id: string; installKey: boolean }[];
+    assert.equal(readers.find((x) => x.id === 'east-1')?.installKey, true);
+    const res = await fetch(`${base}/api/access/readers/east-1/keyset`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    assert.equal(res.status, 200, await res.clone().text());
     const file = join(t.dir, 'data', 'osdp-keys.json');
     const stored = new OsdpKeyStore(file).get('east-1')!;
     assert.ok(secureReader.scbk?.equals(stored), 'the reader holds the key the gateway stored');

@@ -22,6 +22,8 @@ export interface ApiDeps {
   readings: ReadingsIndex;
   users: Users;
   access: AccessService;
+  /** Whether a reader has a site key in the key store (false: install mode). */
+  osdpKeyed(readerId: string): boolean;
   allowlist: Allowlist;
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };
   drivers(): Record<string, unknown>[];

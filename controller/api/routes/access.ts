@@ -38,6 +38,24 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(r.ok ? 200 : 400).send(r);
   });
 
+  app.get('/api/access/readers', { schema: { tags: ['access'], summary: 'Card readers: type, gate, health and OSDP secure-channel state' } }, async () => {
+    const health = new Map(deps.health.list().map((h) => [h.id, h]));
+    const osdp = deps.drivers().flatMap((d) => (d.kind === 'osdp-bus' ? (d.readers as { id: string; state: string; secure: boolean }[]) : []));
+    return deps.site.config.access.readers.map((r) => {
+      const o = osdp.find((x) => x.id === r.id);
+      return { id: r.id, type: r.type, gate: r.gate, direction: r.direction, health: health.get(r.id)?.health ?? 'unknown', detail: health.get(r.id)?.detail ?? null,
+        secure: o?.secure ?? null, state: o?.state ?? null, installKey: o ? o.secure && !deps.osdpKeyed(r.id) : null };
+    });
+  });
+
+  app.post('/api/access/readers/:id/keyset', {
+    config: { permission: 'devices.commission' },
+    schema: { tags: ['access'], summary: 'Installer: give an OSDP reader a new site key over its secure channel (audited)', params: gateParams, response: { 200: commandResultSchema, 400: errorSchema } },
+  }, async (req, reply) => {
+    const r = await deps.commands.execute({ name: 'osdp.keyset', args: { readerId: (req.params as { id: string }).id } }, actor(req));
+    return reply.code(r.ok ? 200 : 400).send(r);
+  });
+
   app.get('/api/cardholders', {
     schema: {
       tags: ['access'], summary: 'Cardholders, filtered by name, class, id or card',

@@ -6,6 +6,7 @@ import { recent, session } from '../state.ts';
 
 interface Gate { id: string; name: string; mode: string; configuredMode: string; fire: boolean; health: string }
 interface Holder { id: string; name: string; kind: string; class: string | null; card: string; enabled: boolean; groups: string[]; validTo: string | null }
+interface Reader { id: string; type: string; gate: string; direction: string; health: string; detail: string | null; secure: boolean | null; installKey: boolean | null }
 interface Attendance { cardholderId: string; name: string | null; class: string | null; firstIn: number | null; lastOut: number | null; entries: number; exits: number }
 
 const today = () => new Date().toLocaleDateString('sv');
@@ -34,7 +35,9 @@ export function Access() {
   const operate = s?.role === 'guard' || s?.role === 'admin';
   const manage = s?.role === 'admin' || s?.role === 'installer';
 
-  const loadGates = () => api<Gate[]>('GET', '/api/access/gates').then(setGates);
+  const [readers, setReaders] = useState<Reader[]>([]);
+  const loadGates = () => Promise.all([api<Gate[]>('GET', '/api/access/gates').then(setGates), api<Reader[]>('GET', '/api/access/readers').then(setReaders)]);
+  const commission = s?.role === 'installer';
   const loadHolders = () => api<Holder[]>('GET', `/api/cardholders?q=${encodeURIComponent(q)}`).then(setHolders);
   useEffect(() => { void loadGates(); const timer = setInterval(loadGates, 3000); return () => clearInterval(timer); }, []);
   useEffect(() => { void loadHolders(); }, [q]);
@@ -69,6 +72,17 @@ export function Access() {
           </div>
         ))}
       </div>
+
+      <h2>{t('readers')}</h2>
+      <table data-testid="readers">
+        <thead><tr><th>ID</th><th>{t('type')}</th><th>{t('gate')}</th><th>{t('health')}</th><th>{t('secureChannel')}</th><th /></tr></thead>
+        <tbody>{readers.map((r) => (
+          <tr data-reader={r.id}><td>{r.id}</td><td>{r.type}</td><td>{r.gate} · {t(r.direction as Key)}</td>
+            <td><span class={`pill ${r.health}`}>{t(r.health as Key)}</span>{r.detail && r.health !== 'online' ? <div class="muted">{r.detail}</div> : null}</td>
+            <td>{r.secure === null ? '—' : r.secure ? (r.installKey ? t('installKey') : t('siteKey')) : t('notSecure')}</td>
+            <td>{commission && r.secure && r.installKey && <button class="primary" onClick={() => act(() => api('POST', `/api/access/readers/${r.id}/keyset`))}>{t('setKey')}</button>}</td></tr>
+        ))}</tbody>
+      </table>
 
       <h2>{t('passages')}</h2>
       <table data-testid="passages">
