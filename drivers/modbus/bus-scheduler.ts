@@ -1,21 +1,40 @@
+interface Job { run: () => Promise<unknown>; timeoutMs: number; resolve: (v: unknown) => void; reject: (e: Error) => void }
+
 /**
  * One transaction at a time on a bus: several devices share one RS-485 pair
  * (or one TCP gateway), and the client library is not safe for overlapping
  * requests. Each job gets a timeout and the bus rests `gapMs` between frames.
+ * Urgent jobs (a gate opening) go before queued polls, never mid-transaction.
  */
 export class BusScheduler {
-  private tail: Promise<unknown> = Promise.resolve();
-  private depth = 0;
+  private readonly normal: Job[] = [];
+  private readonly urgent: Job[] = [];
+  private busy = false;
 
   constructor(private readonly gapMs: number) {}
 
-  get queued(): number { return this.depth; }
+  get queued(): number { return this.normal.length + this.urgent.length + (this.busy ? 1 : 0); }
 
-  run<T>(job: () => Promise<T>, timeoutMs: number): Promise<T> {
-    this.depth++;
-    const result = this.tail.then(() => withTimeout(job(), timeoutMs));
-    this.tail = result.then(() => sleep(this.gapMs), () => sleep(this.gapMs)).finally(() => { this.depth--; });
-    return result;
+  run<T>(job: () => Promise<T>, timeoutMs: number, urgent = false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      (urgent ? this.urgent : this.normal).push({ run: job, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.busy) return;
+    const next = this.urgent.shift() ?? this.normal.shift();
+    if (!next) return;
+    this.busy = true;
+    try {
+      next.resolve(await withTimeout(next.run(), next.timeoutMs));
+    } catch (err) {
+      next.reject(err as Error);
+    }
+    await sleep(this.gapMs);
+    this.busy = false;
+    void this.drain();
   }
 }
 

@@ -49,9 +49,9 @@ export class ModbusLink {
     return this.transact(unit, async (c) => (await c.readDiscreteInputs(start, count)).data.slice(0, count));
   }
 
-  /** FC05: 0xFF00 on, 0x0000 off (relay boards). */
+  /** FC05: 0xFF00 on, 0x0000 off (relay boards); ahead of queued polls, since a person is waiting. */
   writeCoil(unit: number, address: number, on: boolean): Promise<void> {
-    return this.transact(unit, async (c) => { await c.writeCoil(address, on); });
+    return this.transact(unit, async (c) => { await c.writeCoil(address, on); }, true);
   }
 
   /** Links are shared by every driver on the bus; the last one to stop closes it. */
@@ -67,7 +67,7 @@ export class ModbusLink {
     await this.drop();
   }
 
-  private transact<T>(unit: number, fn: (c: ModbusRTU) => Promise<T>): Promise<T> {
+  private transact<T>(unit: number, fn: (c: ModbusRTU) => Promise<T>, urgent = false): Promise<T> {
     // The scheduler's own timeout is a backstop above the library's per-request one.
     return this.scheduler.run(async () => {
       const client = await this.ensureOpen();
@@ -80,7 +80,7 @@ export class ModbusLink {
       } catch (err) {
         throw this.classify(err as Error & { modbusCode?: number; errno?: string });
       }
-    }, this.bus.timeout_ms * 2 + 500);
+    }, this.bus.timeout_ms * 2 + 500, urgent);
   }
 
   private classify(err: Error & { modbusCode?: number; errno?: string }): Error {
