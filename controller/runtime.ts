@@ -7,6 +7,10 @@ import { buildApi } from './api/server.ts';
 import { sitePath } from './config/load-site.ts';
 import type { LoadedSite } from './config/types.ts';
 import { AccessService } from './core/access/access-service.ts';
+import { VideoService } from './core/video/video-service.ts';
+import { registerVideoCommands } from './core/video/video-commands.ts';
+import { SnapshotStore } from './store/snapshots.ts';
+import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
 import { registerAccessCommands } from './core/access/access-commands.ts';
 import { AlarmManager } from './core/alarms.ts';
 import { registerBuiltinCommands } from './core/builtin-commands.ts';
@@ -53,6 +57,9 @@ export class Controller {
   readonly allowlist: Allowlist;
   readonly access: AccessService;
   readonly osdpKeys: OsdpKeyStore;
+  readonly video: VideoService;
+  readonly cameras: OnvifCameraDriver[];
+  readonly snapshots: SnapshotStore;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -96,6 +103,18 @@ export class Controller {
     const built = createDrivers(site, log, this.osdpKeys, {
       onCard: (read) => this.access.onCard(read),
       onGateInputs: (id, inputs) => this.access.onGateInputs(id, inputs),
+    }, {
+      onEvent: (id, e) => this.video.onEvent(id, e),
+      onConnected: (id, drift) => this.video.onConnected(id, drift),
+    });
+    this.cameras = built.cameras;
+    this.snapshots = new SnapshotStore(join(site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
+    this.video = new VideoService({
+      cameras: c.video.cameras, pipeline: this.pipeline, alarms: this.alarms, snapshots: this.snapshots, timeZone: c.school.timezone,
+      snapshot: (id) => {
+        const cam = this.cameras.find((x) => x.config.id === id);
+        return cam ? cam.snapshot() : Promise.reject(new Error(`no camera ${id}`));
+      },
     });
     this.drivers = built.drivers;
     this.access = new AccessService({
@@ -103,6 +122,7 @@ export class Controller {
       gates: built.gates, feedback: built.feedback, timeZone: c.school.timezone,
     });
     registerAccessCommands(this.commands, this.access, this.allowlist, built.keyset);
+    registerVideoCommands(this.commands, () => this.cameras);
   }
 
   async start(): Promise<void> {
@@ -142,7 +162,7 @@ export class Controller {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
       health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
-      access: this.access, allowlist: this.allowlist, osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
+      access: this.access, allowlist: this.allowlist, snapshots: this.snapshots, osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };

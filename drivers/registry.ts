@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { LoadedSite, ModbusBusConfig } from '../controller/config/types.ts';
+import { OnvifCameraDriver, type CameraHooks } from './video/onvif-camera-driver.ts';
 import type { GateInputs } from '../controller/core/access/gate-logic.ts';
 import type { Logger } from '../controller/core/logger.ts';
 import type { CardRead } from './access/card-reader.ts';
@@ -16,6 +19,7 @@ export interface AccessHooks {
 }
 
 export interface SiteDrivers {
+  cameras: OnvifCameraDriver[];
   drivers: Driver[];
   gates: GateIo;
   feedback(readerId: string, granted: boolean): void;
@@ -28,7 +32,7 @@ export interface SiteDrivers {
  * the sensors and the relay boards on it, so one transaction at a time holds
  * across device classes.
  */
-export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore, access: AccessHooks): SiteDrivers {
+export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore, access: AccessHooks, video: CameraHooks): SiteDrivers {
   const drivers: Driver[] = [];
   const gateDrivers: GateDriver[] = [];
   const osdpDrivers: OsdpBusDriver[] = [];
@@ -58,9 +62,12 @@ export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore,
   for (const r of config.access.readers) {
     if (r.type === 'wiegand-serial') drivers.push(new WiegandReaderDriver(r, access.onCard));
   }
+  const cameras = config.video.cameras.map((c) => new OnvifCameraDriver(c, readFileSync(resolve(dirname(site.file), c.password_file), 'utf8').trim(), video));
+  drivers.push(...cameras);
   const gateOf = (id: string) => gateDrivers.find((d) => d.owns(id));
   return {
     drivers,
+    cameras,
     gates: {
       pulse: (id, direction) => gateOf(id)?.pulse(id, direction),
       hold: async (id, open) => { await gateOf(id)?.hold(id, open); },

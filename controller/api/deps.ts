@@ -10,6 +10,7 @@ import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
 import type { LaneBacklog } from '../store/event-log.ts';
 import type { AccessService } from '../core/access/access-service.ts';
 import type { Allowlist } from '../store/allowlist.ts';
+import type { SnapshotStore } from '../store/snapshots.ts';
 
 /** What the console API reads and drives; the controller provides it. */
 export interface ApiDeps {
@@ -25,6 +26,7 @@ export interface ApiDeps {
   /** Whether a reader has a site key in the key store (false: install mode). */
   osdpKeyed(readerId: string): boolean;
   allowlist: Allowlist;
+  snapshots: SnapshotStore;
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };
   drivers(): Record<string, unknown>[];
   startedAt: number;

@@ -73,6 +73,10 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     if (!config.access.gates.some((g) => g.id === r.gate)) at(['access', 'readers', i, 'gate'], `no gate "${r.gate}" in access.gates`);
     if (r.type === 'osdp' && busType(r.bus) !== 'osdp') at(['access', 'readers', i, 'bus'], `no OSDP bus "${r.bus}"`);
   });
+  unique(config.video.cameras, 'video.cameras');
+  config.video.cameras.forEach((cam, i) => {
+    if (!existsSync(resolve(base, cam.password_file))) at(['video', 'cameras', i, 'password_file'], `file not found: ${resolve(base, cam.password_file)}`);
+  });
   const tls = config.uplink.tls;
   for (const field of ['ca', 'cert', 'key'] as const) {
     const f = tls?.[field];

@@ -1,3 +1,5 @@
+import type { ArmingConfig } from '../core/video/arming.ts';
+
 /** The site file after validation and defaults (snake_case as written in YAML). */
 export interface SiteConfig {
   school: { id: string; name: string; district: string; timezone: string };
@@ -17,6 +19,22 @@ export interface SiteConfig {
   buses: BusConfig[];
   devices: DeviceConfig[];
   access: AccessConfig;
+  video: { snapshot_budget_mb: number; cameras: CameraConfig[] };
+}
+
+export interface CameraConfig {
+  id: string;
+  name?: string;
+  location?: string;
+  host: string;
+  port: number;
+  path: string;
+  username: string;
+  password_file: string;
+  subscription_s: number;
+  pull_timeout_s: number;
+  max_clock_drift_s: number;
+  arming: ArmingConfig;
 }
 
 export interface AccessConfig {

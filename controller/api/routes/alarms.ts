@@ -29,4 +29,10 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const result = await deps.commands.execute({ name: 'alarm.ack', args: { alarmId: id } }, { kind: 'user', name: req.session!.username });
     return reply.code(result.ok ? 200 : 409).send(result);
   });
+
+  app.get('/api/snapshots/*', { schema: { tags: ['alarms'], summary: 'An alarm snapshot (JPEG)' } }, async (req, reply) => {
+    const jpeg = deps.snapshots.read((req.params as { '*': string })['*']);
+    if (!jpeg) return reply.code(404).send({ error: 'no such snapshot' });
+    return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400').send(jpeg);
+  });
 }

@@ -1,0 +1,138 @@
+/**
+ * ONVIF cameras end to end against the simulator over real HTTP/SOAP with
+ * WS-Security: events through a managed PullPoint subscription, arming,
+ * alarms carrying snapshots forwarded to Mosquitto, reboots, expiry, SOAP
+ * faults, PTZ and the clock check.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Controller } from '../controller/runtime.ts';
+import { contractProblems } from '../controller/uplink/contract.ts';
+import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
+import { Mosquitto } from './lib/mosquitto.ts';
+import { NocSubscriber } from './lib/noc-subscriber.ts';
+import { waitFor } from './lib/ports.ts';
+import { startController, tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
+import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
+
+const ALL_WEEK = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
+
+describe('ONVIF cameras', () => {
+  const t = tempDir('onvif');
+  const broker = new Mosquitto(join(t.dir, 'broker'));
+  const gate = new OnvifCameraSim('admin', 'gate-cam-pass', 'SIM-GATE');
+  const yard = new OnvifCameraSim('admin', 'yard-cam-pass', 'SIM-YARD');
+  let noc: NocSubscriber;
+  let c: Controller;
+
+  const alarm = (key: string) => c.alarms.openAlarms().find((a) => a.key.startsWith(key));
+  const driver = (id: string) => c.cameras.find((d) => d.config.id === id) as OnvifCameraDriver;
+  const health = (id: string) => c.health.list().find((d) => d.id === id)?.health;
+
+  before(async () => {
+    await broker.start();
+    await gate.start();
+    yard.clockSkewMs = 90_000;
+    await yard.start();
+    writeFileSync(join(t.dir, 'gate.pw'), 'gate-cam-pass\n', { mode: 0o600 });
+    writeFileSync(join(t.dir, 'yard.pw'), 'yard-cam-pass\n', { mode: 0o600 });
+    noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect('noc-video');
+    c = await startController(await writeSite(t.dir, {
+      uplink: { url: broker.url, reconnect_s: 0.3 },
+      video: {
+        cameras: [
+          // "After hours" is all week here, so motion alarms now; intrusion is disarmed all week.
+          { id: 'cam-gate', name: '南门', host: '127.0.0.1', port: gate.port, username: 'admin', password_file: 'gate.pw',
+            subscription_s: 12, pull_timeout_s: 2, arming: { motion: { armed: ALL_WEEK }, intrusion: { disarmed: ALL_WEEK } } },
+          { id: 'cam-yard', name: '操场', host: '127.0.0.1', port: yard.port, username: 'admin', password_file: 'yard.pw', pull_timeout_s: 2 },
+        ],
+      },
+    }));
+    await waitFor('both cameras online', () => health('cam-gate') === 'online' && health('cam-yard') === 'online', 15_000);
+    await waitFor('the subscription', () => gate.activeSubscriptions === 1, 5000);
+  });
+  after(async () => { await c?.stop(); await noc?.close(); await gate.stop(); await yard.stop(); await broker.stop(); t.remove(); });
+
+  test('connect with WS-Security: device info, stream and snapshot URIs; Initialized states raise nothing', async () => {
+    const info = driver('cam-gate').info!;
+    assert.equal(info.serial, 'SIM-GATE');
+    assert.match(info.streamUri, /^rtsp:/);
+    assert.equal(gate.stats.authFailures, 0);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(c.alarms.openAlarms().filter((a) => a.key.startsWith('camera.') && !a.key.startsWith('camera.clock')).length, 0);
+  });
+
+  test('a camera whose clock is 90 s off raises a clock-drift warning', async () => {
+    await waitFor('the drift alarm', () => alarm('camera.clock-drift:cam-yard'));
+    assert.equal(alarm('camera.clock-drift:cam-gate'), undefined);
+  });
+
+  test('motion while armed becomes an alarm with a snapshot, forwarded over MQTT; it clears with the motion', async () => {
+    gate.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'true' }, { Rule: 'Motion' });
+    const a = await waitFor('the motion alarm', () => alarm('camera.motion:cam-gate'), 10_000);
+    const snap = a.data.snapshot as { file: string; bytes: number; sha256: string };
+    assert.ok(snap && snap.bytes > 100, JSON.stringify(a.data));
+    const jpeg = c.snapshots.read(snap.file)!;
+    assert.deepEqual([...jpeg.subarray(0, 2)], [0xff, 0xd8]);
+    const forwarded = await waitFor('the alarm at the NOC', () => noc.envelopes('/alarms').find((e) => (e.data.alarm as { key: string }).key === a.key));
+    assert.equal(((forwarded.data.alarm as { data: { snapshot: { sha256: string } } }).data.snapshot.sha256), snap.sha256);
+    gate.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'false' }, { Rule: 'Motion' });
+    await waitFor('the alarm cleared', () => !c.alarms.isActive(a.key));
+  });
+
+  test('intrusion while disarmed is recorded, not alarmed; tamper alarms whatever the arming', async () => {
+    gate.emit('RuleEngine/FieldDetector/ObjectsInside', { IsInside: 'true' }, { Rule: 'Fence' });
+    await waitFor('the intrusion record', () => c.pipeline.log.search({ type: 'camera.intrusion', limit: 1 })[0]);
+    assert.equal(alarm('camera.intrusion:cam-gate'), undefined);
+    yard.emit('RuleEngine/TamperDetector/Tamper', { IsTamper: 'true' }, { Rule: 'Tamper' });
+    await waitFor('the tamper alarm', () => alarm('camera.tamper:cam-yard'), 10_000);
+  });
+
+  test('PTZ commands reach the camera and are audited', async () => {
+    for (const args of [{ action: 'move', x: 0.5, y: -0.2 }, { action: 'stop' }, { action: 'preset', preset: '2' }]) {
+      const r = await c.commands.execute({ name: 'camera.ptz', args: { cameraId: 'cam-gate', ...args } }, { kind: 'user', name: 'guard1' });
+      assert.equal(r.ok, true, r.error);
+    }
+    assert.deepEqual(gate.ptz.map((p) => p.action), ['ContinuousMove', 'Stop', 'GotoPreset']);
+    const bad = await c.commands.execute({ name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'move', x: 3 } }, { kind: 'user', name: 'guard1' });
+    assert.match(bad.error!, /invalid arguments/);
+  });
+
+  test('the subscription is renewed before it ends, not on every pull', async () => {
+    await waitFor('a renewal', () => gate.stats.renewed >= 1, 15_000, 200);
+    assert.ok(gate.stats.pulls > gate.stats.renewed * 2, `pulls ${gate.stats.pulls}, renewals ${gate.stats.renewed}`);
+    assert.equal(gate.activeSubscriptions, 1);
+  });
+
+  test('an expired subscription and a SOAP fault are recovered; nothing piles up', async () => {
+    gate.failNext('CreatePullPointSubscription');
+    gate.expireSubscriptions();
+    await waitFor('a new subscription', () => gate.activeSubscriptions === 1 && driver('cam-gate').stats().subscribed, 15_000, 100);
+    gate.emit('RuleEngine/TamperDetector/Tamper', { IsTamper: 'true' }, { Rule: 'Tamper' });
+    await waitFor('events flow again', () => alarm('camera.tamper:cam-gate'), 10_000);
+  });
+
+  test('the subscription survives a camera reboot, without leaking subscriptions', async () => {
+    const created = gate.stats.created;
+    await gate.reboot(1500);
+    await waitFor('resubscribed after the reboot', () => gate.stats.created > created && gate.activeSubscriptions === 1, 20_000, 100);
+    gate.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'true' }, { Rule: 'Motion' });
+    await waitFor('a motion alarm after the reboot', () => alarm('camera.motion:cam-gate'), 10_000);
+    assert.ok(gate.activeSubscriptions <= 1);
+  });
+
+  test('a camera that stays away goes offline with a lost-communication alarm', async () => {
+    await yard.stop();
+    await waitFor('cam-yard offline', () => health('cam-yard') === 'offline', 20_000, 200);
+    assert.ok(c.alarms.isActive('device.offline:cam-yard'));
+  });
+
+  test('video records and alarms conform to the contract', () => {
+    for (const m of noc.messages.filter((x) => !x.topic.includes('/cmd/'))) {
+      assert.deepEqual(contractProblems(m.topic.slice(topicRoot.length + 1), m.payload), [], m.topic);
+    }
+    assert.ok(noc.envelopes('/events/video').length > 3);
+  });
+});
