@@ -11,6 +11,7 @@ import { VideoService } from './core/video/video-service.ts';
 import { registerVideoCommands } from './core/video/video-commands.ts';
 import { SnapshotStore } from './store/snapshots.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
+import { LiveStream } from '../drivers/video/live-stream.ts';
 import { registerAccessCommands } from './core/access/access-commands.ts';
 import { AlarmManager } from './core/alarms.ts';
 import { registerBuiltinCommands } from './core/builtin-commands.ts';
@@ -59,6 +60,7 @@ export class Controller {
   readonly osdpKeys: OsdpKeyStore;
   readonly video: VideoService;
   readonly cameras: OnvifCameraDriver[];
+  readonly live: Map<string, LiveStream>;
   readonly snapshots: SnapshotStore;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
@@ -108,6 +110,11 @@ export class Controller {
       onConnected: (id, drift) => this.video.onConnected(id, drift),
     });
     this.cameras = built.cameras;
+    this.live = new Map(built.cameras.map((cam) => [cam.config.id, new LiveStream(cam.config.id, () => cam.rtspUrl(), {
+      lost: (detail) => this.alarms.raise({ key: `camera.stream-lost:${cam.config.id}`, type: 'camera.stream-lost', source: cam.config.id,
+        severity: 'major', message: `${cam.config.name ?? cam.config.id}: live stream lost`, data: { detail } }),
+      restored: () => this.alarms.clear(`camera.stream-lost:${cam.config.id}`),
+    })]));
     this.snapshots = new SnapshotStore(join(site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
     this.video = new VideoService({
       cameras: c.video.cameras, pipeline: this.pipeline, alarms: this.alarms, snapshots: this.snapshots, timeZone: c.school.timezone,
@@ -151,6 +158,7 @@ export class Controller {
     this.stopping = true;
     clearInterval(this.retentionTimer);
     this.access.stop();
+    for (const l of this.live.values()) l.close();
     await this.api?.close();
     await Promise.all(this.drivers.map((d) => d.stop().catch(() => {})));
     this.pipeline.flush();
@@ -162,7 +170,7 @@ export class Controller {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
       health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
-      access: this.access, allowlist: this.allowlist, snapshots: this.snapshots, osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
+      access: this.access, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };

@@ -11,11 +11,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { contractProblems } from '../controller/uplink/contract.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
+import { launchChromium } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
+import { RtspTestStream } from './sim/rtsp-test-stream.ts';
 
 const ALL_WEEK = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
 
@@ -24,6 +26,7 @@ describe('ONVIF cameras', () => {
   const broker = new Mosquitto(join(t.dir, 'broker'));
   const gate = new OnvifCameraSim('admin', 'gate-cam-pass', 'SIM-GATE');
   const yard = new OnvifCameraSim('admin', 'yard-cam-pass', 'SIM-YARD');
+  const rtsp = new RtspTestStream(t.dir);
   let noc: NocSubscriber;
   let c: Controller;
 
@@ -33,6 +36,8 @@ describe('ONVIF cameras', () => {
 
   before(async () => {
     await broker.start();
+    await rtsp.start();
+    gate.rtspUrl = rtsp.url;
     await gate.start();
     yard.clockSkewMs = 90_000;
     await yard.start();
@@ -53,7 +58,7 @@ describe('ONVIF cameras', () => {
     await waitFor('both cameras online', () => health('cam-gate') === 'online' && health('cam-yard') === 'online', 15_000);
     await waitFor('the subscription', () => gate.activeSubscriptions === 1, 5000);
   });
-  after(async () => { await c?.stop(); await noc?.close(); await gate.stop(); await yard.stop(); await broker.stop(); t.remove(); });
+  after(async () => { await c?.stop(); await noc?.close(); await gate.stop(); await yard.stop(); await rtsp.stop(); await broker.stop(); t.remove(); });
 
   test('connect with WS-Security: device info, stream and snapshot URIs; Initialized states raise nothing', async () => {
     const info = driver('cam-gate').info!;
@@ -121,6 +126,47 @@ describe('ONVIF cameras', () => {
     gate.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'true' }, { Rule: 'Motion' });
     await waitFor('a motion alarm after the reboot', () => alarm('camera.motion:cam-gate'), 10_000);
     assert.ok(gate.activeSubscriptions <= 1);
+  });
+
+  test('live view in Chromium: H.264 remuxed without transcoding, moving frames, one ffmpeg for two viewers, stream loss alarmed', async () => {
+    await c.users.add('guard1', 'guard', 'guard-password-1');
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+      const page = await context.newPage();
+      const base = `http://127.0.0.1:${c.site.config.console.port}`;
+      await page.goto(base);
+      await page.fill('#username', 'guard1');
+      await page.fill('#password', 'guard-password-1');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('[data-testid=device-table]');
+      assert.equal(await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42C01E"')), true, 'this Chromium plays H.264');
+      await page.goto(`${base}/#/cameras`);
+      await page.locator('[data-camera=cam-gate] img').waitFor({ timeout: 10_000 });
+      await page.click('[data-camera=cam-gate]');
+      const video = page.locator('[data-testid=live-video]');
+      await waitFor('the video to play', async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) > 1, 20_000, 250);
+      const first = await video.screenshot();
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = await video.screenshot();
+      assert.ok(!first.equals(second), 'the picture moves');
+      assert.ok(await video.evaluate((v: HTMLVideoElement) => v.videoWidth) === 640);
+      const stream = c.live.get('cam-gate')!;
+      const second_viewer = await context.newPage();
+      await second_viewer.goto(`${base}/#/cameras/cam-gate`);
+      await waitFor('two viewers', () => stream.watching === 2, 10_000);
+      assert.equal(stream.counters.starts, 1, 'one ffmpeg serves both viewers');
+      await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerdown');
+      await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerup');
+      await waitFor('PTZ from the console', () => gate.ptz.filter((p) => p.at > Date.now() - 5000).length >= 2);
+
+      rtsp.dropViewers();
+      await waitFor('the stream-lost alarm', () => c.alarms.isActive('camera.stream-lost:cam-gate'), 10_000);
+      await waitFor('the stream back', () => !c.alarms.isActive('camera.stream-lost:cam-gate'), 20_000, 200);
+      assert.ok(stream.counters.starts >= 2);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('a camera that stays away goes offline with a lost-communication alarm', async () => {

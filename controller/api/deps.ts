@@ -11,6 +11,8 @@ import type { LaneBacklog } from '../store/event-log.ts';
 import type { AccessService } from '../core/access/access-service.ts';
 import type { Allowlist } from '../store/allowlist.ts';
 import type { SnapshotStore } from '../store/snapshots.ts';
+import type { LiveStream } from '../../drivers/video/live-stream.ts';
+import type { OnvifCameraDriver } from '../../drivers/video/onvif-camera-driver.ts';
 
 /** What the console API reads and drives; the controller provides it. */
 export interface ApiDeps {
@@ -27,6 +29,8 @@ export interface ApiDeps {
   osdpKeyed(readerId: string): boolean;
   allowlist: Allowlist;
   snapshots: SnapshotStore;
+  cameras(): OnvifCameraDriver[];
+  live(cameraId: string): LiveStream | undefined;
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };
   drivers(): Record<string, unknown>[];
   startedAt: number;

@@ -70,6 +70,15 @@ export class OnvifCameraDriver implements Driver {
 
   stats() { return { camera: this.config.id, ...this.counters, subscribed: this.subscription !== null }; }
 
+  /** The RTSP URI with this camera's credentials, for the live view's ffmpeg; never shown or logged. */
+  rtspUrl(): string | null {
+    if (!this.info) return null;
+    const u = new URL(this.info.streamUri);
+    u.username = encodeURIComponent(this.config.username);
+    u.password = encodeURIComponent(this.password);
+    return u.toString();
+  }
+
   async snapshot(): Promise<Buffer> {
     if (!this.info) throw new Error(`${this.config.id} is not connected`);
     const res = await fetch(this.info.snapshotUri, { signal: AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS) });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Session, setCsrf } from './api.ts';
 import { lang, t, type Key } from './i18n.ts';
 import { Access } from './pages/Access.tsx';
+import { Cameras } from './pages/Cameras.tsx';
 import { Admin } from './pages/Admin.tsx';
 import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -13,17 +14,18 @@ import { Uplink } from './pages/Uplink.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
-const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
+const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
 type Page = keyof typeof pages;
 
 function useRoute(): Page {
-  const read = () => (location.hash.replace(/^#\/?/, '') || 'dashboard') as Page;
-  const [page, setPage] = useState(read());
+  // The whole hash is state, so sub-routes (#/cameras/cam-1) re-render too.
+  const [hash, setHash] = useState(location.hash);
   useEffect(() => {
-    const on = () => setPage(read());
+    const on = () => setHash(location.hash);
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
+  const page = (hash.replace(/^#\/?/, '').split('/')[0] || 'dashboard') as Page;
   return page in pages ? page : 'dashboard';
 }
 

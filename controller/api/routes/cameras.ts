@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../deps.ts';
+import { commandResultSchema, errorSchema } from '../schemas.ts';
+
+const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+/** A viewer this far behind skips fragments (each starts at a keyframe) instead of piling up memory. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+
+export function cameraRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get('/api/cameras', { schema: { tags: ['video'], summary: 'Cameras with health, model and live-view state' } }, async () => {
+    const health = new Map(deps.health.list().map((h) => [h.id, h]));
+    return deps.cameras().map((c) => ({
+      id: c.config.id, name: c.config.name ?? c.config.id, location: c.config.location ?? null,
+      health: health.get(c.config.id)?.health ?? 'unknown', detail: health.get(c.config.id)?.detail ?? null,
+      model: c.info ? `${c.info.manufacturer} ${c.info.model}` : null, clockDriftMs: c.info?.clockDriftMs ?? null,
+      viewers: deps.live(c.config.id)?.watching ?? 0,
+    }));
+  });
+
+  app.get('/api/cameras/:id/snapshot', { schema: { tags: ['video'], summary: 'A snapshot from the camera now (JPEG)', params } }, async (req, reply) => {
+    const cam = deps.cameras().find((c) => c.config.id === (req.params as { id: string }).id);
+    if (!cam) return reply.code(404).send({ error: 'no such camera' });
+    try {
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(await cam.snapshot());
+    } catch (err) {
+      return reply.code(502).send({ error: (err as Error).message });
+    }
+  });
+
+  app.post('/api/cameras/:id/ptz', {
+    config: { permission: 'gate.operate' },
+    schema: {
+      tags: ['video'], summary: 'PTZ: move, stop or go to a preset (audited)', params,
+      body: { type: 'object', additionalProperties: false, required: ['action'], properties: {
+        action: { enum: ['move', 'stop', 'preset'] }, x: { type: 'number', minimum: -1, maximum: 1 }, y: { type: 'number', minimum: -1, maximum: 1 },
+        zoom: { type: 'number', minimum: -1, maximum: 1 }, preset: { type: 'string', maxLength: 64 } } },
+      response: { 200: commandResultSchema, 400: errorSchema },
+    },
+  }, async (req, reply) => {
+    const r = await deps.commands.execute({ name: 'camera.ptz', args: { cameraId: (req.params as { id: string }).id, ...(req.body as object) } },
+      { kind: 'user', name: req.session!.username });
+    return reply.code(r.ok ? 200 : 400).send(r);
+  });
+
+  /** Live view: a JSON line with the MIME type, then the MP4 init segment and fragments as binary messages. */
+  app.get('/api/cameras/:id/live', { websocket: true, schema: { hide: true } }, (socket, req) => {
+    const origin = req.headers.origin;
+    const stream = deps.live((req.params as { id: string }).id);
+    if ((origin && new URL(origin).host !== req.headers.host) || !stream) { socket.close(1008, stream ? 'cross-origin' : 'no such camera'); return; }
+    const viewer = {
+      send: (data: Buffer | string) => {
+        if (typeof data !== 'string' && socket.bufferedAmount > MAX_BUFFERED) return;
+        socket.send(data);
+      },
+      close: () => socket.close(1001, 'stream closed'),
+    };
+    stream.add(viewer);
+    socket.on('close', () => stream.remove(viewer));
+  });
+}

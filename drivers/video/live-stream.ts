@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { backoffDelay } from '../backoff.ts';
+import { avcCodec, BoxSplitter } from './mp4-boxes.ts';
+
+export interface Viewer { send(data: Buffer | string): void; close(): void }
+
+export interface LiveStreamEvents {
+  lost(detail: string): void;
+  restored(): void;
+}
+
+const IDLE_STOP_MS = 10_000;
+
+/** Transcoding is the fallback for codecs the browser cannot play; it is CPU-heavy, so only one runs at a time. */
+let transcoders = 0;
+export const MAX_TRANSCODERS = 1;
+
+/**
+ * One camera's live view, shared by all its viewers: ffmpeg pulls the RTSP
+ * stream and remuxes H.264 to fragmented MP4 without transcoding (-c copy);
+ * each viewer gets the init segment, then fragments from the next keyframe.
+ * ffmpeg runs only while someone watches, and is restarted with backoff if
+ * the stream is lost.
+ */
+export class LiveStream {
+  private proc: ChildProcess | null = null;
+  private readonly viewers = new Set<Viewer>();
+  private init: Buffer | null = null;
+  private mime: string | null = null;
+  private pendingMoof: Buffer | null = null;
+  private attempts = 0;
+  private idleTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private lost = false;
+  private transcoding = false;
+  readonly counters = { starts: 0, fragments: 0, bytes: 0 };
+
+  constructor(readonly cameraId: string, private readonly url: () => string | null, private readonly events: LiveStreamEvents) {}
+
+  get watching(): number { return this.viewers.size; }
+
+  add(v: Viewer): void {
+    clearTimeout(this.idleTimer);
+    this.viewers.add(v);
+    if (this.init && this.mime) this.greet(v);
+    if (!this.proc && !this.retryTimer) this.start();
+  }
+
+  remove(v: Viewer): void {
+    this.viewers.delete(v);
+    if (!this.viewers.size) this.idleTimer = setTimeout(() => this.stop(), IDLE_STOP_MS);
+  }
+
+  stop(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const p = this.proc;
+    this.proc = null;
+    p?.kill('SIGKILL');
+    this.init = null;
+  }
+
+  close(): void {
+    for (const v of this.viewers) v.close();
+    this.viewers.clear();
+    this.stop();
+  }
+
+  private greet(v: Viewer): void {
+    v.send(JSON.stringify({ kind: 'init', mime: this.mime, transcoded: this.transcoding }));
+    v.send(this.init!);
+  }
+
+  private start(transcode = false): void {
+    const url = this.url();
+    if (!url) { this.retry('no stream URI yet'); return; }
+    if (transcode && transcoders >= MAX_TRANSCODERS) { this.retry('another camera is already being transcoded'); return; }
+    this.transcoding = transcode;
+    if (transcode) transcoders++;
+    this.counters.starts++;
+    const video = transcode ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p'] : ['-c:v', 'copy'];
+    const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-an', ...video,
+      '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = proc;
+    const boxes = new BoxSplitter();
+    let stderr = '';
+    proc.stderr!.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      for (const box of boxes.push(chunk)) this.onBox(box.type, box.bytes, transcode);
+    });
+    proc.on('exit', (code) => {
+      if (transcode) transcoders--;
+      if (this.proc !== proc) return;
+      this.proc = null;
+      this.init = null;
+      this.retry(`ffmpeg exited with ${code}: ${stderr.trim().split('\n').pop() ?? ''}`);
+    });
+  }
+
+  private onBox(type: string, bytes: Buffer, transcoded: boolean): void {
+    if (type === 'ftyp') { this.init = Buffer.from(bytes); return; }
+    if (type === 'moov' && this.init) {
+      const codec = avcCodec(bytes);
+      if (!codec && !transcoded) { this.stop(); this.start(true); return; }
+      this.init = Buffer.concat([this.init, bytes]);
+      this.mime = `video/mp4; codecs="${codec ?? 'avc1.42E01E'}"`;
+      this.attempts = 0;
+      if (this.lost) { this.lost = false; this.events.restored(); }
+      for (const v of this.viewers) this.greet(v);
+      return;
+    }
+    if (type === 'moof') { this.pendingMoof = Buffer.from(bytes); return; }
+    if (type === 'mdat' && this.pendingMoof) {
+      const fragment = Buffer.concat([this.pendingMoof, bytes]);
+      this.pendingMoof = null;
+      this.counters.fragments++;
+      this.counters.bytes += fragment.length;
+      for (const v of this.viewers) v.send(fragment);
+    }
+  }
+
+  private retry(detail: string): void {
+    if (!this.viewers.size) return;
+    if (!this.lost) { this.lost = true; this.events.lost(detail); }
+    this.retryTimer = setTimeout(() => { this.retryTimer = undefined; if (this.viewers.size) this.start(); }, backoffDelay(this.attempts++, 500, 15_000));
+  }
+}
