@@ -33,7 +33,11 @@ export class LiveStream {
   private retryTimer?: NodeJS.Timeout;
   private lost = false;
   private transcoding = false;
+  /** Set once a remux failed or gave no H.264: from then on this camera is transcoded. */
+  private needsTranscode = false;
   readonly counters = { starts: 0, fragments: 0, bytes: 0 };
+
+  get transcoded(): boolean { return this.transcoding; }
 
   constructor(readonly cameraId: string, private readonly url: () => string | null, private readonly events: LiveStreamEvents) {}
 
@@ -43,7 +47,7 @@ export class LiveStream {
     clearTimeout(this.idleTimer);
     this.viewers.add(v);
     if (this.init && this.mime) this.greet(v);
-    if (!this.proc && !this.retryTimer) this.start();
+    if (!this.proc && !this.retryTimer) this.start(this.needsTranscode);
   }
 
   remove(v: Viewer): void {
@@ -80,6 +84,7 @@ export class LiveStream {
     if (transcode) transcoders++;
     this.counters.starts++;
     const video = transcode ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p'] : ['-c:v', 'copy'];
+    let gotInit = false;
     const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-an', ...video,
       '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
@@ -87,13 +92,15 @@ export class LiveStream {
     let stderr = '';
     proc.stderr!.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
     proc.stdout!.on('data', (chunk: Buffer) => {
-      for (const box of boxes.push(chunk)) this.onBox(box.type, box.bytes, transcode);
+      for (const box of boxes.push(chunk)) { if (box.type === 'moov') gotInit = true; this.onBox(box.type, box.bytes, transcode); }
     });
     proc.on('exit', (code) => {
       if (transcode) transcoders--;
       if (this.proc !== proc) return;
       this.proc = null;
       this.init = null;
+      // A stream that cannot even be remuxed (MJPEG, H.265 in some builds) is transcoded from now on.
+      if (!gotInit && !transcode) this.needsTranscode = true;
       this.retry(`ffmpeg exited with ${code}: ${stderr.trim().split('\n').pop() ?? ''}`);
     });
   }
@@ -102,7 +109,7 @@ export class LiveStream {
     if (type === 'ftyp') { this.init = Buffer.from(bytes); return; }
     if (type === 'moov' && this.init) {
       const codec = avcCodec(bytes);
-      if (!codec && !transcoded) { this.stop(); this.start(true); return; }
+      if (!codec && !transcoded) { this.needsTranscode = true; this.stop(); this.start(true); return; }
       this.init = Buffer.concat([this.init, bytes]);
       this.mime = `video/mp4; codecs="${codec ?? 'avc1.42E01E'}"`;
       this.attempts = 0;
@@ -123,6 +130,6 @@ export class LiveStream {
   private retry(detail: string): void {
     if (!this.viewers.size) return;
     if (!this.lost) { this.lost = true; this.events.lost(detail); }
-    this.retryTimer = setTimeout(() => { this.retryTimer = undefined; if (this.viewers.size) this.start(); }, backoffDelay(this.attempts++, 500, 15_000));
+    this.retryTimer = setTimeout(() => { this.retryTimer = undefined; if (this.viewers.size) this.start(this.needsTranscode); }, backoffDelay(this.attempts++, 500, 15_000));
   }
 }

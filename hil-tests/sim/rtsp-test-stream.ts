@@ -18,7 +18,7 @@ export class RtspTestStream {
   private readonly players = new Set<Socket>();
   packets = 0;
 
-  constructor(private readonly dir: string, private readonly size = '640x360') {}
+  constructor(private readonly dir: string, private readonly size = '640x360', private readonly codec: 'h264' | 'mjpeg' = 'h264') {}
 
   get url(): string { return `rtsp://127.0.0.1:${this.port}/stream1`; }
 
@@ -32,11 +32,13 @@ export class RtspTestStream {
       for (const s of this.players) if (!s.destroyed && s.writableLength < 4 * 1024 * 1024) s.write(Buffer.concat([head, pkt]));
     });
     const sdpFile = join(this.dir, `stream-${udp.address().port}.sdp`);
-    this.encoder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${this.size}:rate=25`,
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline',
-      // SPS/PPS in the SDP and on every keyframe, so a viewer can join at any keyframe.
-      '-flags', '+global_header', '-x264-params', 'repeat-headers=1',
-      '-f', 'rtp', '-payload_type', '96', '-sdp_file', sdpFile, `rtp://127.0.0.1:${udp.address().port}?pkt_size=1200`], { stdio: 'ignore' });
+    const video = this.codec === 'mjpeg'
+      ? ['-c:v', 'mjpeg', '-huffman', '0', '-q:v', '6', '-pix_fmt', 'yuvj420p'] // RFC 2435 wants the standard Huffman tables
+      : ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline',
+        // SPS/PPS in the SDP and on every keyframe, so a viewer can join at any keyframe.
+        '-flags', '+global_header', '-x264-params', 'repeat-headers=1', '-payload_type', '96'];
+    this.encoder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${this.size}:rate=${this.codec === 'mjpeg' ? 10 : 25}`,
+      ...video, '-f', 'rtp', '-sdp_file', sdpFile, `rtp://127.0.0.1:${udp.address().port}?pkt_size=1200`], { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (!this.sdp) {
       try { this.sdp = readFileSync(sdpFile, 'utf8'); } catch { /* not written yet */ }
