@@ -1,6 +1,7 @@
 /** Prints every benchmark's figures, campus-edge beside its peer from the same run. */
 import { cardToGate } from './card-to-gate.ts';
 import { idleRss } from './idle-rss.ts';
+import { liveViewBudget } from './live-view.ts';
 import { ingestForward } from './ingest-forward.ts';
 import { table } from './stats.ts';
 
@@ -22,4 +23,11 @@ console.log(`\ncard to gate, ${reads} reads against 5000 cardholders, under load
 console.log(table([
   { path: 'decision: read to gate command issued', 'p50 ms': gate.decision.p50, 'p99 ms': gate.decision.p99, 'max ms': gate.decision.max },
   { path: 'software path: read to coil write at the relay board', 'p50 ms': gate.endToEnd.p50, 'p99 ms': gate.endToEnd.p99, 'max ms': gate.endToEnd.max },
+]));
+
+const live = await liveViewBudget(Number(process.env.BENCH_LIVE_S ?? 10));
+console.log('\nlive view, 720p25 from a simulated camera, ffmpeg CPU per stream (one viewer each):');
+console.log(table([
+  { path: 'remux H.264 to fMP4 (-c copy), 4 streams', 'CPU per stream %': live.remux.perStream * 100, 'streams per core': Math.floor(live.remux.streamsPerCore), 'Mbit/s per stream': live.remux.mbps },
+  { path: 'transcode MJPEG to H.264 (fallback), 1 stream', 'CPU per stream %': live.transcode.perStream * 100, 'streams per core': Math.round(live.transcode.streamsPerCore * 10) / 10, 'Mbit/s per stream': live.transcode.mbps },
 ]));

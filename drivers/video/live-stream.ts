@@ -39,6 +39,9 @@ export class LiveStream {
 
   get transcoded(): boolean { return this.transcoding; }
 
+  /** The ffmpeg process's pid while it runs, for CPU accounting. */
+  get pid(): number | undefined { return this.proc?.pid; }
+
   constructor(readonly cameraId: string, private readonly url: () => string | null, private readonly events: LiveStreamEvents) {}
 
   get watching(): number { return this.viewers.size; }

@@ -1,0 +1,46 @@
+/**
+ * Live-view CPU budget: the gateway's cost per camera stream, remuxed
+ * (-c copy, the main path) against transcoded (the bounded fallback), from
+ * ffmpeg's own CPU time in /proc while each stream feeds one viewer.
+ */
+import { readFileSync } from 'node:fs';
+import { LiveStream, type Viewer } from '../drivers/video/live-stream.ts';
+import { waitFor } from '../hil-tests/lib/ports.ts';
+import { tempDir } from '../hil-tests/lib/site-fixture.ts';
+import { RtspTestStream } from '../hil-tests/sim/rtsp-test-stream.ts';
+
+const TICKS = 100; // USER_HZ on Linux
+const cpuSeconds = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS;
+};
+
+async function measure(codec: 'h264' | 'mjpeg', size: string, streams: number, seconds: number) {
+  const t = tempDir('bench-live');
+  const source = new RtspTestStream(t.dir, size, codec);
+  await source.start();
+  const lives = Array.from({ length: streams }, (_, i) => new LiveStream(`cam${i}`, () => source.url, { lost: () => {}, restored: () => {} }));
+  let bytes = 0;
+  const viewer: Viewer = { send: (d) => { if (typeof d !== 'string') bytes += d.length; }, close: () => {} };
+  try {
+    for (const l of lives) l.add(viewer);
+    await waitFor('all streams running', () => lives.every((l) => l.counters.fragments > 0), 30_000, 100);
+    const start = lives.map((l) => cpuSeconds(l.pid!));
+    bytes = 0;
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const used = lives.map((l, i) => cpuSeconds(l.pid!) - start[i]!);
+    const perStream = used.reduce((a, b) => a + b, 0) / streams / seconds;
+    return { perStream, streamsPerCore: 1 / perStream, mbps: (bytes * 8) / seconds / 1e6 / streams, transcoded: lives[0]!.transcoded };
+  } finally {
+    for (const l of lives) l.close();
+    await source.stop();
+    t.remove();
+  }
+}
+
+export async function liveViewBudget(seconds: number) {
+  return {
+    remux: await measure('h264', '1280x720', 4, seconds),
+    transcode: await measure('mjpeg', '1280x720', 1, seconds),
+  };
+}
