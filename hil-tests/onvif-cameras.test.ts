@@ -40,6 +40,7 @@ describe('ONVIF cameras', () => {
     gate.rtspUrl = rtsp.url;
     await gate.start();
     yard.clockSkewMs = 90_000;
+    yard.auth = 'digest';
     await yard.start();
     writeFileSync(join(t.dir, 'gate.pw'), 'gate-cam-pass\n', { mode: 0o600 });
     writeFileSync(join(t.dir, 'yard.pw'), 'yard-cam-pass\n', { mode: 0o600 });
@@ -51,7 +52,7 @@ describe('ONVIF cameras', () => {
           // "After hours" is all week here, so motion alarms now; intrusion is disarmed all week.
           { id: 'cam-gate', name: '南门', host: '127.0.0.1', port: gate.port, username: 'admin', password_file: 'gate.pw',
             subscription_s: 12, pull_timeout_s: 2, arming: { motion: { armed: ALL_WEEK }, intrusion: { disarmed: ALL_WEEK } } },
-          { id: 'cam-yard', name: '操场', host: '127.0.0.1', port: yard.port, username: 'admin', password_file: 'yard.pw', pull_timeout_s: 2 },
+          { id: 'cam-yard', name: '操场', host: '127.0.0.1', port: yard.port, username: 'admin', password_file: 'yard.pw', pull_timeout_s: 2, auth: 'digest' },
         ],
       },
     }));
@@ -92,7 +93,8 @@ describe('ONVIF cameras', () => {
     await waitFor('the intrusion record', () => c.pipeline.log.search({ type: 'camera.intrusion', limit: 1 })[0]);
     assert.equal(alarm('camera.intrusion:cam-gate'), undefined);
     yard.emit('RuleEngine/TamperDetector/Tamper', { IsTamper: 'true' }, { Rule: 'Tamper' });
-    await waitFor('the tamper alarm', () => alarm('camera.tamper:cam-yard'), 10_000);
+    const tamper = await waitFor('the tamper alarm', () => alarm('camera.tamper:cam-yard'), 10_000);
+    assert.ok((tamper.data.snapshot as { bytes: number } | null)?.bytes, 'a snapshot behind HTTP Digest, from a camera that speaks Digest for SOAP too');
   });
 
   test('PTZ commands reach the camera and are audited', async () => {

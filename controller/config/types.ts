@@ -31,6 +31,7 @@ export interface CameraConfig {
   path: string;
   username: string;
   password_file: string;
+  auth: 'ws-security' | 'digest';
   subscription_s: number;
   pull_timeout_s: number;
   max_clock_drift_s: number;

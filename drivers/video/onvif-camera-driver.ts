@@ -3,12 +3,16 @@ import onvif from 'onvif';
 import type { CameraConfig } from '../../controller/config/types.ts';
 import { backoffDelay } from '../backoff.ts';
 import type { Driver, DriverContext } from '../contract.ts';
+import { fetchWithAuth } from './http-digest.ts';
 import { classify, parseNotifications, type CameraEvent } from './onvif-events.ts';
 
 const KIND = 'camera';
 /** Renew when this share of the subscription's life has passed: well before it ends, not on every pull. */
 const RENEW_AT = 0.75;
 const SNAPSHOT_TIMEOUT_MS = 1500;
+
+/** A parsed URL as the onvif package expects it. */
+interface CamUrl { href: string; path?: string }
 
 interface OnvifCam {
   connect(cb: (err: Error | null) => void): void;
@@ -23,7 +27,9 @@ interface OnvifCam {
   uri: { events?: URL };
   _envelopeHeader(openHeader?: boolean): string;
   _envelopeFooter(): string;
-  _request(o: { service?: string; url?: URL; body: string; replyTimeout?: number }, cb: (err: Error | null, res: unknown, xml: string) => void): void;
+  _request(o: { service?: string; url?: CamUrl; body: string; replyTimeout?: number }, cb: (err: Error | null, res: unknown, xml: string) => void): void;
+  /** The package's own URL form (legacy url.parse, with `path`), which its Digest code needs. */
+  _parseUrl(address: string): CamUrl;
 }
 
 const Cam = (onvif as unknown as { Cam: new (o: object) => OnvifCam }).Cam;
@@ -51,7 +57,7 @@ export class OnvifCameraDriver implements Driver {
   private cam: OnvifCam | null = null;
   private running = false;
   private failures = 0;
-  private subscription: { url: URL; expires: number; lifeMs: number } | null = null;
+  private subscription: { url: CamUrl; expires: number; lifeMs: number } | null = null;
   info: CameraInfo | null = null;
   readonly counters = { subscriptions: 0, renewals: 0, pulls: 0, notifications: 0, reconnects: 0, malformed: 0 };
 
@@ -81,7 +87,7 @@ export class OnvifCameraDriver implements Driver {
 
   async snapshot(): Promise<Buffer> {
     if (!this.info) throw new Error(`${this.config.id} is not connected`);
-    const res = await fetch(this.info.snapshotUri, { signal: AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS) });
+    const res = await fetchWithAuth(this.info.snapshotUri, this.config.username, this.password, SNAPSHOT_TIMEOUT_MS);
     if (!res.ok) throw new Error(`snapshot: HTTP ${res.status}`);
     const jpeg = Buffer.from(await res.arrayBuffer());
     if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('snapshot is not a JPEG');
@@ -116,7 +122,8 @@ export class OnvifCameraDriver implements Driver {
 
   private async connect(): Promise<void> {
     const c = this.config;
-    const cam = new Cam({ hostname: c.host, port: c.port, path: c.path, username: c.username, password: this.password, autoconnect: false, timeout: 10_000 });
+    const cam = new Cam({ hostname: c.host, port: c.port, path: c.path, username: c.username, password: this.password, autoconnect: false, timeout: 10_000,
+      useWSSecurity: c.auth === 'ws-security' });
     await call<void>((cb) => cam.connect(cb as never));
     const info = await call<Record<string, string>>((cb) => cam.getDeviceInformation(cb));
     const stream = await call<{ uri: string }>((cb) => cam.getStreamUri({ protocol: 'RTSP' }, cb));
@@ -141,7 +148,7 @@ export class OnvifCameraDriver implements Driver {
     const ref = (xml.parse(created) as { Envelope?: { Body?: { CreatePullPointSubscriptionResponse?: { SubscriptionReference?: { Address?: string } } } } })
       .Envelope?.Body?.CreatePullPointSubscriptionResponse?.SubscriptionReference?.Address;
     if (!ref) throw new Error('CreatePullPointSubscription returned no address');
-    this.subscription = { url: new URL(ref), expires: Date.now() + life * 1000, lifeMs: life * 1000 };
+    this.subscription = { url: cam._parseUrl(ref), expires: Date.now() + life * 1000, lifeMs: life * 1000 };
     this.counters.subscriptions++;
     while (this.running && this.subscription) {
       const sub = this.subscription;
@@ -171,7 +178,7 @@ export class OnvifCameraDriver implements Driver {
     await this.soap(this.cam, { url: sub.url }, '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>', sub.url).catch(() => {});
   }
 
-  private soap(cam: OnvifCam, target: { service?: string; url?: URL; replyTimeout?: number }, body: string, to?: URL): Promise<string> {
+  private soap(cam: OnvifCam, target: { service?: string; url?: CamUrl; replyTimeout?: number }, body: string, to?: CamUrl): Promise<string> {
     const head = to ? `${cam._envelopeHeader(true)}<a:To>${to.href}</a:To></s:Header><s:Body>` : cam._envelopeHeader();
     return new Promise((resolve, reject) => cam._request({ ...target, body: head + body + cam._envelopeFooter() }, (err, _res, raw) => (err ? reject(err) : resolve(raw))));
   }

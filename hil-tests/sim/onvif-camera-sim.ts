@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
+import { digestAuthorization } from '../../drivers/video/http-digest.ts';
 
 const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false });
 
@@ -36,6 +37,9 @@ export class OnvifCameraSim {
   private faultOnce = new Set<string>();
   private readonly jpeg: Buffer;
   private presets = new Map([['1', 'Gate'], ['2', 'Playground']]);
+
+  /** `digest`: SOAP wants HTTP Digest instead of WS-Security (newer Hikvision). Snapshots always want Digest. */
+  auth: 'ws-security' | 'digest' = 'ws-security';
 
   constructor(readonly username = 'admin', readonly password = 'cam-pass-1', readonly serial = 'SIM-0001') {
     this.jpeg = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=1', '-frames:v', '1', '-f', 'mjpeg', 'pipe:1']);
@@ -82,7 +86,13 @@ export class OnvifCameraSim {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'GET' && req.url === '/snapshot.jpg') {
+      if (!this.digestOk(req)) { this.challenge(res); return; }
       res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': this.jpeg.length }).end(this.jpeg);
+      return;
+    }
+    if (this.auth === 'digest' && !this.digestOk(req)) {
+      for await (const _ of req) { /* drain */ }
+      this.challenge(res);
       return;
     }
     const chunks: Buffer[] = [];
@@ -96,7 +106,7 @@ export class OnvifCameraSim {
     const method = Object.keys(env?.Body ?? {}).find((k) => !k.startsWith('xmlns')) ?? '';
     const args = (env?.Body?.[method] ?? {}) as Record<string, unknown>;
     if (this.faultOnce.delete(method)) { send(500, fault('ter:Action', `${method} failed (injected)`)); return; }
-    if (method !== 'GetSystemDateAndTime' && !this.authorized(env?.Header)) {
+    if (method !== 'GetSystemDateAndTime' && this.auth === 'ws-security' && !this.authorized(env?.Header)) {
       this.stats.authFailures++;
       send(400, fault('ter:NotAuthorized', 'Sender not authorized'));
       return;
@@ -106,6 +116,23 @@ export class OnvifCameraSim {
     if (out === null) send(400, fault('ter:ActionNotSupported', `${method} is not supported`));
     else if (out.startsWith('FAULT:')) send(400, fault('ter:InvalidArgVal', out.slice(6)));
     else send(200, envelope(out));
+  }
+
+  private readonly nonce = randomUUID().replace(/-/g, '');
+
+  private challenge(res: ServerResponse): void {
+    this.stats.authFailures++;
+    res.writeHead(401, { 'www-authenticate': `Digest realm="SimCam", qop="auth", nonce="${this.nonce}", algorithm=MD5` }).end();
+  }
+
+  private digestOk(req: IncomingMessage): boolean {
+    const h = req.headers.authorization ?? '';
+    if (!h.startsWith('Digest ')) return false;
+    const p: Record<string, string> = {};
+    for (const m of h.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]+))/g)) p[m[1]!] = m[2] ?? m[3]!;
+    const expected = digestAuthorization({ realm: 'SimCam', nonce: this.nonce, qop: 'auth', algorithm: 'MD5' },
+      { username: this.username, password: this.password, method: req.method ?? 'GET', uri: p.uri ?? '', nc: parseInt(p.nc ?? '1', 16), cnonce: p.cnonce });
+    return p.username === this.username && p.nonce === this.nonce && expected.includes(`response="${p.response}"`);
   }
 
   private authorized(header: Record<string, unknown> | undefined): boolean {
