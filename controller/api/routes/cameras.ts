@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { discoverCameras } from '../../../drivers/video/discovery.ts';
 import type { ApiDeps } from '../deps.ts';
 import { commandResultSchema, errorSchema } from '../schemas.ts';
 
@@ -16,6 +17,14 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps): void {
       viewers: deps.live(c.config.id)?.watching ?? 0,
     }));
   });
+
+  app.get('/api/cameras/discover', {
+    config: { permission: 'devices.commission' },
+    schema: {
+      tags: ['video'], summary: 'Installer: WS-Discovery probe of the school LAN for ONVIF cameras',
+      querystring: { type: 'object', additionalProperties: false, properties: { timeout_ms: { type: 'integer', minimum: 500, maximum: 10_000, default: 3000 } } },
+    },
+  }, async (req) => discoverCameras((req.query as { timeout_ms: number }).timeout_ms));
 
   app.get('/api/cameras/:id/snapshot', { schema: { tags: ['video'], summary: 'A snapshot from the camera now (JPEG)', params } }, async (req, reply) => {
     const cam = deps.cameras().find((c) => c.config.id === (req.params as { id: string }).id);
