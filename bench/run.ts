@@ -1,6 +1,7 @@
 /** Prints every benchmark's figures, campus-edge beside its peer from the same run. */
 import { cardToGate } from './card-to-gate.ts';
 import { idleRss } from './idle-rss.ts';
+import { liveLatency } from './live-latency.ts';
 import { liveViewBudget } from './live-view.ts';
 import { ingestForward } from './ingest-forward.ts';
 import { table } from './stats.ts';
@@ -31,3 +32,6 @@ console.log(table([
   { path: 'remux H.264 to fMP4 (-c copy), 4 streams', 'CPU per stream %': live.remux.perStream * 100, 'streams per core': Math.floor(live.remux.streamsPerCore), 'Mbit/s per stream': live.remux.mbps },
   { path: 'transcode MJPEG to H.264 (fallback), 1 stream', 'CPU per stream %': live.transcode.perStream * 100, 'streams per core': Math.round(live.transcode.streamsPerCore * 10) / 10, 'Mbit/s per stream': live.transcode.mbps },
 ]));
+
+const latency = await liveLatency(Number(process.env.BENCH_LIVE_S ?? 10));
+console.log(`\nlive view latency, camera frame sent to frame presented in Chromium (720p25, ${latency.matched} frames): p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`);

@@ -4,7 +4,7 @@ import { tempDir } from '../../hil-tests/lib/site-fixture.ts';
 import { waitFor } from '../../hil-tests/lib/ports.ts';
 import { RtspTestStream } from '../../hil-tests/sim/rtsp-test-stream.ts';
 import { LiveStream, type Viewer } from './live-stream.ts';
-import { avcCodec, BoxSplitter } from './mp4-boxes.ts';
+import { avcCodec, BoxSplitter, startsWithKeyframe } from './mp4-boxes.ts';
 
 const t = tempDir('live');
 after(() => t.remove());
@@ -23,6 +23,19 @@ test('MP4 boxes split across chunks; the codec string comes from avcC', () => {
   assert.deepEqual(boxes.map((b) => b.type), ['ftyp', 'moov', 'moof']);
   assert.equal(avcCodec(boxes[1]!.bytes), 'avc1.42C01E');
   assert.throws(() => new BoxSplitter().push(Buffer.from([0, 0, 0, 3, 0x61, 0x62, 0x63, 0x64])), /bad MP4 box size/);
+});
+
+test('a fragment starts on a keyframe when its first sample is a sync sample', () => {
+  const box = (type: string, body: Buffer) => { const b = Buffer.alloc(8 + body.length); b.writeUInt32BE(b.length); b.write(type, 4, 'latin1'); body.copy(b, 8); return b; };
+  const u32 = (...v: number[]) => Buffer.concat(v.map((x) => { const b = Buffer.alloc(4); b.writeUInt32BE(x >>> 0); return b; }));
+  const NON_SYNC = 0x01010000;
+  // tfhd: flags 0x20 (default_sample_flags), track 1, defaults = non-sync
+  const tfhd = box('tfhd', u32(0x000020, 1, NON_SYNC));
+  const keyTrun = box('trun', u32(0x000005, 25, 100, 0x02000000)); // data offset + first_sample_flags: sync
+  const plainTrun = box('trun', u32(0x000001, 25, 100));
+  assert.equal(startsWithKeyframe(box('moof', box('traf', Buffer.concat([tfhd, keyTrun])))), true);
+  assert.equal(startsWithKeyframe(box('moof', box('traf', Buffer.concat([tfhd, plainTrun])))), false);
+  assert.equal(startsWithKeyframe(box('moof', Buffer.alloc(0))), false);
 });
 
 test('a stream the browser cannot play (MJPEG) falls back to a bounded H.264 transcode', async () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { backoffDelay } from '../backoff.ts';
-import { avcCodec, BoxSplitter } from './mp4-boxes.ts';
+import { avcCodec, BoxSplitter, startsWithKeyframe } from './mp4-boxes.ts';
 
 export interface Viewer { send(data: Buffer | string): void; close(): void }
 
@@ -10,6 +10,7 @@ export interface LiveStreamEvents {
 }
 
 const IDLE_STOP_MS = 10_000;
+const FRAGMENT_US = 100_000;
 
 /** Transcoding is the fallback for codecs the browser cannot play; it is CPU-heavy, so only one runs at a time. */
 let transcoders = 0;
@@ -25,6 +26,8 @@ export const MAX_TRANSCODERS = 1;
 export class LiveStream {
   private proc: ChildProcess | null = null;
   private readonly viewers = new Set<Viewer>();
+  /** Viewers that have the init segment but wait for a fragment that starts on a keyframe. */
+  private readonly waiting = new Set<Viewer>();
   private init: Buffer | null = null;
   private mime: string | null = null;
   private pendingMoof: Buffer | null = null;
@@ -55,6 +58,7 @@ export class LiveStream {
 
   remove(v: Viewer): void {
     this.viewers.delete(v);
+    this.waiting.delete(v);
     if (!this.viewers.size) this.idleTimer = setTimeout(() => this.stop(), IDLE_STOP_MS);
   }
 
@@ -77,6 +81,7 @@ export class LiveStream {
   private greet(v: Viewer): void {
     v.send(JSON.stringify({ kind: 'init', mime: this.mime, transcoded: this.transcoding }));
     v.send(this.init!);
+    this.waiting.add(v);
   }
 
   private start(transcode = false): void {
@@ -88,8 +93,10 @@ export class LiveStream {
     this.counters.starts++;
     const video = transcode ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p'] : ['-c:v', 'copy'];
     let gotInit = false;
-    const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-an', ...video,
-      '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Short fragments keep the view near live; a fragment also starts at every keyframe, where new viewers join.
+    // Codec parameters come from the SDP, so probing can be short: every probed packet is latency.
+    const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-analyzeduration', '200000', '-probesize', '65536', '-rtsp_transport', 'tcp', '-i', url, '-an', ...video,
+      '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', String(FRAGMENT_US), 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     const boxes = new BoxSplitter();
     let stderr = '';
@@ -122,11 +129,15 @@ export class LiveStream {
     }
     if (type === 'moof') { this.pendingMoof = Buffer.from(bytes); return; }
     if (type === 'mdat' && this.pendingMoof) {
+      const key = startsWithKeyframe(this.pendingMoof);
       const fragment = Buffer.concat([this.pendingMoof, bytes]);
       this.pendingMoof = null;
       this.counters.fragments++;
       this.counters.bytes += fragment.length;
-      for (const v of this.viewers) v.send(fragment);
+      for (const v of this.viewers) {
+        if (this.waiting.has(v)) { if (!key) continue; this.waiting.delete(v); }
+        v.send(fragment);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /**
  * A camera's RTSP stream: ffmpeg encodes a moving test pattern to H.264 over
@@ -17,6 +18,10 @@ export class RtspTestStream {
   private sdp = '';
   private readonly players = new Set<Socket>();
   packets = 0;
+  /** When each frame (by RTP timestamp) first left the camera, in epoch ms; for latency measurement. */
+  readonly frameSentAt = new Map<number, number>();
+  /** The RTP timestamp of the first packet each viewer received: its ffmpeg's time zero. */
+  readonly firstTimestamp = new Map<Socket, number>();
 
   constructor(private readonly dir: string, private readonly size = '640x360', private readonly codec: 'h264' | 'mjpeg' = 'h264') {}
 
@@ -28,6 +33,12 @@ export class RtspTestStream {
     this.udp = udp;
     udp.on('message', (pkt) => {
       this.packets++;
+      const ts = pkt.readUInt32BE(4);
+      if (!this.frameSentAt.has(ts)) {
+        this.frameSentAt.set(ts, performance.timeOrigin + performance.now());
+        if (this.frameSentAt.size > 2000) this.frameSentAt.delete(this.frameSentAt.keys().next().value!);
+      }
+      for (const s of this.players) if (!this.firstTimestamp.has(s)) this.firstTimestamp.set(s, ts);
       const head = Buffer.from([0x24, 0, pkt.length >> 8, pkt.length & 0xff]);
       for (const s of this.players) if (!s.destroyed && s.writableLength < 4 * 1024 * 1024) s.write(Buffer.concat([head, pkt]));
     });
@@ -65,7 +76,7 @@ export class RtspTestStream {
 
   private session(s: Socket): void {
     s.on('error', () => {});
-    s.on('close', () => this.players.delete(s));
+    s.on('close', () => { this.players.delete(s); this.firstTimestamp.delete(s); });
     let buf = '';
     s.on('data', (d) => {
       buf += d.toString('latin1');
@@ -105,3 +116,4 @@ export class RtspTestStream {
     }
   }
 }
+

@@ -21,7 +21,8 @@ export function LiveVideo({ cameraId }: { cameraId: string }) {
       if (b.length && b.end(b.length - 1) - b.start(0) > 20) { sb.remove(b.start(0), b.end(b.length - 1) - 8); return; }
       const next = queue.shift();
       if (next) sb.appendBuffer(next);
-      if (b.length && video.currentTime < b.end(b.length - 1) - 2) video.currentTime = b.end(b.length - 1) - 0.2;
+      // Security staff need now, not smooth: stay within a few frames of the live edge.
+      if (b.length && video.currentTime < b.end(b.length - 1) - 0.6) video.currentTime = b.end(b.length - 1) - 0.1;
     };
     const connect = () => {
       ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/cameras/${encodeURIComponent(cameraId)}/live`);
