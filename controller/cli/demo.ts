@@ -13,9 +13,11 @@ import { schoolCardholders, startSchoolSims, TURNSTILE_UNIT } from '../../hil-te
 import type { TurnstileSim } from '../../hil-tests/sim/turnstile-sim.ts';
 import type { OsdpReaderSim } from '../../hil-tests/sim/osdp-pd-sim.ts';
 import type { WiegandConverterSim } from '../../hil-tests/sim/wiegand-converter-sim.ts';
+import { OnvifCameraSim } from '../../hil-tests/sim/onvif-camera-sim.ts';
+import { RtspTestStream } from '../../hil-tests/sim/rtsp-test-stream.ts';
 import { untilSignal } from './signals.ts';
 
-const hasSocat = () => { try { execFileSync('socat', ['-V'], { stdio: 'ignore' }); return true; } catch { return false; } };
+const hasTool = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
 
 /**
  * A simulated school on this machine: an embedded MQTT broker (aedes), Modbus
@@ -32,7 +34,7 @@ export async function demo(args: string[]): Promise<number> {
   const brokerServer = createServer(broker.handle);
   await new Promise<void>((ok, fail) => { brokerServer.once('error', fail); brokerServer.listen(mqttPort, '127.0.0.1', ok); });
 
-  const serial = hasSocat();
+  const serial = hasTool('socat');
   const sims = await startSchoolSims(dir, serial);
   const site = {
     school: { id: 'demo-school', name: '演示中学 Demo Middle School', district: 'demo-district' },
@@ -60,6 +62,13 @@ export async function demo(args: string[]): Promise<number> {
       ] : [],
     },
   };
+  // A gate camera: ONVIF over HTTP/SOAP and a live RTSP stream from ffmpeg, when ffmpeg is installed.
+  const camera = hasTool('ffmpeg') ? await startDemoCamera(dir) : null;
+  if (camera) {
+    writeFileSync(resolve(dir, 'camera.pw'), `${camera.sim.password}\n`, { mode: 0o600 });
+    Object.assign(site, { video: { cameras: [{ id: 'cam-south', name: '南门摄像机 South gate camera', location: '南门', host: '127.0.0.1', port: camera.sim.port,
+      username: camera.sim.username, password_file: 'camera.pw', arming: { intrusion: { disarmed: [{ days: [1, 2, 3, 4, 5], from: '06:30', to: '18:30' }] } } }] } });
+  }
   const siteFile = resolve(dir, 'site.yaml');
   writeFileSync(siteFile, `# Written by campus-edge demo; regenerated at every start.\n${stringify(site)}`);
 
@@ -81,11 +90,13 @@ campus-edge demo — a simulated school is running
   console:   http://127.0.0.1:${values.port}/   user admin, password ${password ?? `(as before, in ${resolve(dir, 'admin-password.txt')})`}
   broker:    mqtt://127.0.0.1:${mqttPort}   watch it: mosquitto_sub -p ${mqttPort} -t 'campus/#' -v
   sensors:   ${sims.sensors.length} (${serial ? '2 on RS-485 over a socat pty pair, the rest ' : 'socat not found: all '}on a Modbus TCP gateway)
+  camera:    ${camera ? 'the south gate (ONVIF, live view; motion every 2 minutes)' : 'none (ffmpeg not found)'}
   access:    the south gate's turnstile${serial ? ', a Wiegand entry reader and an OSDP exit reader; someone passes every 15 s' : ' (readers need socat)'}
   site file: ${siteFile}
 Ctrl-C to stop.`);
   await untilSignal();
   if (arrivals) clearInterval(arrivals);
+  await camera?.stop();
   await controller.stop();
   await sims.stop();
   await new Promise<void>((r) => broker.close(() => r()));
@@ -104,4 +115,18 @@ function simulateArrivals(readers: { entry: WiegandConverterSim; exit: OsdpReade
     if (n % 2) readers.entry.swipe(card);
     else readers.exit.present(card);
   }, 15_000);
+}
+
+/** The demo's camera: its stream, its ONVIF services, and a motion event every two minutes. */
+async function startDemoCamera(dir: string) {
+  const rtsp = new RtspTestStream(dir, '1280x720');
+  await rtsp.start();
+  const sim = new OnvifCameraSim('admin', randomBytes(9).toString('base64url'), 'DEMO-CAM-01');
+  sim.rtspUrl = rtsp.url;
+  await sim.start();
+  const motion = setInterval(() => {
+    sim.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'true' }, { Rule: 'Motion' });
+    setTimeout(() => sim.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'false' }, { Rule: 'Motion' }), 10_000);
+  }, 120_000);
+  return { sim, async stop() { clearInterval(motion); await sim.stop(); await rtsp.stop(); } };
 }

@@ -76,7 +76,6 @@ export function startsWithKeyframe(moof: Buffer): boolean {
   let flags: number | null = null;
   if (tf & 0x04) flags = trun.readUInt32BE(o);
   else if (tf & 0x400) {
-    if (tf & 0x01) { /* data offset already skipped */ }
     let so = o;
     if (tf & 0x100) so += 4;
     if (tf & 0x200) so += 4;
