@@ -91,7 +91,8 @@ export class LiveStream {
     this.transcoding = transcode;
     if (transcode) transcoders++;
     this.counters.starts++;
-    const video = transcode ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p'] : ['-c:v', 'copy'];
+    // Passthrough timing: with a short probe the source rate may be unknown, and ffmpeg would duplicate frames to fill one in.
+    const video = transcode ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough'] : ['-c:v', 'copy'];
     let gotInit = false;
     // Short fragments keep the view near live; a fragment also starts at every keyframe, where new viewers join.
     // Codec parameters come from the SDP, so probing can be short: every probed packet is latency.
