@@ -130,6 +130,18 @@ describe('ONVIF cameras', () => {
     assert.ok(gate.activeSubscriptions <= 1);
   });
 
+  test('a camera that answers slowly still delivers its events, and is not taken for offline', async () => {
+    gate.slowMs = 1500;
+    try {
+      const before = c.pipeline.log.search({ type: 'camera.line-crossing', limit: 10 }).length;
+      gate.emit('RuleEngine/LineDetector/Crossed', { ObjectId: '42' }, { Rule: 'Gate line' });
+      await waitFor('the slow camera\'s event', () => c.pipeline.log.search({ type: 'camera.line-crossing', limit: 10 }).length > before, 15_000, 100);
+      assert.equal(health('cam-gate'), 'online');
+    } finally {
+      gate.slowMs = 0;
+    }
+  });
+
   test('live view in Chromium: H.264 remuxed without transcoding, moving frames, one ffmpeg for two viewers, stream loss alarmed', async () => {
     await c.users.add('guard1', 'guard', 'guard-password-1');
     const browser = await launchChromium();
