@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../hil-tests/lib/browser.ts';
+import { consoleLogin, launchChromium } from '../hil-tests/lib/browser.ts';
 import { Mosquitto } from '../hil-tests/lib/mosquitto.ts';
 import { waitFor } from '../hil-tests/lib/ports.ts';
 import { startController, tempDir, writeSite } from '../hil-tests/lib/site-fixture.ts';
@@ -33,13 +33,8 @@ export async function liveLatency(seconds: number) {
   const browser = await launchChromium();
   try {
     await waitFor('the camera', () => c.health.list().some((d) => d.id === 'cam' && d.health === 'online'), 15_000);
-    const page = await browser.newPage();
     const base = `http://127.0.0.1:${c.site.config.console.port}`;
-    await page.goto(base);
-    await page.fill('#username', 'viewer1');
-    await page.fill('#password', 'viewer-password-1');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[data-testid=device-table]');
+    const page = await consoleLogin(await browser.newPage(), base, 'viewer1', 'viewer-password-1');
     await page.goto(`${base}/#/cameras/cam`);
     const video = page.locator('[data-testid=live-video]');
     await waitFor('playback', async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) > 2, 30_000, 250);

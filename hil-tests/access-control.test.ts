@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { contractProblems } from '../controller/uplink/contract.ts';
 import type { WiegandReaderDriver } from '../drivers/access/wiegand-reader-driver.ts';
-import { launchChromium } from './lib/browser.ts';
+import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
@@ -160,14 +160,10 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     await c.users.add('admin1', 'admin', 'admin-password-1');
     const browser = await launchChromium();
     try {
+      const base = `http://127.0.0.1:${c.site.config.console.port}`;
       const login = async (user: string, password: string) => {
-        const page = await browser.newPage();
-        await page.goto(`http://127.0.0.1:${c.site.config.console.port}/`);
-        await page.fill('#username', user);
-        await page.fill('#password', password);
-        await page.click('button[type=submit]');
-        await page.waitForSelector('[data-testid=device-table]');
-        await page.goto(`http://127.0.0.1:${c.site.config.console.port}/#/access`);
+        const page = await consoleLogin(await browser.newPage(), base, user, password);
+        await page.goto(`${base}/#/access`);
         return page;
       };
       const page = await login('guard1', 'guard-password-1');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Controller } from '../controller/runtime.ts';
-import { launchChromium } from './lib/browser.ts';
+import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { startCo2Gateway } from './lib/load-sims.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { waitFor } from './lib/ports.ts';
@@ -38,13 +38,7 @@ describe('security console in Chromium', () => {
   after(async () => { await browser?.close(); await c?.stop(); await gw?.sim.close(); await broker.stop(); t.remove(); });
 
   async function login(username: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(base);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[data-testid=device-table]');
-    return page;
+    return consoleLogin(await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(), base, username, PASSWORD);
   }
 
   test('a wrong password is refused on the login page', async () => {

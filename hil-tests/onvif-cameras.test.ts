@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { contractProblems } from '../controller/uplink/contract.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
-import { launchChromium } from './lib/browser.ts';
+import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
@@ -147,13 +147,8 @@ describe('ONVIF cameras', () => {
     const browser = await launchChromium();
     try {
       const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
-      const page = await context.newPage();
       const base = `http://127.0.0.1:${c.site.config.console.port}`;
-      await page.goto(base);
-      await page.fill('#username', 'guard1');
-      await page.fill('#password', 'guard-password-1');
-      await page.click('button[type=submit]');
-      await page.waitForSelector('[data-testid=device-table]');
+      const page = await consoleLogin(await context.newPage(), base, 'guard1', 'guard-password-1');
       assert.equal(await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42C01E"')), true, 'this Chromium plays H.264');
       await page.goto(`${base}/#/cameras`);
       await page.locator('[data-camera=cam-gate] img').waitFor({ timeout: 10_000 });

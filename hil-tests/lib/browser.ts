@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with the background services that would call out to the internet turned off. */
 export function launchChromium(): Promise<Browser> {
@@ -10,4 +10,14 @@ export function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+/** Logs in on the console's login page and waits for the dashboard. */
+export async function consoleLogin(page: Page, base: string, username: string, password: string): Promise<Page> {
+  await page.goto(base);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=device-table]');
+  return page;
 }
