@@ -150,6 +150,10 @@ describe('ONVIF cameras', () => {
       const base = `http://127.0.0.1:${c.site.config.console.port}`;
       const page = await consoleLogin(await context.newPage(), base, 'guard1', 'guard-password-1');
       assert.equal(await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42C01E"')), true, 'this Chromium plays H.264');
+      await page.goto(`${base}/#/alarms`);
+      const thumb = page.locator('[data-testid=alarm-snapshot]').first();
+      await thumb.waitFor({ timeout: 10_000 });
+      await waitFor('the snapshot loads in the alarm list', () => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 320), 5000);
       await page.goto(`${base}/#/cameras`);
       await page.locator('[data-camera=cam-gate] img').waitFor({ timeout: 10_000 });
       await page.click('[data-camera=cam-gate]');
@@ -165,6 +169,8 @@ describe('ONVIF cameras', () => {
       await second_viewer.goto(`${base}/#/cameras/cam-gate`);
       await waitFor('two viewers', () => stream.watching === 2, 10_000);
       assert.equal(stream.counters.starts, 1, 'one ffmpeg serves both viewers');
+      await page.locator('[data-testid=ptz] button[data-preset="2"]').click();
+      await waitFor('go to the Playground preset', () => gate.ptz.some((p) => p.action === 'GotoPreset' && (p.detail as { PresetToken?: string }).PresetToken === '2'));
       await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerdown');
       await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerup');
       await waitFor('PTZ from the console', () => gate.ptz.filter((p) => p.at > Date.now() - 5000).length >= 2);

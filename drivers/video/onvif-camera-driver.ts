@@ -23,7 +23,7 @@ interface OnvifCam {
   continuousMove(o: object, cb: (err: Error | null) => void): void;
   stop(o: object, cb: (err: Error | null) => void): void;
   gotoPreset(o: object, cb: (err: Error | null) => void): void;
-  getPresets(o: object, cb: (err: Error | null, presets: Record<string, string>) => void): void;
+  getPresets(o: object, cb: (err: Error | null, presets: Record<string, { $: { token: string | number } }>) => void): void;
   uri: { events?: URL };
   _envelopeHeader(openHeader?: boolean): string;
   _envelopeFooter(): string;
@@ -75,6 +75,15 @@ export class OnvifCameraDriver implements Driver {
   }
 
   stats() { return { camera: this.config.id, ...this.counters, subscribed: this.subscription !== null }; }
+
+  /** The camera's PTZ presets, token to name. */
+  async presets(): Promise<{ token: string; name: string }[]> {
+    const cam = this.cam;
+    if (!cam || !this.info) throw new Error(`${this.config.id} is not connected`);
+    const presets = await call<Record<string, { $: { token: string | number } }>>((cb) => cam.getPresets({}, cb));
+    // The package keys presets by name and turns numeric tokens into numbers.
+    return Object.entries(presets).map(([name, p]) => ({ token: String(p.$.token), name }));
+  }
 
   /** The RTSP URI with this camera's credentials, for the live view's ffmpeg; never shown or logged. */
   rtspUrl(): string | null {

@@ -36,6 +36,12 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
   });
 
+  app.get('/api/cameras/:id/presets', { schema: { tags: ['video'], summary: 'PTZ presets of a camera', params } }, async (req, reply) => {
+    const cam = deps.cameras().find((c) => c.config.id === (req.params as { id: string }).id);
+    if (!cam) return reply.code(404).send({ error: 'no such camera' });
+    try { return await cam.presets(); } catch (err) { return reply.code(502).send({ error: (err as Error).message }); }
+  });
+
   app.post('/api/cameras/:id/ptz', {
     config: { permission: 'gate.operate' },
     schema: {

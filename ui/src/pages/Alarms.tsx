@@ -38,7 +38,10 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
           {list.map((a) => (
             <tr key={a.id} data-alarm={a.key}>
               <td><span class={`pill ${a.severity}`}>{t(a.severity as Key)}</span></td>
-              <td>{alarmText(a)}</td>
+              <td>{alarmText(a)}{(a.data.snapshot as { file?: string } | null)?.file && (
+                <a href={`/api/snapshots/${(a.data.snapshot as { file: string }).file}`} target="_blank" rel="noopener">
+                  <img src={`/api/snapshots/${(a.data.snapshot as { file: string }).file}`} alt="snapshot" data-testid="alarm-snapshot" style="display:block;max-width:160px;margin-top:4px" />
+                </a>)}</td>
               <td>{a.source}</td>
               <td>{fmtTime(a.raisedAt)}</td>
               <td>{a.active ? t('active') : t('cleared')}{a.ackedAt ? ` · ${t('acked')} (${a.ackedBy})` : ''}</td>

@@ -8,6 +8,8 @@ import { session } from '../state.ts';
 interface Camera { id: string; name: string; location: string | null; health: string; detail: string | null; model: string | null }
 
 function Ptz({ id }: { id: string }) {
+  const [presets, setPresets] = useState<{ token: string; name: string }[]>([]);
+  useEffect(() => { void api<{ token: string; name: string }[]>('GET', `/api/cameras/${id}/presets`).then(setPresets, () => setPresets([])); }, [id]);
   const ptz = (body: object) => void api('POST', `/api/cameras/${id}/ptz`, body).catch(() => {});
   const hold = (x: number, y: number, zoom = 0) => ({
     onPointerDown: () => ptz({ action: 'move', x, y, zoom }),
@@ -18,7 +20,7 @@ function Ptz({ id }: { id: string }) {
     <div class="toolbar" data-testid="ptz">
       <button {...hold(-0.5, 0)}>◀</button><button {...hold(0, 0.5)}>▲</button><button {...hold(0, -0.5)}>▼</button><button {...hold(0.5, 0)}>▶</button>
       <button {...hold(0, 0, 0.5)}>＋</button><button {...hold(0, 0, -0.5)}>－</button>
-      <button onClick={() => ptz({ action: 'preset', preset: '1' })}>{t('preset')} 1</button>
+      {presets.map((p) => <button data-preset={p.token} onClick={() => ptz({ action: 'preset', preset: p.token })}>{t('preset')} {p.name}</button>)}
     </div>
   );
 }
