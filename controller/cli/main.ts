@@ -57,6 +57,9 @@ async function run(args: string[]): Promise<number> {
   await untilSignal();
   log.info('stopping');
   await controller.stop();
+  log.info('stopped');
+  // Everything is committed and closed; a camera's pending long-poll must not hold the exit for a minute.
+  setTimeout(() => process.exit(0), 200).unref();
   return 0;
 }
 

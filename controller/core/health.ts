@@ -3,6 +3,8 @@ import type { AlarmManager } from './alarms.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { HealthState } from './types.ts';
 
+const PERSIST_OK_EVERY_MS = 60_000;
+
 export interface DeviceHealthRow {
   id: string; kind: string; health: HealthState; detail: string | null; changed_at: number; last_ok_at: number | null;
 }
@@ -13,6 +15,9 @@ export interface DeviceHealthRow {
  */
 export class HealthRegistry {
   private readonly current = new Map<string, HealthState>();
+  /** Last good answer per device, kept in memory: gates answer ten times a second, and eMMC should not pay for each. */
+  private readonly lastOk = new Map<string, number>();
+  private readonly lastPersisted = new Map<string, number>();
   private readonly upsert;
   private readonly touchOk;
 
@@ -27,10 +32,15 @@ export class HealthRegistry {
 
   report(id: string, kind: string, health: HealthState, detail?: string): void {
     const ts = this.now();
+    if (health === 'online') this.lastOk.set(id, ts);
     if (this.current.get(id) === health) {
-      if (health === 'online') this.touchOk.run(ts, id);
+      if (health === 'online' && ts - (this.lastPersisted.get(id) ?? 0) >= PERSIST_OK_EVERY_MS) {
+        this.touchOk.run(ts, id);
+        this.lastPersisted.set(id, ts);
+      }
       return;
     }
+    if (health === 'online') this.lastPersisted.set(id, ts);
     const previous = this.current.get(id) ?? null;
     this.current.set(id, health);
     this.upsert.run({ id, kind, health, detail: detail ?? null, ts, okTs: health === 'online' ? ts : null });
@@ -52,6 +62,7 @@ export class HealthRegistry {
   }
 
   list(): DeviceHealthRow[] {
-    return this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceHealthRow[];
+    return (this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceHealthRow[])
+      .map((d) => ({ ...d, last_ok_at: this.lastOk.get(d.id) ?? d.last_ok_at }));
   }
 }

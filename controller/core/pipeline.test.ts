@@ -82,3 +82,26 @@ test('a failed commit keeps its records and retries them in order', async () => 
   assert.deepEqual(errors, ['commit: SQLITE_FULL: database or disk is full']);
   assert.equal(p.log.search({ limit: 10 }).length, 3);
 });
+
+test('device health: changes are events and alarms; a steady online state is not written on every poll', async () => {
+  const db = openDatabase(':memory:');
+  const p = new Pipeline(db);
+  const alarms = new AlarmManager(db, p);
+  let now = 1_000_000;
+  const { HealthRegistry } = await import('./health.ts');
+  const h = new HealthRegistry(db, p, alarms, () => now);
+  h.report('gate-1', 'gate', 'online');
+  const writes = () => (db.prepare('SELECT last_ok_at AS t FROM devices WHERE id = ?').get('gate-1') as { t: number }).t;
+  for (let i = 0; i < 50; i++) { now += 100; h.report('gate-1', 'gate', 'online'); }
+  assert.equal(writes(), 1_000_000, 'five seconds of polls, no write');
+  assert.equal(h.list()[0]!.last_ok_at, now, 'the console still sees the latest good answer');
+  now += 60_000;
+  h.report('gate-1', 'gate', 'online');
+  assert.equal(writes(), now, 'persisted once a minute');
+  h.report('gate-1', 'gate', 'offline', 'no answer');
+  assert.ok(alarms.isActive('device.offline:gate-1'));
+  h.report('gate-1', 'gate', 'online');
+  assert.equal(alarms.isActive('device.offline:gate-1'), false);
+  p.flush();
+  assert.deepEqual(p.log.search({ type: 'device.health', limit: 5 }).map((e) => e.data.health).reverse(), ['offline', 'online']);
+});

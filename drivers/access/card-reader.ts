@@ -1,4 +1,4 @@
-/** What every card reader driver reports, and the feedback it may be able to give. */
+/** What every card reader driver reports. */
 export interface CardRead {
   readerId: string;
   /** The canonical card id (the data bits as a decimal number). */
@@ -9,8 +9,3 @@ export interface CardRead {
   at: number;
 }
 
-export interface CardReaders {
-  onCard(handler: (read: CardRead) => void): void;
-  /** LED and buzzer on the reader, where the reader has them (OSDP); Wiegand converters have none. */
-  feedback(readerId: string, granted: boolean): void;
-}

@@ -2,7 +2,7 @@ import { checksum8, crc16 } from './crc.ts';
 
 /** One OSDP packet: `0x53 ADDR LEN(le16) CTRL [SCB] CODE DATA [MAC4] CRC16(le)`. */
 export interface OsdpPacket {
-  /** 0x00–0x7E, 0x7F broadcast; without the reply bit. */
+  /** 0x00–0x7E, or 0x7F for broadcast; without the reply bit. */
   addr: number;
   reply: boolean;
   sqn: number;
@@ -14,7 +14,6 @@ export interface OsdpPacket {
 }
 
 export const SOM = 0x53;
-export const BROADCAST = 0x7f;
 const MAX_PACKET = 1440;
 
 export class OsdpFrameError extends Error {}
