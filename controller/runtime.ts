@@ -9,6 +9,10 @@ import type { LoadedSite } from './config/types.ts';
 import { AccessService } from './core/access/access-service.ts';
 import { VideoService } from './core/video/video-service.ts';
 import { registerVideoCommands } from './core/video/video-commands.ts';
+import { BellScheduler } from './core/pa/bell-scheduler.ts';
+import { registerPaCommands } from './core/pa/pa-commands.ts';
+import { PaService } from './core/pa/pa-service.ts';
+import { playRtp } from '../drivers/pa/rtp-audio.ts';
 import { SnapshotStore } from './store/snapshots.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
 import { LiveStream } from '../drivers/video/live-stream.ts';
@@ -62,6 +66,8 @@ export class Controller {
   readonly cameras: OnvifCameraDriver[];
   readonly live: Map<string, LiveStream>;
   readonly snapshots: SnapshotStore;
+  readonly pa: PaService;
+  readonly bells: BellScheduler;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -130,6 +136,11 @@ export class Controller {
     });
     registerAccessCommands(this.commands, this.access, this.allowlist, built.keyset);
     registerVideoCommands(this.commands, () => this.cameras);
+    const soundsDir = c.pa.sounds_dir ? sitePath(site, c.pa.sounds_dir) : null;
+    this.pa = new PaService(c.pa.zones, this.pipeline, playRtp);
+    this.bells = new BellScheduler(this.db, c.pa.schedules, c.pa.active_schedule, c.school.timezone, (d) => this.allowlist.isHoliday(d),
+      (bell) => void this.commands.execute({ name: 'pa.bell', args: { label: bell.label, sound: bell.sound, zones: bell.zones } }, { kind: 'schedule', name: bell.schedule }));
+    registerPaCommands(this.commands, this.pa, this.bells, soundsDir);
   }
 
   async start(): Promise<void> {
@@ -146,6 +157,7 @@ export class Controller {
       await d.start(ctx).catch((err: Error) => this.log.error({ kind: d.kind, err: err.message }, 'driver failed to start'));
     }
     this.access.start();
+    this.bells.start();
     this.runRetention();
     this.retentionTimer = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
     this.api = await buildApi(this.apiDeps());
@@ -158,6 +170,8 @@ export class Controller {
     this.stopping = true;
     clearInterval(this.retentionTimer);
     this.access.stop();
+    this.bells.stop();
+    this.pa.stop();
     for (const l of this.live.values()) l.close();
     await this.api?.close();
     await Promise.all(this.drivers.map((d) => d.stop().catch(() => {})));

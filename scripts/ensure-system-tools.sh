@@ -12,6 +12,7 @@ declare -A need=(
   [ffmpeg]=ffmpeg
   [chromium]=chromium
   [openssl]=openssl
+  [espeak-ng]=espeak-ng
 )
 
 missing=()

@@ -93,3 +93,20 @@ access:
   assert.ok(withoutBadType.some((l) => /access\.readers\[0\]\.gate: no gate "west"/.test(l)), withoutBadType.join('\n'));
   assert.ok(withoutBadType.some((l) => /access\.readers\[1\]\.bus: no OSDP bus "bus1"/.test(l)), withoutBadType.join('\n'));
 });
+
+test('bell schedules are checked with the site: clashes, unknown zones, the active schedule', () => {
+  const text = good + `pa:
+  zones: [{ id: class-101, name: "101", address: "239.10.0.1:5004" }]
+  active_schedule: summer
+  schedules:
+    - id: winter
+      name: 冬季
+      bells:
+        - { at: "08:00", days: [1, 2], zones: [class-101] }
+        - { at: "08:00", days: [2], zones: [gym] }
+`;
+  const lines = check(text).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+  assert.ok(lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: no zone "gym"/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: rings at 08:00 on day 2 like bell 0/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /pa\.active_schedule: no schedule "summer"/.test(l)), lines.join('\n'));
+});

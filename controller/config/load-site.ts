@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { validateSchedules } from '../core/pa/bell-schedule.ts';
 import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
 import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
 import { ConfigError, type ConfigIssue, formatPath, YamlSource } from './yaml-source.ts';
@@ -73,6 +74,14 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     if (!config.access.gates.some((g) => g.id === r.gate)) at(['access', 'readers', i, 'gate'], `no gate "${r.gate}" in access.gates`);
     if (r.type === 'osdp' && busType(r.bus) !== 'osdp') at(['access', 'readers', i, 'bus'], `no OSDP bus "${r.bus}"`);
   });
+  unique(config.pa.zones, 'pa.zones');
+  for (const problem of validateSchedules(config.pa.schedules, config.pa.zones.map((z) => z.id))) {
+    const i = config.pa.schedules.findIndex((s) => s.id === problem.schedule);
+    at(problem.bell === null ? ['pa', 'schedules', i, 'id'] : ['pa', 'schedules', i, 'bells', problem.bell], problem.message);
+  }
+  if (config.pa.active_schedule && !config.pa.schedules.some((s) => s.id === config.pa.active_schedule)) {
+    at(['pa', 'active_schedule'], `no schedule "${config.pa.active_schedule}"`);
+  }
   unique(config.video.cameras, 'video.cameras');
   config.video.cameras.forEach((cam, i) => {
     if (!existsSync(resolve(base, cam.password_file))) at(['video', 'cameras', i, 'password_file'], `file not found: ${resolve(base, cam.password_file)}`);

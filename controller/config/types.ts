@@ -1,3 +1,5 @@
+import type { BellSchedule } from '../core/pa/bell-schedule.ts';
+import type { PaZone } from '../core/pa/pa-service.ts';
 import type { ArmingConfig } from '../core/video/arming.ts';
 
 /** The site file after validation and defaults (snake_case as written in YAML). */
@@ -20,6 +22,7 @@ export interface SiteConfig {
   devices: DeviceConfig[];
   access: AccessConfig;
   video: { snapshot_budget_mb: number; cameras: CameraConfig[] };
+  pa: { zones: PaZone[]; sounds_dir?: string; active_schedule?: string; schedules: BellSchedule[] };
 }
 
 export interface CameraConfig {

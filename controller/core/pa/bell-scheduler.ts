@@ -1,0 +1,49 @@
+import type { Db } from '../../store/database.ts';
+import { localTime } from '../access/decide.ts';
+import { type BellSchedule, bellsDue } from './bell-schedule.ts';
+
+export interface BellRing { schedule: string; label: string; sound: string; zones: string[] | 'all' }
+
+/**
+ * Rings the active schedule's bells from the local clock, with or without
+ * the district link. The active schedule is switched in one step and kept
+ * across restarts; each minute's bells ring once.
+ */
+export class BellScheduler {
+  private timer?: NodeJS.Timeout;
+  private lastMinute = '';
+
+  constructor(private readonly db: Db, private readonly schedules: BellSchedule[], private readonly defaultActive: string | undefined,
+              private readonly timeZone: string, private readonly isHoliday: (date: string) => boolean,
+              private readonly ring: (bell: BellRing) => void, private readonly now: () => number = Date.now) {}
+
+  get active(): BellSchedule | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'bell_schedule_active'").get() as { value: string } | undefined;
+    const id = row?.value ?? this.defaultActive ?? this.schedules[0]?.id;
+    return this.schedules.find((s) => s.id === id);
+  }
+
+  setActive(id: string): void {
+    if (!this.schedules.some((s) => s.id === id)) throw new Error(`no bell schedule "${id}"; have ${this.schedules.map((s) => s.id).join(', ')}`);
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('bell_schedule_active', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(id);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), 500);
+    this.tick();
+  }
+
+  stop(): void { clearInterval(this.timer); }
+
+  private tick(): void {
+    const at = localTime(this.now(), this.timeZone);
+    const minute = `${at.date} ${at.minutes}`;
+    if (minute === this.lastMinute) return;
+    this.lastMinute = minute;
+    const s = this.active;
+    if (!s) return;
+    for (const b of bellsDue(s, at, this.isHoliday(at.date))) {
+      this.ring({ schedule: s.id, label: b.label ?? b.at, sound: b.sound, zones: b.zones });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { AudioSource } from '../../../drivers/pa/rtp-audio.ts';
+import { CommandError, type CommandBus } from '../commands.ts';
+import type { BellScheduler } from './bell-scheduler.ts';
+import type { PaService } from './pa-service.ts';
+
+/** Resolves a configured sound name: the built-in chime or a recording in the sounds directory. */
+export const soundSource = (sound: string, soundsDir: string | null): AudioSource =>
+  sound === 'chime' || !soundsDir ? { kind: 'chime' } : { kind: 'file', path: join(soundsDir, sound) };
+
+/** Announcements (audited, from the console, the district or a scenario), stopping, and switching bell schedules. */
+export function registerPaCommands(bus: CommandBus, pa: PaService, bells: BellScheduler, soundsDir: string | null): void {
+  const zones = { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }] };
+  bus.register('pa.play', {
+    permission: 'pa.announce',
+    args: {
+      required: ['kind', 'zones', 'priority'],
+      properties: {
+        kind: { enum: ['chime', 'sound', 'tts'] }, text: { type: 'string', minLength: 1, maxLength: 500 }, sound: { type: 'string', pattern: '^[\\w.-]+$' },
+        zones, priority: { enum: ['announcement', 'emergency'] }, label: { type: 'string', maxLength: 100 },
+      },
+    },
+    run: (args, actor) => {
+      const kind = args.kind as string;
+      if (kind === 'tts' && !args.text) throw new CommandError('text-to-speech needs text');
+      if (kind === 'sound' && !args.sound) throw new CommandError('a sound name is needed');
+      const source: AudioSource = kind === 'tts' ? { kind: 'tts', text: args.text as string } : kind === 'sound' ? soundSource(args.sound as string, soundsDir) : { kind: 'chime' };
+      return pa.request({ source, zones: args.zones as string[] | 'all', priority: args.priority as 'announcement' | 'emergency',
+        label: (args.label as string | undefined) ?? (kind === 'tts' ? (args.text as string).slice(0, 40) : kind), by: `${actor.kind}:${actor.name}` });
+    },
+  });
+  // What the bell scheduler rings: audited like any command, accepted only from the schedule.
+  bus.register('pa.bell', {
+    permission: 'config',
+    from: ['schedule'],
+    args: { required: ['label', 'sound', 'zones'], properties: { label: { type: 'string' }, sound: { type: 'string' }, zones } },
+    run: (args, actor) => pa.request({ source: soundSource(args.sound as string, soundsDir), zones: args.zones as string[] | 'all', priority: 'bell',
+      label: args.label as string, by: `schedule:${actor.name}` }),
+  });
+  bus.register('pa.stop', { permission: 'pa.announce', args: { properties: {} }, run: () => { pa.stop(); return { stopped: true }; } });
+  bus.register('bells.activate', {
+    permission: 'config',
+    args: { required: ['scheduleId'], properties: { scheduleId: { type: 'string', maxLength: 64 } } },
+    run: (args) => {
+      try { bells.setActive(args.scheduleId as string); } catch (err) { throw new CommandError((err as Error).message); }
+      return { active: args.scheduleId };
+    },
+  });
+}

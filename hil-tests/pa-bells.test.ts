@@ -1,0 +1,84 @@
+/**
+ * PA and bells end to end: RTP G.711 from ffmpeg to simulated classroom
+ * speakers, whose audio is decoded with ffmpeg to prove it arrived.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { localTime } from '../controller/core/access/decide.ts';
+import type { Controller } from '../controller/runtime.ts';
+import { Mosquitto } from './lib/mosquitto.ts';
+import { waitFor } from './lib/ports.ts';
+import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { PaEndpointSim } from './sim/pa-endpoint-sim.ts';
+
+describe('PA and bells', () => {
+  const t = tempDir('pa');
+  const broker = new Mosquitto(join(t.dir, 'broker'));
+  const room101 = new PaEndpointSim();
+  const room102 = new PaEndpointSim();
+  let c: Controller;
+  const events = (type: string) => c.pipeline.log.search({ type, limit: 20 }).reverse();
+
+  before(async () => {
+    await broker.start();
+    await room101.start();
+    await room102.start();
+    // A bell this very minute, in the active schedule only.
+    const now = localTime(Date.now(), 'Asia/Shanghai');
+    const hhmm = `${String(Math.floor(now.minutes / 60)).padStart(2, '0')}:${String(now.minutes % 60).padStart(2, '0')}`;
+    c = await startController(await writeSite(t.dir, {
+      uplink: { url: broker.url },
+      pa: {
+        zones: [{ id: 'class-101', name: '初一(1)班', address: `127.0.0.1:${room101.port}` }, { id: 'class-102', name: '初一(2)班', address: `127.0.0.1:${room102.port}` }],
+        active_schedule: 'winter',
+        schedules: [
+          { id: 'winter', name: '冬季作息', bells: [{ at: hhmm, days: [now.weekday], label: '上课铃', zones: ['class-101'] }] },
+          { id: 'exam', name: '考试日', bells: [] },
+        ],
+      },
+    }));
+  });
+  after(async () => { await c?.stop(); room101.stop(); room102.stop(); await broker.stop(); t.remove(); });
+
+  test('the bell of this minute rings in its zone only, as audible audio', async () => {
+    await waitFor('the bell to finish', () => events('pa.finished').some((e) => e.data.label === '上课铃'), 15_000, 100);
+    const [stream] = room101.streams();
+    assert.ok(stream && stream.packets >= 15 && stream.last - stream.first > 2000, 'about 2.8 s of RTP arrived in room 101');
+    assert.ok(await room101.meanVolumeDb(stream.ssrc) > -30, 'decoded by ffmpeg: a real chime, not silence');
+    assert.equal(room102.streams().length, 0, 'room 102 is not in the bell zone');
+    const audit = c.commands.recentAudit(5) as { command: string; actor_kind: string; actor: string }[];
+    assert.ok(audit.some((a) => a.command === 'pa.bell' && a.actor_kind === 'schedule' && a.actor === 'winter'));
+  });
+
+  test('an emergency broadcast preempts a running bell', async () => {
+    const bell = c.pa.request({ source: { kind: 'chime', seconds: 10 }, zones: 'all', priority: 'bell', label: '长铃', by: 'test' });
+    assert.equal(bell.state, 'playing');
+    await new Promise((r) => setTimeout(r, 800));
+    const t0 = Date.now();
+    const r = await c.commands.execute({ name: 'pa.play', args: { kind: 'tts', text: '紧急通知，请立即疏散。', zones: 'all', priority: 'emergency', label: '紧急疏散' } },
+      { kind: 'user', name: 'guard1' });
+    assert.equal(r.ok, true, r.error);
+    await waitFor('the bell preempted', () => events('pa.preempted').some((e) => e.data.label === '长铃'), 3000, 20);
+    await waitFor('the emergency broadcast to finish', () => events('pa.finished').some((e) => e.data.label === '紧急疏散'), 20_000, 100);
+    const streams = room102.streams();
+    const [bellStream, emergency] = [streams.find((s) => s.first < t0)!, streams.find((s) => s.first >= t0)!];
+    assert.ok(bellStream.last - t0 < 600, `the bell stopped ${bellStream.last - t0} ms after the emergency command`);
+    assert.ok(await room102.meanVolumeDb(emergency.ssrc) > -35, 'the spoken message arrived');
+    assert.equal(c.pa.request({ source: { kind: 'chime' }, zones: 'all', priority: 'bell', label: 'x', by: 'test' }).state, 'playing');
+    c.pa.stop();
+  });
+
+  test('a bell during an announcement is dropped, not played late; schedules switch in one step', async () => {
+    c.pa.request({ source: { kind: 'chime', seconds: 3 }, zones: 'all', priority: 'announcement', label: '广播', by: 'test' });
+    assert.equal(c.pa.request({ source: { kind: 'chime' }, zones: 'all', priority: 'bell', label: '晚铃', by: 'test' }).state, 'dropped');
+    c.pa.stop();
+    const r = await c.commands.execute({ name: 'bells.activate', args: { scheduleId: 'exam' } }, { kind: 'user', name: 'admin1' });
+    assert.equal(r.ok, true);
+    assert.equal(c.bells.active?.id, 'exam');
+    const bad = await c.commands.execute({ name: 'bells.activate', args: { scheduleId: 'summer' } }, { kind: 'user', name: 'admin1' });
+    assert.match(bad.error!, /no bell schedule "summer"/);
+    const fromDistrict = await c.commands.execute({ name: 'pa.bell', args: { label: 'x', sound: 'chime', zones: 'all' } }, { kind: 'district', name: 'noc' });
+    assert.match(fromDistrict.error!, /not accepted from district/);
+  });
+});
