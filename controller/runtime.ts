@@ -12,6 +12,8 @@ import { registerVideoCommands } from './core/video/video-commands.ts';
 import { BellScheduler } from './core/pa/bell-scheduler.ts';
 import { registerPaCommands } from './core/pa/pa-commands.ts';
 import { PaService } from './core/pa/pa-service.ts';
+import { BoardService } from './core/boards/board-service.ts';
+import { registerBoardCommands } from './core/boards/board-commands.ts';
 import { playRtp } from '../drivers/pa/rtp-audio.ts';
 import { SnapshotStore } from './store/snapshots.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
@@ -68,6 +70,7 @@ export class Controller {
   readonly snapshots: SnapshotStore;
   readonly pa: PaService;
   readonly bells: BellScheduler;
+  readonly boards: BoardService;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -141,6 +144,8 @@ export class Controller {
     this.bells = new BellScheduler(this.db, c.pa.schedules, c.pa.active_schedule, c.school.timezone, (d) => this.allowlist.isHoliday(d),
       (bell) => void this.commands.execute({ name: 'pa.bell', args: { label: bell.label, sound: bell.sound, zones: bell.zones } }, { kind: 'schedule', name: bell.schedule }));
     registerPaCommands(this.commands, this.pa, this.bells, soundsDir);
+    this.boards = new BoardService(this.db, c.boards, this.pipeline, this.allowlist, c.school.timezone);
+    registerBoardCommands(this.commands, this.boards);
   }
 
   async start(): Promise<void> {
@@ -184,7 +189,7 @@ export class Controller {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
       health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
-      access: this.access, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
+      access: this.access, boards: this.boards, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };

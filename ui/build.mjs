@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 mkdirSync(`${here}dist`, { recursive: true });
 await build({
-  entryPoints: [`${here}src/main.tsx`],
+  entryPoints: { app: `${here}src/main.tsx`, board: `${here}src/board.tsx` },
   bundle: true,
-  outfile: `${here}dist/app.js`,
+  outdir: `${here}dist`,
   format: 'esm',
   target: ['chrome100', 'firefox100', 'safari15'],
   jsx: 'automatic',
@@ -17,4 +17,4 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-for (const f of ['index.html', 'style.css']) copyFileSync(`${here}src/${f}`, `${here}dist/${f}`);
+for (const f of ['index.html', 'board.html', 'style.css']) copyFileSync(`${here}src/${f}`, `${here}dist/${f}`);

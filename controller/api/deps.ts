@@ -9,6 +9,7 @@ import type { Users } from '../store/users.ts';
 import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
 import type { LaneBacklog } from '../store/event-log.ts';
 import type { AccessService } from '../core/access/access-service.ts';
+import type { BoardService } from '../core/boards/board-service.ts';
 import type { Allowlist } from '../store/allowlist.ts';
 import type { SnapshotStore } from '../store/snapshots.ts';
 import type { LiveStream } from '../../drivers/video/live-stream.ts';
@@ -25,6 +26,7 @@ export interface ApiDeps {
   readings: ReadingsIndex;
   users: Users;
   access: AccessService;
+  boards: BoardService;
   /** Whether a reader has a site key in the key store (false: install mode). */
   osdpKeyed(readerId: string): boolean;
   allowlist: Allowlist;

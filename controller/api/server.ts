@@ -11,6 +11,7 @@ import { authHook, SESSION_COOKIE } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { accessRoutes } from './routes/access.ts';
 import { alarmRoutes } from './routes/alarms.ts';
+import { boardRoutes } from './routes/boards.ts';
 import { cameraRoutes } from './routes/cameras.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -52,6 +53,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   systemRoutes(app, deps);
   accessRoutes(app, deps);
   cameraRoutes(app, deps);
+  boardRoutes(app, deps);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   liveSocket(app, deps);
 

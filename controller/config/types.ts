@@ -23,6 +23,16 @@ export interface SiteConfig {
   access: AccessConfig;
   video: { snapshot_budget_mb: number; cameras: CameraConfig[] };
   pa: { zones: PaZone[]; sounds_dir?: string; active_schedule?: string; schedules: BellSchedule[] };
+  boards: BoardConfig[];
+}
+
+export interface BoardConfig {
+  id: string;
+  name: string;
+  class: string;
+  room?: string;
+  assembly_point?: string;
+  timetable: { days: number[]; from: string; to: string; subject: string }[];
 }
 
 export interface CameraConfig {

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import type { ApiDeps } from '../deps.ts';
+import { uiDist } from '../server.ts';
+
+/**
+ * Class boards: the kiosk page and its socket sit outside /api because a
+ * board has no user session; its key in the URL is checked instead.
+ */
+export function boardRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get('/board/:id', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    if (!existsSync(`${uiDist}board.html`)) return reply.code(503).send('console not built');
+    return reply.sendFile('board.html');
+  });
+
+  app.get('/board-live/:id', { websocket: true, config: { public: true }, schema: { hide: true } }, (socket, req) => {
+    const { id } = req.params as { id: string };
+    const key = new URL(req.url, 'http://x').searchParams.get('key') ?? '';
+    if (!deps.boards.checkKey(id, key)) { socket.close(1008, 'unknown board or wrong key'); return; }
+    const leave = deps.boards.connect(id, { send: (m) => socket.send(JSON.stringify(m)) });
+    socket.on('close', leave);
+    socket.on('message', (raw: Buffer) => {
+      let msg: { kind?: string; card?: unknown };
+      try { msg = JSON.parse(raw.toString()); } catch { return; }
+      if (msg.kind === 'tap' && typeof msg.card === 'string' && /^\d{1,20}$/.test(msg.card)) {
+        socket.send(JSON.stringify({ kind: 'tap-result', ...deps.boards.tap(id, msg.card) }));
+      }
+    });
+  });
+
+  app.get('/api/boards', { config: { permission: 'config' }, schema: { tags: ['boards'], summary: 'Class boards with their kiosk URLs and connections' } }, async () =>
+    deps.boards.boards.map((b) => ({ id: b.id, name: b.name, class: b.class, url: `/board/${b.id}?key=${deps.boards.key(b.id)}`, connected: deps.boards.connected(b.id) })));
+}
