@@ -14,6 +14,8 @@ import { registerPaCommands } from './core/pa/pa-commands.ts';
 import { PaService } from './core/pa/pa-service.ts';
 import { BoardService } from './core/boards/board-service.ts';
 import { registerBoardCommands } from './core/boards/board-commands.ts';
+import { ScenarioService } from './core/scenarios/scenario-service.ts';
+import { registerScenarioCommands } from './core/scenarios/scenario-commands.ts';
 import { playRtp } from '../drivers/pa/rtp-audio.ts';
 import { SnapshotStore } from './store/snapshots.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
@@ -71,6 +73,7 @@ export class Controller {
   readonly pa: PaService;
   readonly bells: BellScheduler;
   readonly boards: BoardService;
+  readonly scenarios: ScenarioService;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -146,6 +149,11 @@ export class Controller {
     registerPaCommands(this.commands, this.pa, this.bells, soundsDir);
     this.boards = new BoardService(this.db, c.boards, this.pipeline, this.allowlist, c.school.timezone);
     registerBoardCommands(this.commands, this.boards);
+    this.scenarios = new ScenarioService({
+      access: this.access, pa: this.pa, boards: this.boards, pipeline: this.pipeline, gateIds: c.access.gates.map((g) => g.id),
+      configuredModes: new Map(c.access.gates.map((g) => [g.id, g.mode])),
+    });
+    registerScenarioCommands(this.commands, this.scenarios);
   }
 
   async start(): Promise<void> {
