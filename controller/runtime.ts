@@ -15,7 +15,8 @@ import { PaService } from './core/pa/pa-service.ts';
 import { BoardService } from './core/boards/board-service.ts';
 import { registerBoardCommands } from './core/boards/board-commands.ts';
 import { ScenarioService } from './core/scenarios/scenario-service.ts';
-import { registerScenarioCommands } from './core/scenarios/scenario-commands.ts';
+import { registerButtonCommands, registerScenarioCommands } from './core/scenarios/scenario-commands.ts';
+import { EmergencyButtons } from './core/scenarios/emergency-buttons.ts';
 import { playRtp } from '../drivers/pa/rtp-audio.ts';
 import { SnapshotStore } from './store/snapshots.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
@@ -74,6 +75,7 @@ export class Controller {
   readonly bells: BellScheduler;
   readonly boards: BoardService;
   readonly scenarios: ScenarioService;
+  readonly buttons: EmergencyButtons;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -122,6 +124,7 @@ export class Controller {
       onConnected: (id, drift) => this.video.onConnected(id, drift),
     });
     this.cameras = built.cameras;
+    this.buttons = new EmergencyButtons(c.emergency_buttons, this.alarms, this.pipeline);
     this.live = new Map(built.cameras.map((cam) => [cam.config.id, new LiveStream(cam.config.id, () => cam.rtspUrl(), {
       lost: (detail) => this.alarms.raise({ key: `camera.stream-lost:${cam.config.id}`, type: 'camera.stream-lost', source: cam.config.id,
         severity: 'major', message: `${cam.config.name ?? cam.config.id}: live stream lost`, data: { detail } }),
@@ -130,6 +133,10 @@ export class Controller {
     this.snapshots = new SnapshotStore(join(site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
     this.video = new VideoService({
       cameras: c.video.cameras, pipeline: this.pipeline, alarms: this.alarms, snapshots: this.snapshots, timeZone: c.school.timezone,
+      emergencyButton: (cameraId, sourceKey) => {
+        const b = this.buttons.find(cameraId, sourceKey);
+        return b && { press: () => this.buttons.press(b) };
+      },
       snapshot: (id) => {
         const cam = this.cameras.find((x) => x.config.id === id);
         return cam ? cam.snapshot() : Promise.reject(new Error(`no camera ${id}`));
@@ -154,6 +161,7 @@ export class Controller {
       configuredModes: new Map(c.access.gates.map((g) => [g.id, g.mode])),
     });
     registerScenarioCommands(this.commands, this.scenarios);
+    registerButtonCommands(this.commands, this.buttons);
   }
 
   async start(): Promise<void> {

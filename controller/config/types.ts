@@ -24,6 +24,7 @@ export interface SiteConfig {
   video: { snapshot_budget_mb: number; cameras: CameraConfig[] };
   pa: { zones: PaZone[]; sounds_dir?: string; active_schedule?: string; schedules: BellSchedule[] };
   boards: BoardConfig[];
+  emergency_buttons: { id: string; name: string; camera: string; input: string }[];
 }
 
 export interface BoardConfig {

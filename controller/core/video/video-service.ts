@@ -12,6 +12,8 @@ export interface VideoDeps {
   alarms: AlarmManager;
   snapshots: SnapshotStore;
   snapshot(cameraId: string): Promise<Buffer>;
+  /** An emergency button on a camera input, which bypasses arming. */
+  emergencyButton(cameraId: string, sourceKey: string): { press(): void } | undefined;
   timeZone: string;
   now?: () => number;
 }
@@ -37,6 +39,11 @@ export class VideoService {
     const camera = this.d.cameras.find((c) => c.id === cameraId);
     const state = this.states.get(cameraId);
     if (!camera || !state) return;
+    const button = e.kind === 'digital-input' && !e.snapshot ? this.d.emergencyButton(cameraId, e.sourceKey) : undefined;
+    if (button) {
+      if (e.active) button.press();
+      return;
+    }
     const armed = isArmed(e.kind, camera.arming, localTime(this.now(), this.d.timeZone));
     const actions = state.onEvent(e, armed);
     this.chain = this.chain.then(async () => {
