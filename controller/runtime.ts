@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api/deps.ts';
@@ -159,6 +159,7 @@ export class Controller {
     this.scenarios = new ScenarioService({
       access: this.access, pa: this.pa, boards: this.boards, pipeline: this.pipeline, gateIds: c.access.gates.map((g) => g.id),
       configuredModes: new Map(c.access.gates.map((g) => [g.id, g.mode])),
+      recording: (kind) => (soundsDir && existsSync(join(soundsDir, `${kind}.wav`)) ? { kind: 'file', path: join(soundsDir, `${kind}.wav`) } : null),
     });
     registerScenarioCommands(this.commands, this.scenarios);
     registerButtonCommands(this.commands, this.buttons);
@@ -205,7 +206,7 @@ export class Controller {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
       health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
-      access: this.access, boards: this.boards, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
+      access: this.access, boards: this.boards, pa: this.pa, bells: this.bells, scenarios: this.scenarios, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };

@@ -10,6 +10,9 @@ import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
 import type { LaneBacklog } from '../store/event-log.ts';
 import type { AccessService } from '../core/access/access-service.ts';
 import type { BoardService } from '../core/boards/board-service.ts';
+import type { BellScheduler } from '../core/pa/bell-scheduler.ts';
+import type { PaService } from '../core/pa/pa-service.ts';
+import type { ScenarioService } from '../core/scenarios/scenario-service.ts';
 import type { Allowlist } from '../store/allowlist.ts';
 import type { SnapshotStore } from '../store/snapshots.ts';
 import type { LiveStream } from '../../drivers/video/live-stream.ts';
@@ -27,6 +30,9 @@ export interface ApiDeps {
   users: Users;
   access: AccessService;
   boards: BoardService;
+  pa: PaService;
+  bells: BellScheduler;
+  scenarios: ScenarioService;
   /** Whether a reader has a site key in the key store (false: install mode). */
   osdpKeyed(readerId: string): boolean;
   allowlist: Allowlist;

@@ -12,6 +12,7 @@ import type { ApiDeps } from './deps.ts';
 import { accessRoutes } from './routes/access.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { boardRoutes } from './routes/boards.ts';
+import { emergencyRoutes } from './routes/emergency.ts';
 import { cameraRoutes } from './routes/cameras.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -54,6 +55,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   accessRoutes(app, deps);
   cameraRoutes(app, deps);
   boardRoutes(app, deps);
+  emergencyRoutes(app, deps);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   liveSocket(app, deps);
 

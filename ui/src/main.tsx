@@ -4,6 +4,7 @@ import { api, type Session, setCsrf } from './api.ts';
 import { lang, t, type Key } from './i18n.ts';
 import { Access } from './pages/Access.tsx';
 import { Cameras } from './pages/Cameras.tsx';
+import { Emergency } from './pages/Emergency.tsx';
 import { Admin } from './pages/Admin.tsx';
 import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -14,7 +15,7 @@ import { Uplink } from './pages/Uplink.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
-const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
+const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, emergency: Emergency, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
 type Page = keyof typeof pages;
 
 function useRoute(): Page {

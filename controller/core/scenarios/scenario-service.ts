@@ -1,5 +1,6 @@
 import type { AccessService } from '../access/access-service.ts';
 import type { BoardService } from '../boards/board-service.ts';
+import type { AudioSource } from '../../../drivers/pa/rtp-audio.ts';
 import type { PaService } from '../pa/pa-service.ts';
 import type { Pipeline } from '../pipeline.ts';
 
@@ -21,7 +22,9 @@ const MESSAGES: Record<Exclude<ScenarioKind, 'all-clear'>, string> = {
 export class ScenarioService {
   last: ScenarioReport | null = null;
 
-  constructor(private readonly d: { access: AccessService; pa: PaService; boards: BoardService; pipeline: Pipeline; gateIds: string[]; configuredModes: Map<string, 'normal' | 'locked' | 'free'> },
+  constructor(private readonly d: { access: AccessService; pa: PaService; boards: BoardService; pipeline: Pipeline; gateIds: string[]; configuredModes: Map<string, 'normal' | 'locked' | 'free'>;
+    /** A recorded message for the scenario (sounds_dir/lockdown.wav, evacuation.wav), if the school has one. */
+    recording(kind: 'lockdown' | 'evacuation'): AudioSource | null },
               private readonly now: () => number = Date.now) {}
 
   async run(kind: ScenarioKind, drill: boolean, by: string): Promise<ScenarioReport> {
@@ -47,7 +50,9 @@ export class ScenarioService {
       }),
       step('pa', 'all', () => {
         if (kind === 'all-clear') { this.d.pa.stop(); return 'stopped'; }
-        const r = this.d.pa.request({ source: { kind: 'tts', text: (drill ? '这是演练。' : '') + MESSAGES[kind] }, zones: 'all', priority: 'emergency', label: `${kind}${drill ? ' drill' : ''}`, by });
+        // A recorded message when there is one; text-to-speech otherwise.
+        const source = this.d.recording(kind) ?? { kind: 'tts' as const, text: (drill ? '这是演练。' : '') + MESSAGES[kind] };
+        const r = this.d.pa.request({ source, zones: 'all', priority: 'emergency', label: `${kind}${drill ? ' drill' : ''}`, by });
         return r.state;
       }),
     ]);
