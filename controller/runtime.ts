@@ -150,7 +150,9 @@ export class Controller {
     registerAccessCommands(this.commands, this.access, this.allowlist, built.keyset);
     registerVideoCommands(this.commands, () => this.cameras);
     const soundsDir = c.pa.sounds_dir ? sitePath(site, c.pa.sounds_dir) : null;
-    this.pa = new PaService(c.pa.zones, this.pipeline, playRtp);
+    this.pa = new PaService(c.pa.zones, this.pipeline, playRtp, async (zones, on) => {
+      await Promise.all(zones.filter((z) => z.relay).map((z) => built.modbus(z.relay!.bus)?.writeCoil(z.relay!.address, z.relay!.coil, on)));
+    });
     this.bells = new BellScheduler(this.db, c.pa.schedules, c.pa.active_schedule, c.school.timezone, (d) => this.allowlist.isHoliday(d),
       (bell) => void this.commands.execute({ name: 'pa.bell', args: { label: bell.label, sound: bell.sound, zones: bell.zones } }, { kind: 'schedule', name: bell.schedule }));
     registerPaCommands(this.commands, this.pa, this.bells, soundsDir);

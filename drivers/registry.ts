@@ -20,6 +20,8 @@ export interface AccessHooks {
 
 export interface SiteDrivers {
   cameras: OnvifCameraDriver[];
+  /** The shared link of a Modbus bus, for devices driven by the core (PA zone relays). */
+  modbus(busId: string): ModbusLink | undefined;
   drivers: Driver[];
   gates: GateIo;
   feedback(readerId: string, granted: boolean): void;
@@ -36,6 +38,7 @@ export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore,
   const drivers: Driver[] = [];
   const gateDrivers: GateDriver[] = [];
   const osdpDrivers: OsdpBusDriver[] = [];
+  const links = new Map<string, ModbusLink>();
   const { config } = site;
   for (const bus of config.buses) {
     if (bus.type === 'osdp') {
@@ -47,6 +50,7 @@ export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore,
       continue;
     }
     const link = new ModbusLink(bus as ModbusBusConfig, log);
+    links.set(bus.id, link);
     const sensors = config.devices
       .filter((d) => d.bus === bus.id)
       .map((c) => ({ config: c, profile: site.profiles.get(c.profile)! }))
@@ -68,6 +72,7 @@ export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore,
   return {
     drivers,
     cameras,
+    modbus: (id) => links.get(id),
     gates: {
       pulse: (id, direction) => gateOf(id)?.pulse(id, direction),
       hold: async (id, open) => { await gateOf(id)?.hold(id, open); },

@@ -10,6 +10,8 @@ import type { Controller } from '../controller/runtime.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { TcpSlaveSim } from './sim/modbus-transports.ts';
+import { ModbusUnit } from './sim/modbus-unit.ts';
 import { PaEndpointSim } from './sim/pa-endpoint-sim.ts';
 
 describe('PA and bells', () => {
@@ -17,6 +19,10 @@ describe('PA and bells', () => {
   const broker = new Mosquitto(join(t.dir, 'broker'));
   const room101 = new PaEndpointSim();
   const room102 = new PaEndpointSim();
+  const amp = new ModbusUnit();
+  const ampLog: { coil: number; on: boolean; at: number }[] = [];
+  amp.onCoil = (coil, on) => ampLog.push({ coil, on, at: Date.now() });
+  const ampBoard = new TcpSlaveSim(new Map([[1, amp]]));
   let c: Controller;
   const events = (type: string) => c.pipeline.log.search({ type, limit: 20 }).reverse();
 
@@ -24,13 +30,15 @@ describe('PA and bells', () => {
     await broker.start();
     await room101.start();
     await room102.start();
+    const ampPort = await ampBoard.listen(0);
     // A bell this very minute, in the active schedule only.
     const now = localTime(Date.now(), 'Asia/Shanghai');
     const hhmm = `${String(Math.floor(now.minutes / 60)).padStart(2, '0')}:${String(now.minutes % 60).padStart(2, '0')}`;
     c = await startController(await writeSite(t.dir, {
       uplink: { url: broker.url },
+      buses: [{ id: 'amps', type: 'modbus-tcp', host: '127.0.0.1', port: ampPort }],
       pa: {
-        zones: [{ id: 'class-101', name: '初一(1)班', address: `127.0.0.1:${room101.port}` }, { id: 'class-102', name: '初一(2)班', address: `127.0.0.1:${room102.port}` }],
+        zones: [{ id: 'class-101', name: '初一(1)班', address: `127.0.0.1:${room101.port}`, relay: { bus: 'amps', address: 1, coil: 3 } }, { id: 'class-102', name: '初一(2)班', address: `127.0.0.1:${room102.port}` }],
         active_schedule: 'winter',
         schedules: [
           { id: 'winter', name: '冬季作息', bells: [{ at: hhmm, days: [now.weekday], label: '上课铃', zones: ['class-101'] }] },
@@ -39,7 +47,7 @@ describe('PA and bells', () => {
       },
     }));
   });
-  after(async () => { await c?.stop(); room101.stop(); room102.stop(); await broker.stop(); t.remove(); });
+  after(async () => { await c?.stop(); room101.stop(); room102.stop(); await ampBoard.close(); await broker.stop(); t.remove(); });
 
   test('the bell of this minute rings in its zone only, as audible audio', async () => {
     await waitFor('the bell to finish', () => events('pa.finished').some((e) => e.data.label === '上课铃'), 15_000, 100);
@@ -47,6 +55,11 @@ describe('PA and bells', () => {
     assert.ok(stream && stream.packets >= 15 && stream.last - stream.first > 2000, 'about 2.8 s of RTP arrived in room 101');
     assert.ok(await room101.meanVolumeDb(stream.ssrc) > -30, 'decoded by ffmpeg: a real chime, not silence');
     assert.equal(room102.streams().length, 0, 'room 102 is not in the bell zone');
+    const on = ampLog.find((x) => x.coil === 3 && x.on);
+    assert.ok(on && on.at <= stream.first + 50, 'the zone amplifier was switched on before the audio');
+    const off = await waitFor('the zone amplifier off after the bell', () => ampLog.find((x) => x.coil === 3 && !x.on));
+    assert.ok(off.at >= stream.last - 100, `switched off ${stream.last - off.at} ms before the last packet`);
+    assert.equal(ampLog.filter((x) => x.coil !== 3).length, 0, 'room 102 has no relay to switch');
     const audit = c.commands.recentAudit(5) as { command: string; actor_kind: string; actor: string }[];
     assert.ok(audit.some((a) => a.command === 'pa.bell' && a.actor_kind === 'schedule' && a.actor === 'winter'));
   });

@@ -75,6 +75,9 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     if (r.type === 'osdp' && busType(r.bus) !== 'osdp') at(['access', 'readers', i, 'bus'], `no OSDP bus "${r.bus}"`);
   });
   unique(config.pa.zones, 'pa.zones');
+  config.pa.zones.forEach((z, i) => {
+    if (z.relay && (!busType(z.relay.bus) || busType(z.relay.bus) === 'osdp')) at(['pa', 'zones', i, 'relay', 'bus'], `no Modbus bus "${z.relay.bus}"`);
+  });
   for (const problem of validateSchedules(config.pa.schedules, config.pa.zones.map((z) => z.id))) {
     const i = config.pa.schedules.findIndex((s) => s.id === problem.schedule);
     at(problem.bell === null ? ['pa', 'schedules', i, 'id'] : ['pa', 'schedules', i, 'bells', problem.bell], problem.message);
