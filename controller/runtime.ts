@@ -17,6 +17,7 @@ import { registerBoardCommands } from './core/boards/board-commands.ts';
 import { ScenarioService } from './core/scenarios/scenario-service.ts';
 import { registerButtonCommands, registerScenarioCommands } from './core/scenarios/scenario-commands.ts';
 import { EmergencyButtons } from './core/scenarios/emergency-buttons.ts';
+import { ClockStatus } from './core/clock-status.ts';
 import { playRtp } from '../drivers/pa/rtp-audio.ts';
 import { SnapshotStore } from './store/snapshots.ts';
 import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
@@ -76,6 +77,7 @@ export class Controller {
   readonly boards: BoardService;
   readonly scenarios: ScenarioService;
   readonly buttons: EmergencyButtons;
+  readonly clock: ClockStatus;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -124,6 +126,7 @@ export class Controller {
       onConnected: (id, drift) => this.video.onConnected(id, drift),
     });
     this.cameras = built.cameras;
+    this.clock = new ClockStatus(this.alarms);
     this.buttons = new EmergencyButtons(c.emergency_buttons, this.alarms, this.pipeline);
     this.live = new Map(built.cameras.map((cam) => [cam.config.id, new LiveStream(cam.config.id, () => cam.rtspUrl(), {
       lost: (detail) => this.alarms.raise({ key: `camera.stream-lost:${cam.config.id}`, type: 'camera.stream-lost', source: cam.config.id,
@@ -182,6 +185,7 @@ export class Controller {
     }
     this.access.start();
     this.bells.start();
+    if (this.site.config.clock.ntp_check) this.clock.start();
     this.runRetention();
     this.retentionTimer = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
     this.api = await buildApi(this.apiDeps());
@@ -195,6 +199,7 @@ export class Controller {
     clearInterval(this.retentionTimer);
     this.access.stop();
     this.bells.stop();
+    this.clock.stop();
     this.pa.stop();
     for (const l of this.live.values()) l.close();
     await this.api?.close();
@@ -208,7 +213,7 @@ export class Controller {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
       health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
-      access: this.access, boards: this.boards, pa: this.pa, bells: this.bells, scenarios: this.scenarios, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
+      access: this.access, boards: this.boards, pa: this.pa, bells: this.bells, scenarios: this.scenarios, ntp: () => this.clock.state, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };
@@ -218,7 +223,7 @@ export class Controller {
     return {
       version: VERSION, gateway: this.site.config.gateway.id, uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
       configHash: this.configHash(), schema: schemaVersion(this.db), lastSeq: this.pipeline.log.lastSeq(),
-      backlog: this.pipeline.log.backlog(), openAlarms: this.alarms.openAlarms().length,
+      backlog: this.pipeline.log.backlog(), openAlarms: this.alarms.openAlarms().length, ntp: this.clock.state,
       devices: this.health.list().map((d) => ({ id: d.id, health: d.health })),
     };
   }

@@ -33,6 +33,7 @@ export interface ApiDeps {
   pa: PaService;
   bells: BellScheduler;
   scenarios: ScenarioService;
+  ntp(): string;
   /** Whether a reader has a site key in the key store (false: install mode). */
   osdpKeyed(readerId: string): boolean;
   allowlist: Allowlist;

@@ -25,6 +25,7 @@ export interface SiteConfig {
   pa: { zones: PaZone[]; sounds_dir?: string; active_schedule?: string; schedules: BellSchedule[] };
   boards: BoardConfig[];
   emergency_buttons: { id: string; name: string; camera: string; input: string }[];
+  clock: { ntp_check: boolean };
 }
 
 export interface BoardConfig {

@@ -29,5 +29,6 @@ export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps): void {
     boards: deps.boards.boards.map((b) => ({ id: b.id, name: b.name, connected: deps.boards.connected(b.id) })),
     buttons: deps.site.config.emergency_buttons.map((b) => ({ id: b.id, name: b.name })),
     lastScenario: deps.scenarios.last,
+    ntp: deps.ntp(),
   }));
 }

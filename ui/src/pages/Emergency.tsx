@@ -11,6 +11,7 @@ interface Overview {
   activeSchedule: string | null;
   boards: { id: string; name: string; connected: number }[];
   buttons: { id: string; name: string }[];
+  ntp: string;
   lastScenario: { kind: string; drill: boolean; by: string; startedAt: number; timeline: { step: string; target: string; commandedAt: number; confirmedAt: number | null; ok: boolean; detail?: string }[] } | null;
 }
 
@@ -61,7 +62,7 @@ export function Emergency() {
           <button type="button" onClick={() => run('pa.stop', {})}>{t('stop')}</button>
         </form>
       )}
-      <h2>{t('bells')}</h2>
+      <h2>{t('bells')} <span class={`pill ${o.ntp === 'synchronized' ? 'online' : o.ntp === 'unsynchronized' ? 'warning' : 'unknown'}`} data-testid="ntp">NTP {o.ntp}</span></h2>
       <div class="toolbar">{o.schedules.map((sc) => (
         <button class={sc.id === o.activeSchedule ? 'primary' : ''} data-schedule={sc.id} disabled={s?.role !== 'admin'} onClick={() => run('bells.activate', { scheduleId: sc.id })}>{sc.name}</button>
       ))}</div>
