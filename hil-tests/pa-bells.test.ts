@@ -3,11 +3,10 @@
  * speakers, whose audio is decoded with ffmpeg to prove it arrived.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { localTime } from '../controller/core/access/decide.ts';
 import type { Controller } from '../controller/runtime.ts';
-import { Mosquitto } from './lib/mosquitto.ts';
+import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { TcpSlaveSim } from './sim/modbus-transports.ts';
@@ -16,7 +15,6 @@ import { PaEndpointSim } from './sim/pa-endpoint-sim.ts';
 
 describe('PA and bells', () => {
   const t = tempDir('pa');
-  const broker = new Mosquitto(join(t.dir, 'broker'));
   const room101 = new PaEndpointSim();
   const room102 = new PaEndpointSim();
   const amp = new ModbusUnit();
@@ -27,7 +25,6 @@ describe('PA and bells', () => {
   const events = (type: string) => c.pipeline.log.search({ type, limit: 20 }).reverse();
 
   before(async () => {
-    await broker.start();
     await room101.start();
     await room102.start();
     const ampPort = await ampBoard.listen(0);
@@ -35,7 +32,8 @@ describe('PA and bells', () => {
     const now = localTime(Date.now(), 'Asia/Shanghai');
     const hhmm = `${String(Math.floor(now.minutes / 60)).padStart(2, '0')}:${String(now.minutes % 60).padStart(2, '0')}`;
     c = await startController(await writeSite(t.dir, {
-      uplink: { url: broker.url },
+      // No district link at all: bells run from the local clock.
+      uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
       buses: [{ id: 'amps', type: 'modbus-tcp', host: '127.0.0.1', port: ampPort }],
       pa: {
         zones: [{ id: 'class-101', name: '初一(1)班', address: `127.0.0.1:${room101.port}`, relay: { bus: 'amps', address: 1, coil: 3 } }, { id: 'class-102', name: '初一(2)班', address: `127.0.0.1:${room102.port}` }],
@@ -47,9 +45,10 @@ describe('PA and bells', () => {
       },
     }));
   });
-  after(async () => { await c?.stop(); room101.stop(); room102.stop(); await ampBoard.close(); await broker.stop(); t.remove(); });
+  after(async () => { await c?.stop(); room101.stop(); room102.stop(); await ampBoard.close(); t.remove(); });
 
-  test('the bell of this minute rings in its zone only, as audible audio', async () => {
+  test('the bell of this minute rings in its zone only, as audible audio, with the district link down', async () => {
+    assert.equal(c.uplink.status.connected, false);
     await waitFor('the bell to finish', () => events('pa.finished').some((e) => e.data.label === '上课铃'), 15_000, 100);
     const [stream] = room101.streams();
     assert.ok(stream && stream.packets >= 15 && stream.last - stream.first > 2000, 'about 2.8 s of RTP arrived in room 101');
@@ -93,5 +92,30 @@ describe('PA and bells', () => {
     assert.match(bad.error!, /no bell schedule "summer"/);
     const fromDistrict = await c.commands.execute({ name: 'pa.bell', args: { label: 'x', sound: 'chime', zones: 'all' } }, { kind: 'district', name: 'noc' });
     assert.match(fromDistrict.error!, /not accepted from district/);
+  });
+
+  test('an admin edits the active bell schedule in the console; clashes are refused', async () => {
+    await c.users.add('admin1', 'admin', 'admin-password-1');
+    const browser = await launchChromium();
+    try {
+      const base = `http://127.0.0.1:${c.site.config.console.port}`;
+      const page = await consoleLogin(await browser.newPage(), base, 'admin1', 'admin-password-1');
+      await page.goto(`${base}/#/emergency`);
+      const editor = page.locator('[data-testid=bell-editor]');
+      await editor.waitFor();
+      await editor.locator('button', { hasText: '添加铃声' }).click();
+      await editor.locator('button', { hasText: '添加铃声' }).click();
+      await page.click('[data-testid=save-bells]');
+      await page.locator('[role=alert]').filter({ hasText: 'rings at 08:00' }).waitFor({ timeout: 5000 });
+      await editor.locator('tbody tr').nth(1).locator('input').first().fill('09:40');
+      await editor.locator('tbody tr').nth(1).locator('input').nth(2).fill('第二节');
+      await page.click('[data-testid=save-bells]');
+      await page.locator('[role=alert]').filter({ hasText: '已执行' }).waitFor({ timeout: 5000 });
+      assert.deepEqual(c.bells.active!.bells.map((b) => `${b.at} ${b.label ?? ''}`), ['08:00 ', '09:40 第二节']);
+      const audit = (c.commands.recentAudit(10) as { command: string; ok: number }[]).filter((a) => a.command === 'bells.save');
+      assert.deepEqual(audit.map((a) => a.ok), [1, 0], 'both attempts audited');
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -18,13 +18,14 @@ export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps): void {
   command('pa.stop', 'pa.announce', 'Stop the PA');
   command('board.notice', 'pa.announce', 'Post a notice to class boards');
   command('bells.activate', 'config', 'Switch the active bell schedule');
+  command('bells.save', 'config', 'Save a bell schedule edited in the console');
   command('emergency.reset', 'alarm.ack', 'Reset a latched emergency button');
   command('emergency.test-mode', 'alarm.ack', 'Put an emergency button in test mode');
 
   app.get('/api/emergency', { schema: { tags: ['emergency'], summary: 'PA state, bell schedules, zones, boards and the last scenario report' } }, async () => ({
     playing: deps.pa.playing,
     zones: deps.site.config.pa.zones.map((z) => ({ id: z.id, name: z.name })),
-    schedules: deps.site.config.pa.schedules.map((s) => ({ id: s.id, name: s.name, bells: s.bells })),
+    schedules: deps.bells.schedules,
     activeSchedule: deps.bells.active?.id ?? null,
     boards: deps.boards.boards.map((b) => ({ id: b.id, name: b.name, connected: deps.boards.connected(b.id) })),
     buttons: deps.site.config.emergency_buttons.map((b) => ({ id: b.id, name: b.name })),

@@ -13,14 +13,27 @@ export class BellScheduler {
   private timer?: NodeJS.Timeout;
   private lastMinute = '';
 
-  constructor(private readonly db: Db, private readonly schedules: BellSchedule[], private readonly defaultActive: string | undefined,
+  constructor(private readonly db: Db, private readonly configured: BellSchedule[], private readonly defaultActive: string | undefined,
               private readonly timeZone: string, private readonly isHoliday: (date: string) => boolean,
               private readonly ring: (bell: BellRing) => void, private readonly now: () => number = Date.now) {}
 
+  /** The site file's schedules, as edited in the console since (the edits are kept in the store). */
+  get schedules(): BellSchedule[] {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'bell_schedules'").get() as { value: string } | undefined;
+    return row ? JSON.parse(row.value) : this.configured;
+  }
+
+  /** Replaces one schedule (or adds it); the caller validates first. */
+  save(schedule: BellSchedule): void {
+    const list = this.schedules.filter((s) => s.id !== schedule.id).concat(schedule).sort((a, b) => a.id.localeCompare(b.id));
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('bell_schedules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(list));
+  }
+
   get active(): BellSchedule | undefined {
     const row = this.db.prepare("SELECT value FROM meta WHERE key = 'bell_schedule_active'").get() as { value: string } | undefined;
-    const id = row?.value ?? this.defaultActive ?? this.schedules[0]?.id;
-    return this.schedules.find((s) => s.id === id);
+    const all = this.schedules;
+    const id = row?.value ?? this.defaultActive ?? all[0]?.id;
+    return all.find((s) => s.id === id);
   }
 
   setActive(id: string): void {

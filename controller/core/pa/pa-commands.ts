@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { AudioSource } from '../../../drivers/pa/rtp-audio.ts';
 import { CommandError, type CommandBus } from '../commands.ts';
 import type { BellScheduler } from './bell-scheduler.ts';
+import { type Bell, validateSchedules } from './bell-schedule.ts';
 import type { PaService } from './pa-service.ts';
 
 /** Resolves a configured sound name: the built-in chime or a recording in the sounds directory. */
@@ -9,7 +10,7 @@ export const soundSource = (sound: string, soundsDir: string | null): AudioSourc
   sound === 'chime' || !soundsDir ? { kind: 'chime' } : { kind: 'file', path: join(soundsDir, sound) };
 
 /** Announcements (audited, from the console, the district or a scenario), stopping, and switching bell schedules. */
-export function registerPaCommands(bus: CommandBus, pa: PaService, bells: BellScheduler, soundsDir: string | null): void {
+export function registerPaCommands(bus: CommandBus, pa: PaService, bells: BellScheduler, soundsDir: string | null, zoneIds: string[]): void {
   const zones = { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }] };
   bus.register('pa.play', {
     permission: 'pa.announce',
@@ -38,6 +39,26 @@ export function registerPaCommands(bus: CommandBus, pa: PaService, bells: BellSc
       label: args.label as string, by: `schedule:${actor.name}` }),
   });
   bus.register('pa.stop', { permission: 'pa.announce', args: { properties: {} }, run: () => { pa.stop(); return { stopped: true }; } });
+  bus.register('bells.save', {
+    permission: 'config',
+    from: ['user', 'system'],
+    args: {
+      required: ['id', 'name', 'bells'],
+      properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }, name: { type: 'string', minLength: 1, maxLength: 64 },
+        bells: { type: 'array', maxItems: 200, items: { type: 'object', additionalProperties: false, required: ['at', 'days'], properties: {
+          at: { type: 'string' }, days: { type: 'array', items: { type: 'integer' } }, sound: { type: 'string', default: 'chime' },
+          zones: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' } }], default: 'all' }, label: { type: 'string', maxLength: 64 } } } },
+      },
+    },
+    run: (args) => {
+      const schedule = { id: args.id as string, name: args.name as string, bells: (args.bells as (Partial<Bell> & Pick<Bell, 'at' | 'days'>)[]).map((b): Bell => ({ ...b, sound: b.sound ?? 'chime', zones: b.zones ?? 'all' })) };
+      const problems = validateSchedules([schedule], zoneIds);
+      if (problems.length) throw new CommandError(problems.map((p) => `${p.bell === null ? '' : `bell ${p.bell + 1}: `}${p.message}`).join('; '));
+      bells.save(schedule);
+      return { saved: schedule.id, bells: schedule.bells.length };
+    },
+  });
   bus.register('bells.activate', {
     permission: 'config',
     args: { required: ['scheduleId'], properties: { scheduleId: { type: 'string', maxLength: 64 } } },

@@ -15,6 +15,33 @@ interface Overview {
   lastScenario: { kind: string; drill: boolean; by: string; startedAt: number; timeline: { step: string; target: string; commandedAt: number; confirmedAt: number | null; ok: boolean; detail?: string }[] } | null;
 }
 
+type Row = { at: string; days: string; label: string };
+
+/** The active schedule's bells, editable by admins; the controller validates on save (clashes, times, days). */
+function BellEditor({ schedule, editable, save }: { schedule: Overview['schedules'][number]; editable: boolean; save: (s: object) => Promise<void> }) {
+  const [rows, setRows] = useState<Row[]>(schedule.bells.map((b) => ({ at: b.at, days: b.days.join(','), label: b.label ?? '' })));
+  const set = (i: number, patch: Partial<Row>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const submit = () => save({ id: schedule.id, name: schedule.name, bells: rows.map((r) => ({ at: r.at, label: r.label || undefined,
+    days: r.days.split(/[,，\s]+/).filter(Boolean).map(Number) })) });
+  return (
+    <table data-testid="bell-editor">
+      <thead><tr><th>{t('time')}</th><th>{t('days')}</th><th>{t('label')}</th><th /></tr></thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr><td><input value={r.at} disabled={!editable} onInput={(e) => set(i, { at: e.currentTarget.value })} size={5} /></td>
+            <td><input value={r.days} disabled={!editable} onInput={(e) => set(i, { days: e.currentTarget.value })} size={12} /></td>
+            <td><input value={r.label} disabled={!editable} onInput={(e) => set(i, { label: e.currentTarget.value })} /></td>
+            <td>{editable && <button onClick={() => setRows(rows.filter((_, j) => j !== i))}>✕</button>}</td></tr>
+        ))}
+      </tbody>
+      {editable && <tfoot><tr><td colSpan={4}>
+        <button onClick={() => setRows([...rows, { at: '08:00', days: '1,2,3,4,5', label: '' }])}>{t('addBell')}</button>{' '}
+        <button class="primary" data-testid="save-bells" onClick={submit}>{t('save')}</button>
+      </td></tr></tfoot>}
+    </table>
+  );
+}
+
 /** Emergency scenarios, PA announcements, bell schedules and board notices: every button is an audited command. */
 export function Emergency() {
   const s = useSignal(session);
@@ -66,7 +93,8 @@ export function Emergency() {
       <div class="toolbar">{o.schedules.map((sc) => (
         <button class={sc.id === o.activeSchedule ? 'primary' : ''} data-schedule={sc.id} disabled={s?.role !== 'admin'} onClick={() => run('bells.activate', { scheduleId: sc.id })}>{sc.name}</button>
       ))}</div>
-      <table><tbody>{(o.schedules.find((sc) => sc.id === o.activeSchedule)?.bells ?? []).map((b) => <tr><td>{b.at}</td><td>{b.label ?? ''}</td><td class="muted">{b.days.join(',')}</td></tr>)}</tbody></table>
+      {o.activeSchedule && <BellEditor key={o.activeSchedule} schedule={o.schedules.find((sc) => sc.id === o.activeSchedule)!} editable={s?.role === 'admin'}
+        save={(sc) => run('bells.save', sc)} />}
       <h2>{t('boardsTitle')}</h2>
       <div class="muted">{o.boards.map((b) => `${b.name} ${b.connected ? '●' : '○'}`).join('  ')}</div>
       {operate && (
