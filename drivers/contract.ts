@@ -1,7 +1,7 @@
 import type { Logger } from '../controller/core/logger.ts';
 import type { Command, EventInput, HealthState } from '../controller/core/types.ts';
 
-/** What the controller gives every driver (DESIGN.md, Driver contract). */
+/** What the controller gives every driver: emit, health, a logger and a clock. */
 export interface DriverContext {
   emit(event: EventInput): void;
   health(device: string, kind: string, state: HealthState, detail?: string): void;

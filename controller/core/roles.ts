@@ -1,4 +1,4 @@
-/** Console roles and what each may do (DESIGN.md, Console). */
+/** Console roles and what each may do (README, Command line). */
 export const roles = ['viewer', 'guard', 'admin', 'installer'] as const;
 export type Role = (typeof roles)[number];
 

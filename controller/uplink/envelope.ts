@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../core/types.ts';
 
-/** The JSON envelope every uplink payload uses (DESIGN.md, Uplink contract). */
+/** The JSON envelope every uplink payload uses (README, Uplink contract). */
 export interface Envelope {
   id: string;
   seq: number;

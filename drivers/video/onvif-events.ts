@@ -77,7 +77,7 @@ export function parseNotifications(xml: string): OnvifNotification[] {
 
 const truthy = (v: string | undefined) => v === 'true' || v === '1';
 
-/** Topic to event kind, and which data item carries the state (DOMAIN.md, ONVIF). */
+/** Topic to event kind, and which data item carries the state. */
 const MAPPING: { match: (t: string) => boolean; kind: CameraEventKind; state?: string[]; momentary?: boolean }[] = [
   { match: (t) => t === 'RuleEngine/CellMotionDetector/Motion', kind: 'motion', state: ['IsMotion'] },
   { match: (t) => t === 'VideoSource/MotionAlarm', kind: 'motion', state: ['State'] },

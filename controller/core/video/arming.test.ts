@@ -25,7 +25,7 @@ test('notifications parse to topics without prefixes, with source and data items
   assert.throws(() => parseNotifications('<<<not xml'), /not XML/);
 });
 
-test('the topics in DOMAIN.md map to typed events; others are ignored', () => {
+test('the ONVIF topics a school acts on map to typed events; others are ignored', () => {
   const kinds = parseNotifications(envelope(
     message('RuleEngine/CellMotionDetector/Motion', 'Changed', [['IsMotion', 'true']]),
     message('VideoSource/MotionAlarm', 'Changed', [['State', 'false']]),
