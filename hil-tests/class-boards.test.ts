@@ -56,6 +56,17 @@ describe('class boards', () => {
     await b.close();
   });
 
+  test('garbage on the board socket is ignored: no crash, no record, the board keeps working', async () => {
+    const b = await client().connect();
+    const taps = c.pipeline.log.search({ type: 'board.tap', limit: 50 }).length;
+    for (const junk of ['not json', '{"kind":"tap","card":"12ab"}', '{"kind":"tap","card":1001}', '{"kind":"tap","card":"' + '9'.repeat(40) + '"}', '[]', 'null', Buffer.from([0xff, 0x00, 0xfe])]) {
+      b.sendRaw(junk);
+    }
+    assert.deepEqual(await b.tap('1002'), { kind: 'tap-result', ok: true, name: '李华' }, 'the next real tap is answered');
+    assert.equal(c.pipeline.log.search({ type: 'board.tap', limit: 50 }).length, taps + 1, 'only the real tap was recorded');
+    await b.close();
+  });
+
   test('a board that reconnects gets what it missed: notices and a takeover', async () => {
     const b = await client().connect();
     await b.close();
@@ -76,7 +87,7 @@ describe('class boards', () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(`${base}/board/b-101?key=${encodeURIComponent(c.boards.key('b-101'))}`);
       await page.locator('[data-testid=class]').filter({ hasText: '初一(1)班' }).waitFor({ timeout: 10_000 });
-      assert.equal(await page.textContent('[data-testid=attendance]'), '1 / 2');
+      assert.equal(await page.textContent('[data-testid=attendance]'), '2 / 2', 'both students of the class tapped in the tests above');
       assert.match(await page.textContent('[data-testid=notices]') ?? '', /升旗仪式/);
       c.boards.setTakeover({ kind: 'lockdown', message: '请留在教室，锁好门窗', drill: false, at: Date.now() });
       await page.locator('[data-testid=takeover]').filter({ hasText: 'LOCKDOWN' }).waitFor({ timeout: 5000 });

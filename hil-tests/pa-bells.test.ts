@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { localTime } from '../controller/core/access/decide.ts';
 import type { Controller } from '../controller/runtime.ts';
-import { consoleLogin, launchChromium } from './lib/browser.ts';
+import { asConsoleUser } from './lib/browser.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { TcpSlaveSim } from './sim/modbus-transports.ts';
@@ -95,12 +95,8 @@ describe('PA and bells', () => {
   });
 
   test('an admin edits the active bell schedule in the console; clashes are refused', async () => {
-    await c.users.add('admin1', 'admin', 'admin-password-1');
-    const browser = await launchChromium();
-    try {
-      const base = `http://127.0.0.1:${c.site.config.console.port}`;
-      const page = await consoleLogin(await browser.newPage(), base, 'admin1', 'admin-password-1');
-      await page.goto(`${base}/#/emergency`);
+    const base = `http://127.0.0.1:${c.site.config.console.port}`;
+    await asConsoleUser(base, c.users, { name: 'admin1', role: 'admin', password: 'admin-password-1' }, '#/emergency', async (page) => {
       const editor = page.locator('[data-testid=bell-editor]');
       await editor.waitFor();
       await editor.locator('button', { hasText: '添加铃声' }).click();
@@ -114,8 +110,6 @@ describe('PA and bells', () => {
       assert.deepEqual(c.bells.active!.bells.map((b) => `${b.at} ${b.label ?? ''}`), ['08:00 ', '09:40 第二节']);
       const audit = (c.commands.recentAudit(10) as { command: string; ok: number }[]).filter((a) => a.command === 'bells.save');
       assert.deepEqual(audit.map((a) => a.ok), [1, 0], 'both attempts audited');
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

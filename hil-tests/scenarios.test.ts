@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ScenarioReport } from '../controller/core/scenarios/scenario-service.ts';
 import type { Controller } from '../controller/runtime.ts';
-import { consoleLogin, launchChromium } from './lib/browser.ts';
+import { asConsoleUser } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
@@ -72,20 +72,14 @@ describe('campus emergency scenarios', () => {
   });
 
   test('from the console: a guard starts a lockdown drill in one click and sees the timeline', async () => {
-    await c.users.add('guard9', 'guard', 'guard-password-9');
-    const browser = await launchChromium();
-    try {
-      const base = `http://127.0.0.1:${c.site.config.console.port}`;
-      const page = await consoleLogin(await browser.newPage(), base, 'guard9', 'guard-password-9');
-      await page.goto(`${base}/#/emergency`);
+    const base = `http://127.0.0.1:${c.site.config.console.port}`;
+    await asConsoleUser(base, c.users, { name: 'guard9', role: 'guard', password: 'guard-password-9' }, '#/emergency', async (page) => {
       await page.click('[data-scenario=lockdown]');
       await waitFor('the boards in a lockdown drill', () => boards.every((b) => b.state?.takeover?.kind === 'lockdown' && b.state.takeover.drill), 5000, 50);
       await page.locator('[data-testid=timeline]').filter({ hasText: 'guard9' }).waitFor({ timeout: 5000 });
       await page.click('[data-scenario=all-clear]');
       await waitFor('all clear', () => boards.every((b) => b.state?.takeover === null), 5000, 50);
       c.pa.stop();
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

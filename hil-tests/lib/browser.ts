@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Role } from '../../controller/core/roles.ts';
 
 /** Debian's Chromium, headless, with the background services that would call out to the internet turned off. */
 export function launchChromium(): Promise<Browser> {
@@ -20,4 +21,21 @@ export async function consoleLogin(page: Page, base: string, username: string, p
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=device-table]');
   return page;
+}
+
+/**
+ * Adds a console user, opens Chromium logged in as them on `path`, runs `fn`
+ * and closes the browser, whatever happens.
+ */
+export async function asConsoleUser(base: string, users: { add(u: string, role: Role, pw: string): Promise<void> }, user: { name: string; role: Role; password: string },
+  path: string, fn: (page: Page) => Promise<void>): Promise<void> {
+  await users.add(user.name, user.role, user.password);
+  const browser = await launchChromium();
+  try {
+    const page = await consoleLogin(await browser.newPage(), base, user.name, user.password);
+    await page.goto(`${base}/${path}`);
+    await fn(page);
+  } finally {
+    await browser.close();
+  }
 }

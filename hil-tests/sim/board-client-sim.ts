@@ -30,6 +30,9 @@ export class BoardClientSim {
     return new Promise((resolve) => { this.taps.push(resolve); this.ws!.send(JSON.stringify({ kind: 'tap', card })); });
   }
 
+  /** Sends raw bytes, as a broken or hostile kiosk might. */
+  sendRaw(data: string | Buffer): void { this.ws!.send(data); }
+
   close(): Promise<void> {
     const ws = this.ws;
     this.ws = null;

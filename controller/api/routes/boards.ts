@@ -20,10 +20,13 @@ export function boardRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const leave = deps.boards.connect(id, { send: (m) => socket.send(JSON.stringify(m)) });
     socket.on('close', leave);
     socket.on('message', (raw: Buffer) => {
-      let msg: { kind?: string; card?: unknown };
+      let msg: unknown;
       try { msg = JSON.parse(raw.toString()); } catch { return; }
-      if (msg.kind === 'tap' && typeof msg.card === 'string' && /^\d{1,20}$/.test(msg.card)) {
-        socket.send(JSON.stringify({ kind: 'tap-result', ...deps.boards.tap(id, msg.card) }));
+      // Anything but an object ({"kind":"tap","card":"123"}) is dropped: null, arrays, numbers.
+      if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return;
+      const m = msg as { kind?: unknown; card?: unknown };
+      if (m.kind === 'tap' && typeof m.card === 'string' && /^\d{1,20}$/.test(m.card)) {
+        socket.send(JSON.stringify({ kind: 'tap-result', ...deps.boards.tap(id, m.card) }));
       }
     });
   });
