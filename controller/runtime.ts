@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { appPath } from './app-files.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { buildApi } from './api/server.ts';
 import { sitePath } from './config/load-site.ts';
@@ -42,7 +43,7 @@ import type { Driver, DriverContext } from '../drivers/contract.ts';
 import { createDrivers } from '../drivers/registry.ts';
 import { OsdpKeyStore } from '../drivers/access/osdp/key-store.ts';
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(appPath('package.json'), 'utf8')) as { version: string }).version;
 const RETENTION_EVERY_MS = 5 * 60_000;
 
 export const databaseFile = (site: LoadedSite) => join(site.dataDir, 'campus-edge.db');
@@ -207,6 +208,16 @@ export class Controller {
     this.pipeline.flush();
     await this.uplink.stop();
     this.db.close();
+  }
+
+  /** For the watchdog: the store answers and the console is listening. */
+  healthy(): boolean {
+    try {
+      this.db.prepare('SELECT 1').get();
+    } catch {
+      return false;
+    }
+    return this.api?.server.listening ?? false;
   }
 
   apiDeps(): ApiDeps {

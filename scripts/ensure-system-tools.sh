@@ -13,6 +13,9 @@ declare -A need=(
   [chromium]=chromium
   [openssl]=openssl
   [espeak-ng]=espeak-ng
+  # The single binary: arm64 addons are cross-compiled and the arm64 build is booted under emulation.
+  [aarch64-linux-gnu-g++]=g++-aarch64-linux-gnu
+  [qemu-aarch64-static]=qemu-user-static
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: system tools, dependencies, the console build, type checks,
+# Every test: system tools, dependencies, the console build, type checks, the binaries,
 # unit tests, then the hardware-in-the-loop scenarios against simulators
 # (or a real rig: CAMPUS_EDGE_RIG=site.yaml).
 set -euo pipefail
@@ -11,6 +11,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 node ui/build.mjs
 npx tsc --noEmit -p .
+# The x64 and arm64 binaries, which the packaging tests boot (arm64 under qemu).
+npm run --silent build:binary
 
 mapfile -t unit < <(find controller drivers ui/src -name '*.test.ts' | sort)
 mapfile -t hil < <(find hil-tests -maxdepth 1 -name '*.test.ts' | sort)

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { appPath } from '../app-files.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { authHook, SESSION_COOKIE } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
@@ -19,7 +19,7 @@ import { eventRoutes } from './routes/events.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { systemRoutes } from './routes/system.ts';
 
-export const uiDist = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
+export const uiDist = appPath('ui/dist');
 
 /** The console: REST API with its OpenAPI document, a live WebSocket, the built Preact app. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {

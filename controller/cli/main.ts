@@ -6,7 +6,9 @@ import { CommandBus } from '../core/commands.ts';
 import { Pipeline } from '../core/pipeline.ts';
 import { isRole, roles } from '../core/roles.ts';
 import { registerUserCommands } from '../core/user-commands.ts';
-import { Controller, openStore } from '../runtime.ts';
+import { buildId } from '../app-files.ts';
+import { SystemdNotifier } from '../systemd-notify.ts';
+import { Controller, openStore, VERSION } from '../runtime.ts';
 import { EventLog } from '../store/event-log.ts';
 import { readPassword } from './read-password.ts';
 import { untilSignal } from './signals.ts';
@@ -20,6 +22,7 @@ const usage = `campus-edge — edge controller for a school's campus hardware
   campus-edge user add --config SITE.yaml --username NAME --role ROLE
                                              add a console user (password from the terminal or stdin)
   campus-edge backlog --config SITE.yaml     records waiting for the uplink, per lane
+  campus-edge version                        version, build and platform
   roles: ${roles.join(', ')}`;
 
 class UsageError extends Error {}
@@ -32,6 +35,9 @@ async function main(argv: string[]): Promise<number> {
     case 'config': return configCheck(rest);
     case 'user': return userAdd(rest);
     case 'backlog': return backlog(rest);
+    case 'version': case '--version':
+      console.log(`campus-edge ${VERSION} (build ${buildId}, node ${process.version}, linux-${process.arch})`);
+      return 0;
     case undefined: case 'help': case '--help': case '-h':
       console.log(usage);
       return cmd === undefined ? 2 : 0;
@@ -53,9 +59,13 @@ async function run(args: string[]): Promise<number> {
   process.on('unhandledRejection', (err) => log.error({ err: String((err as Error)?.stack ?? err) }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => { log.fatal({ err: err.stack }, 'uncaught exception'); process.exit(70); });
   const controller = new Controller(loadSite(config), log);
+  const systemd = new SystemdNotifier(log);
   await controller.start();
+  systemd.ready(`running: ${controller.site.config.devices.length} devices`);
+  systemd.startWatchdog(() => controller.healthy());
   await untilSignal();
   log.info('stopping');
+  systemd.stopping();
   await controller.stop();
   log.info('stopped');
   // Everything is committed and closed; a camera's pending long-poll must not hold the exit for a minute.

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appPath } from '../app-files.ts';
 import { validateSchedules } from '../core/pa/bell-schedule.ts';
 import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
 import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
 import { ConfigError, type ConfigIssue, formatPath, YamlSource } from './yaml-source.ts';
 
-export const shippedProfilesDir = fileURLToPath(new URL('../../firmware-configs/profiles/', import.meta.url));
+export const shippedProfilesDir = appPath('firmware-configs/profiles');
 
 /**
  * Reads and checks a site file and every profile it names. Returns all

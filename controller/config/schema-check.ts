@@ -1,13 +1,14 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { appPath } from '../app-files.ts';
 import { type ConfigIssue, formatPath, type YamlSource } from './yaml-source.ts';
 
-const schemaDir = fileURLToPath(new URL('../../firmware-configs/schema/', import.meta.url));
+const schemaDir = appPath('firmware-configs/schema');
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, discriminator: true });
 
 function load(name: string): ValidateFunction {
-  return ajv.compile(JSON.parse(readFileSync(schemaDir + name, 'utf8')));
+  return ajv.compile(JSON.parse(readFileSync(join(schemaDir, name), 'utf8')));
 }
 
 export const validateSite = load('site.schema.json');

@@ -1,8 +1,9 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
+import { appPath } from '../app-files.ts';
 
-const schema = JSON.parse(readFileSync(new URL('./contract/uplink.schema.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(readFileSync(appPath('controller/uplink/contract/uplink.schema.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 ajv.addSchema(schema);

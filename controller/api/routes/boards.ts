@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ApiDeps } from '../deps.ts';
 import { uiDist } from '../server.ts';
 
@@ -9,7 +10,7 @@ import { uiDist } from '../server.ts';
  */
 export function boardRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/board/:id', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
-    if (!existsSync(`${uiDist}board.html`)) return reply.code(503).send('console not built');
+    if (!existsSync(join(uiDist, 'board.html'))) return reply.code(503).send('console not built');
     return reply.sendFile('board.html');
   });
 

@@ -1,0 +1,27 @@
+import { build } from 'esbuild';
+
+/**
+ * The controller and every JavaScript dependency in one CommonJS file, the only form a
+ * single executable application runs. The two native-addon loaders are swapped for shims
+ * that load the addons unpacked from the binary.
+ */
+export async function bundleController(outFile: string): Promise<void> {
+  await build({
+    entryPoints: ['controller/cli/main.ts'],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
+    alias: {
+      bindings: './packaging/shims/bindings.cjs',
+      'node-gyp-build': './packaging/shims/node-gyp-build.cjs',
+    },
+    // import.meta only finds the source tree, which the binary never uses (see app-files.ts).
+    logOverride: { 'empty-import-meta': 'silent' },
+    logLevel: 'warning',
+  });
+}

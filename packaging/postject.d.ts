@@ -1,0 +1,3 @@
+declare module 'postject' {
+  export function inject(file: string, resourceName: string, resourceData: Buffer, options?: { sentinelFuse?: string; overwrite?: boolean }): Promise<void>;
+}
