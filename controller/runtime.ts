@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { appPath } from './app-files.ts';
+import { appPath, buildId } from './app-files.ts';
+import { InstallSlots } from './core/update/install-slots.ts';
+import { registerUpdateCommands } from './core/update/update-commands.ts';
+import { loadUpdateKey } from './core/update/update-manifest.ts';
+import { UpdateService } from './core/update/update-service.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { buildApi } from './api/server.ts';
 import { sitePath } from './config/load-site.ts';
@@ -79,6 +83,10 @@ export class Controller {
   readonly scenarios: ScenarioService;
   readonly buttons: EmergencyButtons;
   readonly clock: ClockStatus;
+  readonly updates: UpdateService;
+  /** Resolves with a reason when the controller wants to be restarted (an update was installed). */
+  readonly restartRequested: Promise<string>;
+  private requestRestart!: (reason: string) => void;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -168,6 +176,13 @@ export class Controller {
       recording: (kind) => (soundsDir && existsSync(join(soundsDir, `${kind}.wav`)) ? { kind: 'file', path: join(soundsDir, `${kind}.wav`) } : null),
     });
     registerScenarioCommands(this.commands, this.scenarios);
+    this.restartRequested = new Promise((resolve) => { this.requestRestart = resolve; });
+    const updateKey = c.update.public_key ? loadUpdateKey(readFileSync(sitePath(site, c.update.public_key), 'utf8')) : null;
+    this.updates = new UpdateService(c.update, updateKey, InstallSlots.around(process.execPath), this.pipeline, this.alarms, log, {
+      proven: () => this.healthy() && this.uplink.status.connected,
+      restart: (reason) => this.requestRestart(reason),
+    });
+    registerUpdateCommands(this.commands, this.updates);
     registerButtonCommands(this.commands, this.buttons);
   }
 
@@ -192,12 +207,14 @@ export class Controller {
     this.api = await buildApi(this.apiDeps());
     const { listen, port } = this.site.config.console;
     const address = await this.api.listen({ host: listen, port });
-    this.log.info({ address, devices: this.site.config.devices.length }, 'controller started');
+    await this.updates.start();
+    this.log.info({ address, devices: this.site.config.devices.length, build: buildId }, 'controller started');
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.retentionTimer);
+    this.updates.stop();
     this.access.stop();
     this.bells.stop();
     this.clock.stop();

@@ -63,14 +63,16 @@ async function run(args: string[]): Promise<number> {
   await controller.start();
   systemd.ready(`running: ${controller.site.config.devices.length} devices`);
   systemd.startWatchdog(() => controller.healthy());
-  await untilSignal();
-  log.info('stopping');
+  const restart = await Promise.race([untilSignal().then(() => null), controller.restartRequested]);
+  log.info({ restart }, 'stopping');
   systemd.stopping();
   await controller.stop();
   log.info('stopped');
+  // 75 asks systemd (Restart=always) to start the active build again.
+  const code = restart ? 75 : 0;
   // Everything is committed and closed; a camera's pending long-poll must not hold the exit for a minute.
-  setTimeout(() => process.exit(0), 200).unref();
-  return 0;
+  setTimeout(() => process.exit(code), 200).unref();
+  return code;
 }
 
 function configCheck(args: string[]): number {

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appPath } from '../app-files.ts';
 import { validateSchedules } from '../core/pa/bell-schedule.ts';
+import { loadUpdateKey } from '../core/update/update-manifest.ts';
 import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
 import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
 import { ConfigError, type ConfigIssue, formatPath, YamlSource } from './yaml-source.ts';
@@ -97,6 +98,17 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   if (tls && Boolean(tls.cert) !== Boolean(tls.key)) at(['uplink', 'tls'], 'a client certificate needs both "cert" and "key"');
   if (config.uplink.password_file && !existsSync(resolve(base, config.uplink.password_file))) {
     at(['uplink', 'password_file'], `file not found: ${resolve(base, config.uplink.password_file)}`);
+  }
+  if (config.update.public_key) {
+    const key = resolve(base, config.update.public_key);
+    if (!existsSync(key)) at(['update', 'public_key'], `file not found: ${key}`);
+    else {
+      try {
+        loadUpdateKey(readFileSync(key, 'utf8'));
+      } catch (err) {
+        at(['update', 'public_key'], `${key}: ${(err as Error).message}`);
+      }
+    }
   }
   if (issues.length) return { issues };
   return { site: { file: path, config, profiles, dataDir: resolve(base, config.data_dir) }, issues: [] };

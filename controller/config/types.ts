@@ -26,6 +26,15 @@ export interface SiteConfig {
   boards: BoardConfig[];
   emergency_buttons: { id: string; name: string; camera: string; input: string }[];
   clock: { ntp_check: boolean };
+  update: UpdateConfig;
+}
+
+export interface UpdateConfig {
+  public_key?: string;
+  confirm_after_s: number;
+  rollback_after_min: number;
+  max_starts: number;
+  max_size_mb: number;
 }
 
 export interface BoardConfig {

@@ -1,5 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
 import type { Envelope } from '../../controller/uplink/envelope.ts';
+import { waitFor } from './ports.ts';
 
 export interface Received { topic: string; payload: unknown; at: number }
 
@@ -38,6 +40,15 @@ export class NocSubscriber {
 
   publish(topic: string, payload: unknown): Promise<unknown> {
     return this.client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+  }
+
+  /** Sends a command as the district does and waits for its answer on cmd-result. */
+  async command(root: string, name: string, args: object, timeoutMs = 30_000): Promise<{ ok: boolean; result?: unknown; error?: string }> {
+    const id = randomUUID();
+    await this.publish(`${root}/cmd/${name}`, { id, args });
+    const answer = () => this.envelopes('/cmd-result').find((e) => e.data.requestId === id);
+    await waitFor(`the answer to ${name}`, () => answer() !== undefined, timeoutMs, 20);
+    return answer()!.data as { ok: boolean; result?: unknown; error?: string };
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,56 @@
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { Ajv } from 'ajv';
+
+/** What the district signs for one build. Sent as the exact JSON text that was signed. */
+export interface UpdateManifest {
+  version: string;
+  arch: 'x64' | 'arm64';
+  size: number;
+  sha256: string;
+}
+
+const ajv = new Ajv({ allErrors: true });
+const validate = ajv.compile<UpdateManifest>({
+  type: 'object',
+  required: ['version', 'arch', 'size', 'sha256'],
+  additionalProperties: false,
+  properties: {
+    version: { type: 'string', pattern: '^[0-9A-Za-z.+-]{1,64}$' },
+    arch: { enum: ['x64', 'arm64'] },
+    size: { type: 'integer', minimum: 1 },
+    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  },
+});
+
+export type ManifestCheck = { ok: true; manifest: UpdateManifest } | { ok: false; error: string };
+
+export function loadUpdateKey(pem: string): KeyObject {
+  const key = createPublicKey(pem);
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`update key must be ed25519, not ${key.asymmetricKeyType}`);
+  return key;
+}
+
+/**
+ * Checks a manifest's ed25519 signature before anything in it is trusted, then its shape,
+ * architecture and size. Never throws.
+ */
+export function checkManifest(text: string, signatureB64: string, key: KeyObject, arch: string, maxBytes: number): ManifestCheck {
+  const signature = Buffer.from(signatureB64, 'base64');
+  let signed = false;
+  try {
+    signed = signature.length === 64 && verify(null, Buffer.from(text, 'utf8'), key, signature);
+  } catch {
+    signed = false;
+  }
+  if (!signed) return { ok: false, error: 'manifest signature does not verify with the district update key' };
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'manifest is not JSON' };
+  }
+  if (!validate(manifest)) return { ok: false, error: `invalid manifest: ${ajv.errorsText(validate.errors, { dataVar: 'manifest' })}` };
+  if (manifest.arch !== arch) return { ok: false, error: `build is for ${manifest.arch}, this gateway is ${arch}` };
+  if (manifest.size > maxBytes) return { ok: false, error: `build is ${manifest.size} bytes, over the limit of ${maxBytes}` };
+  return { ok: true, manifest };
+}
