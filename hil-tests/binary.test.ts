@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadSite } from '../controller/config/load-site.ts';
-import { runner } from '../packaging/targets.ts';
+import { binaryFor } from './lib/binaries.ts';
 import { ControllerProcess } from './lib/controller-process.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
@@ -16,8 +14,6 @@ import { tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
 import { EnvSensorSim } from './sim/env-sensor-sim.ts';
 import { RtuSlaveSim } from './sim/modbus-transports.ts';
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-export const binaryFor = (arch: 'x64' | 'arm64') => [...runner(arch), join(dist, `campus-edge-linux-${arch}`)];
 
 describe('the single binary', () => {
   const t = tempDir('binary');
@@ -28,9 +24,7 @@ describe('the single binary', () => {
   let site: string;
 
   before(async () => {
-    for (const arch of ['x64', 'arm64'] as const) {
-      assert.ok(existsSync(join(dist, `campus-edge-linux-${arch}`)), `dist/campus-edge-linux-${arch} is missing: run npm run build:binary (npm test does)`);
-    }
+    for (const arch of ['x64', 'arm64'] as const) binaryFor(arch);
     await broker.start();
     await pty.plug();
     await rtu.open();

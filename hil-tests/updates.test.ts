@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSite } from '../controller/config/load-site.ts';
 import { nodeDist } from '../packaging/node-dist.ts';
 import { injectBlob, seaBlob } from '../packaging/sea.ts';
+import { binaryFor, binaryPath } from './lib/binaries.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
@@ -16,7 +17,7 @@ import { ServiceSupervisor } from './lib/service-supervisor.ts';
 import { tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const goodBuild = join(repo, 'dist/campus-edge-linux-x64');
+const goodBuild = binaryPath('x64');
 
 /** A real single binary that answers `version` but fails at every start, as a bad release would. */
 async function brokenBuild(dir: string): Promise<string> {
@@ -51,7 +52,7 @@ describe('signed A/B updates from the district', () => {
   const events = (type: string) => noc.envelopes().filter((e) => e.type === type);
 
   before(async () => {
-    assert.ok(existsSync(goodBuild), 'dist/campus-edge-linux-x64 is missing: run npm run build:binary (npm test does)');
+    binaryFor('x64');
     mkdirSync(join(home, 'slots/a'), { recursive: true });
     mkdirSync(join(home, 'slots/b'), { recursive: true });
     copyFileSync(goodBuild, join(home, 'slots/a/campus-edge'));

@@ -10,7 +10,9 @@ import { buildId } from '../app-files.ts';
 import { SystemdNotifier } from '../systemd-notify.ts';
 import { Controller, openStore, VERSION } from '../runtime.ts';
 import { EventLog } from '../store/event-log.ts';
+import { discoverUsage } from './discover.ts';
 import { readPassword } from './read-password.ts';
+import { UsageError } from './usage-error.ts';
 import { untilSignal } from './signals.ts';
 
 const usage = `campus-edge — edge controller for a school's campus hardware
@@ -23,9 +25,9 @@ const usage = `campus-edge — edge controller for a school's campus hardware
                                              add a console user (password from the terminal or stdin)
   campus-edge backlog --config SITE.yaml     records waiting for the uplink, per lane
   campus-edge version                        version, build and platform
+  ${discoverUsage}
   roles: ${roles.join(', ')}`;
 
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -35,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     case 'config': return configCheck(rest);
     case 'user': return userAdd(rest);
     case 'backlog': return backlog(rest);
+    case 'discover': return (await import('./discover.ts')).discover(rest);
     case 'version': case '--version':
       console.log(`campus-edge ${VERSION} (build ${buildId}, node ${process.version}, linux-${process.arch})`);
       return 0;

@@ -1,3 +1,5 @@
+// Serial reads wake on time on Node 22 and later (see serial-wakeup.ts).
+import '../serial-wakeup.ts';
 import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
 import type { ModbusBusConfig } from '../../controller/config/types.ts';

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadProfile, shippedProfilesDir } from '../../controller/config/load-site.ts';
 import type { DeviceProfile, PointProfile } from '../../controller/config/types.ts';
 import type { ConfigIssue } from '../../controller/config/yaml-source.ts';
+import { registerWidth } from '../../drivers/modbus/register-codec.ts';
 import { ModbusUnit } from './modbus-unit.ts';
 
 /**
@@ -15,6 +16,9 @@ export class EnvSensorSim {
 
   constructor(readonly profile: DeviceProfile, initial: Record<string, number> = {}) {
     this.points = new Map(profile.points.map((p) => [p.name, p]));
+    for (const fc of [3, 4] as const) {
+      this.unit.registerCount[fc] = Math.max(0, ...profile.points.filter((p) => p.function === fc).map((p) => p.address + registerWidth(p)));
+    }
     for (const [k, v] of Object.entries(initial)) this.set(k, v);
   }
 

@@ -9,6 +9,8 @@ export class ModbusUnit {
   readonly discrete = new Uint8Array(0x10000);
   fault: Fault = 'none';
   requests = 0;
+  /** Holding (3) and input (4) registers the device has; reading past them is an illegal data address, as on real sensors. */
+  readonly registerCount = { 3: 0x10000, 4: 0x10000 };
   /** Called after a coil write, so a simulated device can react (a turnstile turning). */
   onCoil?: (address: number, on: boolean) => void;
 
@@ -30,7 +32,7 @@ export class ModbusUnit {
         return Buffer.concat([Buffer.from([fc, bytes.length]), bytes]);
       }
       case 3: case 4: {
-        if (qty < 1 || qty > 125 || addr + qty > 0x10000) return exception(2);
+        if (qty < 1 || qty > 125 || addr + qty > this.registerCount[fc]) return exception(2);
         const table = fc === 3 ? this.holding : this.input;
         const out = Buffer.alloc(2 + qty * 2);
         out[0] = fc;

@@ -1,3 +1,5 @@
+// Serial reads wake on time on Node 22 and later (see serial-wakeup.ts).
+import '../../serial-wakeup.ts';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SerialPort } from 'serialport';
