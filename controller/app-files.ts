@@ -22,6 +22,9 @@ export const appRoot: string = isSea() ? unpackBinaryFiles() : fileURLToPath(new
 
 export const appPath = (...parts: string[]): string => path.join(appRoot, ...parts);
 
+/** True inside the single binary, false when run from the source tree. */
+export const isBinary = isSea;
+
 /** Which build is running: the binary's build id, or "source" when run from the source tree. */
 export const buildId: string = isSea() ? (JSON.parse(getAsset(manifestAsset, 'utf8')) as AssetManifest).build : 'source';
 

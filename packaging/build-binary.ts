@@ -24,7 +24,7 @@ const dist = path.join(root, 'dist');
 function shippedFiles(): string[] {
   const walk = (dir: string): string[] => readdirSync(path.join(root, dir), { withFileTypes: true })
     .flatMap((e) => e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
-  return ['package.json', 'controller/uplink/contract/uplink.schema.json', ...walk('firmware-configs/schema'), ...walk('firmware-configs/profiles'), ...walk('ui/dist')];
+  return ['package.json', 'controller/uplink/contract/uplink.schema.json', ...walk('firmware-configs/schema'), ...walk('firmware-configs/profiles'), ...walk('ui/dist'), ...walk('systemd')];
 }
 
 export interface BinaryInfo { arch: Arch; file: string; bytes: number; gzipBytes: number; sha256: string }

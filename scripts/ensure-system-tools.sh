@@ -13,6 +13,8 @@ declare -A need=(
   [chromium]=chromium
   [openssl]=openssl
   [espeak-ng]=espeak-ng
+  # Rates the installed unit's hardening offline.
+  [systemd-analyze]=systemd
   # The single binary: arm64 addons are cross-compiled and the arm64 build is booted under emulation.
   [aarch64-linux-gnu-g++]=g++-aarch64-linux-gnu
   [qemu-aarch64-static]=qemu-user-static

@@ -10,7 +10,8 @@ import { buildId } from '../app-files.ts';
 import { SystemdNotifier } from '../systemd-notify.ts';
 import { Controller, openStore, VERSION } from '../runtime.ts';
 import { EventLog } from '../store/event-log.ts';
-import { discoverUsage } from './discover.ts';
+import { discover, discoverUsage } from './discover.ts';
+import { provision, provisionUsage } from './provision.ts';
 import { readPassword } from './read-password.ts';
 import { UsageError } from './usage-error.ts';
 import { untilSignal } from './signals.ts';
@@ -26,6 +27,7 @@ const usage = `campus-edge — edge controller for a school's campus hardware
   campus-edge backlog --config SITE.yaml     records waiting for the uplink, per lane
   campus-edge version                        version, build and platform
   ${discoverUsage}
+  ${provisionUsage}
   roles: ${roles.join(', ')}`;
 
 
@@ -37,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
     case 'config': return configCheck(rest);
     case 'user': return userAdd(rest);
     case 'backlog': return backlog(rest);
-    case 'discover': return (await import('./discover.ts')).discover(rest);
+    case 'discover': return discover(rest);
+    case 'provision': return provision(rest);
     case 'version': case '--version':
       console.log(`campus-edge ${VERSION} (build ${buildId}, node ${process.version}, linux-${process.arch})`);
       return 0;
@@ -127,10 +130,12 @@ function backlog(args: string[]): number {
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (err: Error) => {
-    if (err instanceof UsageError) console.error(`${err.message}\n\n${usage}`);
+  (err: Error & { code?: string }) => {
+    // An unknown or malformed option (from parseArgs) is a usage error too.
+    const misuse = err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS') === true;
+    if (misuse) console.error(`${err.message}\n\n${usage}`);
     else if (err instanceof ConfigError) console.error(err.message);
     else console.error(err.stack ?? err.message);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
+    process.exitCode = misuse ? 2 : 1;
   },
 );
