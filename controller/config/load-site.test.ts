@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -70,7 +71,7 @@ test('a broken profile is reported in the profile file', () => {
 
 test('the shipped example site is valid apart from its certificate files', () => {
   const { issues } = checkSite(new URL('../../firmware-configs/sites/example-school.yaml', import.meta.url).pathname);
-  assert.deepEqual(issues.map((i) => i.path).sort(), ['uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
+  assert.deepEqual(issues.map((i) => i.path).sort(), ['update.public_key', 'uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
 });
 
 test('access: readers need a gate, gates a Modbus bus and a free address, OSDP readers an OSDP bus', () => {
@@ -109,4 +110,19 @@ test('bell schedules are checked with the site: clashes, unknown zones, the acti
   assert.ok(lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: no zone "gym"/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: rings at 08:00 on day 2 like bell 0/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /pa\.active_schedule: no schedule "summer"/.test(l)), lines.join('\n'));
+});
+
+test('an update key must be an ed25519 public key, named with its line', () => {
+  const t = tempDir('config');
+  try {
+    const file = join(t.dir, 'site.yaml');
+    writeFileSync(join(t.dir, 'ec.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(t.dir, 'ed.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(file, `${good}update:\n  public_key: ec.pem\n`);
+    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:8:15: update.public_key: ${join(t.dir, 'ec.pem')}: update key must be ed25519, not ec`]);
+    writeFileSync(file, `${good}update:\n  public_key: ed.pem\n`);
+    assert.deepEqual(checkSite(file).issues, []);
+  } finally {
+    t.remove();
+  }
 });
