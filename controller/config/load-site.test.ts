@@ -119,7 +119,7 @@ test('an update key must be an ed25519 public key, named with its line', () => {
     writeFileSync(join(t.dir, 'ec.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(t.dir, 'ed.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(file, `${good}update:\n  public_key: ec.pem\n`);
-    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:8:15: update.public_key: ${join(t.dir, 'ec.pem')}: update key must be ed25519, not ec`]);
+    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:9:15: update.public_key: ${join(t.dir, 'ec.pem')}: update key must be ed25519, not ec`]);
     writeFileSync(file, `${good}update:\n  public_key: ed.pem\n`);
     assert.deepEqual(checkSite(file).issues, []);
   } finally {
