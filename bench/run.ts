@@ -1,4 +1,6 @@
 /** Prints every benchmark's figures, campus-edge beside its peer from the same run. */
+import { binaryFor } from '../hil-tests/lib/binaries.ts';
+import { binaryStart } from './binary-start.ts';
 import { cardToGate } from './card-to-gate.ts';
 import { idleRss } from './idle-rss.ts';
 import { liveLatency } from './live-latency.ts';
@@ -15,8 +17,19 @@ console.log(table(results.map(({ throughput: t, paced: p }) => ({
   system: t.name, 'ingest ev/s': Math.round(t.ingestPerS), 'forward ev/s': Math.round(t.forwardPerS),
   [`p50 ms @${rate}/s`]: p.latencyP50Ms, [`p99 ms @${rate}/s`]: p.latencyP99Ms,
 }))));
-const rss = await idleRss(Number(process.env.BENCH_SETTLE_MS ?? 10_000));
-console.log(`\nidle RSS: ${rss.rssMb.toFixed(1)} MB (controller process, console up, ${rss.sensors} sensors polled every 2 s)`);
+const settle = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
+const rssSource = await idleRss(settle);
+const rssBinary = await idleRss(settle, { command: binaryFor('x64') });
+console.log(`\nidle RSS (controller process, console up, ${rssSource.sensors} sensors polled every 2 s):`);
+console.log(table([
+  { run: 'from source (Node 20 + tsx)', 'RSS MB': rssSource.rssMb },
+  { run: 'single binary, linux-x64', 'RSS MB': rssBinary.rssMb },
+]));
+
+const start = await binaryStart(Number(process.env.BENCH_STARTS ?? 5));
+console.log(`\nsingle binary (Node ${start.node}):`);
+console.log(table(start.sizes.map((s) => ({ binary: `linux-${s.arch}`, MB: s.mb, 'MB gzipped': s.gzipMb }))));
+console.log(`x64 start-up, spawn to /api/health answering: ${start.firstHealthMs.toFixed(0)} ms on the first start (unpacking), ${start.healthP50Ms.toFixed(0)} ms p50 after; \`version\` ${start.versionP50Ms.toFixed(0)} ms`);
 
 const reads = Number(process.env.BENCH_CARDS ?? 300);
 const gate = await cardToGate(reads, 2000);

@@ -12,6 +12,7 @@ import { Controller, openStore, VERSION } from '../runtime.ts';
 import { EventLog } from '../store/event-log.ts';
 import { discover, discoverUsage } from './discover.ts';
 import { provision, provisionUsage } from './provision.ts';
+import { updateSign, updateSignUsage } from './update-sign.ts';
 import { readPassword } from './read-password.ts';
 import { UsageError } from './usage-error.ts';
 import { untilSignal } from './signals.ts';
@@ -28,6 +29,7 @@ const usage = `campus-edge — edge controller for a school's campus hardware
   campus-edge version                        version, build and platform
   ${discoverUsage}
   ${provisionUsage}
+  ${updateSignUsage}
   roles: ${roles.join(', ')}`;
 
 
@@ -41,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     case 'backlog': return backlog(rest);
     case 'discover': return discover(rest);
     case 'provision': return provision(rest);
+    case 'update-sign': return updateSign(rest);
     case 'version': case '--version':
       console.log(`campus-edge ${VERSION} (build ${buildId}, node ${process.version}, linux-${process.arch})`);
       return 0;
