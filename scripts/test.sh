@@ -14,7 +14,7 @@ npx tsc --noEmit -p .
 # The x64 and arm64 binaries, which the packaging tests boot (arm64 under qemu).
 npm run --silent build:binary
 
-mapfile -t unit < <(find controller drivers ui/src -name '*.test.ts' | sort)
+mapfile -t unit < <(find controller drivers ui/src fuzz -name '*.test.ts' | sort)
 mapfile -t hil < <(find hil-tests -maxdepth 1 -name '*.test.ts' | sort)
 # One file at a time: the scenarios share two cores with real brokers and browsers.
 node --import tsx --test --test-concurrency=1 --test-timeout=180000 "${unit[@]}" "${hil[@]}"

@@ -21,6 +21,12 @@ import { systemRoutes } from './routes/system.ts';
 
 export const uiDist = appPath('ui/dist');
 
+function hasNonFinite(v: unknown, depth = 0): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (!v || typeof v !== 'object' || depth > 8) return false;
+  return Object.values(v).some((x) => hasNonFinite(x, depth + 1));
+}
+
 /** The console: REST API with its OpenAPI document, a live WebSocket, the built Preact app. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -40,6 +46,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.addHook('onRequest', authHook(deps.users));
+  // Ajv coerces "1e309" (or JSON's 1e309) to Infinity and lets it through `integer` and `maximum`;
+  // no handler wants a number that is not finite.
+  app.addHook('preHandler', async (req, reply) => {
+    const where = [['query', req.query], ['body', req.body], ['params', req.params]].find(([, v]) => hasNonFinite(v));
+    if (where) return reply.code(400).send({ error: `${where[0]}: numbers must be finite` });
+  });
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
     if (err.validation) return reply.code(400).send({ error: err.message });
     if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });

@@ -126,3 +126,13 @@ test('an update key must be an ed25519 public key, named with its line', () => {
     t.remove();
   }
 });
+
+test('aliases: one without its anchor is located, and an alias bomb is refused instead of expanded', () => {
+  const dangling = check(good.replace('gateway: { id: gw-1 }', 'gateway: { id: *gw }'));
+  assert.deepEqual(dangling.issues.map(formatIssue), [`${dangling.file}:2:16: gateway.id: alias *gw names no anchor defined before it (&gw)`]);
+  const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 12; i++) rows.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  const bomb = check(`${good}lol:\n${rows.map((r) => `  ${r}`).join('\n')}\n`);
+  assert.equal(bomb.site, undefined);
+  assert.match(formatIssue(bomb.issues[0]!), /:1:1: .*alias/i);
+});

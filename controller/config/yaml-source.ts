@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, visit, LineCounter, parseDocument, type Document } from 'yaml';
 
 /** One problem in a config file, located for a person to fix it. */
 export interface ConfigIssue {
@@ -24,6 +24,7 @@ export class YamlSource {
   readonly doc: Document;
   private readonly lines = new LineCounter();
   readonly syntaxIssues: ConfigIssue[] = [];
+  private data: unknown;
 
   constructor(readonly file: string, text = readFileSync(file, 'utf8')) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
@@ -31,10 +32,31 @@ export class YamlSource {
       const pos = this.lines.linePos(e.pos[0]);
       this.syntaxIssues.push({ file, line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0]! });
     }
+    // The parser accepts an alias to an anchor that is not there; turning it into data would throw.
+    visit(this.doc, {
+      Alias: (_key, node, ancestors) => {
+        if (node.resolve(this.doc) !== undefined) return;
+        const { line, column } = this.at(node.range?.[0] ?? 0);
+        const path: (string | number)[] = [];
+        ancestors.forEach((a, i) => {
+          if (isPair(a) && isScalar(a.key)) path.push(String(a.key.value));
+          else if (isSeq(a)) path.push(a.items.indexOf((ancestors[i + 1] ?? node) as never));
+        });
+        this.syntaxIssues.push({ file, line, column, path: formatPath(path), message: `alias *${node.source} names no anchor defined before it (&${node.source})` });
+      },
+    });
+    if (this.syntaxIssues.length) return;
+    try {
+      this.data = this.doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // Aliases that expand beyond reason (a "billion laughs" file) end up here.
+      this.syntaxIssues.push({ file, line: 1, column: 1, path: '', message: (err as Error).message.split('\n')[0]! });
+    }
   }
 
+  /** The data; only meaningful for a source without syntax issues. */
   toJS(): unknown {
-    return this.doc.toJS();
+    return this.data;
   }
 
   /**
