@@ -24,7 +24,7 @@ export async function liveLatency(seconds: number) {
   const cam = new OnvifCameraSim('admin', 'cam-pass-123');
   cam.rtspUrl = rtsp.url;
   await cam.start();
-  writeFileSync(join(t.dir, 'cam.pw'), 'cam-pass-123\n');
+  writeFileSync(join(t.dir, 'cam.pw'), 'cam-pass-123\n', { mode: 0o600 });
   const c = await startController(await writeSite(t.dir, {
     uplink: { url: broker.url },
     video: { cameras: [{ id: 'cam', host: '127.0.0.1', port: cam.port, username: 'admin', password_file: 'cam.pw', pull_timeout_s: 5 }] },

@@ -37,7 +37,7 @@ test('campus-edge discover finds cameras and Modbus units, and drafts a site fil
     const firstCheck = checkSite(file).issues.map((i) => i.message);
     assert.ok(firstCheck.some((m) => m.includes('no profile "unknown"') || m.includes('unknown')), firstCheck.join('\n'));
     mkdirSync(join(t.dir, 'secrets'));
-    for (const c of site.video.cameras) writeFileSync(join(t.dir, c.password_file), 'pw\n');
+    for (const c of site.video.cameras) writeFileSync(join(t.dir, c.password_file), 'pw\n', { mode: 0o600 });
     writeFileSync(file, draft.replace(/\n {2}- id: rs485-1-9\n(?: {4}.*\n)+/, '\n').replace('/var/lib/campus-edge/data', './data'));
     assert.deepEqual(checkSite(file).issues.map((i) => i.message), []);
   } finally {

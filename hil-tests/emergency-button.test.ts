@@ -23,7 +23,7 @@ describe('emergency button', () => {
   before(async () => {
     await broker.start();
     await cam.start();
-    writeFileSync(join(t.dir, 'cam.pw'), 'lodge-cam-pass\n');
+    writeFileSync(join(t.dir, 'cam.pw'), 'lodge-cam-pass\n', { mode: 0o600 });
     noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect('noc-button');
     c = await startController(await writeSite(t.dir, {
       uplink: { url: broker.url, reconnect_s: 0.3 },

@@ -106,7 +106,7 @@ describe('signed A/B updates from the district', () => {
   test('a good build over HTTP goes to slot b, starts on trial and confirms itself', async () => {
     served.set('/good', readFileSync(goodBuild));
     // Signed as the district does it, with campus-edge update-sign.
-    writeFileSync(join(t.dir, 'district.key'), district.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(t.dir, 'district.key'), district.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     const [cmd, ...pre] = binaryFor('x64');
     const signed = JSON.parse(execFileSync(cmd!, [...pre, 'update-sign', '--key', join(t.dir, 'district.key'), '--build', goodBuild, '--version', '0.1.0', '--url', `${httpBase}/good`],
       { encoding: 'utf8', env: { ...process.env, CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime') } })) as { manifest: string; signature: string; url: string };

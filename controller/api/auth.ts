@@ -11,6 +11,9 @@ declare module 'fastify' {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Open to anyone: routes marked public, and everything outside /api/ (the console's own files). */
+export const isPublicRoute = (url: string, config: { public?: boolean } | undefined) => config?.public === true || !url.startsWith('/api/');
+
 /**
  * Every route needs a session unless it is marked public. Mutating requests
  * must also carry the session's CSRF token in a header, which a cross-site
@@ -21,7 +24,7 @@ export function authHook(users: Users) {
     const token = req.cookies[SESSION_COOKIE];
     req.session = token ? users.session(token) : null;
     const config = req.routeOptions.config;
-    if (config.public || !req.url.startsWith('/api/')) return;
+    if (isPublicRoute(req.url, config)) return;
     if (!req.session) return reply.code(401).send({ error: 'not logged in' });
     if (MUTATING.has(req.method) && req.headers['x-csrf-token'] !== req.session.csrf) {
       return reply.code(403).send({ error: 'missing or wrong CSRF token' });

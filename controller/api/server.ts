@@ -4,10 +4,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { appPath } from '../app-files.ts';
+import { sitePath } from '../config/load-site.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { authHook, SESSION_COOKIE } from './auth.ts';
+import { catalogRoutes } from './route-catalog.ts';
 import type { ApiDeps } from './deps.ts';
 import { accessRoutes } from './routes/access.ts';
 import { alarmRoutes } from './routes/alarms.ts';
@@ -29,11 +31,14 @@ function hasNonFinite(v: unknown, depth = 0): boolean {
 
 /** The console: REST API with its OpenAPI document, a live WebSocket, the built Preact app. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const tls = deps.site.config.console.tls;
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
-  });
+    // With a certificate the console is HTTPS only, and its session cookie is Secure.
+    ...(tls ? { https: { cert: readFileSync(sitePath(deps.site, tls.cert)), key: readFileSync(sitePath(deps.site, tls.key)) } } : {}),
+  }) as unknown as FastifyInstance;
   app.decorateRequest('session', null);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -46,6 +51,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.addHook('onRequest', authHook(deps.users));
+  catalogRoutes(app);
   // Ajv coerces "1e309" (or JSON's 1e309) to Infinity and lets it through `integer` and `maximum`;
   // no handler wants a number that is not finite.
   app.addHook('preHandler', async (req, reply) => {

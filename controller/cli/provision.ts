@@ -27,6 +27,9 @@ function references(c: SiteConfig): Reference[] {
   if (tls?.ca) refs.push({ at: ['uplink', 'tls', 'ca'], file: tls.ca, place: 'certs' });
   if (tls?.cert) refs.push({ at: ['uplink', 'tls', 'cert'], file: tls.cert, place: 'certs' });
   if (tls?.key) refs.push({ at: ['uplink', 'tls', 'key'], file: tls.key, place: 'secrets' });
+  if (c.console.tls) {
+    refs.push({ at: ['console', 'tls', 'cert'], file: c.console.tls.cert, place: 'certs' }, { at: ['console', 'tls', 'key'], file: c.console.tls.key, place: 'secrets' });
+  }
   if (c.uplink.password_file) refs.push({ at: ['uplink', 'password_file'], file: c.uplink.password_file, place: 'secrets' });
   c.video.cameras.forEach((cam, i) => refs.push({ at: ['video', 'cameras', i, 'password_file'], file: cam.password_file, place: 'secrets' }));
   if (c.update.public_key) refs.push({ at: ['update', 'public_key'], file: c.update.public_key, place: 'certs' });

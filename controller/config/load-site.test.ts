@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../hil-tests/lib/site-fixture.ts';
@@ -135,4 +135,20 @@ test('aliases: one without its anchor is located, and an alias bomb is refused i
   const bomb = check(`${good}lol:\n${rows.map((r) => `  ${r}`).join('\n')}\n`);
   assert.equal(bomb.site, undefined);
   assert.match(formatIssue(bomb.issues[0]!), /:1:1: .*alias/i);
+});
+
+test('secrets must be readable by their owner alone; certificates may be public', () => {
+  const t = tempDir('config');
+  try {
+    const file = join(t.dir, 'site.yaml');
+    writeFileSync(join(t.dir, 'cam.pw'), 'secret\n', { mode: 0o644 });
+    writeFileSync(join(t.dir, 'ca.pem'), 'not checked here\n', { mode: 0o644 });
+    writeFileSync(file, good.replace('uplink: { url: "mqtt://127.0.0.1:1883" }', 'uplink: { url: "mqtts://127.0.0.1:8883", tls: { ca: ca.pem } }')
+      + 'video:\n  cameras:\n    - { id: cam1, host: 192.0.2.1, username: admin, password_file: cam.pw }\n');
+    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:10:68: video.cameras[0].password_file: ${join(t.dir, 'cam.pw')} is a secret but its mode is 644: chmod 600 it`]);
+    chmodSync(join(t.dir, 'cam.pw'), 0o600);
+    assert.deepEqual(checkSite(file).issues, []);
+  } finally {
+    t.remove();
+  }
 });

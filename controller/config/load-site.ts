@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appPath } from '../app-files.ts';
 import { validateSchedules } from '../core/pa/bell-schedule.ts';
@@ -87,27 +87,30 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     at(['pa', 'active_schedule'], `no schedule "${config.pa.active_schedule}"`);
   }
   unique(config.video.cameras, 'video.cameras');
-  config.video.cameras.forEach((cam, i) => {
-    if (!existsSync(resolve(base, cam.password_file))) at(['video', 'cameras', i, 'password_file'], `file not found: ${resolve(base, cam.password_file)}`);
-  });
+  // Files the site names: each must exist, and a secret must be readable by its owner alone.
+  const named = (at_: (string | number)[], name: string | undefined, kind: 'public' | 'secret'): string | null => {
+    if (!name) return null;
+    const full = resolve(base, name);
+    if (!existsSync(full)) { at(at_, `file not found: ${full}`); return null; }
+    const mode = statSync(full).mode & 0o777;
+    if (kind === 'secret' && (mode & 0o077) !== 0) at(at_, `${full} is a secret but its mode is ${mode.toString(8)}: chmod 600 it`);
+    return full;
+  };
+  config.video.cameras.forEach((cam, i) => named(['video', 'cameras', i, 'password_file'], cam.password_file, 'secret'));
   const tls = config.uplink.tls;
-  for (const field of ['ca', 'cert', 'key'] as const) {
-    const f = tls?.[field];
-    if (f && !existsSync(resolve(base, f))) at(['uplink', 'tls', field], `file not found: ${resolve(base, f)}`);
-  }
+  named(['uplink', 'tls', 'ca'], tls?.ca, 'public');
+  named(['uplink', 'tls', 'cert'], tls?.cert, 'public');
+  named(['uplink', 'tls', 'key'], tls?.key, 'secret');
   if (tls && Boolean(tls.cert) !== Boolean(tls.key)) at(['uplink', 'tls'], 'a client certificate needs both "cert" and "key"');
-  if (config.uplink.password_file && !existsSync(resolve(base, config.uplink.password_file))) {
-    at(['uplink', 'password_file'], `file not found: ${resolve(base, config.uplink.password_file)}`);
-  }
-  if (config.update.public_key) {
-    const key = resolve(base, config.update.public_key);
-    if (!existsSync(key)) at(['update', 'public_key'], `file not found: ${key}`);
-    else {
-      try {
-        loadUpdateKey(readFileSync(key, 'utf8'));
-      } catch (err) {
-        at(['update', 'public_key'], `${key}: ${(err as Error).message}`);
-      }
+  named(['uplink', 'password_file'], config.uplink.password_file, 'secret');
+  named(['console', 'tls', 'cert'], config.console.tls?.cert, 'public');
+  named(['console', 'tls', 'key'], config.console.tls?.key, 'secret');
+  const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
+  if (updateKey) {
+    try {
+      loadUpdateKey(readFileSync(updateKey, 'utf8'));
+    } catch (err) {
+      at(['update', 'public_key'], `${updateKey}: ${(err as Error).message}`);
     }
   }
   if (issues.length) return { issues };
