@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { appPath, buildId } from './app-files.ts';
 import { InstallSlots } from './core/update/install-slots.ts';
 import { registerUpdateCommands } from './core/update/update-commands.ts';
-import { loadUpdateKey } from './core/update/update-manifest.ts';
+import { loadEd25519Key } from './core/ed25519-key.ts';
 import { UpdateService } from './core/update/update-service.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { buildApi } from './api/server.ts';
@@ -41,7 +41,9 @@ import { Allowlist } from './store/allowlist.ts';
 import { ReadingsIndex } from './store/readings.ts';
 import { Retention } from './store/retention.ts';
 import { Users } from './store/users.ts';
-import { parseDownlink } from './uplink/downlink.ts';
+import { commandName, parseDownlink, type ParseResult } from './uplink/downlink.ts';
+import { openSignedCommand } from './uplink/signed-command.ts';
+import { ReplayGuard } from './store/replay-guard.ts';
 import { MqttUplink } from './uplink/mqtt-uplink.ts';
 import type { Driver, DriverContext } from '../drivers/contract.ts';
 import { createDrivers } from '../drivers/registry.ts';
@@ -84,6 +86,8 @@ export class Controller {
   readonly buttons: EmergencyButtons;
   readonly clock: ClockStatus;
   readonly updates: UpdateService;
+  private readonly commandKey: KeyObject | null;
+  private readonly replays: ReplayGuard;
   /** Resolves with a reason when the controller wants to be restarted (an update was installed). */
   readonly restartRequested: Promise<string>;
   private requestRestart!: (reason: string) => void;
@@ -177,7 +181,9 @@ export class Controller {
     });
     registerScenarioCommands(this.commands, this.scenarios);
     this.restartRequested = new Promise((resolve) => { this.requestRestart = resolve; });
-    const updateKey = c.update.public_key ? loadUpdateKey(readFileSync(sitePath(site, c.update.public_key), 'utf8')) : null;
+    this.commandKey = c.uplink.command_key ? loadEd25519Key(readFileSync(sitePath(site, c.uplink.command_key), 'utf8')) : null;
+    this.replays = new ReplayGuard(this.db, c.uplink.command_max_age_s * 1000);
+    const updateKey = c.update.public_key ? loadEd25519Key(readFileSync(sitePath(site, c.update.public_key), 'utf8')) : null;
     this.updates = new UpdateService(c.update, updateKey, InstallSlots.around(process.execPath), this.pipeline, this.alarms, log, {
       proven: () => this.healthy() && this.uplink.status.connected,
       restart: (reason) => this.requestRestart(reason),
@@ -269,8 +275,20 @@ export class Controller {
     }
   }
 
+  /** A signed command from the district, once; or unsigned in a lab that allows it. */
+  private openDownlink(topic: string, payload: Buffer): ParseResult {
+    if (!this.commandKey) return parseDownlink(topic, this.uplink.base, payload);
+    const name = commandName(topic, this.uplink.base);
+    if (!name) return { ok: false, id: null, error: `not a command topic: ${topic}` };
+    const opened = openSignedCommand(payload, {
+      key: this.commandKey, gateway: this.site.config.gateway.id, name, now: Date.now(), maxAgeMs: this.site.config.uplink.command_max_age_s * 1000,
+    });
+    if (opened.ok && !this.replays.firstTime(opened.command.id)) return { ok: false, id: opened.command.id, error: 'already carried out: a replayed command' };
+    return opened;
+  }
+
   private async onDownlink(topic: string, payload: Buffer): Promise<void> {
-    const parsed = parseDownlink(topic, this.uplink.base, payload);
+    const parsed = this.openDownlink(topic, payload);
     if (!parsed.ok) {
       this.log.warn({ topic, err: parsed.error }, 'downlink command rejected');
       await this.pipeline.ingest({ topic: 'cmd-result', type: 'command.rejected', source: 'district', severity: 'warning',

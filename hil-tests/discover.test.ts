@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -37,6 +38,8 @@ test('campus-edge discover finds cameras and Modbus units, and drafts a site fil
     const firstCheck = checkSite(file).issues.map((i) => i.message);
     assert.ok(firstCheck.some((m) => m.includes('no profile "unknown"') || m.includes('unknown')), firstCheck.join('\n'));
     mkdirSync(join(t.dir, 'secrets'));
+    mkdirSync(join(t.dir, 'certs'));
+    writeFileSync(join(t.dir, 'certs/district-commands.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
     for (const c of site.video.cameras) writeFileSync(join(t.dir, c.password_file), 'pw\n', { mode: 0o600 });
     writeFileSync(file, draft.replace(/\n {2}- id: rs485-1-9\n(?: {4}.*\n)+/, '\n').replace('/var/lib/campus-edge/data', './data'));
     assert.deepEqual(checkSite(file).issues.map((i) => i.message), []);

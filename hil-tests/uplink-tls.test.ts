@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { signCommand } from '../controller/uplink/signed-command.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
-import { startController, tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
+import { identity, startController, tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
 import { makePki } from './lib/test-pki.ts';
 
 const t = tempDir('tls');
@@ -44,5 +46,53 @@ test('without a client certificate the broker refuses the gateway, and nothing i
     assert.ok(c.pipeline.log.backlog()[1]!.count >= 1, 'the start-up event waits in the outbox');
   } finally {
     await c.stop();
+  }
+});
+
+test('a production site takes only commands the district signed, for this gateway, recently, once', async () => {
+  const district = generateKeyPairSync('ed25519');
+  const dir = join(t.dir, 'signed');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'district-commands.pem'), district.publicKey.export({ type: 'spki', format: 'pem' }));
+  const site = await writeSite(dir, {
+    uplink: { url: broker.url, reconnect_s: 0.3, tls: { ca: pki.ca, cert: pki.clients['gw-test']!.cert, key: pki.clients['gw-test']!.key },
+      command_key: 'district-commands.pem', allow_plaintext: false, allow_unsigned_commands: false },
+  });
+  const noc = await new NocSubscriber(broker.url, `${topicRoot}/#`, {
+    ca: readFileSync(pki.ca), cert: readFileSync(pki.clients.noc!.cert), key: readFileSync(pki.clients.noc!.key),
+  }).connect();
+  noc.signer = { key: district.privateKey, gateway: identity.gateway };
+  const refusals = () => noc.envelopes('/cmd-result').filter((e) => e.type === 'command.rejected').map((e) => String(e.data.error));
+  const refused = async (payload: string, topic: string, why: RegExp) => {
+    const before = refusals().length;
+    await noc.publish(`${topicRoot}/cmd/${topic}`, payload);
+    await waitFor(`a refusal matching ${why}`, () => refusals().length > before && why.test(refusals().at(-1)!));
+  };
+  let c = await startController(site);
+  try {
+    await waitFor('the uplink', () => c.uplink.status.connected);
+    const ok = await noc.command(topicRoot, 'status', {});
+    assert.equal(ok.ok, true, ok.error);
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    const cmd = (over: Partial<{ name: string; gateway: string; ts: string; id: string }> = {}, key = district.privateKey) =>
+      signCommand(key, { id: randomUUID(), name: 'status', gateway: identity.gateway, args: {}, ...over });
+    await refused(JSON.stringify({ id: 'plain-1', args: {} }), 'status', /unsigned command/);
+    await refused(cmd({}, stranger), 'status', /signature does not verify/);
+    await refused(cmd({ gateway: 'gw-other' }), 'status', /signed for gateway "gw-other"/);
+    await refused(cmd({ name: 'config' }), 'status', /signed for command "config", published as "status"/);
+    await refused(cmd({ ts: new Date(Date.now() - 3_600_000).toISOString() }), 'status', /outside 600 s/);
+    const once = cmd({ id: 'once-1' });
+    await noc.publish(`${topicRoot}/cmd/status`, once);
+    await waitFor('the first delivery carried out', () => noc.envelopes('/cmd-result').some((e) => e.data.requestId === 'once-1' && e.data.ok === true));
+    await refused(once, 'status', /already carried out/);
+    // The store remembers across a restart.
+    await c.stop();
+    c = await startController(site);
+    await waitFor('the uplink again', () => c.uplink.status.connected);
+    await refused(once, 'status', /already carried out/);
+    console.log(`# district commands: ${refusals().length} forged, misdirected, stale or replayed commands refused`);
+  } finally {
+    await c.stop();
+    await noc.close();
   }
 });

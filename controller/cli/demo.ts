@@ -41,7 +41,8 @@ export async function demo(args: string[]): Promise<number> {
     gateway: { id: 'gw-01' },
     data_dir: '.',
     console: { listen: '127.0.0.1', port: Number(values.port) },
-    uplink: { url: `mqtt://127.0.0.1:${mqttPort}` },
+    // The demo's embedded broker is on loopback without TLS, and nobody signs its commands.
+    uplink: { url: `mqtt://127.0.0.1:${mqttPort}`, allow_plaintext: true, allow_unsigned_commands: true },
     rooms: [
       { id: '101', name: '初一(1)班', name_en: 'Class 7-1' },
       { id: '102', name: '初一(2)班', name_en: 'Class 7-2' },

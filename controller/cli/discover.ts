@@ -91,14 +91,15 @@ export function draftSite(scans: PortScan[], cameras: DiscoveredCamera[], when: 
     school: { id: 'school-id', name: '学校名称', district: 'district-id' },
     gateway: { id: 'gw-01' },
     data_dir: '/var/lib/campus-edge/data',
-    uplink: { url: 'mqtts://district-broker.example:8883' },
+    uplink: { url: 'mqtts://district-broker.example:8883', command_key: 'certs/district-commands.pem' },
     buses,
     devices,
     ...(cams.length ? { video: { cameras: cams } } : {}),
   });
   doc.commentBefore = ` Draft from campus-edge discover, ${when.toISOString()}.
- Replace the school, gateway and uplink placeholders, give each device a room, write each
- camera's password file, then run: campus-edge config check THIS-FILE`;
+ Replace the school, gateway and uplink placeholders, put the district's command key in
+ certs/, give each device a room, write each camera's password file (mode 0600), then run:
+ campus-edge config check THIS-FILE`;
   const devSeq = doc.get('devices');
   if (isSeq(devSeq)) devSeq.items.forEach((node, i) => { (node as YAMLMap).comment = deviceNotes[i]; });
   const camSeq = doc.getIn(['video', 'cameras']);

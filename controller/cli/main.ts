@@ -13,6 +13,7 @@ import { EventLog } from '../store/event-log.ts';
 import { discover, discoverUsage } from './discover.ts';
 import { provision, provisionUsage } from './provision.ts';
 import { updateSign, updateSignUsage } from './update-sign.ts';
+import { commandSign, commandSignUsage } from './command-sign.ts';
 import { readPassword } from './read-password.ts';
 import { UsageError } from './usage-error.ts';
 import { untilSignal } from './signals.ts';
@@ -30,6 +31,7 @@ const usage = `campus-edge — edge controller for a school's campus hardware
   ${discoverUsage}
   ${provisionUsage}
   ${updateSignUsage}
+  ${commandSignUsage}
   roles: ${roles.join(', ')}`;
 
 
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     case 'discover': return discover(rest);
     case 'provision': return provision(rest);
     case 'update-sign': return updateSign(rest);
+    case 'command-sign': return commandSign(rest);
     case 'version': case '--version':
       console.log(`campus-edge ${VERSION} (build ${buildId}, node ${process.version}, linux-${process.arch})`);
       return 0;

@@ -9,7 +9,7 @@ import { formatIssue } from './yaml-source.ts';
 
 const good = `school: { id: s1, name: School, district: d1 }
 gateway: { id: gw-1 }
-uplink: { url: "mqtt://127.0.0.1:1883" }
+uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }
 buses:
   - { id: bus1, type: modbus-tcp, host: 127.0.0.1 }
 devices:
@@ -71,7 +71,7 @@ test('a broken profile is reported in the profile file', () => {
 
 test('the shipped example site is valid apart from its certificate files', () => {
   const { issues } = checkSite(new URL('../../firmware-configs/sites/example-school.yaml', import.meta.url).pathname);
-  assert.deepEqual(issues.map((i) => i.path).sort(), ['update.public_key', 'uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
+  assert.deepEqual(issues.map((i) => i.path).sort(), ['update.public_key', 'uplink.command_key', 'uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
 });
 
 test('access: readers need a gate, gates a Modbus bus and a free address, OSDP readers an OSDP bus', () => {
@@ -119,7 +119,7 @@ test('an update key must be an ed25519 public key, named with its line', () => {
     writeFileSync(join(t.dir, 'ec.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(t.dir, 'ed.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(file, `${good}update:\n  public_key: ec.pem\n`);
-    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:9:15: update.public_key: ${join(t.dir, 'ec.pem')}: update key must be ed25519, not ec`]);
+    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:9:15: update.public_key: ${join(t.dir, 'ec.pem')}: key must be ed25519, not ec`]);
     writeFileSync(file, `${good}update:\n  public_key: ed.pem\n`);
     assert.deepEqual(checkSite(file).issues, []);
   } finally {
@@ -143,7 +143,7 @@ test('secrets must be readable by their owner alone; certificates may be public'
     const file = join(t.dir, 'site.yaml');
     writeFileSync(join(t.dir, 'cam.pw'), 'secret\n', { mode: 0o644 });
     writeFileSync(join(t.dir, 'ca.pem'), 'not checked here\n', { mode: 0o644 });
-    writeFileSync(file, good.replace('uplink: { url: "mqtt://127.0.0.1:1883" }', 'uplink: { url: "mqtts://127.0.0.1:8883", tls: { ca: ca.pem } }')
+    writeFileSync(file, good.replace('uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }', 'uplink: { url: "mqtts://127.0.0.1:8883", tls: { ca: ca.pem }, allow_unsigned_commands: true }')
       + 'video:\n  cameras:\n    - { id: cam1, host: 192.0.2.1, username: admin, password_file: cam.pw }\n');
     assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:10:68: video.cameras[0].password_file: ${join(t.dir, 'cam.pw')} is a secret but its mode is 644: chmod 600 it`]);
     chmodSync(join(t.dir, 'cam.pw'), 0o600);
@@ -151,4 +151,13 @@ test('secrets must be readable by their owner alone; certificates may be public'
   } finally {
     t.remove();
   }
+});
+
+test('the district link is TLS and signed commands unless a lab says otherwise', () => {
+  const production = good.replace('uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }', 'uplink: { url: "mqtt://127.0.0.1:1883" }');
+  const { issues, file } = check(production);
+  assert.deepEqual(issues.map(formatIssue), [
+    `${file}:3:16: uplink.url: the district link must use TLS (mqtts:// or wss://); allow_plaintext: true is for a lab only`,
+    `${file}:3:9: uplink: downlink commands must be signed: set command_key to the district's ed25519 public key (allow_unsigned_commands: true is for a lab only)`,
+  ]);
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appPath } from '../app-files.ts';
 import { validateSchedules } from '../core/pa/bell-schedule.ts';
-import { loadUpdateKey } from '../core/update/update-manifest.ts';
+import { loadEd25519Key } from '../core/ed25519-key.ts';
 import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
 import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
 import { ConfigError, type ConfigIssue, formatPath, YamlSource } from './yaml-source.ts';
@@ -87,6 +87,13 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     at(['pa', 'active_schedule'], `no schedule "${config.pa.active_schedule}"`);
   }
   unique(config.video.cameras, 'video.cameras');
+  const keyIssue = (path: (string | number)[], file: string) => {
+    try {
+      loadEd25519Key(readFileSync(file, 'utf8'));
+    } catch (err) {
+      at(path, `${file}: ${(err as Error).message}`);
+    }
+  };
   // Files the site names: each must exist, and a secret must be readable by its owner alone.
   const named = (at_: (string | number)[], name: string | undefined, kind: 'public' | 'secret'): string | null => {
     if (!name) return null;
@@ -105,14 +112,17 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   named(['uplink', 'password_file'], config.uplink.password_file, 'secret');
   named(['console', 'tls', 'cert'], config.console.tls?.cert, 'public');
   named(['console', 'tls', 'key'], config.console.tls?.key, 'secret');
-  const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
-  if (updateKey) {
-    try {
-      loadUpdateKey(readFileSync(updateKey, 'utf8'));
-    } catch (err) {
-      at(['update', 'public_key'], `${updateKey}: ${(err as Error).message}`);
-    }
+  const up = config.uplink;
+  if (/^(mqtt|ws):\/\//.test(up.url) && !up.allow_plaintext) {
+    at(['uplink', 'url'], 'the district link must use TLS (mqtts:// or wss://); allow_plaintext: true is for a lab only');
   }
+  const commandKey = named(['uplink', 'command_key'], up.command_key, 'public');
+  if (commandKey) keyIssue(['uplink', 'command_key'], commandKey);
+  else if (!up.command_key && !up.allow_unsigned_commands) {
+    at(['uplink'], 'downlink commands must be signed: set command_key to the district\'s ed25519 public key (allow_unsigned_commands: true is for a lab only)');
+  }
+  const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
+  if (updateKey) keyIssue(['update', 'public_key'], updateKey);
   if (issues.length) return { issues };
   return { site: { file: path, config, profiles, dataDir: resolve(base, config.data_dir) }, issues: [] };
 }

@@ -88,7 +88,8 @@ export interface GateConfig {
   mode: 'normal' | 'locked' | 'free';
 }
 
-export interface UplinkConfig {
+/** How the gateway reaches the district's broker. */
+export interface UplinkConnection {
   url: string;
   client_id?: string;
   username?: string;
@@ -98,6 +99,14 @@ export interface UplinkConfig {
   window: number;
   reconnect_s: number;
   tls?: { ca: string; cert?: string; key?: string; servername?: string; reject_unauthorized: boolean };
+  allow_plaintext: boolean;
+}
+
+export interface UplinkConfig extends UplinkConnection {
+  /** The district's ed25519 key that every downlink command is signed with. */
+  command_key?: string;
+  command_max_age_s: number;
+  allow_unsigned_commands: boolean;
 }
 
 export type BusConfig =

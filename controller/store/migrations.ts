@@ -138,4 +138,9 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX passages_ts ON passages (ts);
     `,
   },
+  {
+    version: 3,
+    name: 'replay guard for signed district commands',
+    sql: `CREATE TABLE seen_commands (id TEXT PRIMARY KEY, ts INTEGER NOT NULL);`,
+  },
 ];

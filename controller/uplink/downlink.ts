@@ -21,11 +21,17 @@ const validate = ajv.compile({
 
 export type ParseResult = { ok: true; command: DownlinkCommand } | { ok: false; id: string | null; error: string };
 
-/** Parses a downlink message; never throws, whatever the bytes. */
-export function parseDownlink(topic: string, base: string, payload: Buffer): ParseResult {
+/** The command a topic names (`{base}/cmd/{name}`), or null. */
+export function commandName(topic: string, base: string): string | null {
   const prefix = `${base}/cmd/`;
   const name = topic.startsWith(prefix) ? topic.slice(prefix.length) : '';
-  if (!name || name.includes('/')) return { ok: false, id: null, error: `not a command topic: ${topic}` };
+  return name && !name.includes('/') ? name : null;
+}
+
+/** Parses an unsigned downlink message (a lab without a command key); never throws, whatever the bytes. */
+export function parseDownlink(topic: string, base: string, payload: Buffer): ParseResult {
+  const name = commandName(topic, base);
+  if (!name) return { ok: false, id: null, error: `not a command topic: ${topic}` };
   let body: unknown;
   try {
     body = JSON.parse(payload.toString('utf8'));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { UplinkConfig } from '../config/types.ts';
+import type { UplinkConnection } from '../config/types.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import { Lane, type StoredEvent } from '../core/types.ts';
@@ -19,7 +19,7 @@ export interface UplinkStatus {
 }
 
 export interface UplinkOptions {
-  config: UplinkConfig;
+  config: Omit<UplinkConnection, 'allow_plaintext'>;
   identity: Identity;
   /** Resolves file paths (TLS, password) written in the site file. */
   resolvePath: (p: string) => string;

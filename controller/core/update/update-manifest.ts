@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { type KeyObject, verify } from 'node:crypto';
 import { Ajv } from 'ajv';
 
 /** What the district signs for one build. Sent as the exact JSON text that was signed. */
@@ -23,12 +23,6 @@ const validate = ajv.compile<UpdateManifest>({
 });
 
 export type ManifestCheck = { ok: true; manifest: UpdateManifest } | { ok: false; error: string };
-
-export function loadUpdateKey(pem: string): KeyObject {
-  const key = createPublicKey(pem);
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`update key must be ed25519, not ${key.asymmetricKeyType}`);
-  return key;
-}
 
 /**
  * Checks a manifest's ed25519 signature before anything in it is trusted, then its shape,

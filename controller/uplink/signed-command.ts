@@ -1,0 +1,71 @@
+import { type KeyObject, sign, verify } from 'node:crypto';
+import { Ajv } from 'ajv';
+import type { DownlinkCommand, ParseResult } from './downlink.ts';
+
+/**
+ * A command signed by the district. The payload is `{"signed": TEXT, "sig": BASE64}`: TEXT is the
+ * command as JSON, exactly the bytes the ed25519 signature covers, so no canonical form is needed.
+ * It names the gateway it is for and when it was made, so that it cannot be replayed elsewhere
+ * or later.
+ */
+export interface SignedCommand { id: string; name: string; gateway: string; ts: string; args: Record<string, unknown> }
+
+const ajv = new Ajv({ allErrors: true });
+const envelope = ajv.compile<{ signed: string; sig: string }>({
+  type: 'object', required: ['signed', 'sig'], additionalProperties: false,
+  properties: { signed: { type: 'string', maxLength: 8 << 20 }, sig: { type: 'string', maxLength: 200 } },
+});
+const inner = ajv.compile<SignedCommand>({
+  type: 'object', required: ['id', 'name', 'gateway', 'ts', 'args'], additionalProperties: false,
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 128 }, name: { type: 'string', minLength: 1, maxLength: 64 },
+    gateway: { type: 'string', minLength: 1, maxLength: 64 }, ts: { type: 'string', maxLength: 40 }, args: { type: 'object' },
+  },
+});
+
+export interface SignedCheck {
+  key: KeyObject;
+  gateway: string;
+  /** The command name from the topic, which the signed text must repeat. */
+  name: string;
+  now: number;
+  maxAgeMs: number;
+}
+
+/** Verifies and opens a signed command; never throws, whatever the bytes. */
+export function openSignedCommand(payload: Buffer, c: SignedCheck): ParseResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, id: null, error: 'payload is not JSON' };
+  }
+  if (!envelope(body)) return { ok: false, id: null, error: 'unsigned command: this gateway takes only commands signed by the district ({"signed", "sig"})' };
+  const sig = Buffer.from(body.sig, 'base64');
+  let signed = false;
+  try {
+    signed = sig.length === 64 && verify(null, Buffer.from(body.signed, 'utf8'), c.key, sig);
+  } catch {
+    signed = false;
+  }
+  if (!signed) return { ok: false, id: null, error: 'signature does not verify with the district command key' };
+  let cmd: unknown;
+  try {
+    cmd = JSON.parse(body.signed);
+  } catch {
+    return { ok: false, id: null, error: 'signed text is not JSON' };
+  }
+  if (!inner(cmd)) return { ok: false, id: null, error: `invalid signed command: ${ajv.errorsText(inner.errors, { dataVar: 'command' })}` };
+  if (cmd.name !== c.name) return { ok: false, id: cmd.id, error: `signed for command "${cmd.name}", published as "${c.name}"` };
+  if (cmd.gateway !== c.gateway) return { ok: false, id: cmd.id, error: `signed for gateway "${cmd.gateway}"` };
+  const ts = Date.parse(cmd.ts);
+  if (!Number.isFinite(ts) || Math.abs(c.now - ts) > c.maxAgeMs) return { ok: false, id: cmd.id, error: `signed at ${cmd.ts}: outside ${c.maxAgeMs / 1000} s of this gateway's clock` };
+  const command: DownlinkCommand = { id: cmd.id, name: cmd.name, args: cmd.args };
+  return { ok: true, command };
+}
+
+/** The district's side: a command for one gateway, signed, as the payload to publish. */
+export function signCommand(privateKey: KeyObject, cmd: Omit<SignedCommand, 'ts'> & { ts?: string }): string {
+  const signed = JSON.stringify({ id: cmd.id, name: cmd.name, gateway: cmd.gateway, ts: cmd.ts ?? new Date().toISOString(), args: cmd.args });
+  return JSON.stringify({ signed, sig: sign(null, Buffer.from(signed, 'utf8'), privateKey).toString('base64') });
+}
