@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { checkSite } from '../controller/config/load-site.ts';
+import { runInNetworkNamespace } from './lib/discoverable-cameras.ts';
 import { tempDir } from './lib/site-fixture.ts';
 
 const script = fileURLToPath(new URL('./lib/discover-in-netns.ts', import.meta.url));
@@ -14,12 +14,7 @@ const script = fileURLToPath(new URL('./lib/discover-in-netns.ts', import.meta.u
 test('campus-edge discover finds cameras and Modbus units, and drafts a site file that checks once completed', () => {
   const t = tempDir('discover');
   try {
-    // WS-Discovery multicast stays on the namespace's loopback.
-    const res = spawnSync('unshare', ['-n', 'sh', '-c',
-      `ip link set lo up multicast on && ip route add 224.0.0.0/4 dev lo && exec "${process.execPath}" --import tsx "${script}" "${t.dir}"`],
-    { encoding: 'utf8', timeout: 120_000 });
-    assert.equal(res.status, 0, `discover in a network namespace failed (unshare -n needs root): ${res.stderr}`);
-    const { out, draft, seconds, probes } = JSON.parse(res.stdout.trim().split('\n').pop()!) as { out: string; draft: string; seconds: number; probes: number };
+    const { out, draft, seconds, probes } = runInNetworkNamespace<{ out: string; draft: string; seconds: number; probes: number }>(script, [t.dir], 120_000);
     console.log(`# discover: 2 cameras and 10 Modbus addresses scanned in ${seconds.toFixed(1)} s`);
     assert.match(out, /南门 Gate/);
     assert.match(out, /unit 3: renke-th \(humidity 55\.5 %RH, temperature 23\.4 °C\)/);

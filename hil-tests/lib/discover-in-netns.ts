@@ -9,19 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EnvSensorSim } from '../sim/env-sensor-sim.ts';
 import { RtuSlaveSim } from '../sim/modbus-transports.ts';
-import { OnvifCameraSim } from '../sim/onvif-camera-sim.ts';
-import { WsDiscoveryResponder } from '../sim/ws-discovery-responder.ts';
 import { binaryFor } from './binaries.ts';
+import { startDiscoverableCameras } from './discoverable-cameras.ts';
 import { PtyPair } from './pty-pair.ts';
 
 const dir = process.argv[2]!;
-const cams = [new OnvifCameraSim('admin', 'pw-gate-123', 'SIM-A'), new OnvifCameraSim('admin', 'pw-yard-123', 'SIM-B')];
-for (const c of cams) await c.start();
-const responder = new WsDiscoveryResponder([
-  { urn: 'urn:uuid:22222222-0000-4000-8000-000000000001', xaddr: `http://127.0.0.1:${cams[0]!.port}/onvif/device_service`, name: '南门 Gate', hardware: 'SC-2000', location: 'south gate' },
-  { urn: 'urn:uuid:22222222-0000-4000-8000-000000000002', xaddr: `http://127.0.0.1:${cams[1]!.port}/onvif/device_service`, name: 'Playground', hardware: 'SC-2000', location: 'yard' },
-]);
-await responder.start();
+const cameras = await startDiscoverableCameras();
 const pty = new PtyPair(dir, 'rs485');
 await pty.plug();
 const units = new Map([
@@ -39,8 +32,7 @@ const started = performance.now();
 const { stdout: out } = await promisify(execFile)(cmd!, [...pre, 'discover', '--modbus', pty.controllerEnd, '--serial', '4800-8N1', '--addresses', '1-10', '--timeout-ms', '150', '--onvif-timeout', '2', '--out', draft],
   { encoding: 'utf8', env: { ...process.env, CAMPUS_EDGE_RUNTIME_DIR: join(dir, 'runtime') } });
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ out, draft: readFileSync(draft, 'utf8'), seconds, probes: responder.probes }));
+console.log(JSON.stringify({ out, draft: readFileSync(draft, 'utf8'), seconds, probes: cameras.responder.probes }));
 await rtu.close();
 await pty.unplug();
-responder.stop();
-for (const c of cams) await c.stop();
+await cameras.stop();
