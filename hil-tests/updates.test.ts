@@ -132,13 +132,19 @@ describe('signed A/B updates from the district', () => {
     assert.equal((begun.result as { slot: string }).slot, 'a');
     const CHUNK = 1 << 20;
     const chunk = (offset: number) => noc.command(topicRoot, 'update.chunk', { sha256, offset, data: broken.subarray(offset, offset + CHUNK).toString('base64') });
+    const again = await noc.command(topicRoot, 'update.start', { manifest, signature: signedBy(manifest) });
+    assert.deepEqual(again.result, { slot: 'a', version: '0.1.1', expect: { chunkOffset: 0 }, repeated: true }, 'a redelivered update.start keeps the transfer');
     const gap = await chunk(CHUNK);
     assert.match(gap.error!, /expected the chunk at offset 0/);
     const sending = Date.now();
     for (let offset = 0; offset < broken.length; offset += CHUNK) {
       const r = await chunk(offset);
       assert.equal(r.ok, true, r.error);
-      if (offset === CHUNK) assert.equal(((await chunk(0)).result as { duplicate: boolean }).duplicate, true, 'a repeated chunk is acknowledged, not written twice');
+      if (offset === CHUNK) {
+        assert.equal(((await chunk(0)).result as { duplicate: boolean }).duplicate, true, 'a repeated chunk is acknowledged, not written twice');
+        const mid = await noc.command(topicRoot, 'update.start', { manifest, signature: signedBy(manifest) });
+        assert.deepEqual((mid.result as { expect: unknown }).expect, { chunkOffset: 2 * CHUNK }, 'a redelivered update.start mid-transfer says where to go on');
+      }
     }
     const exitsBefore = service.exits.length;
     await waitFor('update.installed for the broken build', () => events('update.installed').some((e) => e.data.version === '0.1.1'), 60_000);

@@ -111,6 +111,11 @@ export class UpdateService {
     if (this.trialState === 'on trial') throw new CommandError('the running build is still on trial; update again once it is confirmed');
     const checked = checkManifest(args.manifest, args.signature, this.key, this.arch, this.cfg.max_size_mb * 1e6);
     if (!checked.ok) throw new CommandError(checked.error);
+    // MQTT delivers at least once: the same update.start again must not restart a transfer under way.
+    const current = this.transfer;
+    if (current && current.manifest.sha256 === checked.manifest.sha256 && current.source === (args.url ? 'url' : 'chunks')) {
+      return { slot: current.slot, version: current.manifest.version, expect: args.url ? 'download' : { chunkOffset: current.received }, repeated: true };
+    }
     await this.abort('replaced by a newer update');
     const slot = this.slots.other(this.slots.running);
     const path = `${this.slots.binary(slot)}.partial`;
