@@ -181,10 +181,10 @@ export class Controller {
     });
     registerScenarioCommands(this.commands, this.scenarios);
     this.restartRequested = new Promise((resolve) => { this.requestRestart = resolve; });
-    this.commandKey = c.uplink.command_key ? loadEd25519Key(readFileSync(sitePath(site, c.uplink.command_key), 'utf8')) : null;
+    const districtKey = (file: string | undefined) => (file ? loadEd25519Key(readFileSync(sitePath(site, file), 'utf8')) : null);
+    this.commandKey = districtKey(c.uplink.command_key);
     this.replays = new ReplayGuard(this.db, c.uplink.command_max_age_s * 1000);
-    const updateKey = c.update.public_key ? loadEd25519Key(readFileSync(sitePath(site, c.update.public_key), 'utf8')) : null;
-    this.updates = new UpdateService(c.update, updateKey, InstallSlots.around(process.execPath), this.pipeline, this.alarms, log, {
+    this.updates = new UpdateService(c.update, districtKey(c.update.public_key), InstallSlots.around(process.execPath), this.pipeline, this.alarms, log, {
       proven: () => this.healthy() && this.uplink.status.connected,
       restart: (reason) => this.requestRestart(reason),
     });
