@@ -22,6 +22,7 @@ import { registerBoardCommands } from './core/boards/board-commands.ts';
 import { ScenarioService } from './core/scenarios/scenario-service.ts';
 import { registerButtonCommands, registerScenarioCommands } from './core/scenarios/scenario-commands.ts';
 import { EmergencyButtons } from './core/scenarios/emergency-buttons.ts';
+import { ClockJumpWatch } from './core/clock-jump.ts';
 import { ClockStatus } from './core/clock-status.ts';
 import { playRtp } from '../drivers/pa/rtp-audio.ts';
 import { SnapshotStore } from './store/snapshots.ts';
@@ -51,6 +52,16 @@ import { OsdpKeyStore } from '../drivers/access/osdp/key-store.ts';
 
 export const VERSION = (JSON.parse(readFileSync(appPath('package.json'), 'utf8')) as { version: string }).version;
 const RETENTION_EVERY_MS = 5 * 60_000;
+/** The budget is checked far more often than age-based retention runs: a flood fills a small disk in minutes. */
+const BUDGET_CHECK_EVERY_MS = 5000;
+const DRIVER_STOP_MS = 5000;
+
+/** Resolves true when the promise settles in time, false when the deadline comes first. */
+function withDeadline(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  return Promise.race([p.then(() => true), late]).finally(() => clearTimeout(timer));
+}
 
 export const databaseFile = (site: LoadedSite) => join(site.dataDir, 'campus-edge.db');
 
@@ -93,6 +104,8 @@ export class Controller {
   private requestRestart!: (reason: string) => void;
   api!: FastifyInstance;
   private retentionTimer?: NodeJS.Timeout;
+  private budgetTimer?: NodeJS.Timeout;
+  private readonly clockJumps: ClockJumpWatch;
   private stopping = false;
   readonly startedAt = Date.now();
 
@@ -104,7 +117,7 @@ export class Controller {
     this.readings = new ReadingsIndex(this.db);
     this.pipeline.addTransactionHook(this.readings.onTransaction);
     this.alarms = new AlarmManager(this.db, this.pipeline);
-    this.commands = new CommandBus(this.db, this.pipeline);
+    this.commands = new CommandBus(this.db, this.pipeline, log);
     this.health = new HealthRegistry(this.db, this.pipeline, this.alarms);
     this.users = new Users(this.db);
     const env = new EnvironmentMonitor(this.alarms, { summerMonths: c.environment.summer_months, overrides: c.environment.limits });
@@ -140,6 +153,7 @@ export class Controller {
     });
     this.cameras = built.cameras;
     this.clock = new ClockStatus(this.alarms);
+    this.clockJumps = new ClockJumpWatch((e) => this.pipeline.emit(e));
     this.buttons = new EmergencyButtons(c.emergency_buttons, this.alarms, this.pipeline);
     this.live = new Map(built.cameras.map((cam) => [cam.config.id, new LiveStream(cam.config.id, () => cam.rtspUrl(), {
       lost: (detail) => this.alarms.raise({ key: `camera.stream-lost:${cam.config.id}`, type: 'camera.stream-lost', source: cam.config.id,
@@ -210,6 +224,8 @@ export class Controller {
     if (this.site.config.clock.ntp_check) this.clock.start();
     this.runRetention();
     this.retentionTimer = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
+    this.budgetTimer = setInterval(() => { if (this.retention.overBudget()) this.runRetention(); }, BUDGET_CHECK_EVERY_MS);
+    this.clockJumps.start();
     this.api = await buildApi(this.apiDeps());
     const { listen, port } = this.site.config.console;
     const address = await this.api.listen({ host: listen, port });
@@ -220,6 +236,8 @@ export class Controller {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.retentionTimer);
+    clearInterval(this.budgetTimer);
+    this.clockJumps.stop();
     this.updates.stop();
     this.access.stop();
     this.bells.stop();
@@ -227,7 +245,10 @@ export class Controller {
     this.pa.stop();
     for (const l of this.live.values()) l.close();
     await this.api?.close();
-    await Promise.all(this.drivers.map((d) => d.stop().catch(() => {})));
+    // A driver stuck on a dead device must not keep the store from closing cleanly.
+    await Promise.all(this.drivers.map((d) => withDeadline(d.stop(), DRIVER_STOP_MS).then((stopped) => {
+      if (!stopped) this.log.warn({ kind: d.kind }, `driver did not stop within ${DRIVER_STOP_MS} ms; closing without it`);
+    }, () => {})));
     this.pipeline.flush();
     await this.uplink.stop();
     this.db.close();

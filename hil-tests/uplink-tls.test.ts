@@ -14,7 +14,7 @@ const t = tempDir('tls');
 const pkiDir = join(t.dir, 'pki');
 mkdirSync(pkiDir);
 const pki = makePki(pkiDir, ['gw-test', 'noc']);
-const broker = new Mosquitto(join(t.dir, 'broker'), { ca: pki.ca, ...pki.server, requireCertificate: true });
+const broker = new Mosquitto(join(t.dir, 'broker'), { tls: { ca: pki.ca, ...pki.server, requireCertificate: true } });
 
 before(() => broker.start());
 after(async () => { await broker.stop(); t.remove(); });

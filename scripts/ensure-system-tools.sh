@@ -12,6 +12,8 @@ declare -A need=(
   [ffmpeg]=ffmpeg
   [chromium]=chromium
   [openssl]=openssl
+  # Steps the wall clock a controller process sees, for the clock-jump fault test.
+  [faketime]=faketime
   [espeak-ng]=espeak-ng
   # Rates the installed unit's hardening offline.
   [systemd-analyze]=systemd

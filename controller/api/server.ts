@@ -51,6 +51,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.addHook('onRequest', authHook(deps.users));
+  // The access log: who asked for what and how it went; bodies, cookies and headers stay out.
+  app.addHook('onResponse', async (req, reply) => {
+    deps.log.debug({ method: req.method, path: req.routeOptions.url ?? req.url.split('?')[0], status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime), user: req.session?.username ?? null, ip: req.ip }, 'api request');
+  });
   catalogRoutes(app);
   // Ajv coerces "1e309" (or JSON's 1e309) to Infinity and lets it through `integer` and `maximum`;
   // no handler wants a number that is not finite.

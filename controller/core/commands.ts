@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Db } from '../store/database.ts';
+import type { Logger } from './logger.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { Permission } from './roles.ts';
 import type { Actor, Command, CommandResult } from './types.ts';
@@ -29,7 +30,8 @@ export class CommandBus {
   private readonly auditStart;
   private readonly auditEnd;
 
-  constructor(private readonly db: Db, private readonly pipeline: Pipeline, private readonly now: () => number = Date.now) {
+  constructor(private readonly db: Db, private readonly pipeline: Pipeline, private readonly log?: Logger,
+              private readonly now: () => number = Date.now) {
     this.auditStart = db.prepare('INSERT INTO audit (ts, actor, actor_kind, command, args) VALUES (?, ?, ?, ?, ?)');
     this.auditEnd = db.prepare('UPDATE audit SET ok = ?, result = ?, done_ts = ? WHERE id = ?');
   }
@@ -50,6 +52,7 @@ export class CommandBus {
     const auditId = Number(this.auditStart.run(this.now(), actor.name, actor.kind, cmd.name, JSON.stringify(shown)).lastInsertRowid);
     const result = await this.run(cmd, actor);
     this.auditEnd.run(result.ok ? 1 : 0, JSON.stringify(result.ok ? result.result ?? null : result.error), this.now(), auditId);
+    this.log?.info({ command: cmd.name, args: shown, actor: `${actor.kind}:${actor.name}`, ok: result.ok, error: result.ok ? undefined : result.error, auditId }, 'command');
     await this.pipeline.ingest({
       topic: actor.kind === 'district' ? 'cmd-result' : 'events/audit',
       type: 'command.result',

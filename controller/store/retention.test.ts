@@ -59,3 +59,18 @@ test('old raw readings are downsampled to bucket means; delivered old records ex
   assert.deepEqual(db.prepare('SELECT value, span FROM readings ORDER BY ts').all(), [{ value: 20, span: 300000 }, { value: 99, span: 0 }]);
   assert.equal((db.prepare('SELECT count(*) AS n FROM events WHERE lane = 0').get() as { n: number }).n, 2, 'only the delivered one expired');
 });
+
+test('telemetry that aged out undelivered (the clock stepped a month forward) goes on the record, not silently', async () => {
+  const db = openDatabase(':memory:');
+  const p = new Pipeline(db);
+  const alarms = new AlarmManager(db, p);
+  const now = Date.UTC(2026, 10, 20, 12);
+  await fill(p, 5, 'telemetry', now - 31 * 86_400_000);
+  db.prepare('UPDATE events SET delivered = 1 WHERE seq <= 2').run();
+  const report = new Retention(db, p, alarms, policy, () => now).run();
+  p.flush();
+  assert.equal(report.expired, 2, 'the delivered ones expire');
+  assert.equal(report.evictedUndelivered, 3);
+  const notice = p.log.search({ type: 'storage.telemetry_evicted', limit: 1 })[0]!;
+  assert.deepEqual(notice.data, { count: 3, firstSeq: 3, lastSeq: 5, aged: 3 });
+});

@@ -47,7 +47,10 @@ export class Retention {
     // Only delivered urgent and event records expire by age; undelivered ones wait for the link.
     report.expired += this.db.prepare('DELETE FROM events WHERE lane = ? AND delivered = 1 AND ts < ?').run(Lane.urgent, now - p.urgentDays * DAY).changes;
     report.expired += this.db.prepare('DELETE FROM events WHERE lane = ? AND delivered = 1 AND ts < ?').run(Lane.event, now - p.eventDays * DAY).changes;
-    report.expired += this.db.prepare('DELETE FROM events WHERE lane = ? AND ts < ?').run(Lane.telemetry, now - p.telemetryDays * DAY).changes;
+    report.expired += this.db.prepare('DELETE FROM events WHERE lane = ? AND delivered = 1 AND ts < ?').run(Lane.telemetry, now - p.telemetryDays * DAY).changes;
+    // Telemetry that waited out its retention undelivered (a long outage, or the clock stepping forward) goes too, on the record.
+    const aged = (this.db.prepare('SELECT seq FROM events WHERE lane = ? AND delivered = 0 AND ts < ? ORDER BY seq')
+      .raw().all(Lane.telemetry, now - p.telemetryDays * DAY) as [number][]).map((r) => r[0]);
     report.expired += this.db.prepare('DELETE FROM readings WHERE ts < ?').run(now - p.telemetryDays * DAY).changes;
     report.expired += this.db.prepare('DELETE FROM alarms WHERE active = 0 AND acked_at IS NOT NULL AND raised_at < ?').run(now - p.urgentDays * DAY).changes;
     report.expired += this.db.prepare('DELETE FROM passages WHERE ts < ?').run(now - p.urgentDays * DAY).changes;
@@ -55,14 +58,15 @@ export class Retention {
     report.downsampled = this.downsample(now - p.downsampleAfterHours * 3_600_000);
 
     report.evictedDelivered = this.evictWhileOver('SELECT seq FROM events WHERE lane = 2 AND delivered = 1 ORDER BY seq LIMIT ?', 'events');
-    if (this.usedBytes() > p.diskBudgetBytes) report.downsampled += this.downsample(now - 3_600_000);
+    if (this.overBudget()) report.downsampled += this.downsample(now - 3_600_000);
     this.evictWhileOver('SELECT rowid FROM readings ORDER BY ts LIMIT ?', 'readings');
-    const undelivered = this.collectWhileOver('SELECT seq FROM events WHERE lane = 2 AND delivered = 0 ORDER BY seq LIMIT ?');
+    this.deleteEvents(aged);
+    const undelivered = [...aged, ...this.collectWhileOver('SELECT seq FROM events WHERE lane = 2 AND delivered = 0 ORDER BY seq LIMIT ?')];
     if (undelivered.length) {
       report.evictedUndelivered = undelivered.length;
       this.pipeline.emit({
         topic: 'events/system', type: 'storage.telemetry_evicted', source: 'store', severity: 'warning',
-        data: { count: undelivered.length, firstSeq: undelivered[0], lastSeq: undelivered[undelivered.length - 1] },
+        data: { count: undelivered.length, firstSeq: undelivered.reduce((a, b) => Math.min(a, b)), lastSeq: undelivered.reduce((a, b) => Math.max(a, b)), aged: aged.length },
       });
     }
     report.usedBytes = this.usedBytes();
@@ -76,6 +80,13 @@ export class Retention {
     }
     if (report.evictedDelivered || report.evictedUndelivered || report.expired > CHUNK) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return report;
+  }
+
+  /** Whether the store has outgrown its budget: cheap, so it can be asked often. */
+  overBudget(): boolean { return this.usedBytes() > this.policy.diskBudgetBytes; }
+
+  private deleteEvents(seqs: number[]): void {
+    for (let i = 0; i < seqs.length; i += CHUNK) this.db.prepare(`DELETE FROM events WHERE seq IN (${seqs.slice(i, i + CHUNK).join(',')})`).run();
   }
 
   /** Replaces raw readings older than the cutoff by per-bucket means. */
@@ -98,7 +109,7 @@ export class Retention {
   private collectWhileOver(select: string, table: 'events' | 'readings' = 'events'): number[] {
     const key = table === 'events' ? 'seq' : 'rowid';
     const removed: number[] = [];
-    while (this.usedBytes() > this.policy.diskBudgetBytes) {
+    while (this.overBudget()) {
       const ids = (this.db.prepare(select).raw().all(CHUNK) as [number][]).map((r) => r[0]);
       if (!ids.length) break;
       this.db.prepare(`DELETE FROM ${table} WHERE ${key} IN (${ids.join(',')})`).run();

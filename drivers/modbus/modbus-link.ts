@@ -23,6 +23,7 @@ export interface LinkStats {
   open: boolean;
 }
 
+const DROP_WAIT_MS = 1000;
 const MALFORMED = /CRC error|Data length error|Unexpected data|Invalid/i;
 
 /**
@@ -132,6 +133,11 @@ export class ModbusLink {
     this.client = null;
     this.stats.open = false;
     if (!c) return Promise.resolve();
-    return new Promise((resolve) => { try { c.close(() => resolve()); } catch { resolve(); } });
+    // A socket the far end already closed may never call back: do not wait on it for long.
+    return new Promise((resolve) => {
+      const late = setTimeout(resolve, DROP_WAIT_MS);
+      const done = () => { clearTimeout(late); resolve(); };
+      try { c.close(done); } catch { done(); }
+    });
   }
 }

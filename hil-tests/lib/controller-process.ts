@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './ports.ts';
 
@@ -34,6 +35,15 @@ export class ControllerProcess {
   }
 
   get pid(): number | undefined { return this.proc?.pid; }
+
+  /** Whether the process started last is still running. */
+  get alive(): boolean { return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null; }
+
+  /** Resident memory in MB, from /proc. */
+  rssMb(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  }
 
   /** Resolves with the exit code, or the signal's name when it was killed. */
   kill(signal: NodeJS.Signals): Promise<number | string | null> {

@@ -1,10 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, waitFor } from './ports.ts';
 
 export interface TlsFiles { ca: string; cert: string; key: string }
+
+export interface BrokerOptions {
+  tls?: TlsFiles & { requireCertificate: boolean };
+  /** Username to password; when given, anonymous clients are refused. */
+  users?: Record<string, string>;
+  /** Lines of an ACL file (`user`, `topic`, `pattern`). */
+  acl?: string[];
+}
 
 /**
  * A real Mosquitto (Debian's) on a loopback port, with persistence so that a
@@ -15,15 +23,19 @@ export class Mosquitto {
   port = 0;
   log = '';
 
-  constructor(private readonly dir: string, private readonly tls?: TlsFiles & { requireCertificate: boolean }) {}
+  private readonly tls?: BrokerOptions['tls'];
 
+  constructor(private readonly dir: string, private readonly opts: BrokerOptions = {}) { this.tls = opts.tls; }
+
+  /** Starts the broker; a no-op while it runs, so cleanup after a fault can call it safely. */
   async start(): Promise<void> {
+    if (this.proc && this.proc.exitCode === null) return;
     this.port ||= await freePort();
     mkdirSync(this.dir, { recursive: true });
     const conf = join(this.dir, 'mosquitto.conf');
     const lines = [
       `listener ${this.port} 127.0.0.1`,
-      'allow_anonymous true',
+      `allow_anonymous ${!this.opts.users}`,
       'persistence true',
       `persistence_location ${this.dir}/`,
       'autosave_interval 1',
@@ -34,6 +46,16 @@ export class Mosquitto {
       'log_type error',
       'log_type warning',
     ];
+    if (this.opts.users) {
+      const file = join(this.dir, 'passwords');
+      writeFileSync(file, '', { mode: 0o600 });
+      for (const [user, password] of Object.entries(this.opts.users)) execFileSync('mosquitto_passwd', ['-b', file, user, password]);
+      lines.push(`password_file ${file}`);
+    }
+    if (this.opts.acl) {
+      writeFileSync(join(this.dir, 'acl'), this.opts.acl.join('\n') + '\n');
+      lines.push(`acl_file ${join(this.dir, 'acl')}`);
+    }
     if (this.tls) {
       lines.push(`cafile ${this.tls.ca}`, `certfile ${this.tls.cert}`, `keyfile ${this.tls.key}`,
         `require_certificate ${this.tls.requireCertificate}`, 'use_identity_as_username false');
@@ -51,6 +73,8 @@ export class Mosquitto {
     if (!proc || proc.exitCode !== null) return;
     await new Promise<void>((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM'); });
   }
+
+  get pid(): number | undefined { return this.proc?.pid; }
 
   get url(): string { return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`; }
 }

@@ -25,8 +25,10 @@ export class NocSubscriber {
     });
     this.client.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
-      this.client.once('connect', () => resolve());
-      this.client.once('error', reject);
+      // A refused first connection ends the client, or its reconnect loop would outlive the test.
+      const refused = (err: Error) => { this.client.end(true); reject(err); };
+      this.client.once('error', refused);
+      this.client.once('connect', () => { this.client.off('error', refused); resolve(); });
     });
     await this.client.subscribeAsync(this.filter, { qos: 1 });
     return this;
