@@ -19,6 +19,8 @@ import { addons, type Arch, arches, NODE_VERSION, runner, stripTool } from './ta
 const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, 'build');
 const dist = path.join(root, 'dist');
+/** The licence notices of the bundled dependencies, unpacked beside the other files. */
+const NOTICES = 'THIRD-PARTY-NOTICES.txt';
 
 /** Files the controller reads at run time, by their path in the source tree. */
 function shippedFiles(): string[] {
@@ -34,6 +36,7 @@ async function buildArch(arch: Arch, bundle: string, hostNode: string, files: st
   const archWork = path.join(work, arch);
   mkdirSync(archWork, { recursive: true });
   const assets: Record<string, string> = Object.fromEntries(files.map((f) => [f, path.join(root, f)]));
+  assets[NOTICES] = `${bundle}.LEGAL.txt`;
   for (const a of addons) {
     assets[path.join(a.dir, a.file)] = await buildAddon({ source: path.join(root, a.dir), arch, nodeDir, workDir: path.join(archWork, 'addons'), file: a.file });
   }

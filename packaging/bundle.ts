@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 
 /**
  * The controller and every JavaScript dependency in one CommonJS file, the only form a
@@ -15,7 +16,9 @@ export async function bundleController(outFile: string): Promise<void> {
     target: 'node22',
     minifyWhitespace: true,
     minifySyntax: true,
-    legalComments: 'eof',
+    // Notices go to their own file: one non-ASCII name in a licence comment would make V8 hold
+    // the whole bundle as a two-byte string, twice the memory.
+    legalComments: 'external',
     alias: {
       bindings: './packaging/shims/bindings.cjs',
       'node-gyp-build': './packaging/shims/node-gyp-build.cjs',
@@ -24,4 +27,6 @@ export async function bundleController(outFile: string): Promise<void> {
     logOverride: { 'empty-import-meta': 'silent' },
     logLevel: 'warning',
   });
+  const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(outFile, 'latin1'));
+  if (nonAscii) throw new Error(`${outFile} has a non-ASCII byte at ${nonAscii.index}: V8 would keep it as a two-byte string`);
 }
