@@ -14,6 +14,7 @@ import { openDatabase } from '../controller/store/database.ts';
 import { MqttUplink } from '../controller/uplink/mqtt-uplink.ts';
 import { Mosquitto } from '../hil-tests/lib/mosquitto.ts';
 import { tempDir } from '../hil-tests/lib/site-fixture.ts';
+import { NodeRed } from './node-red-peer.ts';
 import { summary } from './stats.ts';
 
 export interface RunResult { name: string; events: number; ingestPerS: number; forwardPerS: number; latencyP50Ms: number; latencyP99Ms: number }
@@ -21,15 +22,18 @@ export interface RunResult { name: string; events: number; ingestPerS: number; f
 const CHUNK = 500;
 const payload = (i: number) => ({ room: '101', model: 'bench', readings: [{ point: 'co2', value: 600 + (i % 400), unit: 'ppm' }] });
 
-async function subscriber(url: string, topic: string, n: number) {
+/** `now` is the clock the producer stamped t0 with: performance.now in this process, Date.now across processes. */
+export async function subscriber(url: string, topic: string, n: number, now: () => number = () => performance.now()) {
   const client = await mqtt.connectAsync(url, { clientId: `bench-sub-${Math.random()}`, clean: true });
   const latencies: number[] = [];
+  let received = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => { done = r; });
   client.on('message', (_t, buf) => {
-    const env = JSON.parse(buf.toString()) as { data: { t0: number } };
-    latencies.push(performance.now() - env.data.t0);
-    if (latencies.length === n) done();
+    const env = JSON.parse(buf.toString()) as { data: { t0?: number } };
+    received++;
+    if (env.data.t0 !== undefined) latencies.push(now() - env.data.t0);
+    if (received === n) done();
   });
   await client.subscribeAsync(topic, { qos: 1 });
   return { latencies, finished, close: () => client.endAsync() };
@@ -134,6 +138,52 @@ export async function floor(url: string, dir: string, n: number, ratePerS?: numb
   return { name: 'floor (better-sqlite3 + mqtt.js)', events: n, ingestPerS: n / (commitMs / 1000), forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
 }
 
+/** Node-RED's generator: the same records in the same chunks, each sent on to an mqtt out node at QoS1. */
+const nodeRedGenerator = `
+const { n, rate } = msg.payload;
+const chunk = rate ? Math.max(1, Math.round(rate / 100)) : ${CHUNK};
+const start = Date.now();
+let i = 0;
+const step = () => {
+  for (const end = Math.min(n, i + chunk); i < end; i++) {
+    node.send({ topic: 'nodered/telemetry', payload: JSON.stringify({ id: String(i), seq: i + 1,
+      data: { room: '101', model: 'bench', readings: [{ point: 'co2', value: 600 + (i % 400), unit: 'ppm' }], t0: Date.now() } }) });
+  }
+  if (i < n) setTimeout(step, rate ? Math.max(0, start + (i / rate) * 1000 - Date.now()) : 0);
+};
+step();
+return null;`;
+
+/**
+ * The same job as a Node-RED flow: inject -> function -> mqtt out (QoS1). Node-RED keeps
+ * messages in memory only, so there is no commit to time: its ingest figure is left blank.
+ */
+export async function nodeRedFlow(url: string, dir: string, n: number, ratePerS?: number): Promise<RunResult> {
+  const port = Number(new URL(url).port);
+  const red = new NodeRed(join(dir, `node-red-${ratePerS ?? 'flood'}`));
+  await red.start([
+    { id: 'tab', type: 'tab', label: 'ingest and forward' },
+    { id: 'broker', type: 'mqtt-broker', broker: '127.0.0.1', port: String(port), clientid: `nodered-${ratePerS ?? 'flood'}`, autoConnect: true,
+      usetls: false, protocolVersion: '4', keepalive: '30', cleansession: true },
+    { id: 'go', type: 'inject', z: 'tab', props: [{ p: 'payload' }], payload: '{}', payloadType: 'json', repeat: '', once: false, wires: [['gen']] },
+    { id: 'gen', type: 'function', z: 'tab', func: nodeRedGenerator, outputs: 1, wires: [['out']] },
+    { id: 'out', type: 'mqtt out', z: 'tab', topic: '', qos: '1', retain: 'false', broker: 'broker', wires: [] },
+  ]);
+  try {
+    const sub = await subscriber(url, 'nodered/telemetry', n, Date.now);
+    await new Promise((r) => setTimeout(r, 1000));
+    const start = performance.now();
+    await red.inject('go', { n, rate: ratePerS ?? 0 });
+    await sub.finished;
+    const totalMs = performance.now() - start;
+    await sub.close();
+    const lat = summary(sub.latencies);
+    return { name: 'Node-RED 4 flow (inject, function, mqtt out)', events: n, ingestPerS: NaN, forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
+  } finally {
+    await red.stop();
+  }
+}
+
 /** Throughput from a flood of n records; latency from a paced run at `rate` records/s. */
 export async function ingestForward(n: number, rate: number, pacedN: number) {
   const t = tempDir('bench');
@@ -141,7 +191,7 @@ export async function ingestForward(n: number, rate: number, pacedN: number) {
   await broker.start();
   try {
     const out: { throughput: RunResult; paced: RunResult }[] = [];
-    for (const system of [floor, campusEdge]) {
+    for (const system of [floor, nodeRedFlow, campusEdge]) {
       out.push({ throughput: await system(broker.url, t.dir, n), paced: await system(broker.url, t.dir, pacedN, rate) });
     }
     return out;
