@@ -33,10 +33,14 @@ const gateways = ids.map((id) => {
   return { id, db, pipeline, alarms, uplink, raised: 0 };
 });
 
-// Telemetry at a steady rate from every gateway, spread over the second.
+// Telemetry at a steady rate from every gateway, a tenth of a second's worth at a time.
+let due = 0;
 const tick = setInterval(() => {
+  due += Number(telemetryPerS) / 10;
+  const now = Math.floor(due);
+  due -= now;
   for (const g of gateways) {
-    for (let i = 0; i < Number(telemetryPerS) / 10; i++) {
+    for (let i = 0; i < now; i++) {
       g.pipeline.emit({ topic: 'telemetry', type: 'env.reading', source: `env-${i}`, data: { room: 'r1', model: 'bench', readings: [{ point: 'co2', value: 650, unit: 'ppm' }] } });
     }
   }

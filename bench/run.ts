@@ -67,9 +67,10 @@ const latency = await liveLatency(Number(process.env.BENCH_LIVE_S ?? 10));
 console.log(`\nlive view latency, camera frame sent to frame presented in Chromium (720p25, ${latency.matched} frames): p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`);
 
 const gateways = Number(process.env.BENCH_FLEET ?? 200);
-const f = await fleet(gateways, 50, Number(process.env.BENCH_FLEET_S ?? 60), 10, 2);
+const perGateway = Number(process.env.BENCH_FLEET_RATE ?? 10);
+const f = await fleet(gateways, 50, Number(process.env.BENCH_FLEET_S ?? 60), 10, perGateway);
 console.log(`\nfleet: ${f.gateways} gateways (${f.processes} processes) on one Mosquitto, each with its own login and ACL-confined topic tree; `
-  + `2 telemetry records/s each; every 10 s all of them raise a fire alarm at once; the NOC is two consumers on one shared subscription:`);
+  + `${perGateway} telemetry records/s each; every 10 s all of them raise a fire alarm at once; the NOC is two consumers on one shared subscription:`);
 console.log(table([
   { figure: 'all gateways connected after (s)', value: f.connectS },
   { figure: 'alarms raised / received at the NOC', value: `${f.alarms.raised} / ${f.alarms.received}` },

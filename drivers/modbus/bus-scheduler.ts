@@ -32,7 +32,8 @@ export class BusScheduler {
     } catch (err) {
       next.reject(err as Error);
     }
-    await sleep(this.gapMs);
+    // A TCP gateway needs no silence between frames, and even a zero timer costs a millisecond.
+    if (this.gapMs > 0) await sleep(this.gapMs);
     this.busy = false;
     void this.drain();
   }
