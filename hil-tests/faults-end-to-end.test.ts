@@ -44,13 +44,16 @@ async function rig(tc: TestContext, name: string, parts: Record<string, unknown>
     site, noc, proc, committed,
     /** Waits for everything committed to reach the NOC; asserts the controller never stopped. */
     async settle(label: string, timeoutMs = 60_000): Promise<DeliveryReport> {
-      await waitFor(`${label}: every committed record at the NOC`, () => compareDelivery(committed(), noc.envelopes()).missing.length === 0, timeoutMs, 250).catch((err: Error) => {
+      // Records keep coming while this waits: the report is of the store as it was when all of it had arrived.
+      const report = await waitFor(`${label}: every committed record at the NOC`, () => {
+        const r = compareDelivery(committed(), noc.envelopes());
+        return r.missing.length === 0 && r;
+      }, timeoutMs, 250).catch((err: Error) => {
         const missing = compareDelivery(committed(), noc.envelopes()).missing;
         throw new Error(`${err.message}; ${missing.length} missing, first ${missing.slice(0, 5).join(', ')}`);
       });
       const health = await fetch(`http://127.0.0.1:${site.config.console.port}/api/health`);
       assert.ok(proc.alive && proc.pid === pid && health.ok, `${label}: the controller is the same process and healthy`);
-      const report = compareDelivery(committed(), noc.envelopes());
       assert.equal(report.delivered, report.committed);
       return report;
     },

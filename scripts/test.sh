@@ -17,4 +17,4 @@ npm run --silent build:binary
 mapfile -t unit < <(find controller drivers ui/src fuzz -name '*.test.ts' | sort)
 mapfile -t hil < <(find hil-tests -maxdepth 1 -name '*.test.ts' | sort)
 # One file at a time: the scenarios share two cores with real brokers and browsers.
-node --import tsx --test --test-concurrency=1 --test-timeout=180000 "${unit[@]}" "${hil[@]}"
+node --import tsx --test --test-concurrency=1 --test-timeout=420000 "${unit[@]}" "${hil[@]}"
