@@ -8,7 +8,6 @@
  * alarm latency (raised at the gateway to received), and delivery totals.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
@@ -16,7 +15,7 @@ import { Mosquitto } from '../hil-tests/lib/mosquitto.ts';
 import { waitFor } from '../hil-tests/lib/ports.ts';
 import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import type { FleetReport } from './fleet-gateways.ts';
-import { summary } from './stats.ts';
+import { cpuSeconds, summary } from './stats.ts';
 
 const worker = fileURLToPath(new URL('./fleet-gateways.ts', import.meta.url));
 const DISTRICT = 'district-1';
@@ -27,11 +26,6 @@ export interface FleetResult {
   records: { committed: number; delivered: number; atNoc: number; duplicates: number; perS: number };
   consumers: number[]; brokerCpuPercent: number; refusedForeignPublish: boolean;
 }
-
-const cpuSeconds = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 
 export async function fleet(n: number, perProcess: number, seconds: number, alarmEveryS: number, telemetryPerS: number): Promise<FleetResult> {
   const t = tempDir('fleet');
@@ -80,15 +74,14 @@ export async function fleet(n: number, perProcess: number, seconds: number, alar
 
     const cpu0 = cpuSeconds(broker.pid!);
     const runStart = performance.now();
-    let rounds = 0;
-    const alarm = setInterval(() => { rounds++; for (const p of procs) p.send({ cmd: 'alarm' }); }, alarmEveryS * 1000);
+    const alarm = setInterval(() => { for (const p of procs) p.send({ cmd: 'alarm' }); }, alarmEveryS * 1000);
     await new Promise((r) => setTimeout(r, seconds * 1000));
     clearInterval(alarm);
     const counts = async () => {
       for (const p of procs) { reports.delete(p); p.send({ cmd: 'counts' }); }
       await waitFor('counts from every process', () => procs.every((p) => reports.get(p)?.type === 'counts'), 10_000);
       return procs.map((p) => reports.get(p) as Extract<FleetReport, { type: 'counts' }>)
-        .reduce((a, c) => ({ committed: a.committed + c.committed, delivered: a.delivered + c.delivered }), { committed: 0, delivered: 0 });
+        .reduce((a, c) => ({ committed: a.committed + c.committed, delivered: a.delivered + c.delivered, alarms: a.alarms + c.alarms }), { committed: 0, delivered: 0, alarms: 0 });
     };
     // Stop producing, then wait for every store to be drained and the NOC to have every record.
     for (const p of procs) p.send({ cmd: 'quiet' });
@@ -104,7 +97,7 @@ export async function fleet(n: number, perProcess: number, seconds: number, alar
     const s = summary(latencies);
     return {
       gateways: n, processes: procs.length, connectS, seconds,
-      alarms: { raised: rounds * n, received: latencies.length, p50Ms: s.p50, p99Ms: s.p99, maxMs: s.max },
+      alarms: { raised: totals.alarms, received: latencies.length, p50Ms: s.p50, p99Ms: s.p99, maxMs: s.max },
       records: { committed: totals.committed, delivered: totals.delivered, atNoc: seen.size, duplicates, perS: seen.size / elapsed },
       consumers: perConsumer, brokerCpuPercent, refusedForeignPublish: !seen.has('forged'),
     };

@@ -3,17 +3,12 @@
  * (-c copy, the main path) against transcoded (the bounded fallback), from
  * ffmpeg's own CPU time in /proc while each stream feeds one viewer.
  */
-import { readFileSync } from 'node:fs';
 import { LiveStream, type Viewer } from '../drivers/video/live-stream.ts';
 import { waitFor } from '../hil-tests/lib/ports.ts';
 import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { RtspTestStream } from '../hil-tests/sim/rtsp-test-stream.ts';
+import { cpuSeconds } from './stats.ts';
 
-const TICKS = 100; // USER_HZ on Linux
-const cpuSeconds = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICKS;
-};
 
 async function measure(codec: 'h264' | 'mjpeg', size: string, streams: number, seconds: number) {
   const t = tempDir('bench-live');

@@ -7,7 +7,6 @@
  * scale, an mqtt out node). Measured at the sensors: the time between two
  * reads of the same sensor, and the CPU each process used.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSite } from '../controller/config/load-site.ts';
 import { ControllerProcess } from '../hil-tests/lib/controller-process.ts';
@@ -17,17 +16,11 @@ import { EnvSensorSim } from '../hil-tests/sim/env-sensor-sim.ts';
 import { TcpSlaveSim } from '../hil-tests/sim/modbus-transports.ts';
 import type { ModbusUnit } from '../hil-tests/sim/modbus-unit.ts';
 import { NodeRed } from './node-red-peer.ts';
-import { summary } from './stats.ts';
+import { cpuSeconds, summary } from './stats.ts';
 
 const INTERVAL_MS = 50;
 
 export interface CycleResult { name: string; sensors: number; readsPerS: number; cycleP50Ms: number; cycleP99Ms: number; cpuPercent: number }
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Timestamps every request each sensor answers. */
 function timeRequests(units: ModbusUnit[]): number[][] {

@@ -1,4 +1,12 @@
 /** Small helpers to summarise benchmark samples. */
+import { readFileSync } from 'node:fs';
+
+/** CPU seconds (user + system) a process has used so far, from /proc (USER_HZ is 100 on Linux). */
+export function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
