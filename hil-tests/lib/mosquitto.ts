@@ -23,9 +23,7 @@ export class Mosquitto {
   port = 0;
   log = '';
 
-  private readonly tls?: BrokerOptions['tls'];
-
-  constructor(private readonly dir: string, private readonly opts: BrokerOptions = {}) { this.tls = opts.tls; }
+  constructor(private readonly dir: string, private readonly opts: BrokerOptions = {}) {}
 
   /** Starts the broker; a no-op while it runs, so cleanup after a fault can call it safely. */
   async start(): Promise<void> {
@@ -56,9 +54,10 @@ export class Mosquitto {
       writeFileSync(join(this.dir, 'acl'), this.opts.acl.join('\n') + '\n');
       lines.push(`acl_file ${join(this.dir, 'acl')}`);
     }
-    if (this.tls) {
-      lines.push(`cafile ${this.tls.ca}`, `certfile ${this.tls.cert}`, `keyfile ${this.tls.key}`,
-        `require_certificate ${this.tls.requireCertificate}`, 'use_identity_as_username false');
+    const { tls } = this.opts;
+    if (tls) {
+      lines.push(`cafile ${tls.ca}`, `certfile ${tls.cert}`, `keyfile ${tls.key}`,
+        `require_certificate ${tls.requireCertificate}`, 'use_identity_as_username false');
     }
     writeFileSync(conf, lines.join('\n') + '\n');
     const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -76,7 +75,7 @@ export class Mosquitto {
 
   get pid(): number | undefined { return this.proc?.pid; }
 
-  get url(): string { return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`; }
+  get url(): string { return `${this.opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`; }
 }
 
 function canConnect(port: number): Promise<boolean> {
