@@ -36,7 +36,7 @@ import { CommandBus } from './core/commands.ts';
 import { EnvironmentMonitor } from './core/environment-monitor.ts';
 import { HealthRegistry } from './core/health.ts';
 import type { Logger } from './core/logger.ts';
-import { Pipeline } from './core/pipeline.ts';
+import { Pipeline, type SelfCheck } from './core/pipeline.ts';
 import { type Db, openDatabase, schemaVersion } from './store/database.ts';
 import { Allowlist } from './store/allowlist.ts';
 import { ReadingsIndex } from './store/readings.ts';
@@ -49,12 +49,15 @@ import { MqttUplink } from './uplink/mqtt-uplink.ts';
 import type { Driver, DriverContext } from '../drivers/contract.ts';
 import { createDrivers } from '../drivers/registry.ts';
 import { OsdpKeyStore } from '../drivers/access/osdp/key-store.ts';
+import { adminSocketPath } from './admin/admin-protocol.ts';
+import { AdminSocket } from './admin/admin-socket.ts';
 
 export const VERSION = (JSON.parse(readFileSync(appPath('package.json'), 'utf8')) as { version: string }).version;
 const RETENTION_EVERY_MS = 5 * 60_000;
 /** The budget is checked far more often than age-based retention runs: a flood fills a small disk in minutes. */
 const BUDGET_CHECK_EVERY_MS = 5000;
 const DRIVER_STOP_MS = 5000;
+const STORE_BUSY_MS = 200;
 
 /** Resolves true when the promise settles in time, false when the deadline comes first. */
 function withDeadline(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -98,6 +101,8 @@ export class Controller {
   readonly clock: ClockStatus;
   readonly updates: UpdateService;
   private readonly commandKey: KeyObject | null;
+  /** Where the CLI's writing commands come in, so that this process alone writes the store. */
+  private readonly admin: AdminSocket;
   private readonly replays: ReplayGuard;
   /** Resolves with a reason when the controller wants to be restarted (an update was installed). */
   readonly restartRequested: Promise<string>;
@@ -111,7 +116,9 @@ export class Controller {
 
   constructor(readonly site: LoadedSite, readonly log: Logger) {
     const c = site.config;
-    this.db = openDatabase(databaseFile(site));
+    // The controller is the store's one writer: a lock held elsewhere is a fault to report at once,
+    // not a reason to stall card readers and relays, which share this thread, for seconds.
+    this.db = openDatabase(databaseFile(site), STORE_BUSY_MS);
     this.pipeline = new Pipeline(this.db);
     this.pipeline.onError = (err, where) => log.error({ err: err.message, where }, 'pipeline fault');
     this.readings = new ReadingsIndex(this.db);
@@ -204,9 +211,12 @@ export class Controller {
     });
     registerUpdateCommands(this.commands, this.updates);
     registerButtonCommands(this.commands, this.buttons);
+    this.admin = new AdminSocket(adminSocketPath(site), (req) => this.commands.execute({ name: req.command, args: req.args }, { kind: 'system', name: 'cli' }));
   }
 
   async start(): Promise<void> {
+    // First: a second controller on the same store must stop here, before it writes anything.
+    await this.admin.start();
     await this.pipeline.ingest({ topic: 'events/system', type: 'controller.started', source: 'controller', data: { version: VERSION, schema: schemaVersion(this.db) } });
     this.uplink.start();
     const ctx: DriverContext = {
@@ -244,6 +254,7 @@ export class Controller {
     this.clock.stop();
     this.pa.stop();
     for (const l of this.live.values()) l.close();
+    await this.admin.stop();
     await this.api?.close();
     // A driver stuck on a dead device must not keep the store from closing cleanly.
     await Promise.all(this.drivers.map((d) => withDeadline(d.stop(), DRIVER_STOP_MS).then((stopped) => {
@@ -254,20 +265,26 @@ export class Controller {
     this.db.close();
   }
 
-  /** For the watchdog: the store answers and the console is listening. */
+  /** For the watchdog: the store answers and commits, and the console is listening. */
   healthy(): boolean {
+    return this.selfCheck().ok && (this.api?.server.listening ?? false);
+  }
+
+  /** Whether records are being stored; a store that answers but cannot commit is not healthy. */
+  selfCheck(): SelfCheck {
     try {
       this.db.prepare('SELECT 1').get();
-    } catch {
-      return false;
+    } catch (err) {
+      return { ok: false, failingSince: Date.now(), error: (err as Error).message };
     }
-    return this.api?.server.listening ?? false;
+    const { failingSince, error } = this.pipeline.commitState;
+    return { ok: failingSince === null, failingSince, error };
   }
 
   apiDeps(): ApiDeps {
     return {
       site: this.site, log: this.log, pipeline: this.pipeline, alarms: this.alarms, commands: this.commands,
-      health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt,
+      health: this.health, readings: this.readings, users: this.users, startedAt: this.startedAt, selfCheck: () => this.selfCheck(),
       access: this.access, boards: this.boards, pa: this.pa, bells: this.bells, scenarios: this.scenarios, ntp: () => this.clock.state, allowlist: this.allowlist, snapshots: this.snapshots, cameras: () => this.cameras, live: (id) => this.live.get(id), osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),

@@ -32,13 +32,20 @@ describe('security console in Chromium', () => {
     await c.users.add('guard1', 'guard', PASSWORD);
     await c.users.add('viewer1', 'viewer', PASSWORD);
     await c.users.add('admin1', 'admin', PASSWORD);
+    await c.users.add('auditor1', 'auditor', PASSWORD);
     base = `http://127.0.0.1:${c.site.config.console.port}`;
     browser = await launchChromium();
   });
   after(async () => { await browser?.close(); await c?.stop(); await gw?.sim.close(); await broker.stop(); t.remove(); });
 
+  // One login per user: the console allows five a minute from one address.
+  const pages = new Map<string, Page>();
   async function login(username: string): Promise<Page> {
-    return consoleLogin(await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(), base, username, PASSWORD);
+    const open = pages.get(username);
+    if (open) { await open.goto(base); await open.waitForSelector('header nav'); return open; }
+    const page = await consoleLogin(await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(), base, username, PASSWORD);
+    pages.set(username, page);
+    return page;
   }
 
   test('a wrong password is refused on the login page', async () => {
@@ -96,7 +103,7 @@ describe('security console in Chromium', () => {
     assert.equal(await row.locator('button').count(), 0);
   });
 
-  test('an admin adds a guard in the console; the audit log shows it without the password', async () => {
+  test('an admin adds a guard in the console; the auditor, and only the auditor, reads it in the audit, without the password', async () => {
     const page = await login('admin1');
     await page.goto(`${base}/#/admin`);
     const form = page.locator('[data-testid=user-form]');
@@ -104,10 +111,33 @@ describe('security console in Chromium', () => {
     await form.locator('input[type=password]').fill('a-new-guard-password');
     await form.locator('button').click();
     await page.locator('tr[data-user=guard7]').waitFor({ timeout: 5000 });
-    const audit = await page.textContent('[data-testid=audit-table]') ?? '';
+    assert.doesNotMatch(await page.textContent('header nav') ?? '', /安全审计/, 'the admin has no audit page');
+    await page.goto(`${base}/#/auditor`);
+    assert.equal(await page.locator('[data-testid=audit-table]').count(), 0);
+    const auditor = await login('auditor1');
+    assert.equal((await auditor.textContent('header nav'))?.trim(), '安全审计', 'the auditor works in the audit alone');
+    await auditor.locator('[data-testid=audit-table] tbody tr').first().waitFor({ timeout: 5000 });
+    const audit = await auditor.textContent('[data-testid=audit-table]') ?? '';
     assert.match(audit, /user\.add/);
     assert.match(audit, /\[redacted\]/);
     assert.doesNotMatch(audit, /a-new-guard-password/);
     assert.ok(await c.users.verify('guard7', 'a-new-guard-password'));
+  });
+
+  test('when records cannot be committed every page shows it, in red, and the line goes once they can', async () => {
+    const page = await login('guard1');
+    const { openDatabase } = await import('../controller/store/database.ts');
+    const { databaseFile } = await import('../controller/runtime.ts');
+    const blocker = openDatabase(databaseFile(c.site));
+    blocker.exec('BEGIN IMMEDIATE');
+    try {
+      await page.locator('[data-testid=health-banner]').filter({ hasText: /记录无法写入存储|Records cannot be stored/ }).waitFor({ timeout: 15_000 });
+      await page.goto(`${base}/#/access`);
+      await page.locator('[data-testid=health-banner]').waitFor({ timeout: 10_000 });
+    } finally {
+      blocker.exec('COMMIT');
+      blocker.close();
+    }
+    await page.locator('[data-testid=health-banner]').waitFor({ state: 'detached', timeout: 15_000 });
   });
 });

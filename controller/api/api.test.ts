@@ -67,9 +67,9 @@ test('role checks: who may acknowledge alarms and manage users', async () => {
   const alarm = controller.alarms.raise({ key: 'test', type: 'test', source: 'test', severity: 'major', message: 'test' });
   controller.pipeline.flush();
   const expectations: Record<Role, { ack: number; users: number }> = {
-    viewer: { ack: 403, users: 403 }, installer: { ack: 403, users: 403 }, guard: { ack: 200, users: 403 }, admin: { ack: 409, users: 200 },
+    viewer: { ack: 403, users: 403 }, installer: { ack: 403, users: 403 }, auditor: { ack: 403, users: 403 }, guard: { ack: 200, users: 403 }, admin: { ack: 409, users: 200 },
   };
-  for (const role of ['viewer', 'installer', 'guard', 'admin'] as Role[]) {
+  for (const role of ['viewer', 'installer', 'auditor', 'guard', 'admin'] as Role[]) {
     const s = await login(role);
     const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };
     const ack = await app.inject({ method: 'POST', url: `/api/alarms/${alarm.id}/ack`, headers });

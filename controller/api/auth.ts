@@ -1,37 +1,44 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { may, type Permission } from '../core/roles.ts';
 import type { Session, Users } from '../store/users.ts';
+import { hostName } from './host-check.ts';
+import { msg } from './messages.ts';
 
 export const SESSION_COOKIE = 'ce_session';
 
+/** What a route asks of its caller: nothing, any session, or a session whose role has the permission. */
+export type Access = 'public' | 'session' | Permission;
+
 declare module 'fastify' {
   interface FastifyRequest { session: Session | null }
-  interface FastifyContextConfig { permission?: Permission; public?: boolean }
+  interface FastifyContextConfig { access?: Access; /** set by the catalog on WebSocket routes */ upgrade?: boolean }
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Open to anyone: routes marked public, and everything outside /api/ (the console's own files). */
-export const isPublicRoute = (url: string, config: { public?: boolean } | undefined) => config?.public === true || !url.startsWith('/api/');
-
 /**
- * Every route needs a session unless it is marked public. Mutating requests
- * must also carry the session's CSRF token in a header, which a cross-site
- * form cannot set; the route's permission is checked against the role.
+ * Access is decided from the route the router matched (its `access` rule), never from the
+ * URL as spelled: a path spelled differently either matches the same route, and gets its
+ * rule, or matches none. Every route must carry a rule (the catalog refuses to start without
+ * one), and a request that matched no route gets no further than this.
+ * Mutating requests must also carry the session's CSRF token in a header, which a cross-site
+ * form cannot set. Runs before the body is read, so nobody unknown makes the controller parse anything.
  */
-export function authHook(users: Users) {
+export function authHook(users: Users, hosts: ReadonlySet<string>) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
+    const host = hostName(req.headers.host);
+    if (!host || !hosts.has(host)) return reply.code(421).send(msg(req, 'host.unknown', { host: req.headers.host ?? '' }));
     const token = req.cookies[SESSION_COOKIE];
     req.session = token ? users.session(token) : null;
-    const config = req.routeOptions.config;
-    if (isPublicRoute(req.url, config)) return;
-    if (!req.session) return reply.code(401).send({ error: 'not logged in' });
+    const { access, upgrade } = req.routeOptions.config;
+    // An upgrade to a route that is no WebSocket (the console's files) is refused, not half-opened.
+    if (req.headers.upgrade !== undefined && !upgrade) return reply.code(404).send(msg(req, 'route.unknown'));
+    if (access === 'public') return;
+    if (!req.session) return reply.code(401).send(msg(req, 'auth.no-session'));
+    if (access === undefined) return reply.code(404).send(msg(req, 'route.unknown'));
     if (MUTATING.has(req.method) && req.headers['x-csrf-token'] !== req.session.csrf) {
-      return reply.code(403).send({ error: 'missing or wrong CSRF token' });
+      return reply.code(403).send(msg(req, 'auth.csrf'));
     }
-    const permission = config.permission ?? 'view';
-    if (!may(req.session.role, permission)) {
-      return reply.code(403).send({ error: `role "${req.session.role}" may not ${permission}` });
-    }
+    if (access !== 'session' && !may(req.session.role, access)) return reply.code(403).send(msg(req, 'auth.forbidden', { role: req.session.role, permission: access }));
   };
 }

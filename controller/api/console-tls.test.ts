@@ -26,10 +26,10 @@ before(async () => {
 after(async () => { await controller.stop(); t.remove(); });
 
 test('with a certificate the console is HTTPS only and its session cookie is Secure', async () => {
-  const login = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
+  const login = await new Promise<{ status: number; cookie: string; hsts: string }>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/api/session', method: 'POST', ca, servername: 'localhost', headers: { 'content-type': 'application/json' } }, (res) => {
       res.resume();
-      resolve({ status: res.statusCode!, cookie: String(res.headers['set-cookie']) });
+      resolve({ status: res.statusCode!, cookie: String(res.headers['set-cookie']), hsts: String(res.headers['strict-transport-security']) });
     });
     req.on('error', reject);
     req.end(JSON.stringify({ username: 'guard1', password: 'correct horse battery' }));
@@ -38,6 +38,7 @@ test('with a certificate the console is HTTPS only and its session cookie is Sec
   assert.match(login.cookie, /ce_session=[^;]+;.*Secure/);
   assert.match(login.cookie, /HttpOnly/);
   assert.match(login.cookie, /SameSite=Strict/);
+  assert.match(login.hsts, /max-age=\d{7,}/, 'browsers are told to come back over HTTPS only');
   const plain = await new Promise<string>((resolve) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: '/api/health' }, (res) => resolve(`answered ${res.statusCode}`));
     req.on('error', (err) => resolve(`refused: ${(err as NodeJS.ErrnoException).code ?? err.message}`));

@@ -3,9 +3,10 @@ import type { AlarmManager } from '../core/alarms.ts';
 import type { CommandBus } from '../core/commands.ts';
 import type { HealthRegistry } from '../core/health.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Pipeline } from '../core/pipeline.ts';
+import type { Pipeline, SelfCheck } from '../core/pipeline.ts';
 import type { ReadingsIndex } from '../store/readings.ts';
 import type { Users } from '../store/users.ts';
+
 import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
 import type { LaneBacklog } from '../store/event-log.ts';
 import type { AccessService } from '../core/access/access-service.ts';
@@ -43,4 +44,6 @@ export interface ApiDeps {
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };
   drivers(): Record<string, unknown>[];
   startedAt: number;
+  /** Whether the store commits: /api/health answers 503 while it does not. */
+  selfCheck(): SelfCheck;
 }

@@ -1,27 +1,44 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import type { Permission } from '../core/roles.ts';
-import { isPublicRoute } from './auth.ts';
+import type { Access } from './auth.ts';
 
-/** What a route asks of its caller: nothing (public), a session, or a permission. */
-export interface RouteEntry { method: string; url: string; access: 'public' | Permission }
+/** What a route asks of its caller: nothing (public), or a permission. */
+export interface RouteEntry { method: string; url: string; access: Access }
 
-const catalogs = new WeakMap<FastifyInstance, RouteEntry[]>();
+const catalogs = new WeakMap<FastifyInstance, RouteOptions[]>();
 
 /**
- * Records each route's access rule as it is registered, for the security review test, and
- * writes it into the OpenAPI document as the session scheme's scope, for integrators.
+ * Records every route as it is registered, for the security review test and the OpenAPI
+ * document (its access rule is the session scheme's scope). A route that reaches ready without
+ * an access rule stops the console from starting: nothing is open by omission.
  * Must be installed before the routes.
  */
 export function catalogRoutes(app: FastifyInstance): void {
-  const entries: RouteEntry[] = [];
-  catalogs.set(app, entries);
+  const routes: RouteOptions[] = [];
+  catalogs.set(app, routes);
   app.addHook('onRoute', (route: RouteOptions) => {
-    const access = isPublicRoute(route.url, route.config) ? 'public' : route.config?.permission ?? 'view';
-    for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') entries.push({ method, url: route.url, access });
-    }
-    route.schema = { ...route.schema, security: access === 'public' ? [] : [{ session: [access] }] } as typeof route.schema;
+    routes.push(route);
+    if (route.websocket) route.config = { ...route.config, upgrade: true };
+    const access = route.config?.access;
+    if (access) route.schema = { ...route.schema, security: access === 'public' ? [] : [{ session: [access] }] } as typeof route.schema;
+  });
+  app.addHook('onReady', async () => {
+    const bare = routes.filter((r) => !r.config?.access).map((r) => `${[r.method].flat().join(',')} ${r.url}`);
+    if (bare.length) throw new Error(`routes without an access rule: ${bare.join('; ')}`);
   });
 }
 
-export const routeCatalog = (app: FastifyInstance): readonly RouteEntry[] => catalogs.get(app) ?? [];
+/**
+ * Marks every route registered inside `plugin` public, for the console's own files, whose
+ * plugin has no way to take a route config.
+ */
+export function publicScope(app: FastifyInstance, plugin: (scope: FastifyInstance) => Promise<void>): Promise<void> {
+  return app.register(async (scope) => {
+    scope.addHook('onRoute', (route: RouteOptions) => { route.config = { ...route.config, access: 'public' }; });
+    await plugin(scope);
+  }) as unknown as Promise<void>;
+}
+
+export const routeCatalog = (app: FastifyInstance): readonly RouteEntry[] =>
+  (catalogs.get(app) ?? []).flatMap((r) => [r.method].flat()
+    .filter((m) => m !== 'HEAD')
+    .map((method) => ({ method, url: r.url, access: r.config!.access! })));

@@ -9,7 +9,9 @@ import { appPath } from '../app-files.ts';
 import { sitePath } from '../config/load-site.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { authHook, SESSION_COOKIE } from './auth.ts';
-import { catalogRoutes } from './route-catalog.ts';
+import { consoleHosts } from './host-check.ts';
+import { securityHeaders } from './security-headers.ts';
+import { catalogRoutes, publicScope } from './route-catalog.ts';
 import type { ApiDeps } from './deps.ts';
 import { accessRoutes } from './routes/access.ts';
 import { alarmRoutes } from './routes/alarms.ts';
@@ -50,13 +52,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  app.addHook('onRequest', authHook(deps.users));
+  app.addHook('onRequest', authHook(deps.users, consoleHosts(deps.site.config.console.hosts)));
   // The access log: who asked for what and how it went; bodies, cookies and headers stay out.
   app.addHook('onResponse', async (req, reply) => {
     deps.log.debug({ method: req.method, path: req.routeOptions.url ?? req.url.split('?')[0], status: reply.statusCode,
       ms: Math.round(reply.elapsedTime), user: req.session?.username ?? null, ip: req.ip }, 'api request');
   });
   catalogRoutes(app);
+  securityHeaders(app, Boolean(tls));
   // Ajv coerces "1e309" (or JSON's 1e309) to Infinity and lets it through `integer` and `maximum`;
   // no handler wants a number that is not finite.
   app.addHook('preHandler', async (req, reply) => {
@@ -79,14 +82,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   cameraRoutes(app, deps);
   boardRoutes(app, deps);
   emergencyRoutes(app, deps);
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   liveSocket(app, deps);
 
-  if (existsSync(uiDist)) {
-    await app.register(fastifyStatic, { root: uiDist, prefix: '/', index: 'index.html' });
-  } else {
-    app.get('/', { config: { public: true } }, async (_req, reply) => reply.type('text/plain').send('console not built: run npm run build:ui'));
-  }
+  await publicScope(app, async (scope) => {
+    if (existsSync(uiDist)) await scope.register(fastifyStatic, { root: uiDist, prefix: '/', index: 'index.html' });
+    else scope.get('/', async (_req, reply) => reply.type('text/plain').send('console not built: run npm run build:ui'));
+  });
   return app;
 }
 
@@ -98,7 +100,7 @@ function liveSocket(app: FastifyInstance, deps: ApiDeps): void {
     const msg = JSON.stringify({ kind: 'events', events });
     for (const s of sockets) if (s.readyState === 1) s.send(msg);
   });
-  app.get('/api/live', { websocket: true, schema: { hide: true } }, (socket, req) => {
+  app.get('/api/live', { websocket: true, config: { access: 'view' }, schema: { hide: true } }, (socket, req) => {
     const origin = req.headers.origin;
     if (origin && new URL(origin).host !== req.headers.host) { socket.close(1008, 'cross-origin'); return; }
     sockets.add(socket);

@@ -16,6 +16,10 @@ import { updateSign, updateSignUsage } from './update-sign.ts';
 import { commandSign, commandSignUsage } from './command-sign.ts';
 import { readPassword } from './read-password.ts';
 import { UsageError } from './usage-error.ts';
+import { askController } from '../admin/admin-client.ts';
+import { type AdminRequest, adminSocketPath } from '../admin/admin-protocol.ts';
+import type { LoadedSite } from '../config/types.ts';
+import type { CommandResult } from '../core/types.ts';
 import { untilSignal } from './signals.ts';
 
 const usage = `campus-edge — edge controller for a school's campus hardware
@@ -72,7 +76,14 @@ async function run(args: string[]): Promise<number> {
   process.on('uncaughtException', (err) => { log.fatal({ err: err.stack }, 'uncaught exception'); process.exit(70); });
   const controller = new Controller(loadSite(config), log);
   const systemd = new SystemdNotifier(log);
-  await controller.start();
+  try {
+    await controller.start();
+  } catch (err) {
+    // Half-started (drivers polling, a store open): nothing to keep running; systemd decides what next.
+    log.fatal({ err: (err as Error).message }, 'controller failed to start');
+    console.error(`campus-edge: ${(err as Error).message}`);
+    process.exit(1);
+  }
   systemd.ready(`running: ${controller.site.config.devices.length} devices`);
   systemd.startWatchdog(() => controller.healthy());
   const restart = await Promise.race([untilSignal().then(() => null), controller.restartRequested]);
@@ -104,20 +115,27 @@ async function userAdd(args: string[]): Promise<number> {
   const v = configOption(args.slice(1), { username: { type: 'string' }, role: { type: 'string' } });
   if (!v.username || !v.role) throw new UsageError('--username and --role are required');
   if (!isRole(v.role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
-  const { db, users } = openStore(loadSite(v.config));
+  const site = loadSite(v.config);
+  const password = await readPassword(`password for ${v.username}: `);
+  const request = { command: 'user.add', args: { username: v.username, role: v.role, password } };
+  // A running controller alone writes its store; only when none runs does the CLI write it itself.
+  const live = await askController(adminSocketPath(site), request);
+  const result = live ?? await runOffline(site, request);
+  if (!result.ok) { console.error(result.error); return 1; }
+  console.log(`added ${v.role} "${v.username}"${live ? ' (through the running controller)' : ' (no controller running: written to the store)'}`);
+  return 0;
+}
+
+/** Through the command bus all the same, so the audit log and the district see who was added, never the password. */
+async function runOffline(site: LoadedSite, req: AdminRequest): Promise<CommandResult> {
+  const { db, users } = openStore(site);
   try {
-    // Through the command bus, so the audit log and the district see who was added, never the password.
-    const pipeline = new Pipeline(db);
-    const bus = new CommandBus(db, pipeline);
+    const bus = new CommandBus(db, new Pipeline(db));
     registerUserCommands(bus, users);
-    const password = await readPassword(`password for ${v.username}: `);
-    const result = await bus.execute({ name: 'user.add', args: { username: v.username, role: v.role, password } }, { kind: 'system', name: 'cli' });
-    if (!result.ok) { console.error(result.error); return 1; }
+    return await bus.execute({ name: req.command, args: req.args }, { kind: 'system', name: 'cli' });
   } finally {
     db.close();
   }
-  console.log(`added ${v.role} "${v.username}"`);
-  return 0;
 }
 
 function backlog(args: string[]): number {

@@ -9,6 +9,7 @@ import type { SiteConfig } from '../config/types.ts';
 import { ConfigError } from '../config/yaml-source.ts';
 import { installLayout, systemdFiles } from '../install-layout.ts';
 import { openDatabase } from '../store/database.ts';
+import { socketAnswers } from '../admin/admin-socket.ts';
 import { Users } from '../store/users.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -142,6 +143,9 @@ export async function provision(args: string[]): Promise<number> {
   if (!installed.site) throw new ConfigError(installed.issues);
 
   mkdirSync(install.path(installLayout.data), { recursive: true, mode: 0o750 });
+  // A store in use belongs to its controller: provisioning adds nobody to it behind its back.
+  const socket = install.path(`${installLayout.data}/admin.sock`);
+  if (await socketAnswers(socket)) throw new UsageError(`a controller is running on ${install.path(installLayout.data)} (${socket} answers): stop it before provisioning, or add users with campus-edge user add`);
   const db = openDatabase(install.path(`${installLayout.data}/campus-edge.db`));
   let password: string | null = null;
   try {

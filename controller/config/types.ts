@@ -8,7 +8,7 @@ export interface SiteConfig {
   gateway: { id: string };
   data_dir: string;
   profiles_dir?: string;
-  console: { listen: string; port: number; session_hours: number; tls?: { cert: string; key: string } };
+  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string } };
   uplink: UplinkConfig;
   storage: {
     disk_budget_mb: number;

@@ -70,17 +70,63 @@ test('alarm lifecycle: raise once per key, acknowledge, clear; each change is an
   assert.equal(new AlarmManager(db, new Pipeline(db)).openAlarms()[0]!.id, b.id);
 });
 
-test('a failed commit keeps its records and retries them in order', async () => {
-  const db = openDatabase(':memory:');
+test('a disk that is full keeps the records, in order, shows the store as failing, and commits them once there is room', async () => {
+  const t = tempDir('full');
+  const db = openDatabase(join(t.dir, 'db.sqlite'));
   const p = new Pipeline(db);
   const errors: string[] = [];
-  p.onError = (e, where) => errors.push(`${where}: ${e.message}`);
-  let failures = 1;
-  p.addTransactionHook(() => { if (failures-- > 0) throw new Error('SQLITE_FULL: database or disk is full'); });
-  const committed = await Promise.all([1, 2, 3].map((i) => p.ingest({ topic: 'events/x', type: 't', source: 's', data: { i } })));
-  assert.deepEqual(committed.map((e) => e.seq), [1, 2, 3]);
-  assert.deepEqual(errors, ['commit: SQLITE_FULL: database or disk is full']);
-  assert.equal(p.log.search({ limit: 10 }).length, 3);
+  p.onError = (e, where) => errors.push(`${where}: ${(e as Error & { code: string }).code}`);
+  await p.ingest({ topic: 'events/x', type: 't', source: 's', data: {} });
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  db.pragma(`max_page_count = ${pages}`);
+  const big = 'x'.repeat(20_000);
+  const waiting = Promise.all([1, 2, 3].map((i) => p.ingest({ topic: 'events/x', type: 't', source: 's', data: { i, big } })));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(p.commitState.failingSince, 'the store says it is failing');
+  assert.match(p.commitState.error!, /full/);
+  db.pragma('max_page_count = 1073741823');
+  const committed = await waiting;
+  assert.deepEqual(committed.map((e) => e.seq), [2, 3, 4]);
+  assert.equal(p.commitState.failingSince, null, 'green again after a commit');
+  assert.ok(errors.every((e) => e === 'commit: SQLITE_FULL'), errors.join());
+  assert.equal(p.log.search({ limit: 10 }).length, 4);
+  db.close();
+  t.remove();
+});
+
+test('a second writer that took sequence numbers does not wedge the store: the next records continue after it', async () => {
+  const t = tempDir('second-writer');
+  const file = join(t.dir, 'db.sqlite');
+  const mine = new Pipeline(openDatabase(file));
+  await mine.ingest({ topic: 'events/x', type: 'mine', source: 's', data: {} });
+  const otherDb = openDatabase(file);
+  const other = new Pipeline(otherDb);
+  for (let i = 0; i < 5; i++) await other.ingest({ topic: 'events/x', type: 'other', source: 's', data: {} });
+  otherDb.close();
+  const errors: string[] = [];
+  mine.onError = (e) => errors.push(e.message);
+  const next = await Promise.all([1, 2, 3].map(() => mine.ingest({ topic: 'events/x', type: 'mine', source: 's', data: {} })));
+  assert.deepEqual(next.map((e) => e.seq), [7, 8, 9]);
+  assert.match(errors[0]!, /UNIQUE constraint failed: events\.seq/);
+  assert.equal(mine.commitState.failingSince, null);
+  const seqs = mine.log.search({ limit: 20 }).map((e) => e.seq).reverse();
+  assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6, 7, 8, 9], 'no gap, no reuse');
+  t.remove();
+});
+
+test('a record the store can never take is refused alone; the rest of its batch commits', async () => {
+  const p = new Pipeline(openDatabase(':memory:'));
+  p.onError = () => {};
+  const results = await Promise.allSettled([
+    p.ingest({ topic: 'events/x', type: 'ok', source: 's', data: { i: 1 } }),
+    p.ingest({ topic: 'events/x', type: 'poison', source: 's', data: { n: 1n } as never }),
+    p.ingest({ topic: 'events/x', type: 'ok', source: 's', data: { i: 3 } }),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.equal(p.commitState.rejected, 1);
+  assert.equal(p.commitState.failingSince, null);
+  assert.deepEqual(p.log.search({ limit: 10 }).map((e) => [e.seq, e.type]), [[2, 'ok'], [1, 'ok']], 'no gap where it would have been');
+  assert.equal((await p.ingest({ topic: 'events/x', type: 'ok', source: 's', data: {} })).seq, 3);
 });
 
 test('device health: changes are events and alarms; a steady online state is not written on every poll', async () => {

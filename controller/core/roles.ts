@@ -1,15 +1,22 @@
-/** Console roles and what each may do (README, Command line). */
-export const roles = ['viewer', 'guard', 'admin', 'installer'] as const;
+/** Console roles and what each may do (README, Console users and roles). */
+export const roles = ['viewer', 'guard', 'admin', 'installer', 'auditor'] as const;
 export type Role = (typeof roles)[number];
 
 export type Permission =
-  | 'view' | 'alarm.ack' | 'gate.operate' | 'pa.announce' | 'users.manage' | 'config' | 'devices.commission';
+  | 'view' | 'people.read' | 'people.manage' | 'audit.read'
+  | 'alarm.ack' | 'gate.operate' | 'pa.announce' | 'users.manage' | 'config' | 'devices.commission';
 
+/**
+ * Minors' names, classes, attendance and card numbers (`people.*`) are for the guards who check
+ * them at the gate and the admins who keep the roster; viewers and installers never see them.
+ * The audit belongs to the auditor alone (separation of duties): an admin can neither read nor change it.
+ */
 const grants: Record<Role, readonly Permission[]> = {
   viewer: ['view'],
-  guard: ['view', 'alarm.ack', 'gate.operate', 'pa.announce'],
-  admin: ['view', 'alarm.ack', 'gate.operate', 'pa.announce', 'users.manage', 'config'],
+  guard: ['view', 'people.read', 'alarm.ack', 'gate.operate', 'pa.announce'],
+  admin: ['view', 'people.read', 'people.manage', 'alarm.ack', 'gate.operate', 'pa.announce', 'users.manage', 'config'],
   installer: ['view', 'devices.commission', 'config'],
+  auditor: ['audit.read'],
 };
 
 export const may = (role: Role, permission: Permission): boolean => grants[role].includes(permission);

@@ -9,13 +9,13 @@ export type Db = Database.Database;
  * Opens the store: WAL so readers never block the writer, synchronous=FULL so
  * a committed record survives power loss, then runs pending migrations.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, busyTimeoutMs = 5000): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   migrate(db);
   return db;
 }

@@ -13,13 +13,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Logs in on the console's login page and waits for the dashboard. */
+/** Logs in on the console's login page and waits for the console's first page. */
 export async function consoleLogin(page: Page, base: string, username: string, password: string): Promise<Page> {
   await page.goto(base);
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=device-table]');
+  await page.waitForSelector('header nav');
   return page;
 }
 

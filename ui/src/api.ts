@@ -1,4 +1,5 @@
 /** Talks to the controller: JSON over fetch with the CSRF header, and the live socket. */
+import { lang } from './i18n.ts';
 
 export interface Session { username: string; role: string; csrf: string; expiresAt: number }
 export interface StoredEvent { seq: number; id: string; ts: number; topic: string; type: string; source: string; severity: string | null; data: Record<string, any> }
@@ -15,7 +16,8 @@ export class ApiProblems extends ApiError {
 
 /** JSON in and out; `text` sends a raw body of that content type instead (CSV import). */
 export async function api<T>(method: string, path: string, body?: unknown, text?: string): Promise<T> {
-  const headers: Record<string, string> = {};
+  // The server's own messages come back in the console's language.
+  const headers: Record<string, string> = { 'accept-language': lang.value };
   if (body !== undefined) headers['content-type'] = text ?? 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
   const payload = body === undefined ? undefined : text ? String(body) : JSON.stringify(body);

@@ -6,6 +6,8 @@ import { Access } from './pages/Access.tsx';
 import { Cameras } from './pages/Cameras.tsx';
 import { Emergency } from './pages/Emergency.tsx';
 import { Admin } from './pages/Admin.tsx';
+import { Audit } from './pages/Audit.tsx';
+import { HealthBanner } from './components/HealthBanner.tsx';
 import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Environment } from './pages/Environment.tsx';
@@ -15,10 +17,16 @@ import { Uplink } from './pages/Uplink.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
-const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, emergency: Emergency, environment: Environment, events: Events, uplink: Uplink, admin: Admin } as const;
+const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, emergency: Emergency, environment: Environment, events: Events, uplink: Uplink, admin: Admin, auditor: Audit } as const;
 type Page = keyof typeof pages;
 
-function useRoute(): Page {
+/** The pages a role works in; the API decides what each may read, this only spares dead links. */
+function pagesFor(role: string): Page[] {
+  if (role === 'auditor') return ['auditor'];
+  return (Object.keys(pages) as Page[]).filter((p) => p !== 'auditor' && (p !== 'admin' || role === 'admin'));
+}
+
+function useRoute(allowed: Page[]): Page {
   // The whole hash is state, so sub-routes (#/cameras/cam-1) re-render too.
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
@@ -26,8 +34,8 @@ function useRoute(): Page {
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
-  const page = (hash.replace(/^#\/?/, '').split('/')[0] || 'dashboard') as Page;
-  return page in pages ? page : 'dashboard';
+  const page = (hash.replace(/^#\/?/, '').split('/')[0] || allowed[0]) as Page;
+  return allowed.includes(page) ? page : allowed[0]!;
 }
 
 function AlarmBanner() {
@@ -44,24 +52,25 @@ function AlarmBanner() {
 }
 
 function Shell({ s }: { s: Session }) {
-  const page = useRoute();
+  const allowed = pagesFor(s.role);
+  const page = useRoute(allowed);
   const connected = useSignal(liveConnected);
-  useEffect(() => { startLive(); return stopLiveFeed; }, []);
+  useEffect(() => { if (s.role === 'auditor') return undefined; startLive(); return stopLiveFeed; }, []);
   const logout = async () => { await api('DELETE', '/api/session').catch(() => {}); stopLiveFeed(); session.value = null; };
   const Page = pages[page];
   return (
     <>
       <header>
         <h1>{t('title')}</h1>
-        <nav>{(Object.keys(pages) as Page[]).filter((p) => p !== 'admin' || s.role === 'admin')
-          .map((p) => <a href={`#/${p}`} class={p === page ? 'active' : ''}>{t(p as Key)}</a>)}</nav>
+        <nav>{allowed.map((p) => <a href={`#/${p}`} class={p === page ? 'active' : ''}>{t(p as Key)}</a>)}</nav>
         <div class="who">
           <span class={`pill ${connected ? 'online' : 'offline'}`} data-testid="live-state">{connected ? t('live') : t('disconnected')}</span>
-          <span>{s.username} ({s.role})</span>
+          <span>{s.username} ({t(`role_${s.role}` as Key)})</span>
           <button onClick={() => { lang.value = lang.value === 'en' ? 'zh-CN' : 'en'; }} data-testid="lang-toggle">{lang.value === 'en' ? '中文' : 'EN'}</button>
           <button onClick={logout}>{t('logout')}</button>
         </div>
       </header>
+      <HealthBanner />
       <AlarmBanner />
       <main><Page /></main>
     </>

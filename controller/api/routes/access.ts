@@ -9,13 +9,13 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const actor = (req: { session: { username: string } | null }) => ({ kind: 'user' as const, name: req.session!.username });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.get('/api/access/gates', { schema: { tags: ['access'], summary: 'Gates with their mode, fire state and health' } }, async () => {
+  app.get('/api/access/gates', { config: { access: 'view' }, schema: { tags: ['access'], summary: 'Gates with their mode, fire state and health' } }, async () => {
     const health = new Map(deps.health.list().map((h) => [h.id, h.health]));
     return deps.access.gateStates().map((g) => ({ ...g, health: health.get(g.id) ?? 'unknown' }));
   });
 
   app.post('/api/access/gates/:id/open', {
-    config: { permission: 'gate.operate' },
+    config: { access: 'gate.operate' },
     schema: {
       tags: ['access'], summary: 'Open a gate once (audited)', params: gateParams,
       body: { type: 'object', additionalProperties: false, required: ['direction'], properties: { direction: { enum: ['in', 'out'] } } },
@@ -27,7 +27,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.put('/api/access/gates/:id/mode', {
-    config: { permission: 'gate.operate' },
+    config: { access: 'gate.operate' },
     schema: {
       tags: ['access'], summary: 'Set a gate to normal, locked or free passage (audited)', params: gateParams,
       body: { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { enum: ['normal', 'locked', 'free'] } } },
@@ -38,7 +38,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(r.ok ? 200 : 400).send(r);
   });
 
-  app.get('/api/access/readers', { schema: { tags: ['access'], summary: 'Card readers: type, gate, health and OSDP secure-channel state' } }, async () => {
+  app.get('/api/access/readers', { config: { access: 'view' }, schema: { tags: ['access'], summary: 'Card readers: type, gate, health and OSDP secure-channel state' } }, async () => {
     const health = new Map(deps.health.list().map((h) => [h.id, h]));
     const osdp = deps.drivers().flatMap((d) => (d.kind === 'osdp-bus' ? (d.readers as { id: string; state: string; secure: boolean }[]) : []));
     return deps.site.config.access.readers.map((r) => {
@@ -49,7 +49,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/access/readers/:id/keyset', {
-    config: { permission: 'devices.commission' },
+    config: { access: 'devices.commission' },
     schema: { tags: ['access'], summary: 'Installer: give an OSDP reader a new site key over its secure channel (audited)', params: gateParams, response: { 200: commandResultSchema, 400: errorSchema } },
   }, async (req, reply) => {
     const r = await deps.commands.execute({ name: 'osdp.keyset', args: { readerId: (req.params as { id: string }).id } }, actor(req));
@@ -57,6 +57,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get('/api/cardholders', {
+    config: { access: 'people.read' },
     schema: {
       tags: ['access'], summary: 'Cardholders, filtered by name, class, id or card',
       querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 } } },
@@ -70,7 +71,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/cardholders', {
-    config: { permission: 'config' },
+    config: { access: 'people.manage' },
     schema: { tags: ['access'], summary: 'Add or change one cardholder (audited)', body: { type: 'object' }, response: { 200: commandResultSchema, 400: errorSchema } },
   }, async (req, reply) => {
     const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders: [req.body] } }, actor(req));
@@ -78,7 +79,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/cardholders/import', {
-    config: { permission: 'config' },
+    config: { access: 'people.manage' },
     schema: { tags: ['access'], summary: 'Import cardholders from CSV (text/csv); all or nothing (audited)' },
   }, async (req, reply) => {
     if (typeof req.body !== 'string') return reply.code(415).send({ error: 'send the file as text/csv' });
@@ -89,11 +90,12 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(r.ok ? 200 : 400).send(r);
   });
 
-  app.get('/api/cardholders/export', { config: { permission: 'config' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
+  app.get('/api/cardholders/export', { config: { access: 'people.manage' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
     async (_req, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cardholders.csv"')
       .send(cardholderCsv(deps.allowlist.cardholders())));
 
   app.get('/api/attendance', {
+    config: { access: 'people.read' },
     schema: {
       tags: ['access'], summary: 'Entries and exits per cardholder for one day',
       querystring: { type: 'object', additionalProperties: false, required: ['day'], properties: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },

@@ -4,6 +4,7 @@ import { alarmSchema, commandResultSchema } from '../schemas.ts';
 
 export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/alarms', {
+    config: { access: 'view' },
     schema: {
       tags: ['alarms'], summary: 'Open alarms, or the history',
       querystring: {
@@ -18,7 +19,7 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/alarms/:id/ack', {
-    config: { permission: 'alarm.ack' },
+    config: { access: 'alarm.ack' },
     schema: {
       tags: ['alarms'], summary: 'Acknowledge an alarm (audited)',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
@@ -30,9 +31,9 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(result.ok ? 200 : 409).send(result);
   });
 
-  app.get('/api/snapshots/*', { schema: { tags: ['alarms'], summary: 'An alarm snapshot (JPEG)' } }, async (req, reply) => {
+  app.get('/api/snapshots/*', { config: { access: 'view' }, schema: { tags: ['alarms'], summary: 'An alarm snapshot (JPEG)' } }, async (req, reply) => {
     const jpeg = deps.snapshots.read((req.params as { '*': string })['*']);
     if (!jpeg) return reply.code(404).send({ error: 'no such snapshot' });
-    return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400').send(jpeg);
+    return reply.type('image/jpeg').send(jpeg);
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiDeps } from '../deps.ts';
 import { uiDist } from '../server.ts';
@@ -9,12 +9,13 @@ import { uiDist } from '../server.ts';
  * board has no user session; its key in the URL is checked instead.
  */
 export function boardRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/board/:id', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
-    if (!existsSync(join(uiDist, 'board.html'))) return reply.code(503).send('console not built');
-    return reply.sendFile('board.html');
+  app.get('/board/:id', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    const page = join(uiDist, 'board.html');
+    if (!existsSync(page)) return reply.code(503).send('console not built');
+    return reply.type('text/html; charset=utf-8').send(readFileSync(page));
   });
 
-  app.get('/board-live/:id', { websocket: true, config: { public: true }, schema: { hide: true } }, (socket, req) => {
+  app.get('/board-live/:id', { websocket: true, config: { access: 'public' }, schema: { hide: true } }, (socket, req) => {
     const { id } = req.params as { id: string };
     const key = new URL(req.url, 'http://x').searchParams.get('key') ?? '';
     if (!deps.boards.checkKey(id, key)) { socket.close(1008, 'unknown board or wrong key'); return; }
@@ -32,6 +33,6 @@ export function boardRoutes(app: FastifyInstance, deps: ApiDeps): void {
     });
   });
 
-  app.get('/api/boards', { config: { permission: 'config' }, schema: { tags: ['boards'], summary: 'Class boards with their kiosk URLs and connections' } }, async () =>
+  app.get('/api/boards', { config: { access: 'config' }, schema: { tags: ['boards'], summary: 'Class boards with their kiosk URLs and connections' } }, async () =>
     deps.boards.boards.map((b) => ({ id: b.id, name: b.name, class: b.class, url: `/board/${b.id}?key=${deps.boards.key(b.id)}`, connected: deps.boards.connected(b.id) })));
 }

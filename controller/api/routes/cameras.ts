@@ -8,7 +8,7 @@ const params = { type: 'object', required: ['id'], properties: { id: { type: 'st
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
 export function cameraRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api/cameras', { schema: { tags: ['video'], summary: 'Cameras with health, model and live-view state' } }, async () => {
+  app.get('/api/cameras', { config: { access: 'view' }, schema: { tags: ['video'], summary: 'Cameras with health, model and live-view state' } }, async () => {
     const health = new Map(deps.health.list().map((h) => [h.id, h]));
     return deps.cameras().map((c) => ({
       id: c.config.id, name: c.config.name ?? c.config.id, location: c.config.location ?? null,
@@ -19,31 +19,31 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get('/api/cameras/discover', {
-    config: { permission: 'devices.commission' },
+    config: { access: 'devices.commission' },
     schema: {
       tags: ['video'], summary: 'Installer: WS-Discovery probe of the school LAN for ONVIF cameras',
       querystring: { type: 'object', additionalProperties: false, properties: { timeout_ms: { type: 'integer', minimum: 500, maximum: 10_000, default: 3000 } } },
     },
   }, async (req) => discoverCameras((req.query as { timeout_ms: number }).timeout_ms));
 
-  app.get('/api/cameras/:id/snapshot', { schema: { tags: ['video'], summary: 'A snapshot from the camera now (JPEG)', params } }, async (req, reply) => {
+  app.get('/api/cameras/:id/snapshot', { config: { access: 'view' }, schema: { tags: ['video'], summary: 'A snapshot from the camera now (JPEG)', params } }, async (req, reply) => {
     const cam = deps.cameras().find((c) => c.config.id === (req.params as { id: string }).id);
     if (!cam) return reply.code(404).send({ error: 'no such camera' });
     try {
-      return reply.type('image/jpeg').header('cache-control', 'no-store').send(await cam.snapshot());
+      return reply.type('image/jpeg').send(await cam.snapshot());
     } catch (err) {
       return reply.code(502).send({ error: (err as Error).message });
     }
   });
 
-  app.get('/api/cameras/:id/presets', { schema: { tags: ['video'], summary: 'PTZ presets of a camera', params } }, async (req, reply) => {
+  app.get('/api/cameras/:id/presets', { config: { access: 'view' }, schema: { tags: ['video'], summary: 'PTZ presets of a camera', params } }, async (req, reply) => {
     const cam = deps.cameras().find((c) => c.config.id === (req.params as { id: string }).id);
     if (!cam) return reply.code(404).send({ error: 'no such camera' });
     try { return await cam.presets(); } catch (err) { return reply.code(502).send({ error: (err as Error).message }); }
   });
 
   app.post('/api/cameras/:id/ptz', {
-    config: { permission: 'gate.operate' },
+    config: { access: 'gate.operate' },
     schema: {
       tags: ['video'], summary: 'PTZ: move, stop or go to a preset (audited)', params,
       body: { type: 'object', additionalProperties: false, required: ['action'], properties: {
@@ -58,7 +58,7 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   /** Live view: a JSON line with the MIME type, then the MP4 init segment and fragments as binary messages. */
-  app.get('/api/cameras/:id/live', { websocket: true, schema: { hide: true } }, (socket, req) => {
+  app.get('/api/cameras/:id/live', { websocket: true, config: { access: 'view' }, schema: { hide: true } }, (socket, req) => {
     const origin = req.headers.origin;
     const stream = deps.live((req.params as { id: string }).id);
     if ((origin && new URL(origin).host !== req.headers.host) || !stream) { socket.close(1008, stream ? 'cross-origin' : 'no such camera'); return; }

@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.ts';
 const HOUR = 3_600_000;
 
 export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api/devices', { schema: { tags: ['devices'], summary: 'Devices and their health' } }, async () => {
+  app.get('/api/devices', { config: { access: 'view' }, schema: { tags: ['devices'], summary: 'Devices and their health' } }, async () => {
     const health = new Map(deps.health.list().map((h) => [h.id, h]));
     return deps.site.config.devices.map((d) => ({
       id: d.id, name: d.name ?? d.id, room: d.room ?? null, bus: d.bus, address: d.address, profile: d.profile,
@@ -14,7 +14,7 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }));
   });
 
-  app.get('/api/rooms', { schema: { tags: ['environment'], summary: 'Rooms with their latest readings and limits' } }, async () => {
+  app.get('/api/rooms', { config: { access: 'view' }, schema: { tags: ['environment'], summary: 'Rooms with their latest readings and limits' } }, async () => {
     const latest = deps.readings.latest();
     const ids = new Set([...deps.site.config.rooms.map((r) => r.id), ...deps.site.config.devices.flatMap((d) => (d.room ? [d.room] : []))]);
     return [...ids].map((id) => {
@@ -24,6 +24,7 @@ export function deviceRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get('/api/rooms/:room/series', {
+    config: { access: 'view' },
     schema: {
       tags: ['environment'], summary: 'One point of one room over time',
       params: { type: 'object', required: ['room'], properties: { room: { type: 'string', maxLength: 64 } } },

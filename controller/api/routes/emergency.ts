@@ -7,7 +7,7 @@ export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const actor = (req: { session: { username: string } | null }) => ({ kind: 'user' as const, name: req.session!.username });
   const command = (name: string, permission: 'pa.announce' | 'gate.operate' | 'config' | 'alarm.ack', summary: string) =>
     app.post(`/api/commands/${name}`, {
-      config: { permission },
+      config: { access: permission },
       schema: { tags: ['emergency'], summary: `${summary} (audited)`, body: { type: 'object' }, response: { 200: commandResultSchema, 400: errorSchema } },
     }, async (req, reply) => {
       const r = await deps.commands.execute({ name, args: req.body as Record<string, unknown> }, actor(req));
@@ -22,7 +22,7 @@ export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps): void {
   command('emergency.reset', 'alarm.ack', 'Reset a latched emergency button');
   command('emergency.test-mode', 'alarm.ack', 'Put an emergency button in test mode');
 
-  app.get('/api/emergency', { schema: { tags: ['emergency'], summary: 'PA state, bell schedules, zones, boards and the last scenario report' } }, async () => ({
+  app.get('/api/emergency', { config: { access: 'view' }, schema: { tags: ['emergency'], summary: 'PA state, bell schedules, zones, boards and the last scenario report' } }, async () => ({
     playing: deps.pa.playing,
     zones: deps.site.config.pa.zones.map((z) => ({ id: z.id, name: z.name })),
     schedules: deps.bells.schedules,

@@ -4,6 +4,7 @@ import { eventSchema } from '../schemas.ts';
 
 export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/events', {
+    config: { access: 'view' },
     schema: {
       tags: ['events'], summary: 'Search the event log, newest first',
       querystring: {
@@ -27,7 +28,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get('/api/audit', {
-    config: { permission: 'config' },
+    config: { access: 'audit.read' },
     schema: {
       tags: ['events'], summary: 'The audit log of commands',
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } } },

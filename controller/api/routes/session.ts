@@ -10,7 +10,7 @@ const sessionSchema = {
 
 export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/session', {
-    config: { public: true, rateLimit: { max: 5, timeWindow: '1 minute' } },
+    config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
     schema: {
       tags: ['session'], summary: 'Log in',
       body: {
@@ -33,10 +33,10 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { username: user.username, role: user.role, csrf: s.csrf, expiresAt: s.expiresAt };
   });
 
-  app.get('/api/session', { schema: { tags: ['session'], summary: 'The current session', response: { 200: sessionSchema } } },
+  app.get('/api/session', { config: { access: 'session' }, schema: { tags: ['session'], summary: 'The current session', response: { 200: sessionSchema } } },
     async (req) => req.session);
 
-  app.delete('/api/session', { schema: { tags: ['session'], summary: 'Log out' } }, async (req, reply) => {
+  app.delete('/api/session', { config: { access: 'session' }, schema: { tags: ['session'], summary: 'Log out' } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) deps.users.endSession(token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

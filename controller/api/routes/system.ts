@@ -2,24 +2,30 @@ import type { FastifyInstance } from 'fastify';
 import { roles } from '../../core/roles.ts';
 import type { ApiDeps } from '../deps.ts';
 import { commandResultSchema, errorSchema } from '../schemas.ts';
+import { msg } from '../messages.ts';
 
 export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], summary: 'Liveness for systemd and installers' } },
-    async () => ({ ok: true, uptimeS: Math.round((Date.now() - deps.startedAt) / 1000) }));
+  app.get('/api/health', { config: { access: 'public' }, schema: { tags: ['system'], summary: 'Liveness for systemd, installers and the console: 503 while records cannot be committed' } },
+    async (req, reply) => {
+      const check = deps.selfCheck();
+      const uptimeS = Math.round((Date.now() - deps.startedAt) / 1000);
+      if (check.ok) return { ok: true, uptimeS };
+      return reply.code(503).send({ ok: false, uptimeS, failingSince: check.failingSince, ...msg(req, 'store.failing', { detail: check.error ?? '' }) });
+    });
 
-  app.get('/api/site', { schema: { tags: ['system'], summary: 'School and gateway identity' } }, async () => ({
+  app.get('/api/site', { config: { access: 'session' }, schema: { tags: ['system'], summary: 'School and gateway identity' } }, async () => ({
     school: deps.site.config.school, gateway: deps.site.config.gateway.id,
   }));
 
-  app.get('/api/uplink', { schema: { tags: ['system'], summary: 'Uplink state and the backlog per lane' } }, async () => ({
+  app.get('/api/uplink', { config: { access: 'view' }, schema: { tags: ['system'], summary: 'Uplink state and the backlog per lane' } }, async () => ({
     ...deps.uplink(), committed: deps.pipeline.stats.committed, drivers: deps.drivers(),
   }));
 
-  app.get('/api/users', { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary: 'Console users' } },
+  app.get('/api/users', { config: { access: 'users.manage' }, schema: { tags: ['users'], summary: 'Console users' } },
     async () => deps.users.list());
 
   app.post('/api/users', {
-    config: { permission: 'users.manage' },
+    config: { access: 'users.manage' },
     schema: {
       tags: ['users'], summary: 'Add a console user (audited; the password is not)',
       body: {
@@ -34,7 +40,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.put('/api/users/:username/disabled', {
-    config: { permission: 'users.manage' },
+    config: { access: 'users.manage' },
     schema: {
       tags: ['users'], summary: 'Disable or enable a console user (audited); disabling ends their sessions',
       params: { type: 'object', required: ['username'], properties: { username: { type: 'string', maxLength: 32 } } },

@@ -61,7 +61,7 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
     },
   });
   bus.register('cardholders.sync', {
-    permission: 'config',
+    permission: 'people.manage',
     // The audit log and the forwarded result keep the version, not the people.
     secret: ['cardholders'],
     args: syncArgs,
@@ -76,7 +76,7 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
     },
   });
   bus.register('cardholders.upsert', {
-    permission: 'config',
+    permission: 'people.manage',
     from: ['user', 'system'],
     secret: ['cardholders'],
     args: { required: ['cardholders'], properties: { cardholders: { type: 'array', items: cardholder, minItems: 1, maxItems: 100_000 } } },

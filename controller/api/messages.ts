@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+
+/** What the console's server says to a person, in both of its languages; `{name}` is filled in. */
+const catalog = {
+  'host.unknown': { en: 'This console does not answer to the name "{host}"; add it to console.hosts in the site file', zh: '本控制台不接受主机名"{host}"；请在站点文件的 console.hosts 中添加' },
+  'auth.no-session': { en: 'not logged in', zh: '未登录' },
+  'auth.csrf': { en: 'missing or wrong CSRF token', zh: 'CSRF 令牌缺失或错误' },
+  'auth.forbidden': { en: 'role "{role}" may not {permission}', zh: '角色"{role}"无权执行 {permission}' },
+  'route.unknown': { en: 'no such route', zh: '无此接口' },
+  'body.too-large': { en: 'the request is larger than this route takes ({limit} bytes)', zh: '请求超过该接口允许的大小（{limit} 字节）' },
+  'store.failing': { en: 'records cannot be committed: {detail}', zh: '记录无法写入存储：{detail}' },
+} as const;
+
+export type MessageKey = keyof typeof catalog;
+export type Lang = 'zh-CN' | 'en';
+
+/** Chinese first: a browser set to Chinese, or one that names no language, reads Chinese. */
+export function requestLang(acceptLanguage: string | undefined): Lang {
+  const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase();
+  return first && first.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+export function text(key: MessageKey, lang: Lang, vars: Record<string, string | number> = {}): string {
+  const t = catalog[key][lang === 'en' ? 'en' : 'zh'];
+  return t.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+/** An error body: the text in the asker's language, and the key, which the console translates itself. */
+export function msg(req: Pick<FastifyRequest, 'headers'>, key: MessageKey, vars: Record<string, string | number> = {}) {
+  return { error: text(key, requestLang(req.headers['accept-language']), vars), code: key };
+}
