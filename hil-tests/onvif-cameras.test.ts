@@ -103,6 +103,11 @@ describe('ONVIF cameras', () => {
       assert.equal(r.ok, true, r.error);
     }
     assert.deepEqual(gate.ptz.map((p) => p.action), ['ContinuousMove', 'Stop', 'GotoPreset']);
+    // A token with XML in it reaches the camera as text, not as elements of its request.
+    const token = '2</PresetToken><Speed>9</Speed><PresetToken>&x;';
+    const odd = await c.commands.execute({ name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'preset', preset: token } }, { kind: 'user', name: 'guard1' });
+    assert.equal(odd.ok, true, odd.error);
+    assert.deepEqual(gate.ptz.at(-1)!.detail, { ProfileToken: 'main', PresetToken: token });
     const bad = await c.commands.execute({ name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'move', x: 3 } }, { kind: 'user', name: 'guard1' });
     assert.match(bad.error!, /invalid arguments/);
   });

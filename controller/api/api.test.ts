@@ -128,3 +128,41 @@ test('cardholders: CSV import is all or nothing with located problems; export ro
   assert.equal(open.statusCode, 400);
   assert.match(open.json().error, /no gate "nowhere"/);
 });
+
+test('personal data per role: viewers see no names, cards or audit; guards see people but masked cards and no audit; every read is audited', async () => {
+  const admin = await login('admin');
+  await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'text/csv' },
+    payload: 'id,name,kind,class,card\np77,王小明,student,初二(3)班,88776655\n' });
+  await controller.pipeline.ingest({ topic: 'events/access', type: 'access.granted', source: 'reader-x', data: { gate: 'g', cardholderId: 'p77', card: null } });
+  const sessions = new Map<Role, { cookie: string; csrf: string }>();
+  const as = async (role: Role) => sessions.get(role) ?? sessions.set(role, await login(role)).get(role)!;
+  const events = async (role: Role, query = '') => {
+    const s = await as(role);
+    const res = await app.inject({ url: `/api/events?limit=500${query}`, headers: { cookie: s.cookie } });
+    return { status: res.statusCode, list: res.statusCode === 200 ? res.json() as { topic: string; type: string; data: Record<string, unknown> }[] : [] };
+  };
+  const viewer = await events('viewer');
+  assert.ok(viewer.list.length > 0);
+  assert.ok(viewer.list.every((e) => e.topic !== 'events/audit' && e.topic !== 'cmd-result'), 'no audit trail through the event search');
+  assert.equal(viewer.list.find((e) => e.type === 'access.granted')!.data.cardholderId, '[hidden]');
+  assert.doesNotMatch(JSON.stringify(viewer.list), /p77|王小明|88776655/);
+  assert.equal((await events('viewer', '&q=p77')).list.length, 0, 'a viewer cannot find a person by searching for them');
+  const guard = await events('guard', '&q=p77');
+  assert.equal(guard.list.find((e) => e.type === 'access.granted')!.data.cardholderId, 'p77');
+  assert.ok(guard.list.every((e) => e.topic !== 'events/audit'));
+  assert.equal((await events('auditor')).status, 403, 'the auditor reads the audit, nothing else');
+
+  const g = await as('guard');
+  const roster = (await app.inject({ url: '/api/cardholders?q=王小明', headers: { cookie: g.cookie } })).json();
+  assert.equal(roster[0].card, '****6655', 'a guard sees whose card it is, not the number to clone it');
+  assert.equal((await app.inject({ url: '/api/cardholders?q=88776655', headers: { cookie: g.cookie } })).json().length, 0);
+  for (const role of ['viewer', 'installer', 'auditor'] as Role[]) {
+    const s = await as(role);
+    for (const url of ['/api/cardholders', '/api/attendance?day=2026-12-01', '/api/cardholders/export']) {
+      assert.equal((await app.inject({ url, headers: { cookie: s.cookie } })).statusCode, 403, `${role} ${url}`);
+    }
+  }
+  const a = await as('auditor');
+  const audit = (await app.inject({ url: '/api/audit?limit=50', headers: { cookie: a.cookie } })).json() as { actor: string; command: string }[];
+  assert.ok(audit.some((r) => r.actor === 'guard1' && r.command === 'cardholders.read'), 'who read the roster is in the audit');
+});

@@ -1,7 +1,7 @@
 /** JSON Schemas shared by routes; they also become the OpenAPI document. */
 
 /** Any refusal: a schema validation error, or a command that did not succeed (ok: false). */
-export const errorSchema = { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' } }, required: ['error'] } as const;
+export const errorSchema = { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' }, code: { type: 'string' } }, required: ['error'] } as const;
 
 export const eventSchema = {
   type: 'object',

@@ -8,9 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { appPath } from '../app-files.ts';
 import { sitePath } from '../config/load-site.ts';
 import type { StoredEvent } from '../core/types.ts';
+import type { Role } from '../core/roles.ts';
+import { asSeenBy, seesTopic } from './personal-data.ts';
 import { authHook, SESSION_COOKIE } from './auth.ts';
 import { consoleHosts } from './host-check.ts';
 import { securityHeaders } from './security-headers.ts';
+import { msg } from './messages.ts';
 import { catalogRoutes, publicScope } from './route-catalog.ts';
 import type { ApiDeps } from './deps.ts';
 import { accessRoutes } from './routes/access.ts';
@@ -43,7 +46,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   app.decorateRequest('session', null);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (req, ctx) => ({ statusCode: 429, ...msg(req, 'auth.rate-limited', { s: Math.ceil(ctx.ttl / 1000) }) }),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'campus-edge console API', version: '1' },
@@ -66,9 +72,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const where = [['query', req.query], ['body', req.body], ['params', req.params]].find(([, v]) => hasNonFinite(v));
     if (where) return reply.code(400).send({ error: `${where[0]}: numbers must be finite` });
   });
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; error?: string; code?: string }, _req, reply) => {
     if (err.validation) return reply.code(400).send({ error: err.message });
-    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
+    // A refusal built with msg() (the rate limit's) carries its own text and key.
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.error ?? err.message, code: err.code });
     deps.log.error({ err: err.message }, 'api error');
     return reply.code(500).send({ error: 'internal error' });
   });
@@ -94,16 +101,25 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
 /** Pushes every committed record to logged-in consoles; the same origin only. */
 function liveSocket(app: FastifyInstance, deps: ApiDeps): void {
-  const sockets = new Set<{ send(data: string): void; readyState: number }>();
+  const sockets = new Map<{ send(data: string): void; readyState: number }, Role>();
   deps.pipeline.onCommitted((events: readonly StoredEvent[]) => {
     if (!sockets.size) return;
-    const msg = JSON.stringify({ kind: 'events', events });
-    for (const s of sockets) if (s.readyState === 1) s.send(msg);
+    // One message per role present, each with only what that role may read.
+    const byRole = new Map<Role, string>();
+    for (const [s, role] of sockets) {
+      if (s.readyState !== 1) continue;
+      let msg = byRole.get(role);
+      if (msg === undefined) {
+        msg = JSON.stringify({ kind: 'events', events: events.filter((e) => seesTopic(role, e.topic)).map((e) => asSeenBy(role, e)) });
+        byRole.set(role, msg);
+      }
+      s.send(msg);
+    }
   });
   app.get('/api/live', { websocket: true, config: { access: 'view' }, schema: { hide: true } }, (socket, req) => {
     const origin = req.headers.origin;
     if (origin && new URL(origin).host !== req.headers.host) { socket.close(1008, 'cross-origin'); return; }
-    sockets.add(socket);
+    sockets.set(socket, req.session!.role);
     socket.on('close', () => sockets.delete(socket));
     socket.on('message', () => { /* the live socket is one-way */ });
   });

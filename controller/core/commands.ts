@@ -63,6 +63,17 @@ export class CommandBus {
     return result;
   }
 
+  /**
+   * A read of personal data (the roster, attendance, an export): who read what, audited and
+   * forwarded like a command, so that a school can answer whose data was seen by whom.
+   */
+  recordRead(actor: Actor, what: string, args: Record<string, unknown>, rows: number): void {
+    const auditId = Number(this.auditStart.run(this.now(), actor.name, actor.kind, what, JSON.stringify(args)).lastInsertRowid);
+    this.auditEnd.run(1, JSON.stringify({ rows }), this.now(), auditId);
+    this.pipeline.emit({ topic: 'events/audit', type: 'personal-data.read', source: `${actor.kind}:${actor.name}`, severity: 'info',
+      data: { what, args, rows, actor, auditId } });
+  }
+
   private async run(cmd: Command, actor: Actor): Promise<CommandResult> {
     const entry = this.specs.get(cmd.name);
     if (!entry) return { ok: false, error: `unknown command "${cmd.name}"; known: ${this.names().join(', ')}` };

@@ -15,6 +15,10 @@ export interface EventQuery {
   to?: number;
   beforeSeq?: number;
   limit: number;
+  /** Topics left out (what the asker may not read). */
+  excludeTopics?: readonly string[];
+  /** Whether `q` looks inside the records' data too (false: type and source only). */
+  searchData?: boolean;
 }
 
 export interface LaneBacklog { lane: Lane; count: number; oldestTs: number | null }
@@ -84,12 +88,14 @@ export class EventLog {
   search(query: EventQuery): StoredEvent[] {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: query.limit };
-    if (query.q) { where.push("(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\' OR data LIKE @q ESCAPE '\\')"); args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`; }
+    const inData = query.searchData === false ? '' : " OR data LIKE @q ESCAPE '\\'";
+    if (query.q) { where.push(`(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\'${inData})`); args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`; }
     if (query.type) { where.push('type = @type'); args.type = query.type; }
     if (query.topic) { where.push('topic = @topic'); args.topic = query.topic; }
     if (query.source) { where.push('source = @source'); args.source = query.source; }
     if (query.from !== undefined) { where.push('ts >= @from'); args.from = query.from; }
     if (query.to !== undefined) { where.push('ts <= @to'); args.to = query.to; }
+    for (const [i, topic] of (query.excludeTopics ?? []).entries()) { where.push(`topic != @x${i}`); args[`x${i}`] = topic; }
     if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); args.beforeSeq = query.beforeSeq; }
     const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(args) as EventRow[]).map(fromRow);

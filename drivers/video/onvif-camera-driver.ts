@@ -5,6 +5,7 @@ import { backoffDelay } from '../backoff.ts';
 import type { Driver, DriverContext } from '../contract.ts';
 import { fetchWithAuth } from './http-digest.ts';
 import { classify, parseNotifications, type CameraEvent } from './onvif-events.ts';
+import { xmlText } from './xml-text.ts';
 
 const KIND = 'camera';
 /** Renew when this share of the subscription's life has passed: well before it ends, not on every pull. */
@@ -25,6 +26,7 @@ interface OnvifCam {
   gotoPreset(o: object, cb: (err: Error | null) => void): void;
   getPresets(o: object, cb: (err: Error | null, presets: Record<string, { $: { token: string | number } }>) => void): void;
   uri: { events?: URL };
+  activeSource: { profileToken: string };
   _envelopeHeader(openHeader?: boolean): string;
   _envelopeFooter(): string;
   _request(o: { service?: string; url?: CamUrl; body: string; replyTimeout?: number }, cb: (err: Error | null, res: unknown, xml: string) => void): void;
@@ -106,9 +108,10 @@ export class OnvifCameraDriver implements Driver {
   async ptz(action: 'move' | 'stop' | 'preset', args: { x?: number; y?: number; zoom?: number; preset?: string }): Promise<void> {
     const cam = this.cam;
     if (!cam || !this.info) throw new Error(`${this.config.id} is not connected`);
-    if (action === 'move') await call<void>((cb) => cam.continuousMove({ x: args.x ?? 0, y: args.y ?? 0, zoom: args.zoom ?? 0 }, cb as never));
-    else if (action === 'stop') await call<void>((cb) => cam.stop({ panTilt: true, zoom: true }, cb as never));
-    else await call<void>((cb) => cam.gotoPreset({ preset: args.preset }, cb as never));
+    const profileToken = xmlText(cam.activeSource.profileToken);
+    if (action === 'move') await call<void>((cb) => cam.continuousMove({ profileToken, x: args.x ?? 0, y: args.y ?? 0, zoom: args.zoom ?? 0 }, cb as never));
+    else if (action === 'stop') await call<void>((cb) => cam.stop({ profileToken, panTilt: true, zoom: true }, cb as never));
+    else await call<void>((cb) => cam.gotoPreset({ profileToken, preset: xmlText(args.preset ?? '') }, cb as never));
   }
 
   private async run(): Promise<void> {
@@ -188,7 +191,7 @@ export class OnvifCameraDriver implements Driver {
   }
 
   private soap(cam: OnvifCam, target: { service?: string; url?: CamUrl; replyTimeout?: number }, body: string, to?: CamUrl): Promise<string> {
-    const head = to ? `${cam._envelopeHeader(true)}<a:To>${to.href}</a:To></s:Header><s:Body>` : cam._envelopeHeader();
+    const head = to ? `${cam._envelopeHeader(true)}<a:To>${xmlText(to.href)}</a:To></s:Header><s:Body>` : cam._envelopeHeader();
     return new Promise((resolve, reject) => cam._request({ ...target, body: head + body + cam._envelopeFooter() }, (err, _res, raw) => (err ? reject(err) : resolve(raw))));
   }
 }

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { cardholderCsv, parseCardholderCsv } from '../../core/access/cardholder-csv.ts';
 import type { ApiDeps } from '../deps.ts';
+import { may } from '../../core/roles.ts';
 import { commandResultSchema, errorSchema } from '../schemas.ts';
+
+const maskCard = (card: string) => (card.length > 4 ? `${'*'.repeat(card.length - 4)}${card.slice(-4)}` : '****');
 
 const gateParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -65,9 +68,14 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }, async (req) => {
     const { q, limit } = req.query as { q?: string; limit: number };
     const needle = q?.toLowerCase();
-    return deps.allowlist.cardholders()
-      .filter((c) => !needle || [c.id, c.name, c.class ?? '', c.card].some((v) => v.toLowerCase().includes(needle)))
-      .slice(0, limit);
+    // Card numbers in full only for those who keep the roster: a number is enough to clone a card.
+    const full = may(req.session!.role, 'people.manage');
+    const found = deps.allowlist.cardholders()
+      .filter((c) => !needle || [c.id, c.name, c.class ?? '', ...(full ? [c.card] : [])].some((v) => v.toLowerCase().includes(needle)))
+      .slice(0, limit)
+      .map((c) => (full ? c : { ...c, card: maskCard(c.card) }));
+    deps.commands.recordRead(actor(req), 'cardholders.read', { q: q ?? null }, found.length);
+    return found;
   });
 
   app.post('/api/cardholders', {
@@ -91,8 +99,11 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get('/api/cardholders/export', { config: { access: 'people.manage' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
-    async (_req, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cardholders.csv"')
-      .send(cardholderCsv(deps.allowlist.cardholders())));
+    async (req, reply) => {
+      const all = deps.allowlist.cardholders();
+      deps.commands.recordRead(actor(req), 'cardholders.export', {}, all.length);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cardholders.csv"').send(cardholderCsv(all));
+    });
 
   app.get('/api/attendance', {
     config: { access: 'people.read' },
@@ -100,8 +111,13 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
       tags: ['access'], summary: 'Entries and exits per cardholder for one day',
       querystring: { type: 'object', additionalProperties: false, required: ['day'], properties: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
     },
-  }, async (req) => deps.allowlist.attendance((req.query as { day: string }).day).map((a) => {
-    const c = deps.allowlist.byId(a.cardholderId);
-    return { ...a, name: c?.name ?? null, class: c?.class ?? null, kind: c?.kind ?? null };
-  }));
+  }, async (req) => {
+    const { day } = req.query as { day: string };
+    const rows = deps.allowlist.attendance(day).map((a) => {
+      const c = deps.allowlist.byId(a.cardholderId);
+      return { ...a, name: c?.name ?? null, class: c?.class ?? null, kind: c?.kind ?? null };
+    });
+    deps.commands.recordRead(actor(req), 'attendance.read', { day }, rows.length);
+    return rows;
+  });
 }

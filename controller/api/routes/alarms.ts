@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { alarmSchema, commandResultSchema } from '../schemas.ts';
+import { asSeenBy } from '../personal-data.ts';
 
 export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/alarms', {
@@ -15,7 +16,7 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   }, async (req) => {
     const q = req.query as { state: 'open' | 'all'; limit: number };
-    return q.state === 'open' ? deps.alarms.openAlarms() : deps.alarms.history(q.limit);
+    return (q.state === 'open' ? deps.alarms.openAlarms() : deps.alarms.history(q.limit)).map((a) => asSeenBy(req.session!.role, a));
   });
 
   app.post('/api/alarms/:id/ack', {

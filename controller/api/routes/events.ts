@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { eventSchema } from '../schemas.ts';
+import { asSeenBy, eventScope } from '../personal-data.ts';
 
 export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/events', {
@@ -24,7 +25,8 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   }, async (req) => {
     const q = req.query as { q?: string; type?: string; topic?: string; source?: string; from?: number; to?: number; before?: number; limit: number };
-    return deps.pipeline.log.search({ ...q, beforeSeq: q.before });
+    const role = req.session!.role;
+    return deps.pipeline.log.search({ ...q, beforeSeq: q.before, ...eventScope(role) }).map((e) => asSeenBy(role, e));
   });
 
   app.get('/api/audit', {

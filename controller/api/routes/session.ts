@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { errorSchema } from '../schemas.ts';
+import { msg } from '../messages.ts';
 
 const sessionSchema = {
   type: 'object',
@@ -24,7 +25,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const user = await deps.users.verify(username, password);
     if (!user) {
       deps.log.warn({ username, ip: req.ip }, 'console login failed');
-      return reply.code(401).send({ error: 'wrong username or password' });
+      return reply.code(401).send(msg(req, 'auth.wrong-password'));
     }
     const s = deps.users.createSession(user.username, deps.site.config.console.session_hours);
     reply.setCookie(SESSION_COOKIE, s.token, {

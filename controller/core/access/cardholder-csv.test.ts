@@ -20,3 +20,15 @@ test('every problem is reported with its line and field, and nothing is imported
   assert.match(problems[4]!.message, /same card as line 2/);
   assert.equal(parseCardholderCsv('id,name\n"unterminated').problems.length, 1);
 });
+
+test('cells that a spreadsheet would run as formulas are exported as text, and import back as they were', () => {
+  const evil = ['=HYPERLINK("http://x","click")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
+  const list = evil.map((name, i) => ({ id: `e${i}`, name, kind: 'student' as const, class: '=cmd|"/c calc"!A1', card: String(100 + i), validFrom: null, validTo: null, enabled: true, groups: [] }));
+  const csv = cardholderCsv(list);
+  for (const line of csv.split('\n').slice(1).filter(Boolean)) {
+    for (const cell of line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) assert.doesNotMatch(cell.replace(/^"/, ''), /^[=+\-@\t\r]/, `a cell starts a formula: ${cell}`);
+  }
+  const back = parseCardholderCsv(csv);
+  assert.deepEqual(back.problems, []);
+  assert.deepEqual(back.cardholders.map((c) => [c.name, c.class]), list.map((c) => [c.name, c.class]));
+});

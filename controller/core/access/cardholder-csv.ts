@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Cardholder } from './types.ts';
+import { safeCell, unsafeCell } from '../csv-cell.ts';
 
 /** Columns of the cardholder CSV, as the console imports and exports it. */
 export const CSV_COLUMNS = ['id', 'name', 'kind', 'class', 'card', 'valid_from', 'valid_to', 'enabled', 'groups'] as const;
@@ -16,7 +17,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseCardholderCsv(text: string): { cardholders: Cardholder[]; problems: CsvProblem[] } {
   let rows: Record<string, string>[];
   try {
-    rows = parse(text, { columns: true, bom: true, skip_empty_lines: true, trim: true });
+    rows = parse(text, { columns: true, bom: true, skip_empty_lines: true, trim: true, cast: (value) => unsafeCell(value) });
   } catch (err) {
     const e = err as Error & { lines?: number };
     return { cardholders: [], problems: [{ line: e.lines ?? 1, field: '', message: e.message }] };
@@ -47,6 +48,6 @@ export function parseCardholderCsv(text: string): { cardholders: Cardholder[]; p
 }
 
 export function cardholderCsv(list: readonly Cardholder[]): string {
-  return '\ufeff' + stringify(list.map((c) => [c.id, c.name, c.kind, c.class ?? '', c.card, c.validFrom ?? '', c.validTo ?? '', String(c.enabled), c.groups.join('|')]),
+  return '\ufeff' + stringify(list.map((c) => [c.id, c.name, c.kind, c.class ?? '', c.card, c.validFrom ?? '', c.validTo ?? '', String(c.enabled), c.groups.join('|')].map(safeCell)),
     { header: true, columns: [...CSV_COLUMNS] });
 }
