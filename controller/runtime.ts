@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -42,8 +42,9 @@ import { Allowlist } from './store/allowlist.ts';
 import { ReadingsIndex } from './store/readings.ts';
 import { Retention } from './store/retention.ts';
 import { Users } from './store/users.ts';
-import { commandName, parseDownlink, type ParseResult } from './uplink/downlink.ts';
-import { openSignedCommand } from './uplink/signed-command.ts';
+import { CommandKeys } from './uplink/command-keys.ts';
+import { registerCommandKeyCommands } from './uplink/command-key-commands.ts';
+import { DownlinkReceiver } from './uplink/downlink-receiver.ts';
 import { ReplayGuard } from './store/replay-guard.ts';
 import { MqttUplink } from './uplink/mqtt-uplink.ts';
 import type { Driver, DriverContext } from '../drivers/contract.ts';
@@ -100,10 +101,9 @@ export class Controller {
   readonly buttons: EmergencyButtons;
   readonly clock: ClockStatus;
   readonly updates: UpdateService;
-  private readonly commandKey: KeyObject | null;
+  private readonly downlink: DownlinkReceiver;
   /** Where the CLI's writing commands come in, so that this process alone writes the store. */
   private readonly admin: AdminSocket;
-  private readonly replays: ReplayGuard;
   /** Resolves with a reason when the controller wants to be restarted (an update was installed). */
   readonly restartRequested: Promise<string>;
   private requestRestart!: (reason: string) => void;
@@ -142,7 +142,7 @@ export class Controller {
       identity: { district: c.school.district, school: c.school.id, gateway: c.gateway.id },
       resolvePath: (p) => sitePath(site, p),
       birth: { version: VERSION, school: c.school.name, startedAt: new Date(this.startedAt).toISOString(), configHash: this.configHash() },
-      onMessage: (topic, payload) => void this.onDownlink(topic, payload),
+      onMessage: (topic, payload) => void this.downlink.receive(topic, payload),
     });
     registerBuiltinCommands(this.commands, this.alarms, () => this.status(), () => ({
       file: this.site.file, hash: this.configHash(), config: this.site.config,
@@ -203,8 +203,15 @@ export class Controller {
     registerScenarioCommands(this.commands, this.scenarios);
     this.restartRequested = new Promise((resolve) => { this.requestRestart = resolve; });
     const districtKey = (file: string | undefined) => (file ? loadEd25519Key(readFileSync(sitePath(site, file), 'utf8')) : null);
-    this.commandKey = districtKey(c.uplink.command_key);
-    this.replays = new ReplayGuard(this.db, c.uplink.command_max_age_s * 1000);
+    const keyFiles = [c.uplink.command_key, c.uplink.command_key_next].filter((f): f is string => f !== undefined);
+    const commandKeys = c.uplink.command_key ? new CommandKeys(keyFiles.map((f) => readFileSync(sitePath(site, f), 'utf8')), join(site.dataDir, 'command-keys.json')) : null;
+    if (commandKeys) registerCommandKeyCommands(this.commands, commandKeys);
+    this.downlink = new DownlinkReceiver({
+      base: this.uplink.base, to: { district: c.school.district, school: c.school.id, gateway: c.gateway.id }, keys: commandKeys,
+      replays: new ReplayGuard(this.db, c.uplink.command_max_age_s * 1000), maxAgeMs: c.uplink.command_max_age_s * 1000,
+      pipeline: this.pipeline, log,
+      execute: (cmd) => this.commands.execute({ name: cmd.name, args: cmd.args }, { kind: 'district', name: cmd.keyId ? `noc (key ${cmd.keyId})` : 'noc' }, cmd.id),
+    });
     this.updates = new UpdateService(c.update, districtKey(c.update.public_key), InstallSlots.around(process.execPath), this.pipeline, this.alarms, log, {
       proven: () => this.healthy() && this.uplink.status.connected,
       restart: (reason) => this.requestRestart(reason),
@@ -219,6 +226,7 @@ export class Controller {
     await this.admin.start();
     await this.pipeline.ingest({ topic: 'events/system', type: 'controller.started', source: 'controller', data: { version: VERSION, schema: schemaVersion(this.db) } });
     this.uplink.start();
+    this.downlink.start();
     const ctx: DriverContext = {
       // Reports that arrive while stopping (a poll that was in flight) are dropped.
       emit: (e) => { if (!this.stopping) this.pipeline.emit(e); },
@@ -249,6 +257,7 @@ export class Controller {
     clearInterval(this.budgetTimer);
     this.clockJumps.stop();
     this.updates.stop();
+    this.downlink.stop();
     this.access.stop();
     this.bells.stop();
     this.clock.stop();
@@ -264,6 +273,8 @@ export class Controller {
     await this.uplink.stop();
     this.db.close();
   }
+
+  get downlinkStats(): { received: number; rejected: number } { return this.downlink.stats; }
 
   /** For the watchdog: the store answers and commits, and the console is listening. */
   healthy(): boolean {
@@ -311,29 +322,5 @@ export class Controller {
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'retention failed');
     }
-  }
-
-  /** A signed command from the district, once; or unsigned in a lab that allows it. */
-  private openDownlink(topic: string, payload: Buffer): ParseResult {
-    if (!this.commandKey) return parseDownlink(topic, this.uplink.base, payload);
-    const name = commandName(topic, this.uplink.base);
-    if (!name) return { ok: false, id: null, error: `not a command topic: ${topic}` };
-    const opened = openSignedCommand(payload, {
-      key: this.commandKey, gateway: this.site.config.gateway.id, name, now: Date.now(), maxAgeMs: this.site.config.uplink.command_max_age_s * 1000,
-    });
-    if (opened.ok && !this.replays.firstTime(opened.command.id)) return { ok: false, id: opened.command.id, error: 'already carried out: a replayed command' };
-    return opened;
-  }
-
-  private async onDownlink(topic: string, payload: Buffer): Promise<void> {
-    const parsed = this.openDownlink(topic, payload);
-    if (!parsed.ok) {
-      this.log.warn({ topic, err: parsed.error }, 'downlink command rejected');
-      await this.pipeline.ingest({ topic: 'cmd-result', type: 'command.rejected', source: 'district', severity: 'warning',
-        data: { requestId: parsed.id, ok: false, error: parsed.error, topic } });
-      return;
-    }
-    const { command } = parsed;
-    await this.commands.execute({ name: command.name, args: command.args }, { kind: 'district', name: 'noc' }, command.id);
   }
 }

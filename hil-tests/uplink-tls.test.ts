@@ -49,7 +49,7 @@ test('without a client certificate the broker refuses the gateway, and nothing i
   }
 });
 
-test('a production site takes only commands the district signed, for this gateway, recently, once', async () => {
+test('a production site takes only commands the district signed, for this school\'s gateway, recently, once; keys roll over by signed command', async () => {
   const district = generateKeyPairSync('ed25519');
   const dir = join(t.dir, 'signed');
   mkdirSync(dir);
@@ -61,7 +61,7 @@ test('a production site takes only commands the district signed, for this gatewa
   const noc = await new NocSubscriber(broker.url, `${topicRoot}/#`, {
     ca: readFileSync(pki.ca), cert: readFileSync(pki.clients.noc!.cert), key: readFileSync(pki.clients.noc!.key),
   }).connect();
-  noc.signer = { key: district.privateKey, gateway: identity.gateway };
+  noc.signer = { key: district.privateKey, to: identity };
   const refusals = () => noc.envelopes('/cmd-result').filter((e) => e.type === 'command.rejected').map((e) => String(e.data.error));
   const refused = async (payload: string, topic: string, why: RegExp) => {
     const before = refusals().length;
@@ -74,11 +74,14 @@ test('a production site takes only commands the district signed, for this gatewa
     const ok = await noc.command(topicRoot, 'status', {});
     assert.equal(ok.ok, true, ok.error);
     const stranger = generateKeyPairSync('ed25519').privateKey;
-    const cmd = (over: Partial<{ name: string; gateway: string; ts: string; id: string }> = {}, key = district.privateKey) =>
-      signCommand(key, { id: randomUUID(), name: 'status', gateway: identity.gateway, args: {}, ...over });
+    const cmd = (over: Partial<{ name: string; district: string; school: string; gateway: string; ts: string; id: string; args: Record<string, unknown> }> = {}, key = district.privateKey) =>
+      signCommand(key, { id: randomUUID(), name: 'status', ...identity, args: {}, ...over });
     await refused(JSON.stringify({ id: 'plain-1', args: {} }), 'status', /unsigned command/);
     await refused(cmd({}, stranger), 'status', /signature does not verify/);
     await refused(cmd({ gateway: 'gw-other' }), 'status', /signed for gateway "gw-other"/);
+    // The same gateway id at another school of the district, or in another district.
+    await refused(cmd({ school: 'other-school' }), 'status', /signed for school "other-school"/);
+    await refused(cmd({ district: 'other-district' }), 'status', /signed for district "other-district"/);
     await refused(cmd({ name: 'config' }), 'status', /signed for command "config", published as "status"/);
     await refused(cmd({ ts: new Date(Date.now() - 3_600_000).toISOString() }), 'status', /outside 600 s/);
     const once = cmd({ id: 'once-1' });
@@ -90,6 +93,35 @@ test('a production site takes only commands the district signed, for this gatewa
     c = await startController(site);
     await waitFor('the uplink again', () => c.uplink.status.connected);
     await refused(once, 'status', /already carried out/);
+
+    // Roll-over: the district adds its next key, signed with the current one, and retires the old.
+    const next = generateKeyPairSync('ed25519');
+    const { fingerprint } = await import('../controller/uplink/command-keys.ts');
+    const oldFp = fingerprint(district.publicKey);
+    const replaced = await noc.command(topicRoot, 'command-key.replace', { publicKey: next.publicKey.export({ type: 'spki', format: 'pem' }).toString(), retire: oldFp });
+    assert.equal(replaced.ok, true, replaced.error);
+    assert.deepEqual((replaced.result as { trusted: string[] }).trusted, [fingerprint(next.publicKey)]);
+    await refused(cmd({}), 'status', /signature does not verify/);
+    noc.signer = { key: next.privateKey, to: identity };
+    assert.equal((await noc.command(topicRoot, 'status', {})).ok, true, 'the new key is trusted');
+    const last = await noc.command(topicRoot, 'command-key.revoke', { fingerprint: fingerprint(next.publicKey) });
+    assert.match(last.error!, /last trusted key cannot be revoked/);
+    // The keys a command changed are kept across a restart.
+    await c.stop();
+    c = await startController(site);
+    await waitFor('the uplink after the roll-over', () => c.uplink.status.connected);
+    assert.equal((await noc.command(topicRoot, 'status', {})).ok, true);
+    await refused(cmd({}), 'status', /signature does not verify/);
+
+    // A flood of forged messages on huge topics and with huge payloads: counted and summarised, not stored one by one.
+    const before = c.pipeline.stats.committed;
+    const flood = Array.from({ length: 300 }, (_, i) => noc.publish(`${topicRoot}/cmd/${'x'.repeat(i % 2 ? 60_000 : 10)}`, i % 3 ? 'garbage' : 'y'.repeat(200_000)));
+    await Promise.all(flood);
+    await waitFor('the flood to be received', () => c.downlinkStats.rejected >= 301, 20_000);
+    const stored = noc.envelopes('/cmd-result').filter((e) => e.type === 'command.rejected');
+    assert.ok(c.pipeline.stats.committed - before < 40, `${c.pipeline.stats.committed - before} records for 300 forged messages`);
+    assert.ok(stored.every((e) => String(e.data.topic).length <= 161), 'a huge topic is not stored whole');
+    console.log(`# downlink flood: 300 forged messages, ${c.pipeline.stats.committed - before} records stored for them (the rest counted for the minute's summary)`);
     console.log(`# district commands: ${refusals().length} forged, misdirected, stale or replayed commands refused`);
   } finally {
     await c.stop();

@@ -71,7 +71,14 @@ test('a broken profile is reported in the profile file', () => {
 
 test('the shipped example site is valid apart from its certificate files', () => {
   const { issues } = checkSite(new URL('../../firmware-configs/sites/example-school.yaml', import.meta.url).pathname);
-  assert.deepEqual(issues.map((i) => i.path).sort(), ['update.public_key', 'uplink.command_key', 'uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
+  assert.deepEqual(issues.map((i) => i.path).sort(), ['console.tls.cert', 'console.tls.key', 'update.public_key', 'uplink.command_key', 'uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
+});
+
+test('a console listening beyond this machine must have TLS, unless the site is a lab', () => {
+  const open = `${good}console: { listen: 0.0.0.0, port: 8080 }\n`;
+  const lines = check(open).issues.map((i) => `${i.file.endsWith('site.yaml') ? 'site.yaml' : i.file}:${i.line}: ${i.path}: ${i.message}`);
+  assert.ok(lines.some((l) => /^site\.yaml:7: console\.listen: the console listens on 0\.0\.0\.0 beyond this machine/.test(l)), lines.join('\n'));
+  assert.deepEqual(check(open.replace('port: 8080 }', 'port: 8080, allow_plaintext: true }')).issues, []);
 });
 
 test('access: readers need a gate, gates a Modbus bus and a free address, OSDP readers an OSDP bus', () => {

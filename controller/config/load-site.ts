@@ -121,6 +121,13 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   else if (!up.command_key && !up.allow_unsigned_commands) {
     at(['uplink'], 'downlink commands must be signed: set command_key to the district\'s ed25519 public key (allow_unsigned_commands: true is for a lab only)');
   }
+  const nextKey = named(['uplink', 'command_key_next'], up.command_key_next, 'public');
+  if (nextKey) keyIssue(['uplink', 'command_key_next'], nextKey);
+  if (up.command_key_next && !up.command_key) at(['uplink', 'command_key_next'], 'a next key rolls over from a command_key: set that first');
+  const { listen } = config.console;
+  if (!['127.0.0.1', '::1', 'localhost'].includes(listen) && !config.console.tls && !config.console.allow_plaintext) {
+    at(['console', 'listen'], `the console listens on ${listen} beyond this machine: give it a certificate (console.tls); allow_plaintext: true is for a lab only`);
+  }
   const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
   if (updateKey) keyIssue(['update', 'public_key'], updateKey);
   if (issues.length) return { issues };

@@ -8,7 +8,7 @@ export interface SiteConfig {
   gateway: { id: string };
   data_dir: string;
   profiles_dir?: string;
-  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string } };
+  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string }; allow_plaintext?: boolean };
   uplink: UplinkConfig;
   storage: {
     disk_budget_mb: number;
@@ -105,6 +105,8 @@ export interface UplinkConnection {
 export interface UplinkConfig extends UplinkConnection {
   /** The district's ed25519 key that every downlink command is signed with. */
   command_key?: string;
+  /** The district's next command key, trusted beside command_key during a roll-over. */
+  command_key_next?: string;
   command_max_age_s: number;
   allow_unsigned_commands: boolean;
 }

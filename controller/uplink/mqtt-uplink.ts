@@ -73,7 +73,8 @@ export class MqttUplink {
   start(): void {
     const c = this.opts.config;
     const options: IClientOptions = {
-      clientId: c.client_id ?? `campus-edge-${this.opts.identity.gateway}`,
+      // Gateway ids repeat across schools; a client id must not, or the broker drops one for the other.
+      clientId: c.client_id ?? `campus-edge-${this.opts.identity.district}-${this.opts.identity.school}-${this.opts.identity.gateway}`,
       protocolVersion: c.protocol_version,
       keepalive: c.keepalive_s,
       reconnectPeriod: c.reconnect_s * 1000,

@@ -5,10 +5,14 @@ import type { DownlinkCommand, ParseResult } from './downlink.ts';
 /**
  * A command signed by the district. The payload is `{"signed": TEXT, "sig": BASE64}`: TEXT is the
  * command as JSON, exactly the bytes the ed25519 signature covers, so no canonical form is needed.
- * It names the gateway it is for and when it was made, so that it cannot be replayed elsewhere
- * or later.
+ * It names the district, school and gateway it is for (gateway ids repeat across schools) and when
+ * it was made, so that it cannot be replayed elsewhere or later.
  */
-export interface SignedCommand { id: string; name: string; gateway: string; ts: string; args: Record<string, unknown> }
+export interface Recipient { district: string; school: string; gateway: string }
+export interface SignedCommand extends Recipient { id: string; name: string; ts: string; args: Record<string, unknown> }
+
+/** A key the gateway trusts, known by its fingerprint. */
+export interface TrustedKey { key: KeyObject; fingerprint: string }
 
 const ajv = new Ajv({ allErrors: true });
 const envelope = ajv.compile<{ signed: string; sig: string }>({
@@ -16,16 +20,18 @@ const envelope = ajv.compile<{ signed: string; sig: string }>({
   properties: { signed: { type: 'string', maxLength: 8 << 20 }, sig: { type: 'string', maxLength: 200 } },
 });
 const inner = ajv.compile<SignedCommand>({
-  type: 'object', required: ['id', 'name', 'gateway', 'ts', 'args'], additionalProperties: false,
+  type: 'object', required: ['id', 'name', 'district', 'school', 'gateway', 'ts', 'args'], additionalProperties: false,
   properties: {
     id: { type: 'string', minLength: 1, maxLength: 128 }, name: { type: 'string', minLength: 1, maxLength: 64 },
+    district: { type: 'string', minLength: 1, maxLength: 64 }, school: { type: 'string', minLength: 1, maxLength: 64 },
     gateway: { type: 'string', minLength: 1, maxLength: 64 }, ts: { type: 'string', maxLength: 40 }, args: { type: 'object' },
   },
 });
 
 export interface SignedCheck {
-  key: KeyObject;
-  gateway: string;
+  /** Every key the gateway trusts now (two during a roll-over). */
+  keys: readonly TrustedKey[];
+  to: Recipient;
   /** The command name from the topic, which the signed text must repeat. */
   name: string;
   now: number;
@@ -42,13 +48,11 @@ export function openSignedCommand(payload: Buffer, c: SignedCheck): ParseResult 
   }
   if (!envelope(body)) return { ok: false, id: null, error: 'unsigned command: this gateway takes only commands signed by the district ({"signed", "sig"})' };
   const sig = Buffer.from(body.sig, 'base64');
-  let signed = false;
-  try {
-    signed = sig.length === 64 && verify(null, Buffer.from(body.signed, 'utf8'), c.key, sig);
-  } catch {
-    signed = false;
-  }
-  if (!signed) return { ok: false, id: null, error: 'signature does not verify with the district command key' };
+  const text = Buffer.from(body.signed, 'utf8');
+  const by = sig.length === 64 ? c.keys.find((k) => {
+    try { return verify(null, text, k.key, sig); } catch { return false; }
+  }) : undefined;
+  if (!by) return { ok: false, id: null, error: 'signature does not verify with any district command key this gateway trusts' };
   let cmd: unknown;
   try {
     cmd = JSON.parse(body.signed);
@@ -57,15 +61,18 @@ export function openSignedCommand(payload: Buffer, c: SignedCheck): ParseResult 
   }
   if (!inner(cmd)) return { ok: false, id: null, error: `invalid signed command: ${ajv.errorsText(inner.errors, { dataVar: 'command' })}` };
   if (cmd.name !== c.name) return { ok: false, id: cmd.id, error: `signed for command "${cmd.name}", published as "${c.name}"` };
-  if (cmd.gateway !== c.gateway) return { ok: false, id: cmd.id, error: `signed for gateway "${cmd.gateway}"` };
+  for (const f of ['district', 'school', 'gateway'] as const) {
+    if (cmd[f] !== c.to[f]) return { ok: false, id: cmd.id, error: `signed for ${f} "${cmd[f]}", this is ${f} "${c.to[f]}"` };
+  }
   const ts = Date.parse(cmd.ts);
   if (!Number.isFinite(ts) || Math.abs(c.now - ts) > c.maxAgeMs) return { ok: false, id: cmd.id, error: `signed at ${cmd.ts}: outside ${c.maxAgeMs / 1000} s of this gateway's clock` };
-  const command: DownlinkCommand = { id: cmd.id, name: cmd.name, args: cmd.args };
+  const command: DownlinkCommand = { id: cmd.id, name: cmd.name, args: cmd.args, keyId: by.fingerprint };
   return { ok: true, command };
 }
 
 /** The district's side: a command for one gateway, signed, as the payload to publish. */
 export function signCommand(privateKey: KeyObject, cmd: Omit<SignedCommand, 'ts'> & { ts?: string }): string {
-  const signed = JSON.stringify({ id: cmd.id, name: cmd.name, gateway: cmd.gateway, ts: cmd.ts ?? new Date().toISOString(), args: cmd.args });
+  const signed = JSON.stringify({ id: cmd.id, name: cmd.name, district: cmd.district, school: cmd.school, gateway: cmd.gateway,
+    ts: cmd.ts ?? new Date().toISOString(), args: cmd.args });
   return JSON.stringify({ signed, sig: sign(null, Buffer.from(signed, 'utf8'), privateKey).toString('base64') });
 }

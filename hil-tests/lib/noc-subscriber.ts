@@ -1,7 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { type KeyObject, randomUUID } from 'node:crypto';
 import type { Envelope } from '../../controller/uplink/envelope.ts';
-import { signCommand } from '../../controller/uplink/signed-command.ts';
+import { type Recipient, signCommand } from '../../controller/uplink/signed-command.ts';
 import { waitFor } from './ports.ts';
 
 export interface Received { topic: string; payload: unknown; at: number }
@@ -46,13 +46,13 @@ export class NocSubscriber {
   }
 
   /** The district's command key, for sites that take only signed commands. */
-  signer: { key: KeyObject; gateway: string } | null = null;
+  signer: { key: KeyObject; to: Recipient } | null = null;
 
   /** Sends a command as the district does (signed when it has a key) and waits for its answer on cmd-result. */
   async command(root: string, name: string, args: object, timeoutMs = 30_000): Promise<{ ok: boolean; result?: unknown; error?: string }> {
     const id = randomUUID();
     const s = this.signer;
-    await this.publish(`${root}/cmd/${name}`, s ? signCommand(s.key, { id, name, gateway: s.gateway, args: args as Record<string, unknown> }) : { id, args });
+    await this.publish(`${root}/cmd/${name}`, s ? signCommand(s.key, { id, name, ...s.to, args: args as Record<string, unknown> }) : { id, args });
     const answer = () => this.envelopes('/cmd-result').find((e) => e.data.requestId === id);
     await waitFor(`the answer to ${name}`, () => answer() !== undefined, timeoutMs, 20);
     return answer()!.data as { ok: boolean; result?: unknown; error?: string };
