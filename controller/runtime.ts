@@ -193,7 +193,7 @@ export class Controller {
     this.bells = new BellScheduler(this.db, c.pa.schedules, c.pa.active_schedule, c.school.timezone, (d) => this.allowlist.isHoliday(d),
       (bell) => void this.commands.execute({ name: 'pa.bell', args: { label: bell.label, sound: bell.sound, zones: bell.zones } }, { kind: 'schedule', name: bell.schedule }));
     registerPaCommands(this.commands, this.pa, this.bells, soundsDir, c.pa.zones.map((z) => z.id));
-    this.boards = new BoardService(this.db, c.boards, this.pipeline, this.allowlist, c.school.timezone);
+    this.boards = new BoardService(this.db, c.boards, this.pipeline, this.allowlist, this.alarms, c.school.timezone);
     registerBoardCommands(this.commands, this.boards);
     this.scenarios = new ScenarioService({
       access: this.access, pa: this.pa, boards: this.boards, pipeline: this.pipeline, gateIds: c.access.gates.map((g) => g.id),

@@ -20,7 +20,7 @@ describe('class boards', () => {
   const broker = new Mosquitto(join(t.dir, 'broker'));
   let c: Controller;
   let base: string;
-  const client = () => new BoardClientSim(base, 'b-101', c.boards.key('b-101'));
+  const client = (id = 'b-101') => new BoardClientSim(base, id, c.boards.key(id));
 
   before(async () => {
     await broker.start();
@@ -46,13 +46,31 @@ describe('class boards', () => {
     assert.equal(wrong.closedWith, 1008);
   });
 
-  test('a card tap records attendance for the class; other classes and unknown cards are refused', async () => {
+  test('a card tap records attendance for the class, once; another class\'s card and an unknown one get the same answer, with no name', async () => {
     const b = await client().connect();
     assert.deepEqual(await b.tap('1001'), { kind: 'tap-result', ok: true, name: '张小明' });
     await waitFor('the count to go up', () => b.state!.attendance.present === 1);
-    assert.equal((await b.tap('1003')).reason, 'not in this class');
-    assert.equal((await b.tap('9999')).reason, 'unknown card');
+    assert.deepEqual(await b.tap('1001'), { kind: 'tap-result', ok: true, name: '张小明', already: true }, 'a second tap the same day records nothing');
+    const other = await b.tap('1003');
+    const unknown = await b.tap('9999');
+    assert.deepEqual(other, { kind: 'tap-result', ok: false, reason: 'not-recognised' });
+    assert.deepEqual(unknown, other, 'nothing tells a pupil of another class from a card nobody holds');
     assert.equal(c.pipeline.log.search({ type: 'board.tap', limit: 5 }).length, 1);
+    await b.close();
+  });
+
+  test('card numbers typed into a board\'s socket: refused, rate-limited, and an alarm for the guards', async () => {
+    const b = await client('b-102').connect();
+    const answers = [];
+    for (let card = 5000; card < 5080; card++) answers.push(await b.tap(String(card)));
+    const named = answers.filter((a) => a.name !== undefined);
+    assert.deepEqual(named, [], 'no name of any pupil, whatever was typed');
+    assert.ok(answers.some((a) => a.reason === 'too-many'), 'a burst of taps is cut off');
+    const alarm = c.alarms.openAlarms().find((a) => a.key === 'board.taps-refused:b-102');
+    assert.ok(alarm, 'repeated refusals are an alarm');
+    assert.equal(alarm.severity, 'major');
+    assert.equal(c.pipeline.log.search({ type: 'board.tap', source: 'b-102', limit: 5 }).length, 0);
+    console.log(`# board socket: 80 typed card numbers, ${answers.filter((a) => a.reason === 'too-many').length} cut off by the rate limit, 0 names shown, 1 alarm`);
     await b.close();
   });
 

@@ -12,6 +12,8 @@ interface State {
 
 const id = location.pathname.split('/').pop()!;
 const key = new URLSearchParams(location.search).get('key') ?? '';
+/** A kiosk shows both languages: it has no one to choose for it. */
+const refusals = { 'not-recognised': '非本班学生卡 · Not a card of this class', 'too-many': '刷卡过于频繁，请稍候 · Too many taps, wait a moment' } as const;
 
 /** The kiosk page of one class board: reconnects forever, and a USB card reader types digits then Enter. */
 function Board() {
@@ -30,7 +32,7 @@ function Board() {
       ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
         if (msg.kind === 'state') setState(msg.state);
-        if (msg.kind === 'tap-result') { setTap(msg.ok ? `✓ ${msg.name}` : `✗ ${msg.name ?? ''} ${msg.reason}`); setTimeout(() => setTap(null), 3000); }
+        if (msg.kind === 'tap-result') { setTap(msg.ok ? `✓ ${msg.name}` : `✗ ${refusals[msg.reason as keyof typeof refusals] ?? refusals['not-recognised']}`); setTimeout(() => setTap(null), 3000); }
       };
       ws.onclose = () => { setOnline(false); if (!closed) setTimeout(connect, Math.min(10_000, 500 * 2 ** attempt++)); };
     };

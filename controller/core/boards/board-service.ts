@@ -4,6 +4,8 @@ import type { Db } from '../../store/database.ts';
 import type { Allowlist } from '../../store/allowlist.ts';
 import { localTime } from '../access/decide.ts';
 import type { Pipeline } from '../pipeline.ts';
+import type { AlarmManager } from '../alarms.ts';
+import { TapGuard } from './tap-guard.ts';
 
 export interface Notice { id: string; text: string; from: string; at: number }
 export interface Takeover { kind: 'lockdown' | 'evacuation' | 'message'; message: string; drill: boolean; at: number }
@@ -18,6 +20,8 @@ export interface BoardState {
 
 export interface BoardClient { send(msg: object): void }
 
+export interface TapResult { ok: boolean; name?: string; already?: boolean; reason?: 'not-recognised' | 'too-many' }
+
 const MAX_NOTICES = 20;
 
 /**
@@ -28,9 +32,10 @@ const MAX_NOTICES = 20;
 export class BoardService {
   private readonly clients = new Map<string, Set<BoardClient>>();
   private takeover: Takeover | null = null;
+  private readonly guard = new TapGuard();
 
   constructor(private readonly db: Db, readonly boards: BoardConfig[], private readonly pipeline: Pipeline, private readonly allowlist: Allowlist,
-              private readonly timeZone: string, private readonly now: () => number = Date.now) {
+              private readonly alarms: AlarmManager, private readonly timeZone: string, private readonly now: () => number = Date.now) {
     pipeline.onCommitted((events) => {
       if (events.some((e) => e.type === 'access.passage' || e.type === 'board.tap')) for (const b of boards) this.push(b.id);
     });
@@ -85,32 +90,54 @@ export class BoardService {
     for (const b of this.boards) this.push(b.id);
   }
 
-  /** A card tapped on a board: attendance if the card is a student of the board's class. */
-  tap(boardId: string, card: string): { ok: boolean; name?: string; reason?: string } {
+  /**
+   * A card tapped on a board: attendance if the card is a student of the board's class, once a day.
+   * Anything else gets one answer, whatever the card (unknown, or another class's): a board names
+   * only its own pupils, and says nothing of who else holds a card. Taps are rate-limited, and
+   * repeated refusals raise an alarm.
+   */
+  tap(boardId: string, card: string): TapResult {
     const board = this.boards.find((b) => b.id === boardId);
+    if (!board) return { ok: false, reason: 'not-recognised' };
+    const now = this.now();
+    if (!this.guard.take(boardId, now)) return this.refuse(board, 'too-many', now);
     const holder = this.allowlist.byCard(card);
-    if (!board) return { ok: false, reason: 'no such board' };
-    if (!holder) return { ok: false, reason: 'unknown card' };
-    if (holder.class !== board.class) return { ok: false, name: holder.name, reason: 'not in this class' };
-    const day = localTime(this.now(), this.timeZone).date;
+    if (!holder || holder.class !== board.class || holder.kind !== 'student' || !holder.enabled) return this.refuse(board, 'not-recognised', now);
+    const day = localTime(now, this.timeZone).date;
+    if (this.presentToday(board, day).has(holder.id)) return { ok: true, name: holder.name, already: true };
     this.pipeline.emit({ topic: 'events/attendance', type: 'board.tap', source: boardId, data: { cardholderId: holder.id, class: board.class, day } });
     return { ok: true, name: holder.name };
+  }
+
+  private refuse(board: BoardConfig, reason: TapResult['reason'], now: number): TapResult {
+    if (this.guard.failed(board.id, now)) {
+      // Raised and cleared at once: it stays open until a guard acknowledges it.
+      const key = `board.taps-refused:${board.id}`;
+      this.alarms.raise({ key, type: 'board.taps-refused', source: board.id, severity: 'major',
+        message: `${board.name}: repeated refused card taps (班牌多次刷卡被拒)`, data: { board: board.id, class: board.class, reason } });
+      this.alarms.clear(key);
+    }
+    return { ok: false, reason };
   }
 
   state(boardId: string): BoardState {
     const b = this.boards.find((x) => x.id === boardId)!;
     const day = localTime(this.now(), this.timeZone).date;
-    const students = this.allowlist.cardholders().filter((c) => c.class === b.class && c.kind === 'student');
-    const ids = new Set(students.map((s) => s.id));
-    const present = new Set([
-      ...this.allowlist.attendance(day).filter((a) => a.entries > 0 && ids.has(a.cardholderId)).map((a) => a.cardholderId),
-      ...this.pipeline.log.search({ type: 'board.tap', source: boardId, from: Date.parse(`${day}T00:00:00Z`) - 86_400_000, limit: 500 })
-        .filter((e) => e.data.day === day).map((e) => e.data.cardholderId as string),
-    ]);
+    const enrolled = this.allowlist.cardholders().filter((c) => c.class === b.class && c.kind === 'student').length;
     return {
       board: { id: b.id, name: b.name, class: b.class, room: b.room ?? null, assemblyPoint: b.assembly_point ?? null },
-      timetable: b.timetable, notices: this.notices(b.id), attendance: { day, present: present.size, enrolled: students.length }, takeover: this.takeover,
+      timetable: b.timetable, notices: this.notices(b.id), attendance: { day, present: this.presentToday(b, day).size, enrolled }, takeover: this.takeover,
     };
+  }
+
+  /** The board's pupils present today: through a gate, or by a tap on this board. */
+  private presentToday(b: BoardConfig, day: string): Set<string> {
+    const ids = new Set(this.allowlist.cardholders().filter((c) => c.class === b.class && c.kind === 'student').map((s) => s.id));
+    return new Set([
+      ...this.allowlist.attendance(day).filter((a) => a.entries > 0 && ids.has(a.cardholderId)).map((a) => a.cardholderId),
+      ...this.pipeline.log.search({ type: 'board.tap', source: b.id, from: Date.parse(`${day}T00:00:00Z`) - 86_400_000, limit: 500 })
+        .filter((e) => e.data.day === day).map((e) => e.data.cardholderId as string),
+    ]);
   }
 
   private targets(ids: string[] | 'all'): BoardConfig[] {
