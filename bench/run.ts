@@ -9,6 +9,7 @@ import { modbusCycle } from './modbus-cycle.ts';
 import { liveLatency } from './live-latency.ts';
 import { liveViewBudget } from './live-view.ts';
 import { ingestForward } from './ingest-forward.ts';
+import { importUnderLoad } from './import-under-load.ts';
 import { table } from './stats.ts';
 
 const n = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -54,6 +55,13 @@ console.log(`\ncard to gate, ${reads} reads against 5000 cardholders, under load
 console.log(table([
   { path: 'decision: read to gate command issued', 'p50 ms': gate.decision.p50, 'p99 ms': gate.decision.p99, 'max ms': gate.decision.max },
   { path: 'software path: read to coil write at the relay board', 'p50 ms': gate.endToEnd.p50, 'p99 ms': gate.endToEnd.p99, 'max ms': gate.endToEnd.max },
+]));
+
+const imp = await importUnderLoad();
+console.log(`\nthe largest cardholder import (${imp.rows} rows, ${(imp.bytes / 1e6).toFixed(1)} MB CSV, by an admin over HTTP) while cards are read every 50 ms and /api/health is probed every 10 ms:`);
+console.log(table([
+  { phase: 'no import', 's': imp.idle.seconds, 'health p99 ms': imp.idle.health.p99, 'health max ms': imp.idle.health.max, 'card-to-relay p99 ms': imp.idle.card.p99, 'card-to-relay max ms': imp.idle.card.max },
+  { phase: `import (${imp.imported} stored)`, 's': imp.importing.seconds, 'health p99 ms': imp.importing.health.p99, 'health max ms': imp.importing.health.max, 'card-to-relay p99 ms': imp.importing.card.p99, 'card-to-relay max ms': imp.importing.card.max },
 ]));
 
 const live = await liveViewBudget(Number(process.env.BENCH_LIVE_S ?? 10));

@@ -166,3 +166,20 @@ test('personal data per role: viewers see no names, cards or audit; guards see p
   const audit = (await app.inject({ url: '/api/audit?limit=50', headers: { cookie: a.cookie } })).json() as { actor: string; command: string }[];
   assert.ok(audit.some((r) => r.actor === 'guard1' && r.command === 'cardholders.read'), 'who read the roster is in the audit');
 });
+
+test('bodies are read only after authorization, and each route takes only as much as it needs', async () => {
+  const big = `id,name,kind,card\n${Array.from({ length: 20_001 }, (_, i) => `x${i},名${i},student,${500000 + i}`).join('\n')}\n`;
+  const anon = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { 'content-type': 'text/csv' }, payload: big });
+  assert.equal(anon.statusCode, 401, 'nobody unknown makes the controller parse a file');
+  const admin = await login('admin');
+  const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+  const tooMany = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { ...headers, 'content-type': 'text/csv' }, payload: big });
+  assert.equal(tooMany.statusCode, 400);
+  assert.match(tooMany.json().problems[0].message, /more than 20000 cardholders/);
+  const huge = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { ...headers, 'content-type': 'text/csv' }, payload: 'x'.repeat(5 * 1024 * 1024) });
+  assert.equal(huge.statusCode, 413);
+  assert.equal(huge.json().code, 'body.too-large');
+  const form = await app.inject({ method: 'POST', url: '/api/commands/pa.play', headers: { ...headers, 'accept-language': 'en' }, payload: { text: 'x'.repeat(100_000) } });
+  assert.equal(form.statusCode, 413);
+  assert.match(form.json().error, /larger than this route takes \(65536 bytes\)/);
+});

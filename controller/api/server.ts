@@ -39,7 +39,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const tls = deps.site.config.console.tls;
   const app = Fastify({
     logger: false,
-    bodyLimit: 1024 * 1024,
+    // What a command or a form needs; the one route that takes a file says so itself.
+    bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // With a certificate the console is HTTPS only, and its session cookie is Secure.
     ...(tls ? { https: { cert: readFileSync(sitePath(deps.site, tls.cert)), key: readFileSync(sitePath(deps.site, tls.key)) } } : {}),
@@ -72,8 +73,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const where = [['query', req.query], ['body', req.body], ['params', req.params]].find(([, v]) => hasNonFinite(v));
     if (where) return reply.code(400).send({ error: `${where[0]}: numbers must be finite` });
   });
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; error?: string; code?: string }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; error?: string; code?: string }, req, reply) => {
     if (err.validation) return reply.code(400).send({ error: err.message });
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(msg(req, 'body.too-large', { limit: req.routeOptions.bodyLimit ?? 0 }));
     // A refusal built with msg() (the rate limit's) carries its own text and key.
     if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.error ?? err.message, code: err.code });
     deps.log.error({ err: err.message }, 'api error');

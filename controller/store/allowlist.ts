@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.ts';
 import type { DecisionData } from '../core/access/decide.ts';
 import type { Cardholder, Direction, GateRule, Schedule } from '../core/access/types.ts';
@@ -110,6 +111,26 @@ export class Allowlist implements DecisionData {
     this.reload();
   }
 
+  /**
+   * A large import, a chunk per transaction with the event loop free between them, so that card
+   * decisions and relays are not held up. Decisions keep the old list until the last chunk is in.
+   * Everything was validated before, so only the disk can stop it half-way, and that is said.
+   */
+  async upsertInChunks(cardholders: readonly Cardholder[], chunk = 500): Promise<void> {
+    let done = 0;
+    try {
+      for (; done < cardholders.length; done += chunk) {
+        const part = cardholders.slice(done, done + chunk);
+        this.db.transaction(() => this.write({ cardholders: part }))();
+        await new Promise((r) => setImmediate(r));
+      }
+    } catch (err) {
+      throw new Error(`the store stopped the import after ${done} of ${cardholders.length} cardholders: ${(err as Error).message}`);
+    } finally {
+      this.reload();
+    }
+  }
+
   cardholders(): Cardholder[] {
     return [...this.ids.values()].sort((a, b) => (a.class ?? '').localeCompare(b.class ?? '') || a.name.localeCompare(b.name));
   }
@@ -124,18 +145,25 @@ export class Allowlist implements DecisionData {
     };
   }
 
+  private holderStatements?: { upsert: Statement; freeCard: Statement; clearGroups: Statement; addGroup: Statement };
+
   private write(s: AccessSnapshot): void {
-    const upsertHolder = this.db.prepare(
-      `INSERT INTO cardholders (id, name, kind, class, card, valid_from, valid_to, enabled)
-       VALUES (@id, @name, @kind, @class, @card, @validFrom, @validTo, @enabled)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, class = excluded.class, card = excluded.card,
-         valid_from = excluded.valid_from, valid_to = excluded.valid_to, enabled = excluded.enabled`);
+    const st = this.holderStatements ??= {
+      upsert: this.db.prepare(
+        `INSERT INTO cardholders (id, name, kind, class, card, valid_from, valid_to, enabled)
+         VALUES (@id, @name, @kind, @class, @card, @validFrom, @validTo, @enabled)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, class = excluded.class, card = excluded.card,
+           valid_from = excluded.valid_from, valid_to = excluded.valid_to, enabled = excluded.enabled`),
+      freeCard: this.db.prepare('DELETE FROM cardholders WHERE card = ? AND id <> ?'),
+      clearGroups: this.db.prepare('DELETE FROM cardholder_groups WHERE cardholder_id = ?'),
+      addGroup: this.db.prepare('INSERT INTO cardholder_groups (cardholder_id, group_id) VALUES (?, ?)'),
+    };
     for (const c of s.cardholders ?? []) {
       // A card moves with its latest holder: free it from anyone else first.
-      this.db.prepare('DELETE FROM cardholders WHERE card = ? AND id <> ?').run(c.card, c.id);
-      upsertHolder.run({ ...c, class: c.class ?? null, validFrom: c.validFrom ?? null, validTo: c.validTo ?? null, enabled: c.enabled === false ? 0 : 1 });
-      this.db.prepare('DELETE FROM cardholder_groups WHERE cardholder_id = ?').run(c.id);
-      for (const g of c.groups ?? []) this.db.prepare('INSERT INTO cardholder_groups (cardholder_id, group_id) VALUES (?, ?)').run(c.id, g);
+      st.freeCard.run(c.card, c.id);
+      st.upsert.run({ ...c, class: c.class ?? null, validFrom: c.validFrom ?? null, validTo: c.validTo ?? null, enabled: c.enabled === false ? 0 : 1 });
+      st.clearGroups.run(c.id);
+      for (const g of c.groups ?? []) st.addGroup.run(c.id, g);
     }
     for (const g of s.groups ?? []) this.db.prepare('INSERT INTO access_groups (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name').run(g.id, g.name);
     for (const sc of s.schedules ?? []) {

@@ -1,3 +1,4 @@
+import { MAX_IMPORT_ROWS } from './cardholder-csv.ts';
 import type { AccessDelta, Allowlist } from '../../store/allowlist.ts';
 import { SyncError } from '../../store/allowlist.ts';
 import { CommandError, type CommandBus } from '../commands.ts';
@@ -79,10 +80,10 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
     permission: 'people.manage',
     from: ['user', 'system'],
     secret: ['cardholders'],
-    args: { required: ['cardholders'], properties: { cardholders: { type: 'array', items: cardholder, minItems: 1, maxItems: 100_000 } } },
-    run: (args) => {
+    args: { required: ['cardholders'], properties: { cardholders: { type: 'array', items: cardholder, minItems: 1, maxItems: MAX_IMPORT_ROWS } } },
+    run: async (args) => {
       const list = args.cardholders as Cardholder[];
-      allowlist.upsertLocal({ cardholders: list });
+      await allowlist.upsertInChunks(list);
       return { upserted: list.length, ids: list.slice(0, 50).map((c) => c.id) };
     },
   });

@@ -1,3 +1,4 @@
+import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Cardholder } from './types.ts';
@@ -10,18 +11,56 @@ export interface CsvProblem { line: number; field: string; message: string }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+const OPTIONS = { columns: true, bom: true, skip_empty_lines: true, trim: true, cast: (value: string) => unsafeCell(value) } as const;
+export type CsvResult = { cardholders: Cardholder[]; problems: CsvProblem[] };
+const unreadable = (err: unknown): CsvResult => {
+  const e = err as Error & { lines?: number };
+  return { cardholders: [], problems: [{ line: e.lines ?? 1, field: '', message: e.message }] };
+};
+
 /**
  * Parses a cardholder CSV (UTF-8, optional BOM, header row). Every problem is
  * reported with its line and column, and nothing is imported if there is one.
  */
-export function parseCardholderCsv(text: string): { cardholders: Cardholder[]; problems: CsvProblem[] } {
+export function parseCardholderCsv(text: string): CsvResult {
   let rows: Record<string, string>[];
   try {
-    rows = parse(text, { columns: true, bom: true, skip_empty_lines: true, trim: true, cast: (value) => unsafeCell(value) });
+    rows = parse(text, OPTIONS);
   } catch (err) {
-    const e = err as Error & { lines?: number };
-    return { cardholders: [], problems: [{ line: e.lines ?? 1, field: '', message: e.message }] };
+    return unreadable(err);
   }
+  return validateRows(rows);
+}
+
+/** Rows a school may import at once: far more than the largest school has people. */
+export const MAX_IMPORT_ROWS = 20_000;
+const SLICE = 32 * 1024;
+const tooMany = (max: number): CsvResult => ({ cardholders: [], problems: [{ line: max + 2, field: '', message: `more than ${max} cardholders in one file: split it` }] });
+
+/**
+ * The same, for the console's import: the text is fed to the parser a slice at a time with the
+ * event loop free in between, so that card readers and relays, which share it, are not held up.
+ */
+export async function readCardholderCsv(text: string, maxRows = MAX_IMPORT_ROWS): Promise<CsvResult> {
+  const rows: Record<string, string>[] = [];
+  const parser = parseStream(OPTIONS);
+  let failed: unknown = null;
+  parser.on('readable', () => { let r; while ((r = parser.read()) !== null) rows.push(r as Record<string, string>); });
+  parser.on('error', (err) => { failed = err; });
+  const done = new Promise<void>((resolve) => { parser.on('end', resolve); parser.on('error', () => resolve()); });
+  for (let at = 0; at < text.length && !failed; at += SLICE) {
+    parser.write(text.slice(at, at + SLICE));
+    if (rows.length > maxRows) return tooMany(maxRows);
+    await new Promise((r) => setImmediate(r));
+  }
+  parser.end();
+  await done;
+  if (failed) return unreadable(failed);
+  if (rows.length > maxRows) return tooMany(maxRows);
+  return validateRows(rows);
+}
+
+function validateRows(rows: Record<string, string>[]): CsvResult {
   const problems: CsvProblem[] = [];
   const header = Object.keys(rows[0] ?? {});
   for (const col of ['id', 'name', 'kind', 'card']) if (rows.length && !header.includes(col)) problems.push({ line: 1, field: col, message: 'missing column' });
