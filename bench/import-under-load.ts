@@ -3,7 +3,6 @@
  * read at a gate and /api/health is probed: the worst health latency and the worst card-to-relay
  * latency during the import, beside the same figures with no import running.
  */
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MAX_IMPORT_ROWS } from '../controller/core/access/cardholder-csv.ts';
 import { startController, tempDir, writeSite } from '../hil-tests/lib/site-fixture.ts';
