@@ -37,7 +37,7 @@ import { EnvironmentMonitor } from './core/environment-monitor.ts';
 import { HealthRegistry } from './core/health.ts';
 import type { Logger } from './core/logger.ts';
 import { Pipeline, type SelfCheck } from './core/pipeline.ts';
-import { type Db, openDatabase, schemaVersion } from './store/database.ts';
+import { type Db, openDatabase, openDatabaseReadOnly, schemaVersion } from './store/database.ts';
 import { Allowlist } from './store/allowlist.ts';
 import { ReadingsIndex } from './store/readings.ts';
 import { Retention } from './store/retention.ts';
@@ -69,10 +69,15 @@ function withDeadline(p: Promise<unknown>, ms: number): Promise<boolean> {
 
 export const databaseFile = (site: LoadedSite) => join(site.dataDir, 'campus-edge.db');
 
+/** The store as it is, for the CLI commands that only read; safe beside a running controller. */
+export function openReadOnly(site: LoadedSite): Db {
+  return openDatabaseReadOnly(databaseFile(site));
+}
+
 /** Opens the store and the users in it, for the CLI commands that need no runtime. */
 export function openStore(site: LoadedSite): { db: Db; users: Users } {
   const db = openDatabase(databaseFile(site));
-  return { db, users: new Users(db) };
+  return { db, users: new Users(db, site.config.console.security, site.config.console.session_hours) };
 }
 
 /** The whole controller for one site: store, pipeline, drivers, uplink and console. */
@@ -126,7 +131,7 @@ export class Controller {
     this.alarms = new AlarmManager(this.db, this.pipeline);
     this.commands = new CommandBus(this.db, this.pipeline, log);
     this.health = new HealthRegistry(this.db, this.pipeline, this.alarms);
-    this.users = new Users(this.db);
+    this.users = new Users(this.db, c.console.security, c.console.session_hours);
     const env = new EnvironmentMonitor(this.alarms, { summerMonths: c.environment.summer_months, overrides: c.environment.limits });
     this.pipeline.onCommitted(env.onCommitted);
     this.retention = new Retention(this.db, this.pipeline, this.alarms, {
@@ -230,7 +235,11 @@ export class Controller {
     const ctx: DriverContext = {
       // Reports that arrive while stopping (a poll that was in flight) are dropped.
       emit: (e) => { if (!this.stopping) this.pipeline.emit(e); },
-      health: (id, kind, state, detail) => { if (!this.stopping) this.health.report(id, kind, state, detail); },
+      health: (id, kind, state, detail) => {
+        if (this.stopping) return;
+        // A store that cannot write this now (locked, full) must not take the driver's loop down with it.
+        try { this.health.report(id, kind, state, detail); } catch (err) { this.log.warn({ id, err: (err as Error).message }, 'device health not stored'); }
+      },
       log: this.log,
       now: Date.now,
     };

@@ -23,9 +23,9 @@ let headers: Record<string, string>;
 before(async () => {
   const file = await writeSite(t.dir, { uplink: { url: 'mqtt://127.0.0.1:1' } });
   controller = new Controller(loadSite(file), createLogger('silent'));
-  await controller.users.add('admin1', 'admin', 'correct horse battery');
+  await controller.users.add('admin1', 'admin', 'Correct horse battery');
   app = await buildApi(controller.apiDeps());
-  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin1', password: 'correct horse battery' } });
+  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin1', password: 'Correct horse battery' } });
   headers = { cookie: `ce_session=${res.cookies.find((c) => c.name === 'ce_session')!.value}`, 'x-csrf-token': res.json().csrf };
 });
 after(async () => { await app.close(); controller.db.close(); t.remove(); });

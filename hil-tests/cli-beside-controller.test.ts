@@ -53,7 +53,7 @@ test('user add beside a live controller under load: through the controller, ever
     await new Promise((r) => setTimeout(r, 500));
     const added: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await cli(['user', 'add', '--config', siteFile, '--username', `guard${i}`, '--role', 'guard'], 'correct horse battery\n');
+      const r = await cli(['user', 'add', '--config', siteFile, '--username', `guard${i}`, '--role', 'guard'], 'Correct horse battery\n');
       assert.equal(r.code, 0, r.out);
       assert.match(r.out, /through the running controller/);
       added.push(`guard${i}`);
@@ -61,7 +61,7 @@ test('user add beside a live controller under load: through the controller, ever
     const weak = await cli(['user', 'add', '--config', siteFile, '--username', 'weak1', '--role', 'guard'], 'short\n');
     assert.equal(weak.code, 1, 'a refusal is not an ok');
     assert.match(weak.out, /at least 10 characters/);
-    const twice = await cli(['user', 'add', '--config', siteFile, '--username', 'guard0', '--role', 'guard'], 'correct horse battery\n');
+    const twice = await cli(['user', 'add', '--config', siteFile, '--username', 'guard0', '--role', 'guard'], 'Correct horse battery\n');
     assert.equal(twice.code, 1);
     assert.match(twice.out, /exists/);
 
@@ -70,6 +70,9 @@ test('user add beside a live controller under load: through the controller, ever
     await waitFor('the controller to commit more records', () => committedRecords(databaseFile(site)).length > before + 20, 10_000);
     assert.equal(await health(), 200);
 
+    const verified = await cli(['audit', 'verify', '--config', siteFile]);
+    assert.equal(verified.code, 0, verified.out);
+    assert.match(verified.out, /audit chain intact: \d+ links/, 'the chain verifies beside the running controller');
     const second = await cli(['run', '--config', siteFile]);
     assert.equal(second.code, 1, second.out);
     assert.match(second.out, /another controller is running on this store/);
@@ -90,7 +93,7 @@ test('user add beside a live controller under load: through the controller, ever
   }
 
   // With the controller stopped the CLI writes the store itself, and a controller started after continues the sequence.
-  const offline = await cli(['user', 'add', '--config', siteFile, '--username', 'admin9', '--role', 'admin'], 'correct horse battery\n');
+  const offline = await cli(['user', 'add', '--config', siteFile, '--username', 'admin9', '--role', 'admin'], 'Correct horse battery\n');
   assert.equal(offline.code, 0, offline.out);
   assert.match(offline.out, /no controller running/);
   const db = openDatabase(databaseFile(site));
@@ -98,6 +101,15 @@ test('user add beside a live controller under load: through the controller, ever
   db.close();
   const seqs = committedRecords(databaseFile(site)).map((r) => r.seq);
   assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one sequence, no gaps, no reuse');
+
+  // Someone with the disk rewrites who added a user: the chain names the row.
+  const tamper = openDatabase(databaseFile(site));
+  const row = tamper.prepare("SELECT id FROM audit WHERE command = 'user.add' ORDER BY id LIMIT 1").get() as { id: number };
+  tamper.prepare("UPDATE audit SET actor = 'nobody' WHERE id = ?").run(row.id);
+  tamper.close();
+  const broken = await cli(['audit', 'verify', '--config', siteFile]);
+  assert.equal(broken.code, 1, broken.out);
+  assert.match(broken.out, new RegExp(`BROKEN at link \\d+ \\(audit row ${row.id}\\): audit row ${row.id} was changed`));
 });
 
 test('a commit that fails turns /api/health red within seconds, and green once commits work again', async () => {
@@ -111,7 +123,7 @@ test('a commit that fails turns /api/health red within seconds, and green once c
     const blocker = openDatabase(databaseFile(site));
     blocker.exec('BEGIN IMMEDIATE');
     const locked = Date.now();
-    await waitFor('/api/health to answer 503', async () => (await health()).status === 503, 20_000, 100);
+    await waitFor('/api/health to answer 503', async () => (await health()).status === 503, 20_000, 100).catch((err) => { throw new Error(`${err.message}: ${proc.output.slice(-3000)}`); });
     const redAfterMs = Date.now() - locked;
     const body = await (await health()).json() as { ok: boolean; error: string; code: string };
     assert.equal(body.ok, false);

@@ -78,9 +78,9 @@ describe('OSDP readers', () => {
   });
 
   test('the installer sets a site key from the console API: stored 0600, and the channel comes back up with it', async () => {
-    await c.users.add('installer1', 'installer', 'installer-password');
+    await c.users.add('installer1', 'installer', 'installer-password-1');
     const base = `http://127.0.0.1:${c.site.config.console.port}`;
-    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'installer1', password: 'installer-password' }) });
+    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'installer1', password: 'installer-password-1' }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const { csrf } = await login.json() as { csrf: string };
     const readers = await (await fetch(`${base}/api/access/readers`, { headers: { cookie } })).json() as { id: string; installKey: boolean }[];

@@ -11,7 +11,7 @@ import { buildApi } from './server.ts';
 const t = tempDir('api');
 let controller: Controller;
 let app: FastifyInstance;
-const PASSWORD = 'correct horse battery';
+const PASSWORD = 'Correct horse battery';
 
 before(async () => {
   const file = await writeSite(t.dir, { uplink: { url: 'mqtt://127.0.0.1:1' } });
@@ -21,8 +21,11 @@ before(async () => {
 });
 after(async () => { await app.close(); controller.db.close(); t.remove(); });
 
+let logins = 0;
 async function login(role: Role): Promise<{ cookie: string; csrf: string }> {
-  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `${role}1`, password: PASSWORD }, remoteAddress: `10.0.0.${roles.indexOf(role) + 1}` });
+  // Each login from its own address: the per-address limit has a test of its own.
+  const n = ++logins;
+  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `${role}1`, password: PASSWORD }, remoteAddress: `10.0.${n}.${roles.indexOf(role) + 1}` });
   assert.equal(res.statusCode, 200, res.body);
   const cookie = res.cookies.find((c) => c.name === 'ce_session')!;
   assert.equal(cookie.httpOnly, true);
@@ -41,7 +44,7 @@ test('every API route but health, login and the OpenAPI document needs a session
 });
 
 test('a wrong password is refused, and login is rate-limited per address', async () => {
-  const attempt = () => app.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin1', password: 'wrong password!' }, remoteAddress: '10.9.9.9' });
+  const attempt = () => app.inject({ method: 'POST', url: '/api/session', payload: { username: 'nobody1', password: 'wrong password!' }, remoteAddress: '10.9.9.9' });
   const codes: number[] = [];
   for (let i = 0; i < 7; i++) codes.push((await attempt()).statusCode);
   assert.deepEqual(codes, [401, 401, 401, 401, 401, 429, 429]);
@@ -182,4 +185,68 @@ test('bodies are read only after authorization, and each route takes only as muc
   const form = await app.inject({ method: 'POST', url: '/api/commands/pa.play', headers: { ...headers, 'accept-language': 'en' }, payload: { text: 'x'.repeat(100_000) } });
   assert.equal(form.statusCode, 413);
   assert.match(form.json().error, /larger than this route takes \(65536 bytes\)/);
+});
+
+test('an account locks after five failures from any mix of addresses; the lockout is an alarm and audited; an admin unlocks it', async () => {
+  await controller.users.add('locky', 'guard', PASSWORD);
+  const codes: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'locky', password: `Wrong password ${i}` }, remoteAddress: `10.7.${i}.1` });
+    codes.push(res.json().code);
+  }
+  assert.deepEqual(codes, ['auth.wrong-password', 'auth.wrong-password', 'auth.wrong-password', 'auth.wrong-password', 'auth.locked', 'auth.locked']);
+  const right = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'locky', password: PASSWORD }, remoteAddress: '10.7.9.1' });
+  assert.equal(right.json().code, 'auth.locked', 'the right password does not open a locked account');
+  controller.pipeline.flush();
+  assert.ok(controller.alarms.openAlarms().some((a) => a.key === 'user.locked:locky' && a.severity === 'major'));
+  const audit = controller.commands.recentAudit(20) as { actor: string; command: string; ok: number }[];
+  assert.ok(audit.some((a) => a.actor === 'locky' && a.command === 'login.locked'));
+  assert.equal(audit.filter((a) => a.actor === 'locky' && a.command === 'login.failed').length, 6, 'every refusal is in the audit: 4 wrong, 2 while locked');
+  const admin = await login('admin');
+  const unlock = await app.inject({ method: 'POST', url: '/api/users/locky/unlock', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+  assert.equal(unlock.statusCode, 200, unlock.body);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'locky', password: PASSWORD }, remoteAddress: '10.7.9.2' })).statusCode, 200);
+});
+
+test('passwords: three kinds of character, a reset forces a change at the next login, the last five cannot come back', async () => {
+  const admin = await login('admin');
+  const h = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+  const weak = await app.inject({ method: 'POST', url: '/api/users', headers: h, payload: { username: 'weakling', role: 'guard', password: 'alllowercase' } });
+  assert.match(weak.json().error, /three of: lower case, upper case, digits/);
+  await controller.users.add('resetme', 'guard', PASSWORD);
+  const reset = await app.inject({ method: 'POST', url: '/api/users/resetme/reset', headers: h });
+  const temporary = reset.json().result.password as string;
+  assert.equal(typeof temporary, 'string');
+  const audited = controller.commands.recentAudit(5) as { command: string; result: string }[];
+  assert.doesNotMatch(audited.find((a) => a.command === 'user.reset-password')!.result, new RegExp(temporary), 'the one-time password is not in the audit');
+  const first = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'resetme', password: temporary }, remoteAddress: '10.6.0.1' });
+  assert.deepEqual(first.json().setup, ['password']);
+  const cookie = `ce_session=${first.cookies.find((c) => c.name === 'ce_session')!.value}`;
+  const s = { cookie, 'x-csrf-token': first.json().csrf };
+  assert.equal((await app.inject({ url: '/api/alarms', headers: s })).json().code, 'auth.setup-required', 'nothing before the new password');
+  let current = temporary;
+  for (const next of ['Second password 2', 'Third password 3', 'Fourth password 4', 'Fifth password 5', 'Sixth password 6']) {
+    const r = await app.inject({ method: 'PUT', url: '/api/session/password', headers: s, payload: { current, next } });
+    assert.equal(r.statusCode, 200, r.body);
+    current = next;
+  }
+  const again = await app.inject({ method: 'PUT', url: '/api/session/password', headers: s, payload: { current, next: 'Third password 3' } });
+  assert.match(again.json().error, /differ from the last 5/);
+  assert.equal((await app.inject({ url: '/api/alarms', headers: s })).statusCode, 200, 'a changed password opens the console');
+});
+
+test('sessions: a cap per user, my own list, and log out everywhere', async () => {
+  await controller.users.add('many', 'viewer', PASSWORD);
+  const cookies: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'many', password: PASSWORD }, remoteAddress: `10.5.${i}.1`, headers: { 'user-agent': `browser ${i}` } });
+    cookies.push(`ce_session=${r.cookies.find((c) => c.name === 'ce_session')!.value}`);
+  }
+  assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: cookies[0]! } })).statusCode, 401, 'past three sessions the oldest ends');
+  const list = (await app.inject({ url: '/api/session/list', headers: { cookie: cookies[3]! } })).json() as { current: boolean; userAgent: string }[];
+  assert.equal(list.length, 3);
+  assert.deepEqual(list.filter((x) => x.current).map((x) => x.userAgent), ['browser 3']);
+  const csrf = (await app.inject({ url: '/api/session', headers: { cookie: cookies[3]! } })).json().csrf;
+  assert.equal((await app.inject({ method: 'POST', url: '/api/session/logout-everywhere', headers: { cookie: cookies[3]!, 'x-csrf-token': csrf } })).json().ended, 3);
+  for (const c of cookies) assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: c } })).statusCode, 401);
 });

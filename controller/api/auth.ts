@@ -39,6 +39,8 @@ export function authHook(users: Users, hosts: ReadonlySet<string>) {
     if (MUTATING.has(req.method) && req.headers['x-csrf-token'] !== req.session.csrf) {
       return reply.code(403).send(msg(req, 'auth.csrf'));
     }
+    // A password to change or a second factor to enrol comes before anything else.
+    if (access !== 'session' && req.session.setup.length) return reply.code(403).send(msg(req, 'auth.setup-required', { setup: req.session.setup.join(', ') }));
     if (access !== 'session' && !may(req.session.role, access)) return reply.code(403).send(msg(req, 'auth.forbidden', { role: req.session.role, permission: access }));
   };
 }

@@ -19,7 +19,7 @@ before(async () => {
   ca = readFileSync(pki.ca);
   const file = await writeSite(t.dir, { uplink: { url: 'mqtt://127.0.0.1:1' }, console: { listen: '127.0.0.1', port: 0, tls: { cert: pki.server.cert, key: pki.server.key } } });
   controller = new Controller(loadSite(file), createLogger('silent'));
-  await controller.users.add('guard1', 'guard', 'correct horse battery');
+  await controller.users.add('guard1', 'guard', 'Correct horse battery');
   await controller.start();
   port = (controller.api.server.address() as { port: number }).port;
 });
@@ -32,7 +32,7 @@ test('with a certificate the console is HTTPS only and its session cookie is Sec
       resolve({ status: res.statusCode!, cookie: String(res.headers['set-cookie']), hsts: String(res.headers['strict-transport-security']) });
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ username: 'guard1', password: 'correct horse battery' }));
+    req.end(JSON.stringify({ username: 'guard1', password: 'Correct horse battery' }));
   });
   assert.equal(login.status, 200);
   assert.match(login.cookie, /ce_session=[^;]+;.*Secure/);

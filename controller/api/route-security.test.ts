@@ -27,6 +27,10 @@ const review: Record<string, Access> = {
   'GET /api/devices': 'view', 'GET /api/rooms': 'view', 'GET /api/rooms/:room/series': 'view',
   'GET /api/site': 'session', 'GET /api/uplink': 'view', 'GET /api/live': 'view',
   'GET /api/users': 'users.manage', 'POST /api/users': 'users.manage', 'PUT /api/users/:username/disabled': 'users.manage',
+  'PUT /api/users/:username/role': 'users.manage', 'POST /api/users/:username/reset': 'users.manage',
+  'POST /api/users/:username/unlock': 'users.manage', 'DELETE /api/users/:username/totp': 'users.manage',
+  'GET /api/session/list': 'session', 'POST /api/session/logout-everywhere': 'session', 'PUT /api/session/password': 'session',
+  'POST /api/session/totp': 'session', 'PUT /api/session/totp': 'session',
   'GET /api/access/gates': 'view', 'POST /api/access/gates/:id/open': 'gate.operate', 'PUT /api/access/gates/:id/mode': 'gate.operate',
   'GET /api/access/readers': 'view', 'POST /api/access/readers/:id/keyset': 'devices.commission',
   'GET /api/cardholders': 'people.read', 'POST /api/cardholders': 'people.manage', 'POST /api/cardholders/import': 'people.manage',
@@ -49,7 +53,7 @@ let passed: { access: Access | undefined; role: Role | null; url: string; method
 
 before(async () => {
   controller = new Controller(loadSite(await writeSite(t.dir, { uplink: { url: 'mqtt://127.0.0.1:1' }, console: { listen: '127.0.0.1', port: 0, hosts: ['gw.school.example'] } })), createLogger('silent'));
-  for (const role of roles) await controller.users.add(`${role}1`, role, 'correct horse battery');
+  for (const role of roles) await controller.users.add(`${role}1`, role, 'Correct horse battery');
   app = await buildApi(controller.apiDeps());
   // Runs after the auth hook, before any body is read: what reaches it was let through.
   app.addHook('preParsing', async (req, reply) => {
@@ -58,7 +62,7 @@ before(async () => {
     return reply.code(299).send();
   });
   for (const [i, role] of roles.entries()) {
-    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `${role}1`, password: 'correct horse battery' }, remoteAddress: `10.0.1.${i + 1}` });
+    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `${role}1`, password: 'Correct horse battery' }, remoteAddress: `10.0.1.${i + 1}` });
     sessions.set(role, { cookie: `ce_session=${res.cookies.find((c) => c.name === 'ce_session')!.value}`, csrf: res.json().csrf });
   }
 });

@@ -30,10 +30,10 @@ test('user add takes the password from stdin, refuses weak ones, and backlog rep
   const weak = run(['user', 'add', '--config', site, '--username', 'admin', '--role', 'admin'], 'short\n');
   assert.equal(weak.status, 1);
   assert.match(weak.stderr, /at least 10 characters/);
-  const ok = run(['user', 'add', '--config', site, '--username', 'admin', '--role', 'admin'], 'a-long-enough-password\n');
+  const ok = run(['user', 'add', '--config', site, '--username', 'admin', '--role', 'admin'], 'a-long-enough-password-1\n');
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /added admin "admin"/);
-  const role = run(['user', 'add', '--config', site, '--username', 'x', '--role', 'root'], 'a-long-enough-password\n');
+  const role = run(['user', 'add', '--config', site, '--username', 'x', '--role', 'root'], 'a-long-enough-password-1\n');
   assert.equal(role.status, 2);
   const backlog = run(['backlog', '--config', site]);
   assert.equal(backlog.status, 0, backlog.stderr);

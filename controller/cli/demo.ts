@@ -1,6 +1,7 @@
 import { Aedes } from 'aedes';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { generatePassword } from '../api/passwords.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -40,7 +41,8 @@ export async function demo(args: string[]): Promise<number> {
     school: { id: 'demo-school', name: '演示中学 Demo Middle School', district: 'demo-district' },
     gateway: { id: 'gw-01' },
     data_dir: '.',
-    console: { listen: '127.0.0.1', port: Number(values.port) },
+    // A demo is tried without a phone at hand: no second factor for its admin (a real site has one).
+    console: { listen: '127.0.0.1', port: Number(values.port), security: { two_factor_roles: [] } },
     // The demo's embedded broker is on loopback without TLS, and nobody signs its commands.
     uplink: { url: `mqtt://127.0.0.1:${mqttPort}`, allow_plaintext: true, allow_unsigned_commands: true },
     rooms: [
@@ -77,7 +79,7 @@ export async function demo(args: string[]): Promise<number> {
   const controller = new Controller(loadSite(siteFile), log);
   let password: string | null = null;
   if (controller.users.count() === 0) {
-    password = randomBytes(9).toString('base64url');
+    password = generatePassword();
     await controller.users.add('admin', 'admin', password);
     writeFileSync(resolve(dir, 'admin-password.txt'), `${password}\n`, { mode: 0o600 });
   }

@@ -8,7 +8,8 @@ import { isRole, roles } from '../core/roles.ts';
 import { registerUserCommands } from '../core/user-commands.ts';
 import { buildId } from '../app-files.ts';
 import { SystemdNotifier } from '../systemd-notify.ts';
-import { Controller, openStore, VERSION } from '../runtime.ts';
+import { Controller, openReadOnly, openStore, VERSION } from '../runtime.ts';
+import { AuditLog } from '../store/audit-log.ts';
 import { EventLog } from '../store/event-log.ts';
 import { discover, discoverUsage } from './discover.ts';
 import { provision, provisionUsage } from './provision.ts';
@@ -31,6 +32,8 @@ const usage = `campus-edge — edge controller for a school's campus hardware
   campus-edge user add --config SITE.yaml --username NAME --role ROLE
                                              add a console user (password from the terminal or stdin)
   campus-edge backlog --config SITE.yaml     records waiting for the uplink, per lane
+  campus-edge audit verify --config SITE.yaml
+                                             check the audit trail's hash chain; names the first broken row
   campus-edge version                        version, build and platform
   ${discoverUsage}
   ${provisionUsage}
@@ -47,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     case 'config': return configCheck(rest);
     case 'user': return userAdd(rest);
     case 'backlog': return backlog(rest);
+    case 'audit': return auditVerify(rest);
     case 'discover': return discover(rest);
     case 'provision': return provision(rest);
     case 'update-sign': return updateSign(rest);
@@ -133,6 +137,26 @@ async function runOffline(site: LoadedSite, req: AdminRequest): Promise<CommandR
     const bus = new CommandBus(db, new Pipeline(db));
     registerUserCommands(bus, users);
     return await bus.execute({ name: req.command, args: req.args }, { kind: 'system', name: 'cli' });
+  } finally {
+    db.close();
+  }
+}
+
+/** Read-only, so it may run beside the controller; exit 1 names the first row that does not hold. */
+function auditVerify(args: string[]): number {
+  if (args[0] !== 'verify') throw new UsageError('usage: campus-edge audit verify --config SITE.yaml');
+  const { config } = configOption(args.slice(1));
+  const db = openReadOnly(loadSite(config));
+  try {
+    const v = new AuditLog(db).verify();
+    if (!v.ok) {
+      console.error(`audit chain BROKEN at link ${v.brokenAt.link}${v.brokenAt.auditId !== null ? ` (audit row ${v.brokenAt.auditId})` : ''}: ${v.brokenAt.reason}`);
+      return 1;
+    }
+    console.log(`audit chain intact: ${v.links} links over ${v.rows} rows (SM3); head ${v.head ? `${v.head.n} ${v.head.hash}` : 'none'}`
+      + `${v.unfinished.length ? `; ${v.unfinished.length} commands not finished (under way, or cut short): rows ${v.unfinished.slice(0, 10).join(', ')}` : ''}`);
+    console.log('compare the head with the last one the district received (events/audit, data.chain): a shorter local chain there means rows were cut off the end');
+    return 0;
   } finally {
     db.close();
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +9,7 @@ import { ConfigError } from '../config/yaml-source.ts';
 import { installLayout, systemdFiles } from '../install-layout.ts';
 import { openDatabase } from '../store/database.ts';
 import { socketAnswers } from '../admin/admin-socket.ts';
+import { generatePassword } from '../api/passwords.ts';
 import { Users } from '../store/users.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -151,8 +151,9 @@ export async function provision(args: string[]): Promise<number> {
   try {
     const users = new Users(db);
     if (users.count() === 0) {
-      password = randomBytes(12).toString('base64url');
-      await users.add(values.admin, 'admin', password);
+      password = generatePassword();
+      // Shown once on the installer's screen: the admin sets their own at the first login.
+      await users.add(values.admin, 'admin', password, { mustChange: true });
     }
   } finally {
     db.close();

@@ -77,7 +77,7 @@ test('the shipped example site is valid apart from its certificate files', () =>
 test('a console listening beyond this machine must have TLS, unless the site is a lab', () => {
   const open = `${good}console: { listen: 0.0.0.0, port: 8080 }\n`;
   const lines = check(open).issues.map((i) => `${i.file.endsWith('site.yaml') ? 'site.yaml' : i.file}:${i.line}: ${i.path}: ${i.message}`);
-  assert.ok(lines.some((l) => /^site\.yaml:7: console\.listen: the console listens on 0\.0\.0\.0 beyond this machine/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^site\.yaml:8: console\.listen: the console listens on 0\.0\.0\.0 beyond this machine/.test(l)), lines.join('\n'));
   assert.deepEqual(check(open.replace('port: 8080 }', 'port: 8080, allow_plaintext: true }')).issues, []);
 });
 

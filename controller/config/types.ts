@@ -8,7 +8,7 @@ export interface SiteConfig {
   gateway: { id: string };
   data_dir: string;
   profiles_dir?: string;
-  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string }; allow_plaintext?: boolean };
+  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string }; allow_plaintext?: boolean; security: SecurityPolicy };
   uplink: UplinkConfig;
   storage: {
     disk_budget_mb: number;
@@ -100,6 +100,18 @@ export interface UplinkConnection {
   reconnect_s: number;
   tls?: { ca: string; cert?: string; key?: string; servername?: string; reject_unauthorized: boolean };
   allow_plaintext: boolean;
+}
+
+/** Account rules an assessment (GB/T 22239-2019, level 3) checks. */
+export interface SecurityPolicy {
+  password_max_age_days: number;
+  password_history: number;
+  lockout_failures: number;
+  lockout_window_min: number;
+  lockout_min: number;
+  idle_timeout_min: number;
+  max_sessions_per_user: number;
+  two_factor_roles: ('viewer' | 'guard' | 'admin' | 'installer' | 'auditor')[];
 }
 
 export interface UplinkConfig extends UplinkConnection {

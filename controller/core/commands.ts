@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Db } from '../store/database.ts';
+import { AuditLog } from '../store/audit-log.ts';
 import type { Logger } from './logger.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { Permission } from './roles.ts';
@@ -11,6 +12,8 @@ export interface CommandSpec {
   args: object;
   /** Arguments never written to the audit log or forwarded (passwords). */
   secret?: readonly string[];
+  /** Fields of the result that go back to the asker alone, never to the audit log or the district (a one-time password). */
+  secretResult?: readonly string[];
   /** Who may send it; every source when absent. */
   from?: readonly Actor['kind'][];
   run(args: Record<string, unknown>, actor: Actor): unknown | Promise<unknown>;
@@ -27,13 +30,10 @@ const ajv = new Ajv({ allErrors: true, strict: true });
  */
 export class CommandBus {
   private readonly specs = new Map<string, { spec: CommandSpec; validate: ValidateFunction }>();
-  private readonly auditStart;
-  private readonly auditEnd;
+  readonly audit: AuditLog;
 
-  constructor(private readonly db: Db, private readonly pipeline: Pipeline, private readonly log?: Logger,
-              private readonly now: () => number = Date.now) {
-    this.auditStart = db.prepare('INSERT INTO audit (ts, actor, actor_kind, command, args) VALUES (?, ?, ?, ?, ?)');
-    this.auditEnd = db.prepare('UPDATE audit SET ok = ?, result = ?, done_ts = ? WHERE id = ?');
+  constructor(db: Db, private readonly pipeline: Pipeline, private readonly log?: Logger, now: () => number = Date.now) {
+    this.audit = new AuditLog(db, now);
   }
 
   register(name: string, spec: CommandSpec): void {
@@ -49,29 +49,30 @@ export class CommandBus {
   /** `requestId` ties a district command to its answer on cmd-result. */
   async execute(cmd: Command, actor: Actor, requestId?: string): Promise<CommandResult> {
     const shown = this.redact(cmd);
-    const auditId = Number(this.auditStart.run(this.now(), actor.name, actor.kind, cmd.name, JSON.stringify(shown)).lastInsertRowid);
+    const { id: auditId } = this.audit.start(actor, cmd.name, shown);
     const result = await this.run(cmd, actor);
-    this.auditEnd.run(result.ok ? 1 : 0, JSON.stringify(result.ok ? result.result ?? null : result.error), this.now(), auditId);
+    // The chain head goes to the district with every result, so a rewritten local history shows there.
+    const kept = this.redactResult(cmd.name, result);
+    const chain = this.audit.finish(auditId, kept.ok, kept.ok ? kept.result ?? null : kept.error);
     this.log?.info({ command: cmd.name, args: shown, actor: `${actor.kind}:${actor.name}`, ok: result.ok, error: result.ok ? undefined : result.error, auditId }, 'command');
     await this.pipeline.ingest({
       topic: actor.kind === 'district' ? 'cmd-result' : 'events/audit',
       type: 'command.result',
       source: `${actor.kind}:${actor.name}`,
       severity: result.ok ? 'info' : 'warning',
-      data: { requestId: requestId ?? null, command: cmd.name, args: shown, actor, ...result, auditId },
+      data: { requestId: requestId ?? null, command: cmd.name, args: shown, actor, ...kept, auditId, chain },
     });
     return result;
   }
 
   /**
-   * A read of personal data (the roster, attendance, an export): who read what, audited and
-   * forwarded like a command, so that a school can answer whose data was seen by whom.
+   * Something audited that is no command: a login or logout, a read of personal data (who read
+   * whose), an export. Written to the audit trail and forwarded like a command's result.
    */
-  recordRead(actor: Actor, what: string, args: Record<string, unknown>, rows: number): void {
-    const auditId = Number(this.auditStart.run(this.now(), actor.name, actor.kind, what, JSON.stringify(args)).lastInsertRowid);
-    this.auditEnd.run(1, JSON.stringify({ rows }), this.now(), auditId);
-    this.pipeline.emit({ topic: 'events/audit', type: 'personal-data.read', source: `${actor.kind}:${actor.name}`, severity: 'info',
-      data: { what, args, rows, actor, auditId } });
+  record(actor: Actor, what: string, args: Record<string, unknown>, ok: boolean, detail: unknown = null): void {
+    const { id: auditId, head: chain } = this.audit.record(actor, what, args, ok, detail);
+    this.pipeline.emit({ topic: 'events/audit', type: 'audit.record', source: `${actor.kind}:${actor.name}`, severity: ok ? 'info' : 'warning',
+      data: { what, args, ok, detail, actor, auditId, chain } });
   }
 
   private async run(cmd: Command, actor: Actor): Promise<CommandResult> {
@@ -90,12 +91,18 @@ export class CommandBus {
     }
   }
 
+  private redactResult(name: string, result: CommandResult): CommandResult {
+    const secret = this.specs.get(name)?.spec.secretResult ?? [];
+    if (!result.ok || !secret.length || typeof result.result !== 'object' || result.result === null) return result;
+    return { ...result, result: Object.fromEntries(Object.entries(result.result).map(([k, v]) => [k, secret.includes(k) ? '[redacted]' : v])) };
+  }
+
   private redact(cmd: Command): Record<string, unknown> {
     const secret = this.specs.get(cmd.name)?.spec.secret ?? [];
     return Object.fromEntries(Object.entries(cmd.args).map(([k, v]) => [k, secret.includes(k) ? '[redacted]' : v]));
   }
 
   recentAudit(limit: number): unknown[] {
-    return this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit);
+    return this.audit.recent(limit);
   }
 }

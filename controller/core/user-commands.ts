@@ -18,13 +18,54 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
       return { username: args.username, role: args.role };
     },
   });
+  const user = { type: 'string', maxLength: 32 } as const;
+  const existing = (username: unknown) => { if (!users.get(username as string)) throw new UserError(`no user "${username}" (无此用户)`); };
+  bus.register('user.set-role', {
+    permission: 'users.manage',
+    from: ['user', 'system'],
+    args: { required: ['username', 'role'], properties: { username: user, role: { enum: [...roles] } } },
+    run: (args, actor) => {
+      if (args.username === actor.name) throw new UserError('you cannot change your own role (不能修改自己的角色)');
+      existing(args.username);
+      users.setRole(args.username as string, args.role as Role);
+      return { username: args.username, role: args.role };
+    },
+  });
+  bus.register('user.reset-password', {
+    permission: 'users.manage',
+    from: ['user', 'system'],
+    // The one-time password goes to the admin who asked, never into the audit or to the district.
+    secretResult: ['password'],
+    args: { required: ['username'], properties: { username: user } },
+    run: async (args) => ({ username: args.username, password: await users.resetPassword(args.username as string), mustChange: true }),
+  });
+  bus.register('user.unlock', {
+    permission: 'users.manage',
+    from: ['user', 'system'],
+    args: { required: ['username'], properties: { username: user } },
+    run: (args) => {
+      existing(args.username);
+      users.unlock(args.username as string);
+      return { username: args.username, unlocked: true };
+    },
+  });
+  bus.register('user.reset-2fa', {
+    permission: 'users.manage',
+    from: ['user', 'system'],
+    args: { required: ['username'], properties: { username: user } },
+    run: (args) => {
+      existing(args.username);
+      users.totpReset(args.username as string);
+      return { username: args.username, enrolAgain: true };
+    },
+  });
   bus.register('user.set-disabled', {
     permission: 'users.manage',
     from: ['user', 'system'],
     args: { required: ['username', 'disabled'], properties: { username: { type: 'string', maxLength: 32 }, disabled: { type: 'boolean' } } },
     run: (args, actor) => {
-      if (args.username === actor.name && args.disabled) throw new UserError('you cannot disable your own account');
-      if (!users.setDisabled(args.username as string, args.disabled as boolean)) throw new UserError(`no user "${args.username}"`);
+      if (args.username === actor.name && args.disabled) throw new UserError('you cannot disable your own account (不能停用自己的账户)');
+      if (!users.setDisabled(args.username as string, args.disabled as boolean)) throw new UserError(`no user "${args.username}" (无此用户)`);
       return { username: args.username, disabled: args.disabled };
     },
   });

@@ -20,6 +20,11 @@ export function openDatabase(file: string, busyTimeoutMs = 5000): Db {
   return db;
 }
 
+/** An existing store, read-only: no migration, no write, nothing to wait for beside the running controller. */
+export function openDatabaseReadOnly(file: string): Db {
+  return new Database(file, { readonly: true, fileMustExist: true });
+}
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

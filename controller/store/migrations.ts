@@ -143,4 +143,38 @@ export const migrations: readonly { version: number; name: string; sql: string }
     name: 'replay guard for signed district commands',
     sql: `CREATE TABLE seen_commands (id TEXT PRIMARY KEY, ts INTEGER NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'accounts as an assessment asks: password age and history, lockout, idle sessions, TOTP; a hash chain over the audit',
+    sql: `
+      ALTER TABLE users ADD COLUMN pw_changed_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN locked_until INTEGER;
+      ALTER TABLE users ADD COLUMN totp_secret TEXT;
+      ALTER TABLE users ADD COLUMN totp_pending TEXT;
+      ALTER TABLE users ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
+      UPDATE users SET pw_changed_at = created_at;
+      CREATE TABLE password_history (
+        username   TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+        pw_hash    TEXT NOT NULL,
+        changed_at INTEGER NOT NULL
+      );
+      CREATE INDEX password_history_user ON password_history (username, changed_at);
+      -- Per account, whatever the address: the lockout counts these.
+      CREATE TABLE login_failures (username TEXT NOT NULL, ts INTEGER NOT NULL, ip TEXT);
+      CREATE INDEX login_failures_user ON login_failures (username, ts);
+      ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sessions ADD COLUMN ip TEXT;
+      ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+      UPDATE sessions SET last_seen = created_at;
+      -- Each audit row is chained twice: when it is written (who, what) and when it is finished (how it went).
+      CREATE TABLE audit_chain (
+        n        INTEGER PRIMARY KEY,
+        audit_id INTEGER NOT NULL,
+        part     TEXT NOT NULL CHECK (part IN ('start', 'end')),
+        prev     TEXT NOT NULL,
+        hash     TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -29,6 +29,7 @@ export interface UplinkOptions {
 
 const LANES = [Lane.urgent, Lane.event, Lane.telemetry] as const;
 const ACK_FLUSH_MS = 20;
+const ACK_RETRY_MS = 1000;
 
 /**
  * Forwards the outbox to the district broker at QoS1. Records go out per lane
@@ -192,6 +193,14 @@ export class MqttUplink {
     if (!this.acks.length) return;
     const seqs = this.acks;
     this.acks = [];
-    this.pipeline.log.markDelivered(seqs);
+    try {
+      this.pipeline.log.markDelivered(seqs);
+    } catch (err) {
+      // The store is locked or failing: keep the acknowledgements and mark them later. Until then
+      // they are only undelivered on paper; at worst a restart sends them again (at-least-once).
+      this.acks = [...seqs, ...this.acks];
+      this.log.warn({ err: (err as Error).message, pending: this.acks.length }, 'acknowledgements not yet stored');
+      this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_RETRY_MS);
+    }
   }
 }

@@ -26,8 +26,11 @@ export async function writeSite(dir: string, parts: Record<string, unknown>): Pr
     clock: { ntp_check: false },
     ...parts,
   };
-  // Tests of other features run the uplink in lab mode; the security tests set these themselves.
+  // Tests of other features run the uplink in lab mode, and admins without a second factor;
+  // the security tests set these themselves.
   if (site.uplink && typeof site.uplink === 'object') site.uplink = { allow_plaintext: true, allow_unsigned_commands: true, ...site.uplink };
+  const consoleSection = site.console as { security?: object };
+  site.console = { ...consoleSection, security: { two_factor_roles: [], ...consoleSection.security } };
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'site.yaml');
   writeFileSync(file, stringify(site));

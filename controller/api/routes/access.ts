@@ -77,7 +77,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
       .filter((c) => !needle || [c.id, c.name, c.class ?? '', ...(full ? [c.card] : [])].some((v) => v.toLowerCase().includes(needle)))
       .slice(0, limit)
       .map((c) => (full ? c : { ...c, card: maskCard(c.card) }));
-    deps.commands.recordRead(actor(req), 'cardholders.read', { q: q ?? null }, found.length);
+    deps.commands.record(actor(req), 'cardholders.read', { q: q ?? null }, true, { rows: found.length });
     return found;
   });
 
@@ -105,7 +105,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/cardholders/export', { config: { access: 'people.manage' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
     async (req, reply) => {
       const all = deps.allowlist.cardholders();
-      deps.commands.recordRead(actor(req), 'cardholders.export', {}, all.length);
+      deps.commands.record(actor(req), 'cardholders.export', {}, true, { rows: all.length });
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cardholders.csv"').send(cardholderCsv(all));
     });
 
@@ -121,7 +121,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const c = deps.allowlist.byId(a.cardholderId);
       return { ...a, name: c?.name ?? null, class: c?.class ?? null, kind: c?.kind ?? null };
     });
-    deps.commands.recordRead(actor(req), 'attendance.read', { day }, rows.length);
+    deps.commands.record(actor(req), 'attendance.read', { day }, true, { rows: rows.length });
     return rows;
   });
 }

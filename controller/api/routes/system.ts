@@ -53,4 +53,21 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const result = await deps.commands.execute({ name: 'user.set-disabled', args: { username, disabled } }, { kind: 'user', name: req.session!.username });
     return reply.code(result.ok ? 200 : 400).send(result);
   });
+
+  const userParams = { type: 'object', required: ['username'], properties: { username: { type: 'string', maxLength: 32 } } } as const;
+  const userCommand = (method: 'POST' | 'PUT' | 'DELETE', path: string, name: string, summary: string, body?: object) =>
+    app.route({
+      method, url: `/api/users/:username/${path}`, config: { access: 'users.manage' },
+      schema: { tags: ['users'], summary: `${summary} (audited)`, params: userParams, ...(body ? { body } : {}), response: { 200: commandResultSchema, 400: errorSchema } },
+      handler: async (req, reply) => {
+        const args = { ...(req.body as object | undefined), username: (req.params as { username: string }).username };
+        const result = await deps.commands.execute({ name, args }, { kind: 'user', name: req.session!.username });
+        return reply.code(result.ok ? 200 : 400).send(result);
+      },
+    });
+  userCommand('PUT', 'role', 'user.set-role', 'Change a user\'s role; their sessions end',
+    { type: 'object', additionalProperties: false, required: ['role'], properties: { role: { enum: [...roles] } } });
+  userCommand('POST', 'reset', 'user.reset-password', 'Reset a password: a one-time password, to be changed at the next login');
+  userCommand('POST', 'unlock', 'user.unlock', 'Unlock an account locked by failed logins');
+  userCommand('DELETE', 'totp', 'user.reset-2fa', 'Forget a lost authenticator: the user enrols again at the next login');
 }
