@@ -7,6 +7,7 @@ import { Cameras } from './pages/Cameras.tsx';
 import { Emergency } from './pages/Emergency.tsx';
 import { Admin } from './pages/Admin.tsx';
 import { Audit } from './pages/Audit.tsx';
+import { Account, AccountSetup } from './pages/Account.tsx';
 import { HealthBanner } from './components/HealthBanner.tsx';
 import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -17,12 +18,12 @@ import { Uplink } from './pages/Uplink.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
-const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, emergency: Emergency, environment: Environment, events: Events, uplink: Uplink, admin: Admin, auditor: Audit } as const;
+const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, emergency: Emergency, environment: Environment, events: Events, uplink: Uplink, admin: Admin, auditor: Audit, account: Account } as const;
 type Page = keyof typeof pages;
 
 /** The pages a role works in; the API decides what each may read, this only spares dead links. */
 function pagesFor(role: string): Page[] {
-  if (role === 'auditor') return ['auditor'];
+  if (role === 'auditor') return ['auditor', 'account'];
   return (Object.keys(pages) as Page[]).filter((p) => p !== 'auditor' && (p !== 'admin' || role === 'admin'));
 }
 
@@ -85,7 +86,8 @@ function App() {
     api<Session>('GET', '/api/session').then((cur) => { setCsrf(cur.csrf); session.value = cur; }).catch(() => {}).finally(() => setChecked(true));
   }, []);
   if (!checked) return null;
-  return s ? <Shell s={s} /> : <Login />;
+  if (!s) return <Login />;
+  return s.setup?.length ? <AccountSetup s={s} /> : <Shell s={s} />;
 }
 
 document.documentElement.lang = lang.value;

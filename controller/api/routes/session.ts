@@ -24,7 +24,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     deps.commands.record({ kind: 'user', name: username.slice(0, 64) }, what, args, ok, detail);
 
   app.post('/api/session', {
-    config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
+    // Per address; each account also locks on its own after repeated failures, from any address.
+    config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       tags: ['session'], summary: 'Log in (with a TOTP or recovery code where the account has a second factor)',
       body: {
