@@ -12,6 +12,7 @@ import { buildApi } from './api/server.ts';
 import { sitePath } from './config/load-site.ts';
 import type { LoadedSite } from './config/types.ts';
 import { AccessService } from './core/access/access-service.ts';
+import { localTime } from './core/access/decide.ts';
 import { VideoService } from './core/video/video-service.ts';
 import { registerVideoCommands } from './core/video/video-commands.ts';
 import { BellScheduler } from './core/pa/bell-scheduler.ts';
@@ -39,6 +40,8 @@ import type { Logger } from './core/logger.ts';
 import { Pipeline, type SelfCheck } from './core/pipeline.ts';
 import { type Db, openDatabase, openDatabaseReadOnly, schemaVersion } from './store/database.ts';
 import { Allowlist } from './store/allowlist.ts';
+import { loadPersonalKey, personalCipher, plainCipher } from './store/personal-cipher.ts';
+import { sealPersonalData } from './store/seal-personal-data.ts';
 import { ReadingsIndex } from './store/readings.ts';
 import { Retention } from './store/retention.ts';
 import { Users } from './store/users.ts';
@@ -124,7 +127,9 @@ export class Controller {
     // The controller is the store's one writer: a lock held elsewhere is a fault to report at once,
     // not a reason to stall card readers and relays, which share this thread, for seconds.
     this.db = openDatabase(databaseFile(site), STORE_BUSY_MS);
-    this.pipeline = new Pipeline(this.db);
+    const cipher = c.storage.encrypt_personal_data ? personalCipher(c.storage.personal_cipher, loadPersonalKey(join(site.dataDir, 'personal.key'))) : plainCipher;
+    if (sealPersonalData(this.db, cipher).sealed) log.info({ cipher: cipher.name }, 'personal data sealed at rest');
+    this.pipeline = new Pipeline(this.db, Date.now, cipher);
     this.pipeline.onError = (err, where) => log.error({ err: err.message, where }, 'pipeline fault');
     this.readings = new ReadingsIndex(this.db);
     this.pipeline.addTransactionHook(this.readings.onTransaction);
@@ -154,7 +159,7 @@ export class Controller {
       profiles: Object.fromEntries(this.site.profiles),
     }));
     registerUserCommands(this.commands, this.users);
-    this.allowlist = new Allowlist(this.db);
+    this.allowlist = new Allowlist(this.db, cipher);
     this.osdpKeys = new OsdpKeyStore(join(site.dataDir, 'osdp-keys.json'));
     const built = createDrivers(site, log, this.osdpKeys, {
       onCard: (read) => this.access.onCard(read),
@@ -189,7 +194,7 @@ export class Controller {
       config: c.access, allowlist: this.allowlist, pipeline: this.pipeline, alarms: this.alarms,
       gates: built.gates, feedback: built.feedback, timeZone: c.school.timezone,
     });
-    registerAccessCommands(this.commands, this.access, this.allowlist, built.keyset);
+    registerAccessCommands(this.commands, this.access, this.allowlist, this.pipeline.log, built.keyset);
     registerVideoCommands(this.commands, () => this.cameras);
     const soundsDir = c.pa.sounds_dir ? sitePath(site, c.pa.sounds_dir) : null;
     this.pa = new PaService(c.pa.zones, this.pipeline, playRtp, async (zones, on) => {
@@ -330,6 +335,17 @@ export class Controller {
       if (r.evictedUndelivered || r.overBudget) this.log.warn(r, 'storage under pressure');
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'retention failed');
+    }
+    void this.purgeExpiredCardholders();
+  }
+
+  /** Pupils who left: erased a set time after their card's validity ended, each erasure audited. */
+  private async purgeExpiredCardholders(): Promise<void> {
+    const days = this.site.config.storage.purge_expired_after_days;
+    if (!days) return;
+    const before = localTime(Date.now() - days * 86_400_000, this.site.config.school.timezone).date;
+    for (const id of this.allowlist.expiredBefore(before)) {
+      await this.commands.execute({ name: 'cardholder.erase', args: { id, reason: `validity ended more than ${days} days ago` } }, { kind: 'system', name: 'retention' });
     }
   }
 }

@@ -34,7 +34,7 @@ const review: Record<string, Access> = {
   'GET /api/access/gates': 'view', 'POST /api/access/gates/:id/open': 'gate.operate', 'PUT /api/access/gates/:id/mode': 'gate.operate',
   'GET /api/access/readers': 'view', 'POST /api/access/readers/:id/keyset': 'devices.commission',
   'GET /api/cardholders': 'people.read', 'POST /api/cardholders': 'people.manage', 'POST /api/cardholders/import': 'people.manage',
-  'GET /api/cardholders/export': 'people.manage', 'GET /api/attendance': 'people.read',
+  'GET /api/cardholders/export': 'people.manage', 'DELETE /api/cardholders/:id': 'people.manage', 'GET /api/attendance': 'people.read',
   'GET /api/cameras': 'view', 'GET /api/cameras/discover': 'devices.commission', 'GET /api/cameras/:id/snapshot': 'view',
   'GET /api/cameras/:id/presets': 'view', 'POST /api/cameras/:id/ptz': 'gate.operate', 'GET /api/cameras/:id/live': 'view',
   'GET /api/boards': 'config',

@@ -15,6 +15,11 @@ export interface SiteConfig {
     retention_days: { alarms_and_access: number; events: number; telemetry: number };
     downsample_after_hours: number;
     downsample_bucket_minutes: number;
+    /** Names, cards and who a record is about, sealed at rest with a key in data_dir/personal.key. */
+    encrypt_personal_data: boolean;
+    personal_cipher: 'aes-256-gcm' | 'sm4';
+    /** A cardholder whose validity ended this many days ago is erased; 0: never. */
+    purge_expired_after_days: number;
   };
   environment: { summer_months: number[]; limits: { point: string; min?: number; max?: number; hysteresis: number }[] };
   rooms: { id: string; name: string; name_en?: string }[];

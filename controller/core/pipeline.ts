@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.ts';
 import { EventLog } from '../store/event-log.ts';
+import { type PersonalCipher, plainCipher } from '../store/personal-cipher.ts';
 import { type EventInput, type StoredEvent, laneFor } from './types.ts';
 
 const COMMIT_RETRY_MS = 1000;
@@ -38,8 +39,8 @@ export class Pipeline {
   onError: (err: Error, where: 'listener' | 'commit') => void = () => {};
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
-    this.log = new EventLog(db);
+  constructor(private readonly db: Db, private readonly now: () => number = Date.now, cipher: PersonalCipher = plainCipher) {
+    this.log = new EventLog(db, cipher);
     this.seq = this.log.lastSeq();
     this.commitBatch = db.transaction((events: StoredEvent[]) => {
       this.log.insertBatch(events);

@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.ts';
+import { type PersonalCipher, plainCipher } from './personal-cipher.ts';
+import type { EventLog } from './event-log.ts';
 import type { DecisionData } from '../core/access/decide.ts';
 import type { Cardholder, Direction, GateRule, Schedule } from '../core/access/types.ts';
 
@@ -25,7 +27,7 @@ export interface AccessDelta extends AccessSnapshot {
 
 export class SyncError extends Error {}
 
-interface CardholderRow { id: string; name: string; kind: string; class: string | null; card: string; valid_from: string | null; valid_to: string | null; enabled: number }
+interface CardholderRow { id: string; name: string; kind: string; class: string | null; card: string; card_mac: string; valid_from: string | null; valid_to: string | null; enabled: number }
 
 /**
  * The allowlist in memory, kept in step with SQLite: every change is written
@@ -41,8 +43,10 @@ export class Allowlist implements DecisionData {
   /** Last direction per cardholder today, for anti-passback. */
   private presence = new Map<string, { day: string; direction: Direction }>();
   private today = '';
+  /** Attendance rows name their cardholder by a keyed MAC; this maps it back for the living. */
+  private byMac = new Map<string, string>();
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly cipher: PersonalCipher = plainCipher) {
     this.reload();
   }
 
@@ -67,21 +71,23 @@ export class Allowlist implements DecisionData {
 
   setToday(day: string): void { this.today = day; }
 
-  /** The attendance table is written in the commit of the passage events. */
-  passageInsert() {
-    return (this.insertPassage ??= this.db.prepare('INSERT INTO passages (ts, day, cardholder_id, gate_id, direction) VALUES (?, ?, ?, ?, ?)'));
+  /** The attendance table is written in the commit of the passage events; it names the cardholder by MAC. */
+  recordPassage(ts: number, day: string, cardholderId: string, gate: string, direction: string): void {
+    (this.insertPassage ??= this.db.prepare('INSERT INTO passages (ts, day, cardholder_id, gate_id, direction) VALUES (?, ?, ?, ?, ?)'))
+      .run(ts, day, this.cipher.mac(cardholderId), gate, direction);
   }
   private insertPassage?: ReturnType<Db['prepare']>;
 
   /** Entries and exits per cardholder for one day: first in, last out, counts. */
   attendance(day: string) {
-    return this.db.prepare(
+    return (this.db.prepare(
       `SELECT cardholder_id AS cardholderId,
               min(CASE WHEN direction = 'in' THEN ts END) AS firstIn,
               max(CASE WHEN direction = 'out' THEN ts END) AS lastOut,
               sum(direction = 'in') AS entries, sum(direction = 'out') AS exits
        FROM passages WHERE day = ? GROUP BY cardholder_id`).all(day) as
-      { cardholderId: string; firstIn: number | null; lastOut: number | null; entries: number; exits: number }[];
+      { cardholderId: string; firstIn: number | null; lastOut: number | null; entries: number; exits: number }[])
+      .flatMap((a) => { const id = this.byMac.get(a.cardholderId); return id ? [{ ...a, cardholderId: id }] : []; });
   }
 
   apply(delta: AccessDelta): number {
@@ -131,6 +137,29 @@ export class Allowlist implements DecisionData {
     }
   }
 
+  /**
+   * Erases a person: their cardholder row, their attendance, and who they were in every record
+   * about them (what happened stays, without them). Deleted pages are overwritten
+   * (secure_delete) and the WAL truncated, so that the bytes leave the store's files.
+   */
+  erase(id: string, log: EventLog): { cardholder: boolean; passages: number; records: number } {
+    const mac = this.cipher.mac(id);
+    const r = this.db.transaction(() => ({
+      cardholder: this.db.prepare('DELETE FROM cardholders WHERE id = ?').run(id).changes > 0,
+      passages: this.db.prepare('DELETE FROM passages WHERE cardholder_id = ?').run(mac).changes,
+      records: log.forget(id),
+    }))();
+    this.presence.delete(id);
+    this.reload();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return r;
+  }
+
+  /** Cardholders whose validity ended more than `days` ago, for the purge. */
+  expiredBefore(day: string): string[] {
+    return [...this.ids.values()].filter((c) => c.validTo !== null && c.validTo < day).map((c) => c.id);
+  }
+
   cardholders(): Cardholder[] {
     return [...this.ids.values()].sort((a, b) => (a.class ?? '').localeCompare(b.class ?? '') || a.name.localeCompare(b.name));
   }
@@ -150,18 +179,20 @@ export class Allowlist implements DecisionData {
   private write(s: AccessSnapshot): void {
     const st = this.holderStatements ??= {
       upsert: this.db.prepare(
-        `INSERT INTO cardholders (id, name, kind, class, card, valid_from, valid_to, enabled)
-         VALUES (@id, @name, @kind, @class, @card, @validFrom, @validTo, @enabled)
+        `INSERT INTO cardholders (id, name, kind, class, card, card_mac, valid_from, valid_to, enabled)
+         VALUES (@id, @name, @kind, @class, @card, @cardMac, @validFrom, @validTo, @enabled)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, class = excluded.class, card = excluded.card,
-           valid_from = excluded.valid_from, valid_to = excluded.valid_to, enabled = excluded.enabled`),
-      freeCard: this.db.prepare('DELETE FROM cardholders WHERE card = ? AND id <> ?'),
+           card_mac = excluded.card_mac, valid_from = excluded.valid_from, valid_to = excluded.valid_to, enabled = excluded.enabled`),
+      freeCard: this.db.prepare('DELETE FROM cardholders WHERE card_mac = ? AND id <> ?'),
       clearGroups: this.db.prepare('DELETE FROM cardholder_groups WHERE cardholder_id = ?'),
       addGroup: this.db.prepare('INSERT INTO cardholder_groups (cardholder_id, group_id) VALUES (?, ?)'),
     };
     for (const c of s.cardholders ?? []) {
       // A card moves with its latest holder: free it from anyone else first.
-      st.freeCard.run(c.card, c.id);
-      st.upsert.run({ ...c, class: c.class ?? null, validFrom: c.validFrom ?? null, validTo: c.validTo ?? null, enabled: c.enabled === false ? 0 : 1 });
+      const cardMac = this.cipher.mac(c.card);
+      st.freeCard.run(cardMac, c.id);
+      st.upsert.run({ ...c, name: this.cipher.seal(c.name), card: this.cipher.seal(c.card), cardMac,
+        class: c.class ?? null, validFrom: c.validFrom ?? null, validTo: c.validTo ?? null, enabled: c.enabled === false ? 0 : 1 });
       st.clearGroups.run(c.id);
       for (const g of c.groups ?? []) st.addGroup.run(c.id, g);
     }
@@ -183,11 +214,13 @@ export class Allowlist implements DecisionData {
     for (const g of this.db.prepare('SELECT cardholder_id, group_id FROM cardholder_groups').all() as { cardholder_id: string; group_id: string }[]) {
       groups.set(g.cardholder_id, [...(groups.get(g.cardholder_id) ?? []), g.group_id]);
     }
+    const open = (v: string) => (this.cipher.isSealed(v) ? this.cipher.open(v) : v);
     const holders = (this.db.prepare('SELECT * FROM cardholders').all() as CardholderRow[]).map((r): Cardholder => ({
-      id: r.id, name: r.name, kind: r.kind as Cardholder['kind'], class: r.class, card: r.card, validFrom: r.valid_from,
+      id: r.id, name: open(r.name), kind: r.kind as Cardholder['kind'], class: r.class, card: open(r.card), validFrom: r.valid_from,
       validTo: r.valid_to, enabled: r.enabled === 1, groups: groups.get(r.id) ?? [],
     }));
     this.ids = new Map(holders.map((h) => [h.id, h]));
+    this.byMac = new Map(holders.map((h) => [this.cipher.mac(h.id), h.id]));
     this.cards = new Map(holders.map((h) => [h.card, h]));
     this.rules = new Map();
     for (const r of this.db.prepare('SELECT gate_id AS gateId, group_id AS groupId, schedule_id AS scheduleId FROM gate_rules').all() as GateRule[]) {

@@ -15,6 +15,8 @@ export function openDatabase(file: string, busyTimeoutMs = 5000): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten, not left in free pages: an erased pupil leaves the file.
+  db.pragma('secure_delete = ON');
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   migrate(db);
   return db;

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { type PersonalCipher, plainCipher } from './personal-cipher.ts';
 import type { Lane, Severity, StoredEvent, Topic } from '../core/types.ts';
 
 interface EventRow {
@@ -23,12 +24,8 @@ export interface EventQuery {
 
 export interface LaneBacklog { lane: Lane; count: number; oldestTs: number | null }
 
-function fromRow(r: EventRow): StoredEvent {
-  return {
-    seq: r.seq, id: r.id, ts: r.ts, lane: r.lane as Lane, topic: r.topic as Topic, type: r.type,
-    source: r.source, severity: r.severity as Severity | null, data: JSON.parse(r.data),
-  };
-}
+/** Topics whose records are about a person: their data is sealed at rest. */
+export const PERSONAL_TOPICS: readonly string[] = ['events/access', 'events/attendance'];
 
 /** The event log, which is also the outbox (delivered = 0 until PUBACK). */
 export class EventLog {
@@ -37,10 +34,10 @@ export class EventLog {
   private readonly nextStmt;
   private readonly setSeqStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly cipher: PersonalCipher = plainCipher) {
     this.insertStmt = db.prepare(
-      `INSERT INTO events (seq, id, ts, lane, topic, type, source, severity, data)
-       VALUES (@seq, @id, @ts, @lane, @topic, @type, @source, @severity, @data)`);
+      `INSERT INTO events (seq, id, ts, lane, topic, type, source, severity, data, subject)
+       VALUES (@seq, @id, @ts, @lane, @topic, @type, @source, @severity, @data, @subject)`);
     this.markStmt = db.prepare('UPDATE events SET delivered = 1 WHERE seq = ?');
     this.nextStmt = db.prepare(
       'SELECT * FROM events WHERE delivered = 0 AND lane = ? AND seq > ? ORDER BY seq LIMIT ?');
@@ -58,10 +55,33 @@ export class EventLog {
 
   /** Writes a batch; the caller wraps it in the group-commit transaction. */
   insertBatch(events: readonly StoredEvent[]): void {
-    for (const e of events) {
-      this.insertStmt.run({ ...e, severity: e.severity, data: JSON.stringify(e.data) });
-    }
+    for (const e of events) this.insertStmt.run({ ...e, severity: e.severity, ...this.sealed(e.topic, e.data) });
     if (events.length) this.setSeqStmt.run(String(events[events.length - 1]!.seq));
+  }
+
+  /** What a record's data is at rest, and whose record it is. */
+  sealed(topic: string, data: Record<string, unknown>): { data: string; subject: string | null } {
+    const json = JSON.stringify(data);
+    if (!PERSONAL_TOPICS.includes(topic)) return { data: json, subject: null };
+    const who = typeof data.cardholderId === 'string' ? data.cardholderId : null;
+    return { data: this.cipher.seal(json), subject: who && this.cipher.mac(who) };
+  }
+
+  private fromRow = (r: EventRow): StoredEvent => ({
+    seq: r.seq, id: r.id, ts: r.ts, lane: r.lane as Lane, topic: r.topic as Topic, type: r.type,
+    source: r.source, severity: r.severity as Severity | null, data: JSON.parse(this.cipher.isSealed(r.data) ? this.cipher.open(r.data) : r.data),
+  });
+
+  /** A person's records keep what happened and lose who: for an erasure. */
+  forget(cardholderId: string): number {
+    const subject = this.cipher.mac(cardholderId);
+    const rows = this.db.prepare('SELECT seq, topic, data FROM events WHERE subject = ?').all(subject) as { seq: number; topic: string; data: string }[];
+    const update = this.db.prepare('UPDATE events SET data = ?, subject = NULL WHERE seq = ?');
+    for (const r of rows) {
+      const data = JSON.parse(this.cipher.isSealed(r.data) ? this.cipher.open(r.data) : r.data) as Record<string, unknown>;
+      update.run(this.sealed(r.topic, { ...data, cardholderId: null, card: null, erased: true }).data, r.seq);
+    }
+    return rows.length;
   }
 
   markDelivered(seqs: readonly number[]): void {
@@ -70,7 +90,7 @@ export class EventLog {
 
   /** Undelivered records of one lane after a cursor, in order. */
   pending(lane: Lane, afterSeq: number, limit: number): StoredEvent[] {
-    return (this.nextStmt.all(lane, afterSeq, limit) as EventRow[]).map(fromRow);
+    return (this.nextStmt.all(lane, afterSeq, limit) as EventRow[]).map(this.fromRow);
   }
 
   backlog(): LaneBacklog[] {
@@ -81,7 +101,7 @@ export class EventLog {
 
   get(id: string): StoredEvent | undefined {
     const r = this.db.prepare('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
-    return r && fromRow(r);
+    return r && this.fromRow(r);
   }
 
   /** Newest first, keyset-paginated by seq. */
@@ -98,6 +118,6 @@ export class EventLog {
     for (const [i, topic] of (query.excludeTopics ?? []).entries()) { where.push(`topic != @x${i}`); args[`x${i}`] = topic; }
     if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); args.beforeSeq = query.beforeSeq; }
     const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(args) as EventRow[]).map(fromRow);
+    return (this.db.prepare(sql).all(args) as EventRow[]).map(this.fromRow);
   }
 }

@@ -177,4 +177,17 @@ export const migrations: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 5,
+    name: 'minors\' data sealed at rest: cards found by a keyed MAC, records tied to a person by one',
+    sql: `
+      DROP INDEX cardholders_card;
+      ALTER TABLE cardholders ADD COLUMN card_mac TEXT;
+      UPDATE cardholders SET card_mac = card;
+      CREATE UNIQUE INDEX cardholders_card_mac ON cardholders (card_mac);
+      -- Whose record an event is (a keyed MAC of the cardholder id), so that a person's records can be erased.
+      ALTER TABLE events ADD COLUMN subject TEXT;
+      CREATE INDEX events_subject ON events (subject) WHERE subject IS NOT NULL;
+    `,
+  },
 ];

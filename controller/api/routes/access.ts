@@ -89,6 +89,14 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(r.ok ? 200 : 400).send(r);
   });
 
+  app.delete('/api/cardholders/:id', {
+    config: { access: 'people.manage' },
+    schema: { tags: ['access'], summary: 'Erase a person: cardholder, attendance, and their name in every record about them (audited)', params: gateParams, response: { 200: commandResultSchema, 400: errorSchema } },
+  }, async (req, reply) => {
+    const r = await deps.commands.execute({ name: 'cardholder.erase', args: { id: (req.params as { id: string }).id, reason: 'erased in the console' } }, actor(req));
+    return reply.code(r.ok ? 200 : 400).send(r);
+  });
+
   app.post('/api/cardholders/import', {
     config: { access: 'people.manage' },
     bodyLimit: IMPORT_BYTES,

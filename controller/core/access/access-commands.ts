@@ -1,3 +1,4 @@
+import type { EventLog } from '../../store/event-log.ts';
 import { MAX_IMPORT_ROWS } from './cardholder-csv.ts';
 import type { AccessDelta, Allowlist } from '../../store/allowlist.ts';
 import { SyncError } from '../../store/allowlist.ts';
@@ -43,7 +44,7 @@ export const syncArgs = {
 };
 
 /** Gate operation (audited, from the console, the district or a scenario) and cardholder sync. */
-export function registerAccessCommands(bus: CommandBus, access: AccessService, allowlist: Allowlist, keyset: (readerId: string) => Promise<void>): void {
+export function registerAccessCommands(bus: CommandBus, access: AccessService, allowlist: Allowlist, log: EventLog, keyset: (readerId: string) => Promise<void>): void {
   const gate = { type: 'string', minLength: 1, maxLength: 64 };
   bus.register('gate.open', {
     permission: 'gate.operate',
@@ -85,6 +86,14 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
       const list = args.cardholders as Cardholder[];
       await allowlist.upsertInChunks(list);
       return { upserted: list.length, ids: list.slice(0, 50).map((c) => c.id) };
+    },
+  });
+  bus.register('cardholder.erase', {
+    permission: 'people.manage',
+    args: { required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, reason: { type: 'string', maxLength: 200 } } },
+    run: (args) => {
+      if (!allowlist.byId(args.id as string)) throw new CommandError(`no cardholder "${args.id}" (无此人员)`);
+      return { id: args.id, ...allowlist.erase(args.id as string, log) };
     },
   });
   bus.register('osdp.keyset', {

@@ -182,7 +182,7 @@ export class AccessService {
     return (events: readonly { type: string; ts: number; data: Record<string, unknown> }[]) => {
       for (const e of events) {
         if (e.type !== 'access.passage' || typeof e.data.cardholderId !== 'string') continue;
-        d.allowlist.passageInsert().run(e.ts, e.data.day, e.data.cardholderId, e.data.gate, e.data.direction);
+        d.allowlist.recordPassage(e.ts, String(e.data.day), e.data.cardholderId, String(e.data.gate), String(e.data.direction));
       }
     };
   }
