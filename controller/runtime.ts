@@ -55,6 +55,7 @@ import { createDrivers } from '../drivers/registry.ts';
 import { OsdpKeyStore } from '../drivers/access/osdp/key-store.ts';
 import { adminSocketPath } from './admin/admin-protocol.ts';
 import { AdminSocket } from './admin/admin-socket.ts';
+import { SyslogForwarder } from './audit/syslog-forwarder.ts';
 
 export const VERSION = (JSON.parse(readFileSync(appPath('package.json'), 'utf8')) as { version: string }).version;
 const RETENTION_EVERY_MS = 5 * 60_000;
@@ -112,6 +113,7 @@ export class Controller {
   private readonly downlink: DownlinkReceiver;
   /** Where the CLI's writing commands come in, so that this process alone writes the store. */
   private readonly admin: AdminSocket;
+  readonly syslog: SyslogForwarder | null;
   /** Resolves with a reason when the controller wants to be restarted (an update was installed). */
   readonly restartRequested: Promise<string>;
   private requestRestart!: (reason: string) => void;
@@ -228,6 +230,10 @@ export class Controller {
     });
     registerUpdateCommands(this.commands, this.updates);
     registerButtonCommands(this.commands, this.buttons);
+    const syslog = c.audit.syslog;
+    this.syslog = syslog ? new SyslogForwarder(this.db, {
+      ...syslog, ca: sitePath(site, syslog.ca), cert: syslog.cert && sitePath(site, syslog.cert), key: syslog.key && sitePath(site, syslog.key),
+    }, { school: c.school.id, gateway: c.gateway.id }, log) : null;
     this.admin = new AdminSocket(adminSocketPath(site), (req) => this.commands.execute({ name: req.command, args: req.args }, { kind: 'system', name: 'cli' }));
   }
 
@@ -237,6 +243,7 @@ export class Controller {
     await this.pipeline.ingest({ topic: 'events/system', type: 'controller.started', source: 'controller', data: { version: VERSION, schema: schemaVersion(this.db) } });
     this.uplink.start();
     this.downlink.start();
+    this.syslog?.start();
     const ctx: DriverContext = {
       // Reports that arrive while stopping (a poll that was in flight) are dropped.
       emit: (e) => { if (!this.stopping) this.pipeline.emit(e); },
@@ -272,6 +279,7 @@ export class Controller {
     this.clockJumps.stop();
     this.updates.stop();
     this.downlink.stop();
+    this.syslog?.stop();
     this.access.stop();
     this.bells.stop();
     this.clock.stop();

@@ -20,11 +20,21 @@ declare -A need=(
   # The single binary: arm64 addons are cross-compiled and the arm64 build is booted under emulation.
   [aarch64-linux-gnu-g++]=g++-aarch64-linux-gnu
   [qemu-aarch64-static]=qemu-user-static
+  # The audit trail's syslog receiver (RFC 5425 over TLS), an implementation the project did not write.
+  [rsyslogd]=rsyslog
 )
+# Libraries, not commands: path pattern -> Debian package.
+declare -A need_files=(
+  ['/usr/lib/*/rsyslog/lmnsd_gtls.so']=rsyslog-gnutls
+)
+has_file() { compgen -G "$1" >/dev/null; }
 
 missing=()
 for cmd in "${!need[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
+done
+for pattern in "${!need_files[@]}"; do
+  has_file "$pattern" || missing+=("${need_files[$pattern]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -46,4 +56,7 @@ if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-rec
 fi
 for cmd in "${!need[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || { echo "error: $cmd is still missing after installing ${need[$cmd]}" >&2; exit 1; }
+done
+for pattern in "${!need_files[@]}"; do
+  has_file "$pattern" || { echo "error: $pattern is still missing after installing ${need_files[$pattern]}" >&2; exit 1; }
 done

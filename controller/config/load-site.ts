@@ -110,6 +110,10 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   named(['uplink', 'tls', 'key'], tls?.key, 'secret');
   if (tls && Boolean(tls.cert) !== Boolean(tls.key)) at(['uplink', 'tls'], 'a client certificate needs both "cert" and "key"');
   named(['uplink', 'password_file'], config.uplink.password_file, 'secret');
+  const syslog = config.audit.syslog;
+  named(['audit', 'syslog', 'ca'], syslog?.ca, 'public');
+  named(['audit', 'syslog', 'cert'], syslog?.cert, 'public');
+  named(['audit', 'syslog', 'key'], syslog?.key, 'secret');
   named(['console', 'tls', 'cert'], config.console.tls?.cert, 'public');
   named(['console', 'tls', 'key'], config.console.tls?.key, 'secret');
   const up = config.uplink;

@@ -10,6 +10,8 @@ export interface SiteConfig {
   profiles_dir?: string;
   console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string }; allow_plaintext?: boolean; security: SecurityPolicy };
   uplink: UplinkConfig;
+  /** Where the audit trail also goes, besides the district: a syslog receiver over TLS (RFC 5425). */
+  audit: { syslog?: { host: string; port: number; ca: string; cert?: string; key?: string; servername?: string } };
   storage: {
     disk_budget_mb: number;
     retention_days: { alarms_and_access: number; events: number; telemetry: number };
