@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { appPath, buildId } from './app-files.ts';
 import { InstallSlots } from './core/update/install-slots.ts';
 import { registerUpdateCommands } from './core/update/update-commands.ts';
-import { loadEd25519Key } from './core/ed25519-key.ts';
+import { loadDistrictKey } from './core/district-key.ts';
 import { UpdateService } from './core/update/update-service.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { buildApi } from './api/server.ts';
@@ -214,7 +214,7 @@ export class Controller {
     });
     registerScenarioCommands(this.commands, this.scenarios);
     this.restartRequested = new Promise((resolve) => { this.requestRestart = resolve; });
-    const districtKey = (file: string | undefined) => (file ? loadEd25519Key(readFileSync(sitePath(site, file), 'utf8')) : null);
+    const districtKey = (file: string | undefined) => (file ? loadDistrictKey(readFileSync(sitePath(site, file), 'utf8')) : null);
     const keyFiles = [c.uplink.command_key, c.uplink.command_key_next].filter((f): f is string => f !== undefined);
     const commandKeys = c.uplink.command_key ? new CommandKeys(keyFiles.map((f) => readFileSync(sitePath(site, f), 'utf8')), join(site.dataDir, 'command-keys.json')) : null;
     if (commandKeys) registerCommandKeyCommands(this.commands, commandKeys);

@@ -1,3 +1,4 @@
+import { keyAlgorithm } from '../core/district-key.ts';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ export function commandSign(args: string[]): number {
   const { values } = parseArgs({ args, strict: true, options: { key: { type: 'string' }, district: { type: 'string' }, school: { type: 'string' }, gateway: { type: 'string' }, name: { type: 'string' }, args: { type: 'string', default: '{}' }, id: { type: 'string' } } });
   if (!values.key || !values.district || !values.school || !values.gateway || !values.name) throw new UsageError('--key, --district, --school, --gateway and --name are required');
   const key = createPrivateKey(readFileSync(values.key));
-  if (key.asymmetricKeyType !== 'ed25519') throw new UsageError(`${values.key} is not an ed25519 private key`);
+  if (!keyAlgorithm(key)) throw new UsageError(`${values.key} is neither an ed25519 nor an SM2 private key`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(values.args);

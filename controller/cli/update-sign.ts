@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { keyAlgorithm, signDistrict } from '../core/district-key.ts';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { UpdateManifest } from '../core/update/update-manifest.ts';
@@ -13,10 +14,10 @@ export function updateSign(args: string[]): number {
   const { values } = parseArgs({ args, strict: true, options: { key: { type: 'string' }, build: { type: 'string' }, version: { type: 'string' }, url: { type: 'string' } } });
   if (!values.key || !values.build || !values.version) throw new UsageError('--key, --build and --version are required');
   const key = createPrivateKey(readFileSync(values.key));
-  if (key.asymmetricKeyType !== 'ed25519') throw new UsageError(`${values.key} is not an ed25519 private key`);
+  if (!keyAlgorithm(key)) throw new UsageError(`${values.key} is neither an ed25519 nor an SM2 private key`);
   const data = readFileSync(values.build);
   const manifest: UpdateManifest = { version: values.version, arch: elfArch(values.build), size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
   const text = JSON.stringify(manifest);
-  console.log(JSON.stringify({ manifest: text, signature: sign(null, Buffer.from(text), key).toString('base64'), ...(values.url ? { url: values.url } : {}) }));
+  console.log(JSON.stringify({ manifest: text, signature: signDistrict(key, Buffer.from(text)).toString('base64'), ...(values.url ? { url: values.url } : {}) }));
   return 0;
 }

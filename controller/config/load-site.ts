@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appPath } from '../app-files.ts';
 import { validateSchedules } from '../core/pa/bell-schedule.ts';
-import { loadEd25519Key } from '../core/ed25519-key.ts';
+import { loadDistrictKey } from '../core/district-key.ts';
 import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
 import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
 import { ConfigError, type ConfigIssue, formatPath, YamlSource } from './yaml-source.ts';
@@ -89,7 +89,7 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   unique(config.video.cameras, 'video.cameras');
   const keyIssue = (path: (string | number)[], file: string) => {
     try {
-      loadEd25519Key(readFileSync(file, 'utf8'));
+      loadDistrictKey(readFileSync(file, 'utf8'));
     } catch (err) {
       at(path, `${file}: ${(err as Error).message}`);
     }
@@ -123,7 +123,7 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   const commandKey = named(['uplink', 'command_key'], up.command_key, 'public');
   if (commandKey) keyIssue(['uplink', 'command_key'], commandKey);
   else if (!up.command_key && !up.allow_unsigned_commands) {
-    at(['uplink'], 'downlink commands must be signed: set command_key to the district\'s ed25519 public key (allow_unsigned_commands: true is for a lab only)');
+    at(['uplink'], 'downlink commands must be signed: set command_key to the district\'s ed25519 or SM2 public key (allow_unsigned_commands: true is for a lab only)');
   }
   const nextKey = named(['uplink', 'command_key_next'], up.command_key_next, 'public');
   if (nextKey) keyIssue(['uplink', 'command_key_next'], nextKey);

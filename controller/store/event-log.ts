@@ -108,7 +108,9 @@ export class EventLog {
   search(query: EventQuery): StoredEvent[] {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: query.limit };
-    const inData = query.searchData === false ? '' : " OR data LIKE @q ESCAPE '\\'";
+    // Records about a person are sealed: their id finds them through the record's subject.
+    const inData = query.searchData === false ? '' : " OR data LIKE @q ESCAPE '\\' OR subject = @subject";
+    if (query.q && query.searchData !== false) args.subject = this.cipher.mac(query.q);
     if (query.q) { where.push(`(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\'${inData})`); args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`; }
     if (query.type) { where.push('type = @type'); args.type = query.type; }
     if (query.topic) { where.push('topic = @topic'); args.topic = query.topic; }

@@ -1,6 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { loadEd25519Key } from '../core/ed25519-key.ts';
+import { loadDistrictKey } from '../core/district-key.ts';
 import { CommandError } from '../core/commands.ts';
 import type { TrustedKey } from './signed-command.ts';
 
@@ -22,7 +22,7 @@ export class CommandKeys {
   }
 
   trusted(): TrustedKey[] {
-    const all = [...this.configured, ...this.saved.added.map((a) => a.pem)].map((pem) => loadEd25519Key(pem));
+    const all = [...this.configured, ...this.saved.added.map((a) => a.pem)].map((pem) => loadDistrictKey(pem));
     const unique = new Map(all.map((key) => [fingerprint(key), key]));
     return [...unique].filter(([fp]) => !this.saved.revoked.includes(fp)).map(([fp, key]) => ({ key, fingerprint: fp }));
   }
@@ -30,12 +30,12 @@ export class CommandKeys {
   /** Trusts a new key and, in the same step, stops trusting one (a roll-over done in one command). */
   replace(pem: string, retire: string | undefined): { added: string; retired: string | null; trusted: string[] } {
     let key: KeyObject;
-    try { key = loadEd25519Key(pem); } catch (err) { throw new CommandError(`publicKey: ${(err as Error).message}`); }
+    try { key = loadDistrictKey(pem); } catch (err) { throw new CommandError(`publicKey: ${(err as Error).message}`); }
     const added = fingerprint(key);
     if (added === retire) throw new CommandError('the new key cannot be the one it retires');
     if (retire && !this.trusted().some((k) => k.fingerprint === retire)) throw new CommandError(`no trusted key ${retire}`);
     this.saved = {
-      added: [...this.saved.added.filter((a) => fingerprint(loadEd25519Key(a.pem)) !== added), { pem: key.export({ type: 'spki', format: 'pem' }).toString(), addedAt: new Date().toISOString() }],
+      added: [...this.saved.added.filter((a) => fingerprint(loadDistrictKey(a.pem)) !== added), { pem: key.export({ type: 'spki', format: 'pem' }).toString(), addedAt: new Date().toISOString() }],
       revoked: [...this.saved.revoked.filter((r) => r !== added), ...(retire ? [retire] : [])],
     };
     this.save();

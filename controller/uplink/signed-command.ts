@@ -1,10 +1,11 @@
-import { type KeyObject, sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { signDistrict, verifyDistrict } from '../core/district-key.ts';
 import { Ajv } from 'ajv';
 import type { DownlinkCommand, ParseResult } from './downlink.ts';
 
 /**
  * A command signed by the district. The payload is `{"signed": TEXT, "sig": BASE64}`: TEXT is the
- * command as JSON, exactly the bytes the ed25519 signature covers, so no canonical form is needed.
+ * command as JSON, exactly the bytes the ed25519 or SM2 signature covers, so no canonical form is needed.
  * It names the district, school and gateway it is for (gateway ids repeat across schools) and when
  * it was made, so that it cannot be replayed elsewhere or later.
  */
@@ -49,9 +50,7 @@ export function openSignedCommand(payload: Buffer, c: SignedCheck): ParseResult 
   if (!envelope(body)) return { ok: false, id: null, error: 'unsigned command: this gateway takes only commands signed by the district ({"signed", "sig"})' };
   const sig = Buffer.from(body.sig, 'base64');
   const text = Buffer.from(body.signed, 'utf8');
-  const by = sig.length === 64 ? c.keys.find((k) => {
-    try { return verify(null, text, k.key, sig); } catch { return false; }
-  }) : undefined;
+  const by = c.keys.find((k) => verifyDistrict(k.key, text, sig));
   if (!by) return { ok: false, id: null, error: 'signature does not verify with any district command key this gateway trusts' };
   let cmd: unknown;
   try {
@@ -74,5 +73,5 @@ export function openSignedCommand(payload: Buffer, c: SignedCheck): ParseResult 
 export function signCommand(privateKey: KeyObject, cmd: Omit<SignedCommand, 'ts'> & { ts?: string }): string {
   const signed = JSON.stringify({ id: cmd.id, name: cmd.name, district: cmd.district, school: cmd.school, gateway: cmd.gateway,
     ts: cmd.ts ?? new Date().toISOString(), args: cmd.args });
-  return JSON.stringify({ signed, sig: sign(null, Buffer.from(signed, 'utf8'), privateKey).toString('base64') });
+  return JSON.stringify({ signed, sig: signDistrict(privateKey, Buffer.from(signed, 'utf8')).toString('base64') });
 }

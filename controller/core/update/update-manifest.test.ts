@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { test } from 'node:test';
-import { loadEd25519Key } from '../ed25519-key.ts';
+import { loadDistrictKey } from '../district-key.ts';
 import { checkManifest } from './update-manifest.ts';
 
 const district = generateKeyPairSync('ed25519');
 const stranger = generateKeyPairSync('ed25519');
-const key = loadEd25519Key(district.publicKey.export({ type: 'spki', format: 'pem' }) as string);
+const key = loadDistrictKey(district.publicKey.export({ type: 'spki', format: 'pem' }) as string);
 const manifest = JSON.stringify({ version: '0.2.0', arch: 'arm64', size: 1000, sha256: 'ab'.repeat(32) });
 const signed = (text: string, by = district.privateKey) => sign(null, Buffer.from(text), by).toString('base64');
 
@@ -37,8 +37,8 @@ test('a signed manifest is still checked: shape, architecture and size', () => {
   assert.match((checkManifest(text, signed(text), key, 'arm64', 1e4) as { error: string }).error, /not JSON/);
 });
 
-test('only an ed25519 public key is a district key', () => {
+test('only an ed25519 or SM2 public key is a district key', () => {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
-  assert.throws(() => loadEd25519Key(ec), /key must be ed25519, not ec/);
-  assert.throws(() => loadEd25519Key('garbage'));
+  assert.throws(() => loadDistrictKey(ec), /key must be ed25519 or SM2, not ec/);
+  assert.throws(() => loadDistrictKey('garbage'));
 });

@@ -1,4 +1,5 @@
-import { type KeyObject, verify } from 'node:crypto';
+import { verifyDistrict } from '../district-key.ts';
+import { type KeyObject, } from 'node:crypto';
 import { Ajv } from 'ajv';
 
 /** What the district signs for one build. Sent as the exact JSON text that was signed. */
@@ -25,18 +26,11 @@ const validate = ajv.compile<UpdateManifest>({
 export type ManifestCheck = { ok: true; manifest: UpdateManifest } | { ok: false; error: string };
 
 /**
- * Checks a manifest's ed25519 signature before anything in it is trusted, then its shape,
+ * Checks a manifest's signature (ed25519 or SM2) before anything in it is trusted, then its shape,
  * architecture and size. Never throws.
  */
 export function checkManifest(text: string, signatureB64: string, key: KeyObject, arch: string, maxBytes: number): ManifestCheck {
-  const signature = Buffer.from(signatureB64, 'base64');
-  let signed = false;
-  try {
-    signed = signature.length === 64 && verify(null, Buffer.from(text, 'utf8'), key, signature);
-  } catch {
-    signed = false;
-  }
-  if (!signed) return { ok: false, error: 'manifest signature does not verify with the district update key' };
+  if (!verifyDistrict(key, Buffer.from(text, 'utf8'), Buffer.from(signatureB64, 'base64'))) return { ok: false, error: 'manifest signature does not verify with the district update key' };
   let manifest: unknown;
   try {
     manifest = JSON.parse(text);
