@@ -7,6 +7,9 @@ import { commandResultSchema, errorSchema } from '../schemas.ts';
 /** The largest import: MAX_IMPORT_ROWS cardholders with long names and several groups each. */
 const IMPORT_BYTES = MAX_IMPORT_ROWS * 200;
 
+/** Whose data a read returned, for the audit: the ids, up to a bound, and how many. */
+const whose = (ids: string[]) => ({ rows: ids.length, ids: ids.slice(0, 200) });
+
 const maskCard = (card: string) => (card.length > 4 ? `${'*'.repeat(card.length - 4)}${card.slice(-4)}` : '****');
 
 const gateParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -77,7 +80,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
       .filter((c) => !needle || [c.id, c.name, c.class ?? '', ...(full ? [c.card] : [])].some((v) => v.toLowerCase().includes(needle)))
       .slice(0, limit)
       .map((c) => (full ? c : { ...c, card: maskCard(c.card) }));
-    deps.commands.record(actor(req), 'cardholders.read', { q: q ?? null }, true, { rows: found.length });
+    deps.commands.record(actor(req), 'cardholders.read', { q: q ?? null }, true, whose(found.map((c) => c.id)));
     return found;
   });
 
@@ -113,7 +116,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/cardholders/export', { config: { access: 'people.manage' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
     async (req, reply) => {
       const all = deps.allowlist.cardholders();
-      deps.commands.record(actor(req), 'cardholders.export', {}, true, { rows: all.length });
+      deps.commands.record(actor(req), 'cardholders.export', {}, true, whose(all.map((c) => c.id)));
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cardholders.csv"').send(cardholderCsv(all));
     });
 
@@ -129,7 +132,7 @@ export function accessRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const c = deps.allowlist.byId(a.cardholderId);
       return { ...a, name: c?.name ?? null, class: c?.class ?? null, kind: c?.kind ?? null };
     });
-    deps.commands.record(actor(req), 'attendance.read', { day }, true, { rows: rows.length });
+    deps.commands.record(actor(req), 'attendance.read', { day }, true, whose(rows.map((r) => r.cardholderId)));
     return rows;
   });
 }
