@@ -12,6 +12,7 @@ import { createLogger } from '../controller/core/logger.ts';
 import { Pipeline } from '../controller/core/pipeline.ts';
 import { openDatabase } from '../controller/store/database.ts';
 import { MqttUplink } from '../controller/uplink/mqtt-uplink.ts';
+import { loadPersonalKey, personalCipher, plainCipher } from '../controller/store/personal-cipher.ts';
 import { Mosquitto } from '../hil-tests/lib/mosquitto.ts';
 import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { NodeRed } from './node-red-peer.ts';
@@ -58,20 +59,26 @@ async function produce(n: number, ingest: (i: number) => void, ratePerS?: number
   return performance.now() - t0;
 }
 
-export async function campusEdge(url: string, dir: string, n: number, ratePerS?: number): Promise<RunResult> {
-  const db = openDatabase(join(dir, `ce-${ratePerS ?? 'flood'}.db`));
-  const pipeline = new Pipeline(db);
+/** What campus-edge forwards: telemetry, or pupils' access records, sealed at rest or not. */
+export interface Records { name: string; topic: 'telemetry' | 'events/access'; sealed: boolean }
+const TELEMETRY: Records = { name: 'campus-edge', topic: 'telemetry', sealed: false };
+
+export async function campusEdge(url: string, dir: string, n: number, ratePerS?: number, records: Records = TELEMETRY): Promise<RunResult> {
+  const db = openDatabase(join(dir, `ce-${records.topic.replace('/', '-')}-${records.sealed}-${ratePerS ?? 'flood'}.db`));
+  const cipher = records.sealed ? personalCipher('aes-256-gcm', loadPersonalKey(join(dir, 'personal.key'))) : plainCipher;
+  const pipeline = new Pipeline(db, Date.now, cipher);
   const uplink = new MqttUplink(pipeline, createLogger('silent'), {
     config: { url, protocol_version: 4, keepalive_s: 30, window: 256, reconnect_s: 1 },
     identity: { district: 'b', school: 'b', gateway: 'ce' }, resolvePath: (p) => p, birth: {}, onMessage: () => {},
   });
-  const sub = await subscriber(url, 'campus/b/b/ce/telemetry', n);
+  const sub = await subscriber(url, `campus/b/b/ce/${records.topic}`, n);
   uplink.start();
   await new Promise((r) => setTimeout(r, 300));
   const start = performance.now();
   let committed = 0;
   const ingestMs = await produce(n, (i) => {
-    void pipeline.ingest({ topic: 'telemetry', type: 'env.reading', source: 'bench', data: { ...payload(i), t0: performance.now() } }).then(() => { committed++; });
+    const data = records.topic === 'telemetry' ? payload(i) : { gate: 'south', direction: 'in', cardholderId: `stu-${i % 5000}`, card: null, reason: 'granted' };
+    void pipeline.ingest({ topic: records.topic, type: records.topic === 'telemetry' ? 'env.reading' : 'access.granted', source: 'bench', data: { ...data, t0: performance.now() } }).then(() => { committed++; });
   }, ratePerS);
   while (committed < n) await new Promise((r) => setImmediate(r));
   const commitMs = Math.max(ingestMs, performance.now() - start);
@@ -81,7 +88,7 @@ export async function campusEdge(url: string, dir: string, n: number, ratePerS?:
   await sub.close();
   db.close();
   const lat = summary(sub.latencies);
-  return { name: 'campus-edge', events: n, ingestPerS: n / (commitMs / 1000), forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
+  return { name: records.name, events: n, ingestPerS: n / (commitMs / 1000), forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
 }
 
 export async function floor(url: string, dir: string, n: number, ratePerS?: number): Promise<RunResult> {
@@ -193,6 +200,11 @@ export async function ingestForward(n: number, rate: number, pacedN: number) {
     const out: { throughput: RunResult; paced: RunResult }[] = [];
     for (const system of [floor, nodeRedFlow, campusEdge]) {
       out.push({ throughput: await system(broker.url, t.dir, n), paced: await system(broker.url, t.dir, pacedN, rate) });
+    }
+    // Pupils' access records, which are sealed at rest, beside the same with sealing off.
+    for (const sealed of [false, true]) {
+      const records: Records = { name: `campus-edge, access records, ${sealed ? 'sealed (AES-256-GCM)' : 'not sealed'}`, topic: 'events/access', sealed };
+      out.push({ throughput: await campusEdge(broker.url, t.dir, n, undefined, records), paced: await campusEdge(broker.url, t.dir, pacedN, rate, records) });
     }
     return out;
   } finally {

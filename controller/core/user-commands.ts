@@ -39,26 +39,18 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
     args: { required: ['username'], properties: { username: user } },
     run: async (args) => ({ username: args.username, password: await users.resetPassword(args.username as string), mustChange: true }),
   });
-  bus.register('user.unlock', {
+  /** An admin's action on one existing account, answered with what it did. */
+  const onAccount = (name: string, act: (username: string) => Record<string, unknown>) => bus.register(name, {
     permission: 'users.manage',
     from: ['user', 'system'],
     args: { required: ['username'], properties: { username: user } },
     run: (args) => {
       existing(args.username);
-      users.unlock(args.username as string);
-      return { username: args.username, unlocked: true };
+      return { username: args.username, ...act(args.username as string) };
     },
   });
-  bus.register('user.reset-2fa', {
-    permission: 'users.manage',
-    from: ['user', 'system'],
-    args: { required: ['username'], properties: { username: user } },
-    run: (args) => {
-      existing(args.username);
-      users.totpReset(args.username as string);
-      return { username: args.username, enrolAgain: true };
-    },
-  });
+  onAccount('user.unlock', (u) => ({ unlocked: users.unlock(u) }));
+  onAccount('user.reset-2fa', (u) => ({ enrolAgain: users.totpReset(u) }));
   bus.register('user.set-disabled', {
     permission: 'users.manage',
     from: ['user', 'system'],
