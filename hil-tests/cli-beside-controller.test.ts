@@ -70,6 +70,20 @@ test('user add beside a live controller under load: through the controller, ever
     await waitFor('the controller to commit more records', () => committedRecords(databaseFile(site)).length > before + 20, 10_000);
     assert.equal(await health(), 200);
 
+    // An account locked from the console is unlocked, and one given a one-time password, at the gateway.
+    const login = (password: string) => fetch(`http://127.0.0.1:${site.config.console.port}/api/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'guard1', password }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() as { code?: string; setup?: string[] } }));
+    for (let i = 0; i < 5; i++) await login(`Wrong password ${i}`);
+    assert.equal((await login('Correct horse battery')).body.code, 'auth.locked');
+    const unlocked = await cli(['user', 'unlock', '--config', siteFile, '--username', 'guard1']);
+    assert.equal(unlocked.code, 0, unlocked.out);
+    assert.equal((await login('Correct horse battery')).status, 200);
+    const reset = await cli(['user', 'reset', '--config', siteFile, '--username', 'guard1']);
+    assert.equal(reset.code, 0, reset.out);
+    const oneTime = /one-time password for "guard1": (\S+)/.exec(reset.out)![1]!;
+    assert.deepEqual((await login(oneTime)).body.setup, ['password'], 'the one-time password must be changed first');
+
     const verified = await cli(['audit', 'verify', '--config', siteFile]);
     assert.equal(verified.code, 0, verified.out);
     assert.match(verified.out, /audit chain intact: \d+ links/, 'the chain verifies beside the running controller');
@@ -86,6 +100,7 @@ test('user add beside a live controller under load: through the controller, ever
     assert.equal(report.delivered, report.committed);
     assert.equal(report.gaps, 0);
     assert.equal(audits.length, 7, 'every attempt, refused ones too, is audited and forwarded');
+    assert.ok(!JSON.stringify(noc.envelopes()).includes(oneTime), 'the one-time password never reaches the district');
     assert.ok(audits.every((a) => JSON.stringify(a).includes('[redacted]') && !JSON.stringify(a).includes('correct horse')), 'never the password');
   } finally {
     await proc.kill('SIGTERM');

@@ -31,6 +31,8 @@ const usage = `campus-edge — edge controller for a school's campus hardware
   campus-edge config check SITE.yaml         validate a site file and its profiles
   campus-edge user add --config SITE.yaml --username NAME --role ROLE
                                              add a console user (password from the terminal or stdin)
+  campus-edge user unlock|reset --config SITE.yaml --username NAME
+                                             unlock an account, or give it a one-time password
   campus-edge backlog --config SITE.yaml     records waiting for the uplink, per lane
   campus-edge audit verify --config SITE.yaml
                                              check the audit trail's hash chain; names the first broken row
@@ -48,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     case 'run': return run(rest);
     case 'demo': return (await import('./demo.ts')).demo(rest);
     case 'config': return configCheck(rest);
-    case 'user': return userAdd(rest);
+    case 'user': return user(rest);
     case 'backlog': return backlog(rest);
     case 'audit': return auditVerify(rest);
     case 'discover': return discover(rest);
@@ -114,19 +116,27 @@ function configCheck(args: string[]): number {
   return 0;
 }
 
-async function userAdd(args: string[]): Promise<number> {
-  if (args[0] !== 'add') throw new UsageError('usage: campus-edge user add --config SITE.yaml --username NAME --role ROLE');
-  const v = configOption(args.slice(1), { username: { type: 'string' }, role: { type: 'string' } });
-  if (!v.username || !v.role) throw new UsageError('--username and --role are required');
-  if (!isRole(v.role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
+const userUsage = 'usage: campus-edge user add|unlock|reset --config SITE.yaml --username NAME [--role ROLE]';
+
+/** Account commands for an installer at the gateway: the same audited commands an admin gives in the console. */
+async function user(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  if (!action || !['add', 'unlock', 'reset'].includes(action)) throw new UsageError(userUsage);
+  const v = configOption(rest, { username: { type: 'string' }, role: { type: 'string' } });
+  if (!v.username) throw new UsageError('--username is required');
+  if (action === 'add' && (!v.role || !isRole(v.role))) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
   const site = loadSite(v.config);
-  const password = await readPassword(`password for ${v.username}: `);
-  const request = { command: 'user.add', args: { username: v.username, role: v.role, password } };
+  const request = action === 'add'
+    ? { command: 'user.add', args: { username: v.username, role: v.role, password: await readPassword(`password for ${v.username}: `) } }
+    : { command: action === 'unlock' ? 'user.unlock' : 'user.reset-password', args: { username: v.username } };
   // A running controller alone writes its store; only when none runs does the CLI write it itself.
   const live = await askController(adminSocketPath(site), request);
   const result = live ?? await runOffline(site, request);
   if (!result.ok) { console.error(result.error); return 1; }
-  console.log(`added ${v.role} "${v.username}"${live ? ' (through the running controller)' : ' (no controller running: written to the store)'}`);
+  const how = live ? ' (through the running controller)' : ' (no controller running: written to the store)';
+  if (action === 'add') console.log(`added ${v.role} "${v.username}"${how}`);
+  else if (action === 'unlock') console.log(`unlocked "${v.username}"${how}`);
+  else console.log(`one-time password for "${v.username}": ${(result.result as { password: string }).password}\n  shown once; it must be changed at the first login${how}`);
   return 0;
 }
 
@@ -164,7 +174,7 @@ function auditVerify(args: string[]): number {
 
 function backlog(args: string[]): number {
   const { config } = configOption(args);
-  const { db } = openStore(loadSite(config));
+  const db = openReadOnly(loadSite(config));
   const lanes = new EventLog(db).backlog();
   db.close();
   const names = ['alarms/access/results', 'events', 'telemetry'];
