@@ -43,7 +43,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // With a certificate the console is HTTPS only, and its session cookie is Secure.
-    ...(tls ? { https: { cert: readFileSync(sitePath(deps.site, tls.cert)), key: readFileSync(sitePath(deps.site, tls.key)) } } : {}),
+    ...(tls ? { https: {
+      cert: readFileSync(sitePath(deps.site, tls.cert)), key: readFileSync(sitePath(deps.site, tls.key)),
+      // A client certificate is asked for, never required: without one the login wants a TOTP code instead.
+      ...(tls.client_ca ? { requestCert: true, rejectUnauthorized: false, ca: readFileSync(sitePath(deps.site, tls.client_ca)) } : {}),
+    } } : {}),
   }) as unknown as FastifyInstance;
   app.decorateRequest('session', null);
   await app.register(cookie);

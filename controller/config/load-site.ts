@@ -116,6 +116,7 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   named(['audit', 'syslog', 'key'], syslog?.key, 'secret');
   named(['console', 'tls', 'cert'], config.console.tls?.cert, 'public');
   named(['console', 'tls', 'key'], config.console.tls?.key, 'secret');
+  named(['console', 'tls', 'client_ca'], config.console.tls?.client_ca, 'public');
   const up = config.uplink;
   if (/^(mqtt|ws):\/\//.test(up.url) && !up.allow_plaintext) {
     at(['uplink', 'url'], 'the district link must use TLS (mqtts:// or wss://); allow_plaintext: true is for a lab only');

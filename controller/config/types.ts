@@ -8,7 +8,7 @@ export interface SiteConfig {
   gateway: { id: string };
   data_dir: string;
   profiles_dir?: string;
-  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string }; allow_plaintext?: boolean; security: SecurityPolicy };
+  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string; client_ca?: string }; allow_plaintext?: boolean; security: SecurityPolicy };
   uplink: UplinkConfig;
   /** Where the audit trail also goes, besides the district: a syslog receiver over TLS (RFC 5425). */
   audit: { syslog?: { host: string; port: number; ca: string; cert?: string; key?: string; servername?: string } };

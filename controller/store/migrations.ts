@@ -190,4 +190,9 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX events_subject ON events (subject) WHERE subject IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'the second factor a session was opened with',
+    sql: `ALTER TABLE sessions ADD COLUMN factor TEXT;`,
+  },
 ];

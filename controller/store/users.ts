@@ -15,6 +15,9 @@ export type Setup = 'password' | 'totp';
 export interface Session { username: string; role: Role; csrf: string; expiresAt: number; setup: Setup[] }
 export interface SessionInfo { id: string; createdAt: number; lastSeen: number; expiresAt: number; ip: string | null; userAgent: string | null; current: boolean }
 
+/** Where a login comes from; `certificate`: TLS verified a client certificate whose CN is the user name. */
+export interface LoginFrom { ip: string; userAgent?: string; certificate?: boolean }
+
 export type LoginResult =
   | { ok: true; user: User; token: string; session: Session }
   | { ok: false; reason: 'wrong' | 'locked' | 'totp-required'; lockedNow: boolean; lockedUntil: number | null };
@@ -126,7 +129,7 @@ export class Users {
    * counts against the account, from whatever address; a role that needs two factors needs
    * the code (or a recovery code, used up) once it has enrolled, and enrols before anything else.
    */
-  async login(username: string, password: string, code: string | undefined, from: { ip: string; userAgent?: string }): Promise<LoginResult> {
+  async login(username: string, password: string, code: string | undefined, from: LoginFrom): Promise<LoginResult> {
     const now = this.now();
     const locked = this.row(username)?.locked_until ?? null;
     if (locked !== null && locked > now) {
@@ -136,7 +139,8 @@ export class Users {
     const user = await this.verify(username, password);
     if (!user) return this.failed(username, from.ip);
     const row = this.row(username)!;
-    if (row.totp_secret) {
+    // A client certificate for this very user (checked by TLS against the site's CA) is the second factor.
+    if (row.totp_secret && !from.certificate) {
       if (!code) return { ok: false, reason: 'totp-required', lockedNow: false, lockedUntil: null };
       if (!this.checkCode(row, code)) return this.failed(username, from.ip);
     }
@@ -148,13 +152,13 @@ export class Users {
   session(token: string): Session | null {
     const now = this.now();
     const row = this.db.prepare(
-      `SELECT s.token_hash, s.csrf, s.expires_at, s.last_seen, u.* FROM sessions s JOIN users u ON u.username = s.username
+      `SELECT s.token_hash, s.csrf, s.expires_at, s.last_seen, s.factor, u.* FROM sessions s JOIN users u ON u.username = s.username
        WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen > ? AND u.disabled = 0`)
       .get(tokenHash(token), now, now - this.policy.idle_timeout_min * 60_000) as
-      (UserRow & { token_hash: string; csrf: string; expires_at: number; last_seen: number }) | undefined;
+      (UserRow & { token_hash: string; csrf: string; expires_at: number; last_seen: number; factor: string | null }) | undefined;
     if (!row) return null;
     if (now - row.last_seen > TOUCH_EVERY_MS) this.db.prepare('UPDATE sessions SET last_seen = ? WHERE token_hash = ?').run(now, row.token_hash);
-    return { username: row.username, role: row.role, csrf: row.csrf, expiresAt: row.expires_at, setup: this.setup(row) };
+    return { username: row.username, role: row.role, csrf: row.csrf, expiresAt: row.expires_at, setup: this.setup(row, row.factor) };
   }
 
   sessionsOf(username: string, currentToken?: string): SessionInfo[] {
@@ -221,20 +225,20 @@ export class Users {
     return { ok: false, reason: 'wrong', lockedNow: false, lockedUntil: null };
   }
 
-  private createSession(user: User, from: { ip: string; userAgent?: string }): { token: string; session: Session } {
+  private createSession(user: User, from: LoginFrom): { token: string; session: Session } {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(18).toString('base64url');
     const now = this.now();
     const expiresAt = now + this.sessionHours * 3_600_000;
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO sessions (token_hash, username, csrf, created_at, expires_at, last_seen, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(tokenHash(token), user.username, csrf, now, expiresAt, now, from.ip, from.userAgent?.slice(0, 200) ?? null);
+      this.db.prepare('INSERT INTO sessions (token_hash, username, csrf, created_at, expires_at, last_seen, ip, user_agent, factor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(tokenHash(token), user.username, csrf, now, expiresAt, now, from.ip, from.userAgent?.slice(0, 200) ?? null, from.certificate ? 'certificate' : null);
       // Past the cap, the oldest sessions end.
       this.db.prepare(`DELETE FROM sessions WHERE username = ? AND token_hash NOT IN
         (SELECT token_hash FROM sessions WHERE username = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`).run(user.username, user.username, this.policy.max_sessions_per_user);
       this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
     })();
-    return { token, session: { username: user.username, role: user.role, csrf, expiresAt, setup: this.setup(this.row(user.username)!) } };
+    return { token, session: { username: user.username, role: user.role, csrf, expiresAt, setup: this.setup(this.row(user.username)!, from.certificate ? 'certificate' : null) } };
   }
 
   private async storePassword(username: string, password: string, mustChange: boolean): Promise<void> {
@@ -247,12 +251,12 @@ export class Users {
     })();
   }
 
-  private setup(r: UserRow): Setup[] {
+  private setup(r: UserRow, factor: string | null): Setup[] {
     const maxAge = this.policy.password_max_age_days * 86_400_000;
     const expired = maxAge > 0 && this.now() - r.pw_changed_at > maxAge;
     return [
       ...(r.must_change || expired ? ['password' as const] : []),
-      ...(this.policy.two_factor_roles.includes(r.role) && !r.totp_secret ? ['totp' as const] : []),
+      ...(this.policy.two_factor_roles.includes(r.role) && !r.totp_secret && factor !== 'certificate' ? ['totp' as const] : []),
     ];
   }
 

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
 import QRCode from 'qrcode';
 import { SESSION_COOKIE } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -39,7 +40,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   }, async (req, reply) => {
     const { username, password, code } = req.body as { username: string; password: string; code?: string };
-    const r = await deps.users.login(username, password, code, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    const r = await deps.users.login(username, password, code, { ip: req.ip, userAgent: req.headers['user-agent'], certificate: certificateFor(req, username) });
     if (!r.ok) {
       deps.log.warn({ username, ip: req.ip, reason: r.reason }, 'console login refused');
       if (r.reason !== 'totp-required') audit(username, r.lockedNow ? 'login.locked' : 'login.failed', { ip: req.ip }, false, { reason: r.reason });
@@ -110,6 +111,13 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const recoveryCodes = deps.users.totpConfirm(req.session!.username, (req.body as { code: string }).code);
     return { recoveryCodes, session: deps.users.session(req.cookies[SESSION_COOKIE]!) };
   }, (ok, detail) => audit(req.session!.username, 'totp.enrol', {}, ok, detail)));
+}
+
+/** Whether TLS verified a client certificate (against console.tls.client_ca) issued to this user name. */
+function certificateFor(req: FastifyRequest, username: string): boolean {
+  const socket = req.raw.socket as TLSSocket;
+  if (!socket.encrypted || !socket.authorized) return false;
+  return socket.getPeerCertificate().subject?.CN === username;
 }
 
 /** Runs an account change: a refusal is a 400 with its reason; either way it is audited. */
