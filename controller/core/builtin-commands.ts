@@ -8,7 +8,7 @@ export function registerBuiltinCommands(bus: CommandBus, alarms: AlarmManager, s
     args: { required: ['alarmId'], properties: { alarmId: { type: 'string', minLength: 1, maxLength: 64 }, note: { type: 'string', maxLength: 500 } } },
     run: (args, actor) => {
       const alarm = alarms.acknowledge(args.alarmId as string, `${actor.kind}:${actor.name}`);
-      if (!alarm) throw new CommandError(`no unacknowledged open alarm ${args.alarmId}`);
+      if (!alarm) throw new CommandError(`no unacknowledged open alarm ${args.alarmId} (无待确认的该报警)`);
       return { alarmId: alarm.id, ackedAt: alarm.ackedAt };
     },
   });

@@ -110,7 +110,7 @@ export class AccessService {
 
   private requireGate(gateId: string): GateLogic {
     const l = this.logic.get(gateId);
-    if (!l) throw new Error(`no gate "${gateId}"`);
+    if (!l) throw new Error(`no gate "${gateId}" (无此闸机)`);
     return l;
   }
 

@@ -23,8 +23,8 @@ export function registerPaCommands(bus: CommandBus, pa: PaService, bells: BellSc
     },
     run: (args, actor) => {
       const kind = args.kind as string;
-      if (kind === 'tts' && !args.text) throw new CommandError('text-to-speech needs text');
-      if (kind === 'sound' && !args.sound) throw new CommandError('a sound name is needed');
+      if (kind === 'tts' && !args.text) throw new CommandError('text-to-speech needs text (语音合成需要文字)');
+      if (kind === 'sound' && !args.sound) throw new CommandError('a sound name is needed (请选择声音文件)');
       const source: AudioSource = kind === 'tts' ? { kind: 'tts', text: args.text as string } : kind === 'sound' ? soundSource(args.sound as string, soundsDir) : { kind: 'chime' };
       return pa.request({ source, zones: args.zones as string[] | 'all', priority: args.priority as 'announcement' | 'emergency',
         label: (args.label as string | undefined) ?? (kind === 'tts' ? (args.text as string).slice(0, 40) : kind), by: `${actor.kind}:${actor.name}` });

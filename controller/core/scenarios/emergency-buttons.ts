@@ -42,7 +42,7 @@ export class EmergencyButtons {
   }
 
   testMode(buttonId: string, minutes: number, by: string): { until: number } {
-    if (!this.buttons.some((b) => b.id === buttonId)) throw new Error(`no emergency button "${buttonId}"`);
+    if (!this.buttons.some((b) => b.id === buttonId)) throw new Error(`no emergency button "${buttonId}" (无此一键报警按钮)`);
     const until = this.now() + Math.min(minutes, MAX_TEST_MINUTES) * 60_000;
     this.testUntil.set(buttonId, { until, by });
     this.pipeline.emit({ topic: 'events/emergency', type: 'emergency.test-mode', source: buttonId, data: { until: new Date(until).toISOString(), by } });

@@ -18,7 +18,7 @@ export function registerButtonCommands(bus: CommandBus, buttons: EmergencyButton
     from: ['user'],
     args: { required: ['buttonId'], properties: { buttonId: { type: 'string', maxLength: 64 } } },
     run: (args, actor) => {
-      if (!buttons.reset(args.buttonId as string, `user:${actor.name}`)) throw new CommandError(`no latched alarm on "${args.buttonId}"`);
+      if (!buttons.reset(args.buttonId as string, `user:${actor.name}`)) throw new CommandError(`no latched alarm on "${args.buttonId}" (该按钮无锁定报警)`);
       return { reset: args.buttonId };
     },
   });

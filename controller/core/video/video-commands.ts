@@ -12,8 +12,8 @@ export function registerVideoCommands(bus: CommandBus, cameras: () => OnvifCamer
     },
     run: async (args) => {
       const cam = cameras().find((c) => c.config.id === args.cameraId);
-      if (!cam) throw new CommandError(`no camera "${args.cameraId}"`);
-      if (args.action === 'preset' && !args.preset) throw new CommandError('a preset token is needed');
+      if (!cam) throw new CommandError(`no camera "${args.cameraId}" (无此摄像机)`);
+      if (args.action === 'preset' && !args.preset) throw new CommandError('a preset token is needed (请选择预置位)');
       try {
         await cam.ptz(args.action as 'move' | 'stop' | 'preset', args as { x?: number; y?: number; zoom?: number; preset?: string });
       } catch (err) {
