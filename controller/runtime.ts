@@ -241,6 +241,7 @@ export class Controller {
     // First: a second controller on the same store must stop here, before it writes anything.
     await this.admin.start();
     await this.pipeline.ingest({ topic: 'events/system', type: 'controller.started', source: 'controller', data: { version: VERSION, schema: schemaVersion(this.db) } });
+    this.auditConfigChange();
     this.uplink.start();
     this.downlink.start();
     this.syslog?.start();
@@ -331,6 +332,15 @@ export class Controller {
       backlog: this.pipeline.log.backlog(), openAlarms: this.alarms.openAlarms().length, ntp: this.clock.state,
       devices: this.health.list().map((d) => ({ id: d.id, health: d.health })),
     };
+  }
+
+  /** The site file is edited outside the controller: a change since the last start is audited at this one. */
+  private auditConfigChange(): void {
+    const hash = this.configHash();
+    const last = (this.db.prepare("SELECT value FROM meta WHERE key = 'config_hash'").get() as { value: string } | undefined)?.value ?? null;
+    if (last === hash) return;
+    this.commands.record({ kind: 'system', name: 'controller' }, last ? 'config.changed' : 'config.first', { file: this.site.file }, true, { from: last, to: hash });
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('config_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(hash);
   }
 
   private configHash(): string {

@@ -1,6 +1,7 @@
 /**
- * The audit trail to a syslog receiver nobody here wrote: Debian's rsyslog over TLS. Every link
- * of the chain arrives, in order, with its hash; an outage of the receiver is caught up.
+ * The audit trail: to a syslog receiver nobody here wrote (Debian's rsyslog over TLS), every link
+ * of the chain, in order, with its hash, an outage of the receiver caught up; and a change of the
+ * site file between two starts recorded in it.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -46,5 +47,22 @@ test('every audit link reaches rsyslog over TLS in chain order, Chinese intact, 
     console.log(`# syslog: ${links().length} audit links in the chain, ${got.length} messages at rsyslog (${got.length - new Set(got.map((r) => r.link)).size} resent after the outage), ${c.syslog!.stats.connects} TLS connections`);
   } finally {
     await c.stop();
+  }
+});
+
+test('a change of the site file between two starts is in the audit, from one hash to the other', async () => {
+  const dir = join(t.dir, 'config-change');
+  const file = await writeSite(dir, { uplink: { url: 'mqtt://127.0.0.1:1' } });
+  const first = await startController(file);
+  const port = first.site.config.console.port;
+  await first.stop();
+  const again = await startController(await writeSite(dir, { uplink: { url: 'mqtt://127.0.0.1:1' }, console: { listen: '127.0.0.1', port }, rooms: [{ id: '101', name: '初一(1)班' }] }));
+  try {
+    const audit = again.commands.recentAudit(10) as { command: string; result: string }[];
+    assert.deepEqual(audit.map((a) => a.command).filter((c) => c.startsWith('config.')), ['config.changed', 'config.first']);
+    const { from, to } = JSON.parse(audit.find((a) => a.command === 'config.changed')!.result) as { from: string; to: string };
+    assert.notEqual(from, to);
+  } finally {
+    await again.stop();
   }
 });
