@@ -119,14 +119,14 @@ test('bell schedules are checked with the site: clashes, unknown zones, the acti
   assert.ok(lines.some((l) => /pa\.active_schedule: no schedule "summer"/.test(l)), lines.join('\n'));
 });
 
-test('an update key must be an ed25519 public key, named with its line', () => {
+test('an update key must be an ed25519 or SM2 public key, named with its line', () => {
   const t = tempDir('config');
   try {
     const file = join(t.dir, 'site.yaml');
     writeFileSync(join(t.dir, 'ec.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(t.dir, 'ed.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(file, `${good}update:\n  public_key: ec.pem\n`);
-    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:9:15: update.public_key: ${join(t.dir, 'ec.pem')}: key must be ed25519, not ec`]);
+    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:9:15: update.public_key: ${join(t.dir, 'ec.pem')}: key must be ed25519 or SM2, not ec`]);
     writeFileSync(file, `${good}update:\n  public_key: ed.pem\n`);
     assert.deepEqual(checkSite(file).issues, []);
   } finally {
@@ -165,6 +165,6 @@ test('the district link is TLS and signed commands unless a lab says otherwise',
   const { issues, file } = check(production);
   assert.deepEqual(issues.map(formatIssue), [
     `${file}:3:16: uplink.url: the district link must use TLS (mqtts:// or wss://); allow_plaintext: true is for a lab only`,
-    `${file}:3:9: uplink: downlink commands must be signed: set command_key to the district's ed25519 public key (allow_unsigned_commands: true is for a lab only)`,
+    `${file}:3:9: uplink: downlink commands must be signed: set command_key to the district's ed25519 or SM2 public key (allow_unsigned_commands: true is for a lab only)`,
   ]);
 });
