@@ -1,7 +1,7 @@
 import { Aedes } from 'aedes';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { generatePassword } from '../api/passwords.ts';
+import { generatePassword } from '../core/passwords.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';

@@ -9,7 +9,7 @@ import { ConfigError } from '../config/yaml-source.ts';
 import { installLayout, systemdFiles } from '../install-layout.ts';
 import { openDatabase } from '../store/database.ts';
 import { socketAnswers } from '../admin/admin-socket.ts';
-import { generatePassword } from '../api/passwords.ts';
+import { generatePassword } from '../core/passwords.ts';
 import { Users } from '../store/users.ts';
 import { UsageError } from './usage-error.ts';
 

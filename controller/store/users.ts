@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { Db } from './database.ts';
-import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../api/passwords.ts';
+import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../core/passwords.ts';
 import { CommandError } from '../core/commands.ts';
 import type { Role } from '../core/roles.ts';
 import type { SecurityPolicy } from '../config/types.ts';
