@@ -1,4 +1,4 @@
-/** Console roles and what each may do (README, Console users and roles). */
+/** Console roles and what each may do (docs/security.md, README). */
 export const roles = ['viewer', 'guard', 'admin', 'installer', 'auditor'] as const;
 export type Role = (typeof roles)[number];
 

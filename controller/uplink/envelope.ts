@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../core/types.ts';
 
-/** The JSON envelope every uplink payload uses (README, Uplink contract). */
+/** The JSON envelope every uplink payload uses (docs/uplink-contract.md). */
 export interface Envelope {
   id: string;
   seq: number;
