@@ -19,24 +19,40 @@ import { subscriber } from './ingest-forward.ts';
 
 const WINDOW = 256;
 const FILL_CHUNK = 10_000;
-const reading = (i: number) => ({ room: '101', model: 'bench', readings: [{ point: 'co2', value: 600 + (i % 400), unit: 'ppm' }] });
-const until = async (ok: () => boolean) => { while (!ok()) await new Promise((r) => setTimeout(r, 20)); };
+const reading = (i: number) => ({
+  room: '101',
+  model: 'bench',
+  readings: [{ point: 'co2', value: 600 + (i % 400), unit: 'ppm' }],
+});
+const until = async (ok: () => boolean) => {
+  while (!ok()) await new Promise((r) => setTimeout(r, 20));
+};
 
-export interface DrainResult { name: string; records: number; fillS: number; drainS: number; perS: number }
+export interface DrainResult {
+  name: string;
+  records: number;
+  fillS: number;
+  drainS: number;
+  perS: number;
+}
 
 async function campusEdge(url: string, dir: string, n: number): Promise<DrainResult> {
   const db = openDatabase(join(dir, 'ce.db'));
   const pipeline = new Pipeline(db);
   const t0 = performance.now();
   for (let i = 0; i < n; i += FILL_CHUNK) {
-    for (let j = i; j < Math.min(n, i + FILL_CHUNK); j++) void pipeline.ingest({ topic: 'telemetry', type: 'env.reading', source: 'bench', data: reading(j) });
+    for (let j = i; j < Math.min(n, i + FILL_CHUNK); j++)
+      void pipeline.ingest({ topic: 'telemetry', type: 'env.reading', source: 'bench', data: reading(j) });
     pipeline.flush();
   }
   const fillS = (performance.now() - t0) / 1000;
   const sub = await subscriber(url, 'campus/b/b/ce/telemetry', n);
   const uplink = new MqttUplink(pipeline, createLogger('silent'), {
     config: { url, protocol_version: 4, keepalive_s: 30, window: WINDOW, reconnect_s: 1 },
-    identity: { district: 'b', school: 'b', gateway: 'ce' }, resolvePath: (p) => p, birth: {}, onMessage: () => {},
+    identity: { district: 'b', school: 'b', gateway: 'ce' },
+    resolvePath: (p) => p,
+    birth: {},
+    onMessage: () => {},
   });
   const start = performance.now();
   uplink.start();
@@ -56,7 +72,9 @@ async function floor(url: string, dir: string, n: number): Promise<DrainResult> 
   db.exec('CREATE TABLE outbox (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, delivered INTEGER NOT NULL DEFAULT 0)');
   const insert = db.prepare('INSERT INTO outbox (seq, body) VALUES (?, ?)');
   const t0 = performance.now();
-  db.transaction(() => { for (let i = 0; i < n; i++) insert.run(i + 1, JSON.stringify({ id: String(i), seq: i + 1, data: reading(i) })); })();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) insert.run(i + 1, JSON.stringify({ id: String(i), seq: i + 1, data: reading(i) }));
+  })();
   const fillS = (performance.now() - t0) / 1000;
   const next = db.prepare('SELECT seq, body FROM outbox WHERE delivered = 0 AND seq > ? ORDER BY seq LIMIT ?');
   const mark = db.prepare('UPDATE outbox SET delivered = 1 WHERE seq = ?');
@@ -67,7 +85,11 @@ async function floor(url: string, dir: string, n: number): Promise<DrainResult> 
   let inflight = 0;
   let acked: number[] = [];
   let delivered = 0;
-  const markAcked = db.transaction(() => { for (const s of acked) mark.run(s); delivered += acked.length; acked = []; });
+  const markAcked = db.transaction(() => {
+    for (const s of acked) mark.run(s);
+    delivered += acked.length;
+    acked = [];
+  });
   const markTimer = setInterval(() => markAcked(), 20);
   // Keep the window full: refill once half of it is acknowledged.
   const pump = () => {
@@ -84,7 +106,10 @@ async function floor(url: string, dir: string, n: number): Promise<DrainResult> 
   };
   pump();
   await sub.finished;
-  await until(() => { markAcked(); return delivered === n; });
+  await until(() => {
+    markAcked();
+    return delivered === n;
+  });
   const drainS = (performance.now() - start) / 1000;
   clearInterval(markTimer);
   await client.endAsync();

@@ -9,10 +9,15 @@ import { ControllerProcess } from '../hil-tests/lib/controller-process.ts';
 import { tempDir, writeSite } from '../hil-tests/lib/site-fixture.ts';
 import { summary } from './stats.ts';
 
-interface BuildInfo { node: string; binaries: { arch: string; bytes: number; gzipBytes: number }[] }
+interface BuildInfo {
+  node: string;
+  binaries: { arch: string; bytes: number; gzipBytes: number }[];
+}
 
 export async function binaryStart(runs: number) {
-  const info = JSON.parse(readFileSync(fileURLToPath(new URL('../dist/build-info.json', import.meta.url)), 'utf8')) as BuildInfo;
+  const info = JSON.parse(
+    readFileSync(fileURLToPath(new URL('../dist/build-info.json', import.meta.url)), 'utf8'),
+  ) as BuildInfo;
   const t = tempDir('binary-start');
   const command = binaryFor('x64');
   const env = { CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime') };
@@ -37,7 +42,9 @@ export async function binaryStart(runs: number) {
       node: info.node,
       sizes: info.binaries.map((b) => ({ arch: b.arch, mb: b.bytes / 1e6, gzipMb: b.gzipBytes / 1e6 })),
       // The first start unpacks the addons and the console; later ones find them.
-      firstHealthMs: health[0]!, healthP50Ms: summary(health.slice(1)).p50, versionP50Ms: summary(version).p50,
+      firstHealthMs: health[0]!,
+      healthP50Ms: summary(health.slice(1)).p50,
+      versionP50Ms: summary(version).p50,
     };
   } finally {
     t.remove();

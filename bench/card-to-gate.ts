@@ -18,16 +18,36 @@ export async function cardToGate(reads: number, telemetryPerS: number, sealed = 
   const t = tempDir('bench-gate');
   const broker = new Mosquitto(join(t.dir, 'broker'));
   await broker.start();
-  const sensors = Array.from({ length: 20 }, () => EnvSensorSim.fromProfile('renke-co2', { humidity: 45, temperature: 21, co2: 600 }));
-  const rig = await startGateRig(t.dir, 5000, {
-    uplink: { url: broker.url },
-    devices: sensors.map((_, i) => ({ id: `s${i}`, bus: 'lan', address: i + 1, profile: 'renke-co2', room: `r${i}`, poll_interval_s: 0.1 })),
-    storage: { encrypt_personal_data: sealed },
-  }, sensors.map((s, i): [number, ModbusUnit] => [i + 1, s.unit]));
+  const sensors = Array.from({ length: 20 }, () =>
+    EnvSensorSim.fromProfile('renke-co2', { humidity: 45, temperature: 21, co2: 600 }),
+  );
+  const rig = await startGateRig(
+    t.dir,
+    5000,
+    {
+      uplink: { url: broker.url },
+      devices: sensors.map((_, i) => ({
+        id: `s${i}`,
+        bus: 'lan',
+        address: i + 1,
+        profile: 'renke-co2',
+        room: `r${i}`,
+        poll_interval_s: 0.1,
+      })),
+      storage: { encrypt_personal_data: sealed },
+    },
+    sensors.map((s, i): [number, ModbusUnit] => [i + 1, s.unit]),
+  );
   const { c } = rig;
   // Background: a steady telemetry flood through the pipeline and the uplink.
   const flood = setInterval(() => {
-    for (let i = 0; i < telemetryPerS / 100; i++) c.pipeline.emit({ topic: 'telemetry', type: 'env.reading', source: 'flood', data: { room: 'x', model: 'x', readings: [{ point: 'co2', value: i, unit: 'ppm' }] } });
+    for (let i = 0; i < telemetryPerS / 100; i++)
+      c.pipeline.emit({
+        topic: 'telemetry',
+        type: 'env.reading',
+        source: 'flood',
+        data: { room: 'x', model: 'x', readings: [{ point: 'co2', value: i, unit: 'ppm' }] },
+      });
   }, 10);
   await new Promise((r) => setTimeout(r, 1000));
   const endToEnd: number[] = [];

@@ -12,7 +12,9 @@ import { Pipeline } from '../controller/core/pipeline.ts';
 import { openDatabase } from '../controller/store/database.ts';
 import { MqttUplink } from '../controller/uplink/mqtt-uplink.ts';
 
-export type FleetReport = { type: 'connected'; gateways: number } | { type: 'counts'; committed: number; delivered: number; alarms: number };
+export type FleetReport =
+  | { type: 'connected'; gateways: number }
+  | { type: 'counts'; committed: number; delivered: number; alarms: number };
 
 const [url, dir, district, first, count, telemetryPerS] = process.argv.slice(2);
 const ids = Array.from({ length: Number(count) }, (_, i) => `gw-${String(Number(first) + i).padStart(3, '0')}`);
@@ -26,8 +28,19 @@ const gateways = ids.map((id) => {
   const pw = join(dir!, `${id}.pw`);
   writeFileSync(pw, `pw-${id}\n`, { mode: 0o600 });
   const uplink = new MqttUplink(pipeline, log, {
-    config: { url: url!, username: id, password_file: pw, protocol_version: 4, keepalive_s: 30, window: 256, reconnect_s: 1 },
-    identity: { district: district!, school: `school-${id}`, gateway: id }, resolvePath: (p) => p, birth: {}, onMessage: () => {},
+    config: {
+      url: url!,
+      username: id,
+      password_file: pw,
+      protocol_version: 4,
+      keepalive_s: 30,
+      window: 256,
+      reconnect_s: 1,
+    },
+    identity: { district: district!, school: `school-${id}`, gateway: id },
+    resolvePath: (p) => p,
+    birth: {},
+    onMessage: () => {},
   });
   uplink.start();
   return { id, db, pipeline, alarms, uplink, raised: 0 };
@@ -41,34 +54,61 @@ const tick = setInterval(() => {
   due -= now;
   for (const g of gateways) {
     for (let i = 0; i < now; i++) {
-      g.pipeline.emit({ topic: 'telemetry', type: 'env.reading', source: `env-${i}`, data: { room: 'r1', model: 'bench', readings: [{ point: 'co2', value: 650, unit: 'ppm' }] } });
+      g.pipeline.emit({
+        topic: 'telemetry',
+        type: 'env.reading',
+        source: `env-${i}`,
+        data: { room: 'r1', model: 'bench', readings: [{ point: 'co2', value: 650, unit: 'ppm' }] },
+      });
     }
   }
 }, 100);
 
 /** What the stores hold: every record committed, and how many of them the broker acknowledged. */
-const counts = (): FleetReport => gateways.reduce((c, g) => {
-  const r = g.db.prepare('SELECT count(*) AS n, coalesce(sum(delivered), 0) AS d FROM events').get() as { n: number; d: number };
-  return { ...c, committed: c.committed + r.n, delivered: c.delivered + r.d, alarms: c.alarms + g.raised };
-}, { type: 'counts' as const, committed: 0, delivered: 0, alarms: 0 });
+const counts = (): FleetReport =>
+  gateways.reduce(
+    (c, g) => {
+      const r = g.db.prepare('SELECT count(*) AS n, coalesce(sum(delivered), 0) AS d FROM events').get() as {
+        n: number;
+        d: number;
+      };
+      return { ...c, committed: c.committed + r.n, delivered: c.delivered + r.d, alarms: c.alarms + g.raised };
+    },
+    { type: 'counts' as const, committed: 0, delivered: 0, alarms: 0 },
+  );
 
 process.on('message', (m: { cmd: 'alarm' | 'quiet' | 'counts' | 'stop' }) => {
   if (m.cmd === 'alarm') {
     // A fire alarm at every gateway at once: the worst case for the NOC.
     for (const g of gateways) {
       g.raised++;
-      g.alarms.raise({ key: `fire:${g.raised}`, type: 'fire.alarm', source: 'fire-panel', severity: 'critical', message: 'Fire alarm', data: { drill: true } });
+      g.alarms.raise({
+        key: `fire:${g.raised}`,
+        type: 'fire.alarm',
+        source: 'fire-panel',
+        severity: 'critical',
+        message: 'Fire alarm',
+        data: { drill: true },
+      });
     }
   } else if (m.cmd === 'quiet') {
     clearInterval(tick);
   } else if (m.cmd === 'counts') {
     send(counts());
   } else {
-    void Promise.all(gateways.map(async (g) => { await g.uplink.stop(); g.db.close(); })).then(() => process.exit(0));
+    void Promise.all(
+      gateways.map(async (g) => {
+        await g.uplink.stop();
+        g.db.close();
+      }),
+    ).then(() => process.exit(0));
   }
 });
 
 const waitConnected = setInterval(() => {
   const n = gateways.filter((g) => g.uplink.status.connected).length;
-  if (n === gateways.length) { clearInterval(waitConnected); send({ type: 'connected', gateways: n }); }
+  if (n === gateways.length) {
+    clearInterval(waitConnected);
+    send({ type: 'connected', gateways: n });
+  }
 }, 100);

@@ -11,27 +11,59 @@ import { TurnstileSim } from '../hil-tests/sim/turnstile-sim.ts';
 
 export const FIRST_CARD = 100_000;
 
-export async function startGateRig(dir: string, cardholders: number, site: Record<string, unknown>, busUnits: [number, ModbusUnit][] = []) {
+export async function startGateRig(
+  dir: string,
+  cardholders: number,
+  site: Record<string, unknown>,
+  busUnits: [number, ModbusUnit][] = [],
+) {
   const turnstile = new TurnstileSim();
   turnstile.autoPass = false;
   const sim = new TcpSlaveSim(new Map<number, ModbusUnit>([[100, turnstile.unit], ...busUnits]));
   const port = await sim.listen(0);
   const { devices, ...rest } = site as { devices?: unknown[] };
-  const c: Controller = await startController(await writeSite(dir, {
-    ...rest,
-    buses: [{ id: 'lan', type: 'modbus-tcp', host: '127.0.0.1', port }],
-    devices: devices ?? [],
-    access: { gates: [{ id: 'g', bus: 'lan', address: 100, pulse_ms: 200, poll_ms: 100 }], readers: [{ id: 'r', type: 'wiegand-serial', port: '/dev/null-bench', gate: 'g', direction: 'in' }] },
-  }));
+  const c: Controller = await startController(
+    await writeSite(dir, {
+      ...rest,
+      buses: [{ id: 'lan', type: 'modbus-tcp', host: '127.0.0.1', port }],
+      devices: devices ?? [],
+      access: {
+        gates: [{ id: 'g', bus: 'lan', address: 100, pulse_ms: 200, poll_ms: 100 }],
+        readers: [{ id: 'r', type: 'wiegand-serial', port: '/dev/null-bench', gate: 'g', direction: 'in' }],
+      },
+    }),
+  );
   c.allowlist.apply({
-    version: 1, full: true, groups: [{ id: 'all', name: 'all' }],
-    schedules: [{ id: 'always', name: 'always', onHolidays: true, intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] }],
+    version: 1,
+    full: true,
+    groups: [{ id: 'all', name: 'all' }],
+    schedules: [
+      {
+        id: 'always',
+        name: 'always',
+        onHolidays: true,
+        intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+      },
+    ],
     rules: [{ gateId: 'g', groupId: 'all', scheduleId: 'always' }],
-    cardholders: Array.from({ length: cardholders }, (_, i) => ({ id: `p${i}`, name: `p${i}`, kind: 'student' as const, class: null, card: String(FIRST_CARD + i), validFrom: null, validTo: null, enabled: true, groups: ['all'] })),
+    cardholders: Array.from({ length: cardholders }, (_, i) => ({
+      id: `p${i}`,
+      name: `p${i}`,
+      kind: 'student' as const,
+      class: null,
+      card: String(FIRST_CARD + i),
+      validFrom: null,
+      validTo: null,
+      enabled: true,
+      groups: ['all'],
+    })),
   });
   let coilAt = 0;
   const onCoil = turnstile.unit.onCoil!;
-  turnstile.unit.onCoil = (addr, on) => { if (on) coilAt = performance.now(); onCoil(addr, on); };
+  turnstile.unit.onCoil = (addr, on) => {
+    if (on) coilAt = performance.now();
+    onCoil(addr, on);
+  };
   return {
     c,
     /** Reads the i-th card at the gate; resolves with the time from the read to the coil write at the relay board. */

@@ -9,7 +9,11 @@ import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { startGateRig } from './gate-rig.ts';
 import { summary } from './stats.ts';
 
-export interface Phase { health: ReturnType<typeof summary>; card: ReturnType<typeof summary>; seconds: number }
+export interface Phase {
+  health: ReturnType<typeof summary>;
+  card: ReturnType<typeof summary>;
+  seconds: number;
+}
 
 const HOLDERS = 2000;
 
@@ -19,9 +23,13 @@ export async function importUnderLoad(rows = MAX_IMPORT_ROWS) {
   const { c } = rig;
   await c.users.add('bench-admin', 'admin', 'bench-admin-password-1');
   const base = `http://127.0.0.1:${c.site.config.console.port}`;
-  const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-admin', password: 'bench-admin-password-1' }) });
+  const login = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench-admin', password: 'bench-admin-password-1' }),
+  });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const { csrf } = await login.json() as { csrf: string };
+  const { csrf } = (await login.json()) as { csrf: string };
   const csv = `id,name,kind,class,card,groups\n${Array.from({ length: rows }, (_, i) => `n${i},新生${i},student,初一(${i % 24}),${9_000_000 + i},all`).join('\n')}\n`;
 
   const measure = async (during: () => Promise<unknown>): Promise<Phase> => {
@@ -51,7 +59,11 @@ export async function importUnderLoad(rows = MAX_IMPORT_ROWS) {
   const idle = await measure(() => new Promise((r) => setTimeout(r, 3000)));
   let status = 0;
   const importing = await measure(async () => {
-    const res = await fetch(`${base}/api/cardholders/import`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'text/csv' }, body: csv });
+    const res = await fetch(`${base}/api/cardholders/import`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'text/csv' },
+      body: csv,
+    });
     status = res.status;
     await res.arrayBuffer();
   });

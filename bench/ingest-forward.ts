@@ -18,10 +18,21 @@ import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { NodeRed } from './node-red-peer.ts';
 import { summary } from './stats.ts';
 
-export interface RunResult { name: string; events: number; ingestPerS: number; forwardPerS: number; latencyP50Ms: number; latencyP99Ms: number }
+export interface RunResult {
+  name: string;
+  events: number;
+  ingestPerS: number;
+  forwardPerS: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+}
 
 const CHUNK = 500;
-const payload = (i: number) => ({ room: '101', model: 'bench', readings: [{ point: 'co2', value: 600 + (i % 400), unit: 'ppm' }] });
+const payload = (i: number) => ({
+  room: '101',
+  model: 'bench',
+  readings: [{ point: 'co2', value: 600 + (i % 400), unit: 'ppm' }],
+});
 
 /** `now` is the clock the producer stamped t0 with: performance.now in this process, Date.now across processes. */
 export async function subscriber(url: string, topic: string, n: number, now: () => number = () => performance.now()) {
@@ -29,7 +40,9 @@ export async function subscriber(url: string, topic: string, n: number, now: () 
   const latencies: number[] = [];
   let received = 0;
   let done!: () => void;
-  const finished = new Promise<void>((r) => { done = r; });
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
   client.on('message', (_t, buf) => {
     const env = JSON.parse(buf.toString()) as { data: { t0?: number } };
     received++;
@@ -60,26 +73,59 @@ async function produce(n: number, ingest: (i: number) => void, ratePerS?: number
 }
 
 /** What campus-edge forwards: telemetry, or pupils' access records, sealed at rest or not. */
-export interface Records { name: string; topic: 'telemetry' | 'events/access'; sealed: boolean }
+export interface Records {
+  name: string;
+  topic: 'telemetry' | 'events/access';
+  sealed: boolean;
+}
 const TELEMETRY: Records = { name: 'campus-edge', topic: 'telemetry', sealed: false };
 
-export async function campusEdge(url: string, dir: string, n: number, ratePerS?: number, records: Records = TELEMETRY): Promise<RunResult> {
-  const db = openDatabase(join(dir, `ce-${records.topic.replace('/', '-')}-${records.sealed}-${ratePerS ?? 'flood'}.db`));
-  const cipher = records.sealed ? personalCipher('aes-256-gcm', loadPersonalKey(join(dir, 'personal.key'))) : plainCipher;
+export async function campusEdge(
+  url: string,
+  dir: string,
+  n: number,
+  ratePerS?: number,
+  records: Records = TELEMETRY,
+): Promise<RunResult> {
+  const db = openDatabase(
+    join(dir, `ce-${records.topic.replace('/', '-')}-${records.sealed}-${ratePerS ?? 'flood'}.db`),
+  );
+  const cipher = records.sealed
+    ? personalCipher('aes-256-gcm', loadPersonalKey(join(dir, 'personal.key')))
+    : plainCipher;
   const pipeline = new Pipeline(db, Date.now, cipher);
   const uplink = new MqttUplink(pipeline, createLogger('silent'), {
     config: { url, protocol_version: 4, keepalive_s: 30, window: 256, reconnect_s: 1 },
-    identity: { district: 'b', school: 'b', gateway: 'ce' }, resolvePath: (p) => p, birth: {}, onMessage: () => {},
+    identity: { district: 'b', school: 'b', gateway: 'ce' },
+    resolvePath: (p) => p,
+    birth: {},
+    onMessage: () => {},
   });
   const sub = await subscriber(url, `campus/b/b/ce/${records.topic}`, n);
   uplink.start();
   await new Promise((r) => setTimeout(r, 300));
   const start = performance.now();
   let committed = 0;
-  const ingestMs = await produce(n, (i) => {
-    const data = records.topic === 'telemetry' ? payload(i) : { gate: 'south', direction: 'in', cardholderId: `stu-${i % 5000}`, card: null, reason: 'granted' };
-    void pipeline.ingest({ topic: records.topic, type: records.topic === 'telemetry' ? 'env.reading' : 'access.granted', source: 'bench', data: { ...data, t0: performance.now() } }).then(() => { committed++; });
-  }, ratePerS);
+  const ingestMs = await produce(
+    n,
+    (i) => {
+      const data =
+        records.topic === 'telemetry'
+          ? payload(i)
+          : { gate: 'south', direction: 'in', cardholderId: `stu-${i % 5000}`, card: null, reason: 'granted' };
+      void pipeline
+        .ingest({
+          topic: records.topic,
+          type: records.topic === 'telemetry' ? 'env.reading' : 'access.granted',
+          source: 'bench',
+          data: { ...data, t0: performance.now() },
+        })
+        .then(() => {
+          committed++;
+        });
+    },
+    ratePerS,
+  );
   while (committed < n) await new Promise((r) => setImmediate(r));
   const commitMs = Math.max(ingestMs, performance.now() - start);
   await sub.finished;
@@ -88,7 +134,14 @@ export async function campusEdge(url: string, dir: string, n: number, ratePerS?:
   await sub.close();
   db.close();
   const lat = summary(sub.latencies);
-  return { name: records.name, events: n, ingestPerS: n / (commitMs / 1000), forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
+  return {
+    name: records.name,
+    events: n,
+    ingestPerS: n / (commitMs / 1000),
+    forwardPerS: n / (totalMs / 1000),
+    latencyP50Ms: lat.p50,
+    latencyP99Ms: lat.p99,
+  };
 }
 
 export async function floor(url: string, dir: string, n: number, ratePerS?: number): Promise<RunResult> {
@@ -110,13 +163,17 @@ export async function floor(url: string, dir: string, n: number, ratePerS?: numb
     markTimer = null;
     const seqs = acked;
     acked = [];
-    db.transaction(() => { for (const s of seqs) mark.run(s); })();
+    db.transaction(() => {
+      for (const s of seqs) mark.run(s);
+    })();
   };
   // Same shape of work: one transaction per tick, publish after commit, mark on PUBACK.
   const flush = () => {
     const batch = pending;
     pending = [];
-    db.transaction(() => { for (const [seq, body] of batch) insert.run(seq, body); })();
+    db.transaction(() => {
+      for (const [seq, body] of batch) insert.run(seq, body);
+    })();
     committed += batch.length;
     for (const [seq, body] of batch) {
       client.publish('floor/telemetry', body, { qos: 1 }, (err) => {
@@ -127,10 +184,17 @@ export async function floor(url: string, dir: string, n: number, ratePerS?: numb
       });
     }
   };
-  const ingestMs = await produce(n, (i) => {
-    pending.push([i + 1, JSON.stringify({ id: String(i), seq: i + 1, data: { ...payload(i), t0: performance.now() } })]);
-    if (pending.length === 1) setImmediate(flush);
-  }, ratePerS);
+  const ingestMs = await produce(
+    n,
+    (i) => {
+      pending.push([
+        i + 1,
+        JSON.stringify({ id: String(i), seq: i + 1, data: { ...payload(i), t0: performance.now() } }),
+      ]);
+      if (pending.length === 1) setImmediate(flush);
+    },
+    ratePerS,
+  );
   while (committed < n) await new Promise((r) => setImmediate(r));
   const commitMs = Math.max(ingestMs, performance.now() - start);
   await sub.finished;
@@ -142,7 +206,14 @@ export async function floor(url: string, dir: string, n: number, ratePerS?: numb
   await sub.close();
   db.close();
   const lat = summary(sub.latencies);
-  return { name: 'floor (better-sqlite3 + mqtt.js)', events: n, ingestPerS: n / (commitMs / 1000), forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
+  return {
+    name: 'floor (better-sqlite3 + mqtt.js)',
+    events: n,
+    ingestPerS: n / (commitMs / 1000),
+    forwardPerS: n / (totalMs / 1000),
+    latencyP50Ms: lat.p50,
+    latencyP99Ms: lat.p99,
+  };
 }
 
 /** Node-RED's generator: the same records in the same chunks, each sent on to an mqtt out node at QoS1. */
@@ -170,9 +241,29 @@ export async function nodeRedFlow(url: string, dir: string, n: number, ratePerS?
   const red = new NodeRed(join(dir, `node-red-${ratePerS ?? 'flood'}`));
   await red.start([
     { id: 'tab', type: 'tab', label: 'ingest and forward' },
-    { id: 'broker', type: 'mqtt-broker', broker: '127.0.0.1', port: String(port), clientid: `nodered-${ratePerS ?? 'flood'}`, autoConnect: true,
-      usetls: false, protocolVersion: '4', keepalive: '30', cleansession: true },
-    { id: 'go', type: 'inject', z: 'tab', props: [{ p: 'payload' }], payload: '{}', payloadType: 'json', repeat: '', once: false, wires: [['gen']] },
+    {
+      id: 'broker',
+      type: 'mqtt-broker',
+      broker: '127.0.0.1',
+      port: String(port),
+      clientid: `nodered-${ratePerS ?? 'flood'}`,
+      autoConnect: true,
+      usetls: false,
+      protocolVersion: '4',
+      keepalive: '30',
+      cleansession: true,
+    },
+    {
+      id: 'go',
+      type: 'inject',
+      z: 'tab',
+      props: [{ p: 'payload' }],
+      payload: '{}',
+      payloadType: 'json',
+      repeat: '',
+      once: false,
+      wires: [['gen']],
+    },
     { id: 'gen', type: 'function', z: 'tab', func: nodeRedGenerator, outputs: 1, wires: [['out']] },
     { id: 'out', type: 'mqtt out', z: 'tab', topic: '', qos: '1', retain: 'false', broker: 'broker', wires: [] },
   ]);
@@ -185,7 +276,14 @@ export async function nodeRedFlow(url: string, dir: string, n: number, ratePerS?
     const totalMs = performance.now() - start;
     await sub.close();
     const lat = summary(sub.latencies);
-    return { name: 'Node-RED 4 flow (inject, function, mqtt out)', events: n, ingestPerS: NaN, forwardPerS: n / (totalMs / 1000), latencyP50Ms: lat.p50, latencyP99Ms: lat.p99 };
+    return {
+      name: 'Node-RED 4 flow (inject, function, mqtt out)',
+      events: n,
+      ingestPerS: NaN,
+      forwardPerS: n / (totalMs / 1000),
+      latencyP50Ms: lat.p50,
+      latencyP99Ms: lat.p99,
+    };
   } finally {
     await red.stop();
   }
@@ -199,12 +297,22 @@ export async function ingestForward(n: number, rate: number, pacedN: number) {
   try {
     const out: { throughput: RunResult; paced: RunResult }[] = [];
     for (const system of [floor, nodeRedFlow, campusEdge]) {
-      out.push({ throughput: await system(broker.url, t.dir, n), paced: await system(broker.url, t.dir, pacedN, rate) });
+      out.push({
+        throughput: await system(broker.url, t.dir, n),
+        paced: await system(broker.url, t.dir, pacedN, rate),
+      });
     }
     // Pupils' access records, which are sealed at rest, beside the same with sealing off.
     for (const sealed of [false, true]) {
-      const records: Records = { name: `campus-edge, access records, ${sealed ? 'sealed (AES-256-GCM)' : 'not sealed'}`, topic: 'events/access', sealed };
-      out.push({ throughput: await campusEdge(broker.url, t.dir, n, undefined, records), paced: await campusEdge(broker.url, t.dir, pacedN, rate, records) });
+      const records: Records = {
+        name: `campus-edge, access records, ${sealed ? 'sealed (AES-256-GCM)' : 'not sealed'}`,
+        topic: 'events/access',
+        sealed,
+      };
+      out.push({
+        throughput: await campusEdge(broker.url, t.dir, n, undefined, records),
+        paced: await campusEdge(broker.url, t.dir, pacedN, rate, records),
+      });
     }
     return out;
   } finally {

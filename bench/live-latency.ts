@@ -25,10 +25,23 @@ export async function liveLatency(seconds: number) {
   cam.rtspUrl = rtsp.url;
   await cam.start();
   writeFileSync(join(t.dir, 'cam.pw'), 'cam-pass-123\n', { mode: 0o600 });
-  const c = await startController(await writeSite(t.dir, {
-    uplink: { url: broker.url },
-    video: { cameras: [{ id: 'cam', host: '127.0.0.1', port: cam.port, username: 'admin', password_file: 'cam.pw', pull_timeout_s: 5 }] },
-  }));
+  const c = await startController(
+    await writeSite(t.dir, {
+      uplink: { url: broker.url },
+      video: {
+        cameras: [
+          {
+            id: 'cam',
+            host: '127.0.0.1',
+            port: cam.port,
+            username: 'admin',
+            password_file: 'cam.pw',
+            pull_timeout_s: 5,
+          },
+        ],
+      },
+    }),
+  );
   await c.users.add('viewer1', 'viewer', 'viewer-password-1');
   const browser = await launchChromium();
   try {
@@ -37,15 +50,20 @@ export async function liveLatency(seconds: number) {
     const page = await consoleLogin(await browser.newPage(), base, 'viewer1', 'viewer-password-1');
     await page.goto(`${base}/#/cameras/cam`);
     const video = page.locator('[data-testid=live-video]');
-    await waitFor('playback', async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) > 2, 30_000, 250);
+    await waitFor(
+      'playback',
+      async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) > 2,
+      30_000,
+      250,
+    );
     // A string, not a function: the TypeScript loader would wrap a function's names in helpers the page lacks.
-    const frames = await page.evaluate(`new Promise((resolve) => {
+    const frames = (await page.evaluate(`new Promise((resolve) => {
       const v = document.querySelector('[data-testid=live-video]');
       const out = [];
       const cb = (now, meta) => { out.push({ mediaTime: meta.mediaTime, presented: performance.timeOrigin + meta.presentationTime }); v.requestVideoFrameCallback(cb); };
       v.requestVideoFrameCallback(cb);
       setTimeout(() => resolve(out), ${seconds * 1000});
-    })`) as { mediaTime: number; presented: number }[];
+    })`)) as { mediaTime: number; presented: number }[];
     const first = [...rtsp.firstTimestamp.values()][0]!;
     const latencies = frames.flatMap((f) => {
       const sent = rtsp.frameSentAt.get((first + Math.round(f.mediaTime * 90_000)) >>> 0);

@@ -9,14 +9,21 @@ import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { RtspTestStream } from '../hil-tests/sim/rtsp-test-stream.ts';
 import { cpuSeconds } from './stats.ts';
 
-
 async function measure(codec: 'h264' | 'mjpeg', size: string, streams: number, seconds: number) {
   const t = tempDir('bench-live');
   const source = new RtspTestStream(t.dir, size, codec);
   await source.start();
-  const lives = Array.from({ length: streams }, (_, i) => new LiveStream(`cam${i}`, () => source.url, { lost: () => {}, restored: () => {} }));
+  const lives = Array.from(
+    { length: streams },
+    (_, i) => new LiveStream(`cam${i}`, () => source.url, { lost: () => {}, restored: () => {} }),
+  );
   let bytes = 0;
-  const viewer: Viewer = { send: (d) => { if (typeof d !== 'string') bytes += d.length; }, close: () => {} };
+  const viewer: Viewer = {
+    send: (d) => {
+      if (typeof d !== 'string') bytes += d.length;
+    },
+    close: () => {},
+  };
   try {
     for (const l of lives) l.add(viewer);
     await waitFor('all streams running', () => lives.every((l) => l.counters.fragments > 0), 30_000, 100);
@@ -25,7 +32,12 @@ async function measure(codec: 'h264' | 'mjpeg', size: string, streams: number, s
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const used = lives.map((l, i) => cpuSeconds(l.pid!) - start[i]!);
     const perStream = used.reduce((a, b) => a + b, 0) / streams / seconds;
-    return { perStream, streamsPerCore: 1 / perStream, mbps: (bytes * 8) / seconds / 1e6 / streams, transcoded: lives[0]!.transcoded };
+    return {
+      perStream,
+      streamsPerCore: 1 / perStream,
+      mbps: (bytes * 8) / seconds / 1e6 / streams,
+      transcoded: lives[0]!.transcoded,
+    };
   } finally {
     for (const l of lives) l.close();
     await source.stop();

@@ -20,14 +20,24 @@ import { cpuSeconds, summary } from './stats.ts';
 
 const INTERVAL_MS = 50;
 
-export interface CycleResult { name: string; sensors: number; readsPerS: number; cycleP50Ms: number; cycleP99Ms: number; cpuPercent: number }
+export interface CycleResult {
+  name: string;
+  sensors: number;
+  readsPerS: number;
+  cycleP50Ms: number;
+  cycleP99Ms: number;
+  cpuPercent: number;
+}
 
 /** Timestamps every request each sensor answers. */
 function timeRequests(units: ModbusUnit[]): number[][] {
   return units.map((u) => {
     const times: number[] = [];
     const handle = u.handle.bind(u);
-    u.handle = (pdu) => { times.push(performance.now()); return handle(pdu); };
+    u.handle = (pdu) => {
+      times.push(performance.now());
+      return handle(pdu);
+    };
     return times;
   });
 }
@@ -45,7 +55,14 @@ async function measure(name: string, pid: number, times: number[][], windowMs: n
   });
   const reads = times.reduce((n, ts) => n + ts.filter((x) => x >= from && x <= to).length, 0);
   const s = summary(gaps);
-  return { name, sensors: times.length, readsPerS: reads / ((to - from) / 1000), cycleP50Ms: s.p50, cycleP99Ms: s.p99, cpuPercent: (cpu / ((to - from) / 1000)) * 100 };
+  return {
+    name,
+    sensors: times.length,
+    readsPerS: reads / ((to - from) / 1000),
+    cycleP50Ms: s.p50,
+    cycleP99Ms: s.p99,
+    cpuPercent: (cpu / ((to - from) / 1000)) * 100,
+  };
 }
 
 /** Node-RED: a Modbus-Read per sensor every 50 ms, scaled in a function node, sent on at QoS1. */
@@ -56,14 +73,54 @@ msg.topic = 'nodered/telemetry';
 return msg;`;
   return [
     { id: 'tab', type: 'tab', label: 'modbus poll' },
-    { id: 'client', type: 'modbus-client', clienttype: 'tcp', bufferCommands: true, stateLogEnabled: false, queueLogEnabled: false, failureLogEnabled: false,
-      tcpHost: '127.0.0.1', tcpPort: String(modbusPort), tcpType: 'DEFAULT', unit_id: 1, commandDelay: 1, clientTimeout: 1000,
-      reconnectOnTimeout: true, reconnectTimeout: 2000, parallelUnitIdsAllowed: true },
-    { id: 'broker', type: 'mqtt-broker', broker: '127.0.0.1', port: String(brokerPort), clientid: 'nodered-modbus', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '30', cleansession: true },
+    {
+      id: 'client',
+      type: 'modbus-client',
+      clienttype: 'tcp',
+      bufferCommands: true,
+      stateLogEnabled: false,
+      queueLogEnabled: false,
+      failureLogEnabled: false,
+      tcpHost: '127.0.0.1',
+      tcpPort: String(modbusPort),
+      tcpType: 'DEFAULT',
+      unit_id: 1,
+      commandDelay: 1,
+      clientTimeout: 1000,
+      reconnectOnTimeout: true,
+      reconnectTimeout: 2000,
+      parallelUnitIdsAllowed: true,
+    },
+    {
+      id: 'broker',
+      type: 'mqtt-broker',
+      broker: '127.0.0.1',
+      port: String(brokerPort),
+      clientid: 'nodered-modbus',
+      autoConnect: true,
+      usetls: false,
+      protocolVersion: '4',
+      keepalive: '30',
+      cleansession: true,
+    },
     ...Array.from({ length: n }, (_, i) => ({
-      id: `read-${i + 1}`, type: 'modbus-read', z: 'tab', unitid: String(i + 1), dataType: 'HoldingRegister', adr: '0', quantity: '2',
-      rate: String(INTERVAL_MS), rateUnit: 'ms', delayOnStart: false, server: 'client', useIOFile: false, useIOForPayload: false, emptyMsgOnFail: false,
-      showStatusActivities: false, showErrors: false, wires: [['scale'], []],
+      id: `read-${i + 1}`,
+      type: 'modbus-read',
+      z: 'tab',
+      unitid: String(i + 1),
+      dataType: 'HoldingRegister',
+      adr: '0',
+      quantity: '2',
+      rate: String(INTERVAL_MS),
+      rateUnit: 'ms',
+      delayOnStart: false,
+      server: 'client',
+      useIOFile: false,
+      useIOForPayload: false,
+      emptyMsgOnFail: false,
+      showStatusActivities: false,
+      showErrors: false,
+      wires: [['scale'], []],
     })),
     { id: 'scale', type: 'function', z: 'tab', func: scale, outputs: 1, wires: [['out']] },
     { id: 'out', type: 'mqtt out', z: 'tab', topic: '', qos: '1', retain: 'false', broker: 'broker', wires: [] },
@@ -71,7 +128,9 @@ return msg;`;
 }
 
 async function startSensors(n: number) {
-  const sensors = Array.from({ length: n }, (_, i) => EnvSensorSim.fromProfile('renke-th', { humidity: 40 + (i % 20), temperature: 20 + (i % 5) }));
+  const sensors = Array.from({ length: n }, (_, i) =>
+    EnvSensorSim.fromProfile('renke-th', { humidity: 40 + (i % 20), temperature: 20 + (i % 5) }),
+  );
   const sim = new TcpSlaveSim(new Map<number, ModbusUnit>(sensors.map((s, i) => [i + 1, s.unit])));
   const port = await sim.listen(0);
   return { sim, port, times: timeRequests(sensors.map((s) => s.unit)) };
@@ -99,7 +158,14 @@ export async function modbusCycle(counts: number[], windowMs: number): Promise<C
       const file = await writeSite(join(t.dir, `ce-${n}`), {
         uplink: { url: broker.url },
         buses: [{ id: 'lan-gw', type: 'modbus-tcp', host: '127.0.0.1', port, timeout_ms: 500 }],
-        devices: Array.from({ length: n }, (_, i) => ({ id: `th-${i + 1}`, bus: 'lan-gw', address: i + 1, profile: 'renke-th', room: `r${i + 1}`, poll_interval_s: INTERVAL_MS / 1000 })),
+        devices: Array.from({ length: n }, (_, i) => ({
+          id: `th-${i + 1}`,
+          bus: 'lan-gw',
+          address: i + 1,
+          profile: 'renke-th',
+          room: `r${i + 1}`,
+          poll_interval_s: INTERVAL_MS / 1000,
+        })),
       });
       const proc = new ControllerProcess(file, loadSite(file).config.console.port);
       try {

@@ -33,26 +33,50 @@ export class NodeRed {
     this.port = await freePort();
     mkdirSync(this.dir, { recursive: true });
     writeFileSync(join(this.dir, 'flows.json'), JSON.stringify(flow));
-    writeFileSync(join(this.dir, 'settings.js'), `module.exports = ${JSON.stringify({
-      uiHost: '127.0.0.1', uiPort: this.port, flowFile: 'flows.json', credentialSecret: false,
-      logging: { console: { level: 'warn', metrics: false, audit: false } }, editorTheme: { tours: false },
-    })};\n`);
-    const proc = spawn(process.execPath, [redJs, '--userDir', this.dir, '--settings', join(this.dir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.on('data', (d) => { this.output += d; });
-    proc.stderr!.on('data', (d) => { this.output += d; });
+    writeFileSync(
+      join(this.dir, 'settings.js'),
+      `module.exports = ${JSON.stringify({
+        uiHost: '127.0.0.1',
+        uiPort: this.port,
+        flowFile: 'flows.json',
+        credentialSecret: false,
+        logging: { console: { level: 'warn', metrics: false, audit: false } },
+        editorTheme: { tours: false },
+      })};\n`,
+    );
+    const proc = spawn(process.execPath, [redJs, '--userDir', this.dir, '--settings', join(this.dir, 'settings.js')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout!.on('data', (d) => {
+      this.output += d;
+    });
+    proc.stderr!.on('data', (d) => {
+      this.output += d;
+    });
     this.proc = proc;
-    await waitFor('Node-RED to start its flows', () => {
-      if (proc.exitCode !== null) throw new Error(`Node-RED exited ${proc.exitCode}: ${this.output}`);
-      return fetch(`http://127.0.0.1:${this.port}/flows/state`).then((r) => r.ok, () => false);
-    }, 60_000, 200);
+    await waitFor(
+      'Node-RED to start its flows',
+      () => {
+        if (proc.exitCode !== null) throw new Error(`Node-RED exited ${proc.exitCode}: ${this.output}`);
+        return fetch(`http://127.0.0.1:${this.port}/flows/state`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      60_000,
+      200,
+    );
   }
 
-  get pid(): number | undefined { return this.proc?.pid; }
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
 
   /** Presses an inject node's button, with its payload given here. */
   async inject(nodeId: string, payload: unknown): Promise<void> {
     const res = await fetch(`http://127.0.0.1:${this.port}/inject/${nodeId}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ __user_inject_props__: [{ p: 'payload', v: JSON.stringify(payload), vt: 'json' }] }),
     });
     if (!res.ok) throw new Error(`inject ${nodeId}: HTTP ${res.status} ${await res.text()}`);
@@ -62,6 +86,9 @@ export class NodeRed {
     const proc = this.proc;
     this.proc = null;
     if (!proc || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM'); });
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
   }
 }

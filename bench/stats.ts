@@ -22,5 +22,9 @@ export function table(rows: Record<string, string | number>[]): string {
   const fmt = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => fmt(r[c]!).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padStart(width[i]!)).join('  ');
-  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => fmt(r[c]!))))].join('\n');
+  return [
+    line(cols),
+    line(width.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => fmt(r[c]!)))),
+  ].join('\n');
 }

@@ -26,7 +26,9 @@ export const appPath = (...parts: string[]): string => path.join(appRoot, ...par
 export const isBinary = isSea;
 
 /** Which build is running: the binary's build id, or "source" when run from the source tree. */
-export const buildId: string = isSea() ? (JSON.parse(getAsset(manifestAsset, 'utf8')) as AssetManifest).build : 'source';
+export const buildId: string = isSea()
+  ? (JSON.parse(getAsset(manifestAsset, 'utf8')) as AssetManifest).build
+  : 'source';
 
 // Addons must be real files for dlopen, and the console is served from disk, so the binary
 // unpacks its assets once per build. The directory must be ours alone: it holds code we load.
@@ -45,7 +47,9 @@ function unpackBinaryFiles(): string {
   for (const file of manifest.files) {
     const target = path.join(staging, file);
     mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    writeFileSync(target, new Uint8Array(getRawAsset(file) as ArrayBuffer), { mode: file.endsWith('.node') ? 0o500 : 0o400 });
+    writeFileSync(target, new Uint8Array(getRawAsset(file) as ArrayBuffer), {
+      mode: file.endsWith('.node') ? 0o500 : 0o400,
+    });
   }
   writeFileSync(path.join(staging, '.complete'), manifest.build);
   try {

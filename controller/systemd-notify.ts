@@ -1,7 +1,9 @@
 import type { Logger } from './core/logger.ts';
 import { loadAddon } from './native-addon.ts';
 
-interface SdNotifyAddon { notify(socket: string, state: string): void }
+interface SdNotifyAddon {
+  notify(socket: string, state: string): void;
+}
 
 /**
  * The service side of systemd's Type=notify protocol (sd_notify(3)): READY once the console
@@ -14,10 +16,16 @@ export class SystemdNotifier {
 
   constructor(private readonly log: Logger) {}
 
-  get active(): boolean { return Boolean(this.socket); }
+  get active(): boolean {
+    return Boolean(this.socket);
+  }
 
-  ready(status: string): void { this.send(`READY=1\nSTATUS=${status}\nMAINPID=${process.pid}`); }
-  status(status: string): void { this.send(`STATUS=${status}`); }
+  ready(status: string): void {
+    this.send(`READY=1\nSTATUS=${status}\nMAINPID=${process.pid}`);
+  }
+  status(status: string): void {
+    this.send(`STATUS=${status}`);
+  }
   stopping(): void {
     clearInterval(this.watchdog);
     this.send('STOPPING=1\nSTATUS=stopping');
@@ -32,12 +40,16 @@ export class SystemdNotifier {
     const pid = process.env.WATCHDOG_PID;
     if (!this.socket || !(usec > 0) || (pid && Number(pid) !== process.pid)) return;
     let withheld = false;
-    this.watchdog = setInterval(() => {
-      const ok = healthy();
-      if (ok) this.send('WATCHDOG=1');
-      else if (!withheld) this.log.error('health check failed: watchdog pings withheld, systemd will restart the service');
-      withheld = !ok;
-    }, Math.max(100, usec / 2000));
+    this.watchdog = setInterval(
+      () => {
+        const ok = healthy();
+        if (ok) this.send('WATCHDOG=1');
+        else if (!withheld)
+          this.log.error('health check failed: watchdog pings withheld, systemd will restart the service');
+        withheld = !ok;
+      },
+      Math.max(100, usec / 2000),
+    );
     this.watchdog.unref();
   }
 

@@ -34,7 +34,13 @@ export interface SiteDrivers {
  * the sensors and the relay boards on it, so one transaction at a time holds
  * across device classes.
  */
-export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore, access: AccessHooks, video: CameraHooks): SiteDrivers {
+export function createDrivers(
+  site: LoadedSite,
+  log: Logger,
+  keys: OsdpKeyStore,
+  access: AccessHooks,
+  video: CameraHooks,
+): SiteDrivers {
   const drivers: Driver[] = [];
   const gateDrivers: GateDriver[] = [];
   const osdpDrivers: OsdpBusDriver[] = [];
@@ -42,7 +48,9 @@ export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore,
   const { config } = site;
   for (const bus of config.buses) {
     if (bus.type === 'osdp') {
-      const readers = config.access.readers.filter((r): r is Extract<typeof r, { type: 'osdp' }> => r.type === 'osdp' && r.bus === bus.id);
+      const readers = config.access.readers.filter(
+        (r): r is Extract<typeof r, { type: 'osdp' }> => r.type === 'osdp' && r.bus === bus.id,
+      );
       if (!readers.length) continue;
       const d = new OsdpBusDriver(bus, readers, keys, access.onCard);
       osdpDrivers.push(d);
@@ -66,7 +74,9 @@ export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore,
   for (const r of config.access.readers) {
     if (r.type === 'wiegand-serial') drivers.push(new WiegandReaderDriver(r, access.onCard));
   }
-  const cameras = config.video.cameras.map((c) => new OnvifCameraDriver(c, readFileSync(resolve(dirname(site.file), c.password_file), 'utf8').trim(), video));
+  const cameras = config.video.cameras.map(
+    (c) => new OnvifCameraDriver(c, readFileSync(resolve(dirname(site.file), c.password_file), 'utf8').trim(), video),
+  );
   drivers.push(...cameras);
   const gateOf = (id: string) => gateDrivers.find((d) => d.owns(id));
   return {
@@ -75,7 +85,9 @@ export function createDrivers(site: LoadedSite, log: Logger, keys: OsdpKeyStore,
     modbus: (id) => links.get(id),
     gates: {
       pulse: (id, direction) => gateOf(id)?.pulse(id, direction),
-      hold: async (id, open) => { await gateOf(id)?.hold(id, open); },
+      hold: async (id, open) => {
+        await gateOf(id)?.hold(id, open);
+      },
     },
     feedback: (readerId, granted) => {
       const reader = config.access.readers.find((r) => r.id === readerId);

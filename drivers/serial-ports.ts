@@ -1,7 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 
-export interface SerialPortInfo { path: string; details: string }
+export interface SerialPortInfo {
+  path: string;
+  details: string;
+}
 
 /**
  * Serial ports on this machine. serialport asks udev; where udev is absent (a container,
@@ -10,7 +13,15 @@ export interface SerialPortInfo { path: string; details: string }
 export async function listSerialPorts(): Promise<{ ports: SerialPortInfo[]; source: 'udev' | 'sysfs' }> {
   try {
     const ports = await SerialPort.list();
-    return { source: 'udev', ports: ports.map((p) => ({ path: p.path, details: [p.manufacturer, p.vendorId && `${p.vendorId}:${p.productId}`, p.serialNumber].filter(Boolean).join('  ') })) };
+    return {
+      source: 'udev',
+      ports: ports.map((p) => ({
+        path: p.path,
+        details: [p.manufacturer, p.vendorId && `${p.vendorId}:${p.productId}`, p.serialNumber]
+          .filter(Boolean)
+          .join('  '),
+      })),
+    };
   } catch {
     const sys = '/sys/class/tty';
     const names = existsSync(sys) ? readdirSync(sys).filter((n) => existsSync(`${sys}/${n}/device`)) : [];

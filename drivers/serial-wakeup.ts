@@ -8,6 +8,10 @@ import { Poller } from '@serialport/bindings-cpp/dist/poller.js';
  * wakeup to setImmediate runs it in the check phase, after which Node drains the queue.
  */
 const once = Poller.prototype.once;
-Poller.prototype.once = function (this: Poller, event: Parameters<typeof once>[0], callback: (err: Error | null) => void) {
+Poller.prototype.once = function (
+  this: Poller,
+  event: Parameters<typeof once>[0],
+  callback: (err: Error | null) => void,
+) {
   return once.call(this, event, (err: Error | null) => setImmediate(callback, err));
 } as typeof once;

@@ -25,17 +25,53 @@ before(async () => {
   controller = new Controller(loadSite(file), createLogger('silent'));
   await controller.users.add('admin1', 'admin', 'Correct horse battery');
   app = await buildApi(controller.apiDeps());
-  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin1', password: 'Correct horse battery' } });
-  headers = { cookie: `ce_session=${res.cookies.find((c) => c.name === 'ce_session')!.value}`, 'x-csrf-token': res.json().csrf };
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username: 'admin1', password: 'Correct horse battery' },
+  });
+  headers = {
+    cookie: `ce_session=${res.cookies.find((c) => c.name === 'ce_session')!.value}`,
+    'x-csrf-token': res.json().csrf,
+  };
 });
-after(async () => { await app.close(); controller.db.close(); t.remove(); });
+after(async () => {
+  await app.close();
+  controller.db.close();
+  t.remove();
+});
 
-const text = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', '0', '-1', '1e309', 'null', '../../etc/passwd', '%00', 'admin1', '00000000-0000-4000-8000-000000000000'));
+const text = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom(
+    '',
+    '0',
+    '-1',
+    '1e309',
+    'null',
+    '../../etc/passwd',
+    '%00',
+    'admin1',
+    '00000000-0000-4000-8000-000000000000',
+  ),
+);
 const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
 
 test('every route answers random input with a result or a clear 4xx, never a server error', async () => {
-  const doc = (await app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
-  const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
+  const doc = (await app.inject({ url: '/api/openapi.json' })).json() as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; in: string }[];
+          requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+        }
+      >
+    >;
+  };
+  const routes = Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
     // Logging out would end the fuzzing session; it is a fixed call with nothing to fuzz.
     .filter((r) => !(r.path === '/api/session' && r.method === 'DELETE'));
   assert.ok(routes.length >= 30, `${routes.length} routes in the OpenAPI document`);
@@ -46,19 +82,44 @@ test('every route answers random input with a result or a clear 4xx, never a ser
     const bodyKeys = Object.keys(Object.values(op.requestBody?.content ?? {})[0]?.schema.properties ?? {});
     const input = fc.record({
       params: fc.array(text, { minLength: 8, maxLength: 8 }),
-      query: fc.dictionary(fc.oneof(fc.constantFrom(...(names.length ? names : ['x'])), fc.string({ maxLength: 8 })), text, { maxKeys: 4 }),
-      body: fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom(...(bodyKeys.length ? bodyKeys : ['x'])), fc.string({ maxLength: 8 })), value, { maxKeys: 5 }), fc.jsonValue({ maxDepth: 2 })),
+      query: fc.dictionary(
+        fc.oneof(fc.constantFrom(...(names.length ? names : ['x'])), fc.string({ maxLength: 8 })),
+        text,
+        { maxKeys: 4 },
+      ),
+      body: fc.oneof(
+        fc.dictionary(
+          fc.oneof(fc.constantFrom(...(bodyKeys.length ? bodyKeys : ['x'])), fc.string({ maxLength: 8 })),
+          value,
+          { maxKeys: 5 },
+        ),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
     });
-    await check(`api ${method} ${path}`, input, async ({ params, query, body }) => {
-      let i = 0;
-      const url = path.replace(/\{[^}]+\}/g, () => encodeURIComponent(params[i++]!));
-      const res = await app.inject({ method: method as 'GET', url, query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), headers, ...(method === 'GET' ? {} : { payload: body as object }) });
-      requests++;
-      assert.ok(res.statusCode < 500, `${method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
-      if (res.statusCode >= 400 && res.headers['content-type']?.toString().includes('json')) {
-        assert.ok(typeof res.json().error === 'string' && res.json().error.length > 0, `${method} ${url}: a refusal says why: ${res.body.slice(0, 200)}`);
-      }
-    }, perRoute);
+    await check(
+      `api ${method} ${path}`,
+      input,
+      async ({ params, query, body }) => {
+        let i = 0;
+        const url = path.replace(/\{[^}]+\}/g, () => encodeURIComponent(params[i++]!));
+        const res = await app.inject({
+          method: method as 'GET',
+          url,
+          query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+          headers,
+          ...(method === 'GET' ? {} : { payload: body as object }),
+        });
+        requests++;
+        assert.ok(res.statusCode < 500, `${method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
+        if (res.statusCode >= 400 && res.headers['content-type']?.toString().includes('json')) {
+          assert.ok(
+            typeof res.json().error === 'string' && res.json().error.length > 0,
+            `${method} ${url}: a refusal says why: ${res.body.slice(0, 200)}`,
+          );
+        }
+      },
+      perRoute,
+    );
   }
   console.log(`# fuzz api: ${requests} requests over ${routes.length} routes`);
 });

@@ -6,9 +6,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeAsciiLine, decodeBinaryFrame, decodeBits, encodeBinaryFrame, encodeBits, WiegandError } from '../drivers/access/wiegand-codec.ts';
+import {
+  decodeAsciiLine,
+  decodeBinaryFrame,
+  decodeBits,
+  encodeBinaryFrame,
+  encodeBits,
+  WiegandError,
+} from '../drivers/access/wiegand-codec.ts';
 import { decodePacket, encodePacket, OsdpFrameError, PacketSplitter, SOM } from '../drivers/access/osdp/frame.ts';
-import { OsdpPayloadError, parseKeySet, parseLed, parsePdCap, parsePdId, parseRaw } from '../drivers/access/osdp/messages.ts';
+import {
+  OsdpPayloadError,
+  parseKeySet,
+  parseLed,
+  parsePdCap,
+  parsePdId,
+  parseRaw,
+} from '../drivers/access/osdp/messages.ts';
 import { decryptData, SCBK_D, sessionKeys } from '../drivers/access/osdp/secure-channel.ts';
 import { decodeBlock, DecodeError, planReads } from '../drivers/modbus/register-codec.ts';
 import type { PointProfile } from '../controller/config/types.ts';
@@ -20,36 +34,70 @@ import { bytesWith, check, onlyThrows } from './fuzz-runs.ts';
 const bits = fc.array(fc.constantFrom('0', '1'), { maxLength: 40 }).map((a) => a.join(''));
 
 test('Wiegand: any bit string, ASCII line or binary frame decodes or is refused with a WiegandError', async () => {
-  await check('wiegand bits', fc.oneof(bits, fc.string({ maxLength: 40 })), (s) => onlyThrows(WiegandError, () => decodeBits(s)));
-  await check('wiegand ascii line', fc.tuple(fc.oneof(fc.string({ maxLength: 60 }), fc.stringMatching(/^[0-9A-Fa-f:x]{0,40}$/)), fc.constantFrom('w26' as const, 'w34' as const)),
-    ([line, format]) => onlyThrows(WiegandError, () => decodeAsciiLine(line, format)));
-  await check('wiegand binary frame', bytesWith(0x02, 0x03, 26, 34), (b) => onlyThrows(WiegandError, () => decodeBinaryFrame(b)));
-  await check('wiegand round trip', fc.oneof(fc.tuple(fc.constant('w26' as const), fc.integer({ min: 0, max: 2 ** 24 - 1 })), fc.tuple(fc.constant('w34' as const), fc.integer({ min: 0, max: 2 ** 32 - 1 }))),
+  await check('wiegand bits', fc.oneof(bits, fc.string({ maxLength: 40 })), (s) =>
+    onlyThrows(WiegandError, () => decodeBits(s)),
+  );
+  await check(
+    'wiegand ascii line',
+    fc.tuple(
+      fc.oneof(fc.string({ maxLength: 60 }), fc.stringMatching(/^[0-9A-Fa-f:x]{0,40}$/)),
+      fc.constantFrom('w26' as const, 'w34' as const),
+    ),
+    ([line, format]) => onlyThrows(WiegandError, () => decodeAsciiLine(line, format)),
+  );
+  await check('wiegand binary frame', bytesWith(0x02, 0x03, 26, 34), (b) =>
+    onlyThrows(WiegandError, () => decodeBinaryFrame(b)),
+  );
+  await check(
+    'wiegand round trip',
+    fc.oneof(
+      fc.tuple(fc.constant('w26' as const), fc.integer({ min: 0, max: 2 ** 24 - 1 })),
+      fc.tuple(fc.constant('w34' as const), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
+    ),
     ([format, value]) => {
       const encoded = encodeBits(format, value);
       assert.equal(decodeBits(encoded).format, format);
       assert.deepEqual(decodeBinaryFrame(encodeBinaryFrame(encoded)), decodeBits(encoded));
-    });
+    },
+  );
 });
 
 const packet = fc.record({
-  addr: fc.integer({ min: 0, max: 0x7f }), sqn: fc.integer({ min: 0, max: 3 }), reply: fc.boolean(),
-  code: fc.integer({ min: 0x40, max: 0x7f }), data: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)), scb: fc.constant(null),
+  addr: fc.integer({ min: 0, max: 0x7f }),
+  sqn: fc.integer({ min: 0, max: 3 }),
+  reply: fc.boolean(),
+  code: fc.integer({ min: 0x40, max: 0x7f }),
+  data: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+  scb: fc.constant(null),
 });
 
 test('OSDP: frames and payloads decode or are refused with their own error; packets survive garbage on the line', async () => {
   await check('osdp packet', bytesWith(SOM, 0x04, 0x08), (b) => onlyThrows(OsdpFrameError, () => decodePacket(b)));
   // Valid packets with a stray byte flipped: the CRC catches every one.
-  await check('osdp corrupted packet', fc.tuple(packet, fc.nat(), fc.integer({ min: 1, max: 255 })), ([p, at, flip]) => {
-    const bytes = encodePacket(p);
-    bytes[at % bytes.length]! ^= flip;
-    onlyThrows(OsdpFrameError, () => decodePacket(bytes));
-  });
+  await check(
+    'osdp corrupted packet',
+    fc.tuple(packet, fc.nat(), fc.integer({ min: 1, max: 255 })),
+    ([p, at, flip]) => {
+      const bytes = encodePacket(p);
+      bytes[at % bytes.length]! ^= flip;
+      onlyThrows(OsdpFrameError, () => decodePacket(bytes));
+    },
+  );
   const payloads = [parsePdId, parsePdCap, parseRaw, parseLed, parseKeySet];
-  await check('osdp payloads', fc.uint8Array({ maxLength: 80 }).map((a) => Buffer.from(a)), (b) => {
-    for (const parse of payloads) onlyThrows(OsdpPayloadError, () => parse(b));
-  });
-  await check('osdp line with garbage', fc.tuple(fc.array(packet, { minLength: 1, maxLength: 5 }), fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 6 }), fc.integer({ min: 1, max: 17 })),
+  await check(
+    'osdp payloads',
+    fc.uint8Array({ maxLength: 80 }).map((a) => Buffer.from(a)),
+    (b) => {
+      for (const parse of payloads) onlyThrows(OsdpPayloadError, () => parse(b));
+    },
+  );
+  await check(
+    'osdp line with garbage',
+    fc.tuple(
+      fc.array(packet, { minLength: 1, maxLength: 5 }),
+      fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 6 }),
+      fc.integer({ min: 1, max: 17 }),
+    ),
     ([packets, junk, chunk]) => {
       // Garbage without a start-of-message byte in front of and between real packets.
       const clean = junk.map((j) => Buffer.from(j.filter((x) => x !== SOM)));
@@ -57,62 +105,117 @@ test('OSDP: frames and payloads decode or are refused with their own error; pack
       const splitter = new PacketSplitter();
       const got = [];
       for (let i = 0; i < line.length; i += chunk) got.push(...splitter.push(line.subarray(i, i + chunk)));
-      assert.deepEqual(got.map((g) => [g.packet.addr, g.packet.code, g.packet.data.toString('hex')]), packets.map((p) => [p.addr, p.code, p.data.toString('hex')]));
-    });
+      assert.deepEqual(
+        got.map((g) => [g.packet.addr, g.packet.code, g.packet.data.toString('hex')]),
+        packets.map((p) => [p.addr, p.code, p.data.toString('hex')]),
+      );
+    },
+  );
   await check('osdp splitter on anything', fc.array(bytesWith(SOM, 0x04, 0x08), { maxLength: 8 }), (chunks) => {
     const splitter = new PacketSplitter();
     for (const c of chunks) splitter.push(c);
   });
   const keys = sessionKeys(SCBK_D, Buffer.alloc(8, 1));
-  await check('osdp secure channel decrypt', fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)), (b) => {
-    try { decryptData(keys, Buffer.alloc(16), b); } catch (err) { assert.ok(err instanceof Error && !(err instanceof TypeError), String(err)); }
-  });
+  await check(
+    'osdp secure channel decrypt',
+    fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+    (b) => {
+      try {
+        decryptData(keys, Buffer.alloc(16), b);
+      } catch (err) {
+        assert.ok(err instanceof Error && !(err instanceof TypeError), String(err));
+      }
+    },
+  );
 });
 
 const point = fc.record({
-  name: fc.constantFrom('a', 'b', 'c', 'd'), function: fc.constantFrom(3 as const, 4 as const), address: fc.integer({ min: 0, max: 300 }),
+  name: fc.constantFrom('a', 'b', 'c', 'd'),
+  function: fc.constantFrom(3 as const, 4 as const),
+  address: fc.integer({ min: 0, max: 300 }),
   type: fc.constantFrom('uint16' as const, 'int16' as const, 'uint32' as const, 'int32' as const, 'float32' as const),
-  word_order: fc.constantFrom('big' as const, 'little' as const), scale: fc.double({ min: -1e3, max: 1e3, noNaN: true }), offset: fc.double({ min: -1e3, max: 1e3, noNaN: true }),
-  unit: fc.constant('u'), valid_min: fc.option(fc.integer({ min: -1e6, max: 0 }), { nil: undefined }), valid_max: fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined }),
+  word_order: fc.constantFrom('big' as const, 'little' as const),
+  scale: fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+  offset: fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+  unit: fc.constant('u'),
+  valid_min: fc.option(fc.integer({ min: -1e6, max: 0 }), { nil: undefined }),
+  valid_max: fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined }),
 }) as fc.Arbitrary<PointProfile>;
 
 test('Modbus: read plans cover every point within protocol limits; any register response decodes or is refused', async () => {
   await check('modbus read plan', fc.array(point, { minLength: 1, maxLength: 20 }), (points) => {
     const blocks = planReads(points);
     for (const b of blocks) assert.ok(b.count >= 1 && b.count <= 125, `block of ${b.count} registers`);
-    assert.equal(blocks.reduce((n, b) => n + b.points.length, 0), points.length);
+    assert.equal(
+      blocks.reduce((n, b) => n + b.points.length, 0),
+      points.length,
+    );
   });
-  await check('modbus response words', fc.tuple(fc.array(point, { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 130 })), ([points, words]) => {
-    for (const block of planReads(points)) {
-      try {
-        for (const r of decodeBlock(block, words)) assert.ok(Number.isFinite(r.value));
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw err;
+  await check(
+    'modbus response words',
+    fc.tuple(
+      fc.array(point, { minLength: 1, maxLength: 6 }),
+      fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 130 }),
+    ),
+    ([points, words]) => {
+      for (const block of planReads(points)) {
+        try {
+          for (const r of decodeBlock(block, words)) assert.ok(Number.isFinite(r.value));
+        } catch (err) {
+          if (!(err instanceof DecodeError)) throw err;
+        }
       }
-    }
-  });
+    },
+  );
 });
 
-const notification = (topic: string, items: string) => `<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:tt="http://www.onvif.org/ver10/schema"><s:Body><tev:PullMessagesResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl"><wsnt:NotificationMessage><wsnt:Topic Dialect="x">${topic}</wsnt:Topic><wsnt:Message><tt:Message UtcTime="2026-01-01T00:00:00Z" PropertyOperation="Changed"><tt:Source>${items}</tt:Source><tt:Data><tt:SimpleItem Name="IsMotion" Value="true"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage></tev:PullMessagesResponse></s:Body></s:Envelope>`;
+const notification = (topic: string, items: string) =>
+  `<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:tt="http://www.onvif.org/ver10/schema"><s:Body><tev:PullMessagesResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl"><wsnt:NotificationMessage><wsnt:Topic Dialect="x">${topic}</wsnt:Topic><wsnt:Message><tt:Message UtcTime="2026-01-01T00:00:00Z" PropertyOperation="Changed"><tt:Source>${items}</tt:Source><tt:Data><tt:SimpleItem Name="IsMotion" Value="true"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage></tev:PullMessagesResponse></s:Body></s:Envelope>`;
 
 test('ONVIF: any text, and valid notifications with their fields mangled, parse or are refused as not XML', async () => {
-  await check('onvif xml text', fc.string({ maxLength: 400 }), (s) => onlyThrows(OnvifXmlError, () => parseNotifications(s)));
-  await check('onvif mutated notification', fc.tuple(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), fc.nat(), fc.nat({ max: 40 })), ([topic, items, at, cut]) => {
-    const xml = notification(topic, items);
-    const i = at % xml.length;
-    onlyThrows(OnvifXmlError, () => parseNotifications(xml.slice(0, i) + xml.slice(i + cut)));
+  await check('onvif xml text', fc.string({ maxLength: 400 }), (s) =>
+    onlyThrows(OnvifXmlError, () => parseNotifications(s)),
+  );
+  await check(
+    'onvif mutated notification',
+    fc.tuple(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), fc.nat(), fc.nat({ max: 40 })),
+    ([topic, items, at, cut]) => {
+      const xml = notification(topic, items);
+      const i = at % xml.length;
+      onlyThrows(OnvifXmlError, () => parseNotifications(xml.slice(0, i) + xml.slice(i + cut)));
+    },
+  );
+  await check('http digest challenge', fc.string({ maxLength: 200 }), (s) => {
+    parseChallenge(s);
+    parseChallenge(`Digest ${s}`);
   });
-  await check('http digest challenge', fc.string({ maxLength: 200 }), (s) => { parseChallenge(s); parseChallenge(`Digest ${s}`); });
 });
 
 test('MQTT downlink: any payload on any topic is a command or a clear rejection', async () => {
   const base = 'campus/d/s/gw';
   const json = fc.jsonValue().map((v) => JSON.stringify(v));
-  const command = fc.record({ id: fc.oneof(fc.string(), fc.integer()), ts: fc.string(), args: fc.jsonValue() }, { requiredKeys: [] }).map((v) => JSON.stringify(v));
-  await check('downlink payload', fc.tuple(fc.oneof(fc.constant(`${base}/cmd/gate.open`), fc.string().map((s) => `${base}/cmd/${s}`), fc.string()), fc.oneof(json, command, fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')))),
+  const command = fc
+    .record({ id: fc.oneof(fc.string(), fc.integer()), ts: fc.string(), args: fc.jsonValue() }, { requiredKeys: [] })
+    .map((v) => JSON.stringify(v));
+  await check(
+    'downlink payload',
+    fc.tuple(
+      fc.oneof(
+        fc.constant(`${base}/cmd/gate.open`),
+        fc.string().map((s) => `${base}/cmd/${s}`),
+        fc.string(),
+      ),
+      fc.oneof(
+        json,
+        command,
+        fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')),
+      ),
+    ),
     ([topic, payload]) => {
       const r = parseDownlink(topic, base, Buffer.from(payload));
       if (!r.ok) assert.ok(r.error.length > 0);
-      else assert.ok(typeof r.command.id === 'string' && r.command.name.length > 0 && typeof r.command.args === 'object');
-    });
+      else
+        assert.ok(typeof r.command.id === 'string' && r.command.name.length > 0 && typeof r.command.args === 'object');
+    },
+  );
 });

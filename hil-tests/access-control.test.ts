@@ -25,12 +25,33 @@ const STAFF_CARD = 0x8a1b2c3d; // W34
 export const accessSync = {
   id: 'sync-1',
   args: {
-    version: 1, full: true,
-    groups: [{ id: 'students', name: '学生' }, { id: 'staff', name: '教职工' }],
-    schedules: [{ id: 'always', name: '全天', onHolidays: true, intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] }],
-    rules: [{ gateId: 'south', groupId: 'students', scheduleId: 'always' }, { gateId: 'south', groupId: 'staff', scheduleId: 'always' }],
+    version: 1,
+    full: true,
+    groups: [
+      { id: 'students', name: '学生' },
+      { id: 'staff', name: '教职工' },
+    ],
+    schedules: [
+      {
+        id: 'always',
+        name: '全天',
+        onHolidays: true,
+        intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+      },
+    ],
+    rules: [
+      { gateId: 'south', groupId: 'students', scheduleId: 'always' },
+      { gateId: 'south', groupId: 'staff', scheduleId: 'always' },
+    ],
     cardholders: [
-      { id: 'stu-001', name: '张小明', kind: 'student', class: '初一(1)班', card: String(STUDENT_CARD), groups: ['students'] },
+      {
+        id: 'stu-001',
+        name: '张小明',
+        kind: 'student',
+        class: '初一(1)班',
+        card: String(STUDENT_CARD),
+        groups: ['students'],
+      },
       { id: 'tch-001', name: '李老师', kind: 'staff', class: null, card: String(STAFF_CARD), groups: ['staff'] },
     ],
   },
@@ -44,7 +65,14 @@ describe('access control: readers, turnstile, decisions, sync', () => {
   const gatePty = new PtyPair(t.dir, 'gate-bus');
   const turnstile = new TurnstileSim();
   const north = new TurnstileSim();
-  const board = new RtuSlaveSim(gatePty.deviceEnd, new Map([[5, turnstile.unit], [6, north.unit]]), 38400);
+  const board = new RtuSlaveSim(
+    gatePty.deviceEnd,
+    new Map([
+      [5, turnstile.unit],
+      [6, north.unit],
+    ]),
+    38400,
+  );
   const inReader = new WiegandConverterSim(inPty.deviceEnd, 'ascii', 'w26');
   const outReader = new WiegandConverterSim(outPty.deviceEnd, 'binary', 'w34');
   let noc: NocSubscriber;
@@ -59,26 +87,53 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     await inReader.open();
     await outReader.open();
     noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect('noc-access');
-    c = await startController(await writeSite(t.dir, {
-      uplink: { url: broker.url, reconnect_s: 0.3 },
-      buses: [{ id: 'gate-bus', type: 'modbus-rtu', port: gatePty.controllerEnd, baud_rate: 38400, timeout_ms: 150 }],
-      access: {
-        gates: [
-          { id: 'south', name: '南门', bus: 'gate-bus', address: 5, pulse_ms: 400, poll_ms: 50, grant_window_s: 3 },
-          { id: 'north', name: '北门', bus: 'gate-bus', address: 6, poll_ms: 50 },
-        ],
-        readers: [
-          { id: 'south-in', type: 'wiegand-serial', port: inPty.controllerEnd, framing: 'ascii', format: 'w26', gate: 'south', direction: 'in' },
-          { id: 'south-out', type: 'wiegand-serial', port: outPty.controllerEnd, framing: 'binary', format: 'w34', gate: 'south', direction: 'out' },
-        ],
-      },
-    }));
-    await waitFor('both gates and both readers online', () => ['south', 'north', 'south-in', 'south-out'].every((id) => c.health.list().find((d) => d.id === id)?.health === 'online'), 10_000);
+    c = await startController(
+      await writeSite(t.dir, {
+        uplink: { url: broker.url, reconnect_s: 0.3 },
+        buses: [{ id: 'gate-bus', type: 'modbus-rtu', port: gatePty.controllerEnd, baud_rate: 38400, timeout_ms: 150 }],
+        access: {
+          gates: [
+            { id: 'south', name: '南门', bus: 'gate-bus', address: 5, pulse_ms: 400, poll_ms: 50, grant_window_s: 3 },
+            { id: 'north', name: '北门', bus: 'gate-bus', address: 6, poll_ms: 50 },
+          ],
+          readers: [
+            {
+              id: 'south-in',
+              type: 'wiegand-serial',
+              port: inPty.controllerEnd,
+              framing: 'ascii',
+              format: 'w26',
+              gate: 'south',
+              direction: 'in',
+            },
+            {
+              id: 'south-out',
+              type: 'wiegand-serial',
+              port: outPty.controllerEnd,
+              framing: 'binary',
+              format: 'w34',
+              gate: 'south',
+              direction: 'out',
+            },
+          ],
+        },
+      }),
+    );
+    await waitFor(
+      'both gates and both readers online',
+      () =>
+        ['south', 'north', 'south-in', 'south-out'].every(
+          (id) => c.health.list().find((d) => d.id === id)?.health === 'online',
+        ),
+      10_000,
+    );
   });
   after(async () => {
     await c?.stop();
     await noc?.close();
-    await inReader.close(); await outReader.close(); await board.close();
+    await inReader.close();
+    await outReader.close();
+    await board.close();
     for (const p of [inPty, outPty, gatePty]) await p.unplug();
     await broker.stop();
     t.remove();
@@ -86,11 +141,15 @@ describe('access control: readers, turnstile, decisions, sync', () => {
 
   test('the district syncs the cardholder list down over MQTT', async () => {
     await noc.publish(`${topicRoot}/cmd/cardholders.sync`, accessSync);
-    const result = await waitFor('the sync result', () => noc.envelopes('/cmd-result').find((e) => e.data.requestId === 'sync-1'));
+    const result = await waitFor('the sync result', () =>
+      noc.envelopes('/cmd-result').find((e) => e.data.requestId === 'sync-1'),
+    );
     assert.deepEqual(result.data.result, { version: 1, cardholders: 2 });
     assert.equal((result.data.args as { cardholders: string }).cardholders, '[redacted]', 'names are not echoed back');
     await noc.publish(`${topicRoot}/cmd/cardholders.sync`, { id: 'sync-stale', args: { version: 2, baseVersion: 0 } });
-    const stale = await waitFor('the stale delta refused', () => noc.envelopes('/cmd-result').find((e) => e.data.requestId === 'sync-stale'));
+    const stale = await waitFor('the stale delta refused', () =>
+      noc.envelopes('/cmd-result').find((e) => e.data.requestId === 'sync-stale'),
+    );
     assert.match(stale.data.error as string, /send a full resync/);
   });
 
@@ -98,36 +157,60 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     turnstile.relayLog.length = 0;
     inReader.swipe(STUDENT_CARD);
     await waitFor('the in relay pulsed', () => turnstile.relayLog.some((r) => r.direction === 'in' && r.on));
-    const passage = await waitFor('the passage at the NOC', () => access('access.passage').find((e) => e.data.cardholderId === 'stu-001'));
+    const passage = await waitFor('the passage at the NOC', () =>
+      access('access.passage').find((e) => e.data.cardholderId === 'stu-001'),
+    );
     assert.equal(passage.data.direction, 'in');
     const granted = access('access.granted').find((e) => e.data.cardholderId === 'stu-001')!;
     assert.equal(granted.data.card, null, 'a known card is named by its holder, not its number');
     await waitFor('the relay released after its pulse', () => !turnstile.isOpen('in'), 3000);
-    const on = turnstile.relayLog.find((r) => r.on)!, off = turnstile.relayLog.find((r) => !r.on)!;
+    const on = turnstile.relayLog.find((r) => r.on)!,
+      off = turnstile.relayLog.find((r) => !r.on)!;
     assert.ok(off.at - on.at >= 350 && off.at - on.at < 1500, `pulse of ${off.at - on.at} ms`);
-    assert.equal(c.allowlist.attendance(passage.data.day as string).find((a) => a.cardholderId === 'stu-001')?.entries, 1);
+    assert.equal(
+      c.allowlist.attendance(passage.data.day as string).find((a) => a.cardholderId === 'stu-001')?.entries,
+      1,
+    );
   });
 
   test('binary W34 frames work the out direction', async () => {
     outReader.swipe(STAFF_CARD);
-    await waitFor('the staff exit', () => access('access.passage').some((e) => e.data.cardholderId === 'tch-001' && e.data.direction === 'out'));
+    await waitFor('the staff exit', () =>
+      access('access.passage').some((e) => e.data.cardholderId === 'tch-001' && e.data.direction === 'out'),
+    );
   });
 
   test('an unknown card is denied and the relay stays shut; 5 denials in a row raise an alarm', async () => {
     const t0 = Date.now();
     for (let i = 0; i < 5; i++) {
       inReader.swipe(999_000 + i);
-      await waitFor(`denial ${i + 1}`, () => access('access.denied').filter((e) => e.source === 'south-in').length >= i + 1);
+      await waitFor(
+        `denial ${i + 1}`,
+        () => access('access.denied').filter((e) => e.source === 'south-in').length >= i + 1,
+      );
     }
     const denied = access('access.denied')[0]!;
     assert.equal(denied.data.reason, 'unknown-card');
     assert.equal(denied.data.card, '999000');
-    assert.deepEqual(turnstile.relayLog.filter((r) => r.on && r.at >= t0), [], 'no relay opened');
-    await waitFor('the repeated-denial alarm', () => noc.envelopes('/alarms').some((e) => e.type === 'alarm.raised' && (e.data.alarm as { key: string }).key === 'access.denied-repeatedly:south-in'));
+    assert.deepEqual(
+      turnstile.relayLog.filter((r) => r.on && r.at >= t0),
+      [],
+      'no relay opened',
+    );
+    await waitFor('the repeated-denial alarm', () =>
+      noc
+        .envelopes('/alarms')
+        .some(
+          (e) =>
+            e.type === 'alarm.raised' && (e.data.alarm as { key: string }).key === 'access.denied-repeatedly:south-in',
+        ),
+    );
   });
 
   test('garbage on the reader line is counted and dropped; the next card still works', async () => {
-    const reader = c.drivers.find((d) => (d as WiegandReaderDriver).stats?.().reader === 'south-out') as WiegandReaderDriver;
+    const reader = c.drivers.find(
+      (d) => (d as WiegandReaderDriver).stats?.().reader === 'south-out',
+    ) as WiegandReaderDriver;
     const before = reader.counters.malformed;
     outReader.garbage();
     await waitFor('malformed frames counted', () => reader.counters.malformed >= before + 2);
@@ -138,19 +221,29 @@ describe('access control: readers, turnstile, decisions, sync', () => {
 
   test('a passage without a grant is tailgating', async () => {
     turnstile.walk('in');
-    await waitFor('the tailgating alarm', () => noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'gate.tailgating:south'));
+    await waitFor('the tailgating alarm', () =>
+      noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'gate.tailgating:south'),
+    );
   });
 
   test('remote open and lock are commands: audited, and a locked gate denies valid cards', async () => {
     turnstile.relayLog.length = 0;
     await noc.publish(`${topicRoot}/cmd/gate.open`, { id: 'open-1', args: { gateId: 'south', direction: 'out' } });
     await waitFor('the remote open', () => turnstile.relayLog.some((r) => r.direction === 'out' && r.on));
-    const r = await c.commands.execute({ name: 'gate.mode', args: { gateId: 'south', mode: 'locked' } }, { kind: 'user', name: 'guard1' });
+    const r = await c.commands.execute(
+      { name: 'gate.mode', args: { gateId: 'south', mode: 'locked' } },
+      { kind: 'user', name: 'guard1' },
+    );
     assert.equal(r.ok, true);
     inReader.swipe(STUDENT_CARD);
     await waitFor('the locked denial', () => access('access.denied').some((e) => e.data.reason === 'gate-locked'));
-    await c.commands.execute({ name: 'gate.mode', args: { gateId: 'south', mode: 'normal' } }, { kind: 'user', name: 'guard1' });
-    const audit = (c.commands.recentAudit(10) as { command: string; actor: string }[]).filter((a) => a.command.startsWith('gate.'));
+    await c.commands.execute(
+      { name: 'gate.mode', args: { gateId: 'south', mode: 'normal' } },
+      { kind: 'user', name: 'guard1' },
+    );
+    const audit = (c.commands.recentAudit(10) as { command: string; actor: string }[]).filter((a) =>
+      a.command.startsWith('gate.'),
+    );
     assert.ok(audit.some((a) => a.command === 'gate.open' && a.actor === 'noc'));
     assert.ok(audit.some((a) => a.command === 'gate.mode' && a.actor === 'guard1'));
   });
@@ -171,14 +264,21 @@ describe('access control: readers, turnstile, decisions, sync', () => {
       await gate.locator('button[data-mode=locked]').click();
       await gate.locator('[data-testid=gate-mode]').filter({ hasText: '锁闭' }).waitFor({ timeout: 5000 });
       inReader.swipe(STUDENT_CARD);
-      await page.locator('[data-testid=passages] tr').filter({ hasText: '张小明' }).filter({ hasText: '闸机锁闭' }).first().waitFor({ timeout: 5000 });
+      await page
+        .locator('[data-testid=passages] tr')
+        .filter({ hasText: '张小明' })
+        .filter({ hasText: '闸机锁闭' })
+        .first()
+        .waitFor({ timeout: 5000 });
       await gate.locator('button[data-mode=normal]').click();
       await gate.locator('[data-testid=gate-mode]').filter({ hasText: '正常' }).waitFor({ timeout: 5000 });
       assert.equal(await page.locator('[data-testid=csv-import]').count(), 0, 'guards do not manage cardholders');
 
       const admin = await login('admin1', 'admin-password-1');
       await admin.locator('[data-testid=csv-import]').setInputFiles({
-        name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,kind,class,card,groups\nstu-002,孙小红,student,初一(2)班,4242,students\n'),
+        name: 'students.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('id,name,kind,class,card,groups\nstu-002,孙小红,student,初一(2)班,4242,students\n'),
       });
       await admin.locator('[role=alert]').filter({ hasText: '已导入: 1' }).waitFor({ timeout: 5000 });
       await admin.locator('[data-testid=cardholders] tr').filter({ hasText: '孙小红' }).waitFor({ timeout: 5000 });
@@ -197,16 +297,29 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     turnstile.autoPass = false;
     const t0 = Date.now();
     turnstile.setFire(true);
-    await waitFor('both directions of both gates released', () => [turnstile, north].every((g) => g.isOpen('in') && g.isOpen('out')), 1000, 10);
+    await waitFor(
+      'both directions of both gates released',
+      () => [turnstile, north].every((g) => g.isOpen('in') && g.isOpen('out')),
+      1000,
+      10,
+    );
     const releasedMs = Date.now() - t0;
     assert.ok(c.alarms.isActive('fire.linkage'));
     inReader.swipe(STUDENT_CARD);
     await new Promise((r) => setTimeout(r, 600));
     assert.ok(turnstile.isOpen('in'), 'no pulse closes a gate held open for fire');
     turnstile.setFire(false);
-    await waitFor('the gates back to normal', () => [turnstile, north].every((g) => !g.isOpen('in') && !g.isOpen('out')), 3000);
+    await waitFor(
+      'the gates back to normal',
+      () => [turnstile, north].every((g) => !g.isOpen('in') && !g.isOpen('out')),
+      3000,
+    );
     await broker.start();
-    await waitFor('the fire alarm forwarded after the link returns', () => noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'fire.linkage'), 15_000);
+    await waitFor(
+      'the fire alarm forwarded after the link returns',
+      () => noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'fire.linkage'),
+      15_000,
+    );
     console.log(`# fire input to every relay of both gates released: ${releasedMs} ms (uplink down)`);
     turnstile.autoPass = true;
   });
@@ -214,7 +327,11 @@ describe('access control: readers, turnstile, decisions, sync', () => {
   test('every access record the NOC received conforms to the published contract', () => {
     const checked = noc.messages.filter((m) => !m.topic.includes('/cmd/'));
     for (const m of checked) {
-      assert.deepEqual(contractProblems(m.topic.slice(topicRoot.length + 1), m.payload), [], `${m.topic}: ${JSON.stringify(m.payload).slice(0, 300)}`);
+      assert.deepEqual(
+        contractProblems(m.topic.slice(topicRoot.length + 1), m.payload),
+        [],
+        `${m.topic}: ${JSON.stringify(m.payload).slice(0, 300)}`,
+      );
     }
     assert.ok(checked.filter((m) => m.topic.endsWith('/events/access')).length > 10);
   });

@@ -14,7 +14,6 @@ import { tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
 import { EnvSensorSim } from './sim/env-sensor-sim.ts';
 import { RtuSlaveSim } from './sim/modbus-transports.ts';
 
-
 describe('the single binary', () => {
   const t = tempDir('binary');
   const broker = new Mosquitto(join(t.dir, 'broker'));
@@ -35,7 +34,12 @@ describe('the single binary', () => {
       devices: [{ id: 'th-101', bus: 'rs485-1', address: 1, profile: 'renke-th', room: '101', poll_interval_s: 0.2 }],
     });
   });
-  after(async () => { await rtu.close(); await pty.unplug(); await broker.stop(); t.remove(); });
+  after(async () => {
+    await rtu.close();
+    await pty.unplug();
+    await broker.stop();
+    t.remove();
+  });
 
   test('x64: checks the config, serves /health, reads RS-485, forwards over MQTT and speaks sd_notify', async () => {
     const [cmd, ...args] = binaryFor('x64');
@@ -50,11 +54,27 @@ describe('the single binary', () => {
     try {
       const started = performance.now();
       await proc.start();
-      console.log(`# x64 binary: spawn to /api/health answering in ${(performance.now() - started).toFixed(0)} ms (first start, unpacking its files)`);
-      await waitFor('READY=1 and watchdog pings', () => notify.count('READY=1') === 1 && notify.count('WATCHDOG=1') >= 3, 10_000);
-      await waitFor('a reading from the RS-485 sensor at the NOC', () => noc.envelopes('/telemetry').some((e) => e.source === 'th-101'), 15_000);
+      console.log(
+        `# x64 binary: spawn to /api/health answering in ${(performance.now() - started).toFixed(0)} ms (first start, unpacking its files)`,
+      );
+      await waitFor(
+        'READY=1 and watchdog pings',
+        () => notify.count('READY=1') === 1 && notify.count('WATCHDOG=1') >= 3,
+        10_000,
+      );
+      await waitFor(
+        'a reading from the RS-485 sensor at the NOC',
+        () => noc.envelopes('/telemetry').some((e) => e.source === 'th-101'),
+        15_000,
+      );
       const reading = noc.envelopes('/telemetry').find((e) => e.source === 'th-101')!;
-      assert.deepEqual((reading.data.readings as { point: string; value: number }[]).map((r) => [r.point, r.value]).sort(), [['humidity', 55.5], ['temperature', 23.4]]);
+      assert.deepEqual(
+        (reading.data.readings as { point: string; value: number }[]).map((r) => [r.point, r.value]).sort(),
+        [
+          ['humidity', 55.5],
+          ['temperature', 23.4],
+        ],
+      );
     } finally {
       const code = await proc.kill('SIGTERM');
       notify.close();
@@ -63,10 +83,15 @@ describe('the single binary', () => {
     }
     assert.ok(notify.count('STOPPING=1') >= 1, notify.received.join(' | '));
     // A second start finds its files unpacked already.
-    const again = new ControllerProcess(site, loadSite(site).config.console.port, { command: binaryFor('x64'), env: { CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime') } });
+    const again = new ControllerProcess(site, loadSite(site).config.console.port, {
+      command: binaryFor('x64'),
+      env: { CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime') },
+    });
     const started = performance.now();
     await again.start();
-    console.log(`# x64 binary: spawn to /api/health answering in ${(performance.now() - started).toFixed(0)} ms (files already unpacked)`);
+    console.log(
+      `# x64 binary: spawn to /api/health answering in ${(performance.now() - started).toFixed(0)} ms (files already unpacked)`,
+    );
     assert.equal(await again.kill('SIGTERM'), 0);
   });
 
@@ -75,12 +100,16 @@ describe('the single binary', () => {
     assert.match(execFileSync(cmd!, [...args, 'version'], { encoding: 'utf8' }), /linux-arm64/);
     assert.match(execFileSync(cmd!, [...args, 'config', 'check', site], { encoding: 'utf8' }), /ok \(1 devices/);
     const port = loadSite(site).config.console.port;
-    const proc = new ControllerProcess(site, port, { command: binaryFor('arm64'), env: { CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime-arm64') }, startTimeoutMs: 90_000 });
+    const proc = new ControllerProcess(site, port, {
+      command: binaryFor('arm64'),
+      env: { CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime-arm64') },
+      startTimeoutMs: 90_000,
+    });
     try {
       const started = performance.now();
       await proc.start();
       console.log(`# arm64 binary under qemu: /api/health answering in ${(performance.now() - started).toFixed(0)} ms`);
-      const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json() as Record<string, unknown>;
+      const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as Record<string, unknown>;
       assert.equal(health.ok, true);
     } finally {
       assert.equal(await proc.kill('SIGTERM'), 0, proc.output.slice(-2000));

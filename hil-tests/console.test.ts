@@ -24,11 +24,17 @@ describe('security console in Chromium', () => {
     await broker.start();
     gw = await startCo2Gateway(2);
     const devices = gw.devices(0.3).map((d, i) => ({ ...d, room: i === 0 ? '101' : '102' }));
-    c = await startController(await writeSite(t.dir, {
-      uplink: { url: broker.url },
-      rooms: [{ id: '101', name: '初一(1)班', name_en: 'Class 7-1' }, { id: '102', name: '初一(2)班' }],
-      buses: [gw.bus], devices,
-    }));
+    c = await startController(
+      await writeSite(t.dir, {
+        uplink: { url: broker.url },
+        rooms: [
+          { id: '101', name: '初一(1)班', name_en: 'Class 7-1' },
+          { id: '102', name: '初一(2)班' },
+        ],
+        buses: [gw.bus],
+        devices,
+      }),
+    );
     await c.users.add('guard1', 'guard', PASSWORD);
     await c.users.add('viewer1', 'viewer', PASSWORD);
     await c.users.add('admin1', 'admin', PASSWORD);
@@ -36,14 +42,29 @@ describe('security console in Chromium', () => {
     base = `http://127.0.0.1:${c.site.config.console.port}`;
     browser = await launchChromium();
   });
-  after(async () => { await browser?.close(); await c?.stop(); await gw?.sim.close(); await broker.stop(); t.remove(); });
+  after(async () => {
+    await browser?.close();
+    await c?.stop();
+    await gw?.sim.close();
+    await broker.stop();
+    t.remove();
+  });
 
   // One login per user: the console allows five a minute from one address.
   const pages = new Map<string, Page>();
   async function login(username: string): Promise<Page> {
     const open = pages.get(username);
-    if (open) { await open.goto(base); await open.waitForSelector('header nav'); return open; }
-    const page = await consoleLogin(await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(), base, username, PASSWORD);
+    if (open) {
+      await open.goto(base);
+      await open.waitForSelector('header nav');
+      return open;
+    }
+    const page = await consoleLogin(
+      await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(),
+      base,
+      username,
+      PASSWORD,
+    );
     pages.set(username, page);
     return page;
   }
@@ -61,7 +82,7 @@ describe('security console in Chromium', () => {
 
   test('a guard logs in, sees a live reading arrive and acknowledges an alarm', async () => {
     const page = await login('guard1');
-    assert.match(await page.textContent('header nav') ?? '', /报警/);
+    assert.match((await page.textContent('header nav')) ?? '', /报警/);
     const cell = page.locator('tr[data-device="co2-1"] td.live-reading');
     gw.sensors[0]!.set('co2', 777);
     await cell.filter({ hasText: '777 ppm' }).waitFor({ timeout: 10_000 });
@@ -81,16 +102,31 @@ describe('security console in Chromium', () => {
   test('English is one click away; charts, event search and the uplink page work', async () => {
     const page = await login('guard1');
     await page.click('[data-testid=lang-toggle]');
-    assert.match(await page.textContent('header nav') ?? '', /Alarms/);
+    assert.match((await page.textContent('header nav')) ?? '', /Alarms/);
     await page.goto(`${base}/#/environment`);
-    await waitFor('a chart with points', async () => Number(await page.locator('[data-point=co2] svg').getAttribute('data-points').catch(() => '0')) > 2, 10_000, 250);
+    await waitFor(
+      'a chart with points',
+      async () =>
+        Number(
+          await page
+            .locator('[data-point=co2] svg')
+            .getAttribute('data-points')
+            .catch(() => '0'),
+        ) > 2,
+      10_000,
+      250,
+    );
     await page.goto(`${base}/#/events`);
     await page.fill('[data-testid=event-search]', 'alarm.acknowledged');
     await page.press('[data-testid=event-search]', 'Enter');
-    await page.locator('[data-testid=event-table] tbody tr').first().filter({ hasText: 'alarm.acknowledged' }).waitFor({ timeout: 5000 });
+    await page
+      .locator('[data-testid=event-table] tbody tr')
+      .first()
+      .filter({ hasText: 'alarm.acknowledged' })
+      .waitFor({ timeout: 5000 });
     await page.goto(`${base}/#/uplink`);
     await page.locator('[data-testid=uplink-state]').filter({ hasText: 'Connected' }).waitFor({ timeout: 5000 });
-    assert.match(await page.textContent('[data-testid=backlog-total]') ?? '', /^\d+$/);
+    assert.match((await page.textContent('[data-testid=backlog-total]')) ?? '', /^\d+$/);
     await page.screenshot({ path: join(t.dir, 'uplink.png') });
   });
 
@@ -111,13 +147,17 @@ describe('security console in Chromium', () => {
     await form.locator('input[type=password]').fill('a-new-guard-password-7');
     await form.locator('button').click();
     await page.locator('tr[data-user=guard7]').waitFor({ timeout: 5000 });
-    assert.doesNotMatch(await page.textContent('header nav') ?? '', /安全审计/, 'the admin has no audit page');
+    assert.doesNotMatch((await page.textContent('header nav')) ?? '', /安全审计/, 'the admin has no audit page');
     await page.goto(`${base}/#/auditor`);
     assert.equal(await page.locator('[data-testid=audit-table]').count(), 0);
     const auditor = await login('auditor1');
-    assert.deepEqual(await auditor.locator('header nav a').allTextContents(), ['安全审计', '我的账户'], 'the auditor works in the audit alone');
+    assert.deepEqual(
+      await auditor.locator('header nav a').allTextContents(),
+      ['安全审计', '我的账户'],
+      'the auditor works in the audit alone',
+    );
     await auditor.locator('[data-testid=audit-table] tbody tr').first().waitFor({ timeout: 5000 });
-    const audit = await auditor.textContent('[data-testid=audit-table]') ?? '';
+    const audit = (await auditor.textContent('[data-testid=audit-table]')) ?? '';
     assert.match(audit, /user\.add/);
     assert.match(audit, /\[redacted\]/);
     assert.doesNotMatch(audit, /a-new-guard-password-7/);
@@ -131,7 +171,10 @@ describe('security console in Chromium', () => {
     const blocker = openDatabase(databaseFile(c.site));
     blocker.exec('BEGIN IMMEDIATE');
     try {
-      await page.locator('[data-testid=health-banner]').filter({ hasText: /记录无法写入存储|Records cannot be stored/ }).waitFor({ timeout: 15_000 });
+      await page
+        .locator('[data-testid=health-banner]')
+        .filter({ hasText: /记录无法写入存储|Records cannot be stored/ })
+        .waitFor({ timeout: 15_000 });
       await page.goto(`${base}/#/access`);
       await page.locator('[data-testid=health-banner]').waitFor({ timeout: 10_000 });
     } finally {

@@ -10,14 +10,24 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /** Dockerfile instructions, continuation lines joined and comments dropped. */
 function instructions(text: string): { op: string; args: string }[] {
-  return text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
-    .map((l) => { const [op, ...rest] = l.split(/\s+/); return { op: op!.toUpperCase(), args: rest.join(' ') }; });
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op!.toUpperCase(), args: rest.join(' ') };
+    });
 }
 
 /** Whether .dockerignore leaves a path in the build context (the last matching line wins). */
 function inContext(ignore: string, path: string): boolean {
   let included = true;
-  for (const line of ignore.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+  for (const line of ignore
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))) {
     const negated = line.startsWith('!');
     const pattern = negated ? line.slice(1) : line;
     const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
@@ -47,7 +57,14 @@ test('Dockerfile.arm64 uses only what the build produces: the arm64 binary, in t
   }
   const entry = JSON.parse(steps.find((s) => s.op === 'ENTRYPOINT')!.args) as string[];
   assert.ok(destinations.includes(entry[0]!), 'the entry point is the copied binary');
-  assert.deepEqual(JSON.parse(steps.find((s) => s.op === 'CMD')!.args), ['run', '--config', '/etc/campus-edge/site.yaml']);
+  assert.deepEqual(JSON.parse(steps.find((s) => s.op === 'CMD')!.args), [
+    'run',
+    '--config',
+    '/etc/campus-edge/site.yaml',
+  ]);
   assert.equal(steps.find((s) => s.op === 'USER')?.args, 'campus-edge', 'the controller does not run as root');
-  assert.ok(!inContext(ignore, 'node_modules/better-sqlite3/package.json') && !inContext(ignore, 'data/campus-edge.db'), 'the context is the binary alone');
+  assert.ok(
+    !inContext(ignore, 'node_modules/better-sqlite3/package.json') && !inContext(ignore, 'data/campus-edge.db'),
+    'the context is the binary alone',
+  );
 });

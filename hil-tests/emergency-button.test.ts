@@ -25,21 +25,45 @@ describe('emergency button', () => {
     await cam.start();
     writeFileSync(join(t.dir, 'cam.pw'), 'lodge-cam-pass\n', { mode: 0o600 });
     noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect('noc-button');
-    c = await startController(await writeSite(t.dir, {
-      uplink: { url: broker.url, reconnect_s: 0.3 },
-      video: { cameras: [{ id: 'cam-lodge', host: '127.0.0.1', port: cam.port, username: 'admin', password_file: 'cam.pw', pull_timeout_s: 2,
-        arming: { 'digital-input': 'never' } }] },
-      emergency_buttons: [{ id: 'lodge', name: '门卫室一键报警', camera: 'cam-lodge', input: 'DI_1' }],
-    }));
+    c = await startController(
+      await writeSite(t.dir, {
+        uplink: { url: broker.url, reconnect_s: 0.3 },
+        video: {
+          cameras: [
+            {
+              id: 'cam-lodge',
+              host: '127.0.0.1',
+              port: cam.port,
+              username: 'admin',
+              password_file: 'cam.pw',
+              pull_timeout_s: 2,
+              arming: { 'digital-input': 'never' },
+            },
+          ],
+        },
+        emergency_buttons: [{ id: 'lodge', name: '门卫室一键报警', camera: 'cam-lodge', input: 'DI_1' }],
+      }),
+    );
     await waitFor('the camera subscribed', () => cam.activeSubscriptions === 1, 15_000);
   });
-  after(async () => { await c?.stop(); await noc?.close(); await cam.stop(); await broker.stop(); t.remove(); });
+  after(async () => {
+    await c?.stop();
+    await noc?.close();
+    await cam.stop();
+    await broker.stop();
+    t.remove();
+  });
 
   test('a press latches a critical alarm, whatever the arming, and it reaches the NOC', async () => {
     const t0 = Date.now();
     press();
     await waitFor('the latched alarm', () => latched(), 5000, 20);
-    await waitFor('the alarm at the NOC', () => noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'emergency.button:lodge'), 5000, 20);
+    await waitFor(
+      'the alarm at the NOC',
+      () => noc.envelopes('/alarms').some((e) => (e.data.alarm as { key: string }).key === 'emergency.button:lodge'),
+      5000,
+      20,
+    );
     console.log(`# emergency button press to alarm at the NOC: ${Date.now() - t0} ms`);
     release();
     await new Promise((r) => setTimeout(r, 500));
@@ -47,18 +71,32 @@ describe('emergency button', () => {
   });
 
   test('only a person can reset it: the district cannot', async () => {
-    const district = await c.commands.execute({ name: 'emergency.reset', args: { buttonId: 'lodge' } }, { kind: 'district', name: 'noc' });
+    const district = await c.commands.execute(
+      { name: 'emergency.reset', args: { buttonId: 'lodge' } },
+      { kind: 'district', name: 'noc' },
+    );
     assert.match(district.error!, /not accepted from district/);
-    const guard = await c.commands.execute({ name: 'emergency.reset', args: { buttonId: 'lodge' } }, { kind: 'user', name: 'guard1' });
+    const guard = await c.commands.execute(
+      { name: 'emergency.reset', args: { buttonId: 'lodge' } },
+      { kind: 'user', name: 'guard1' },
+    );
     assert.equal(guard.ok, true, guard.error);
     assert.equal(latched(), undefined, 'reset clears and acknowledges it');
   });
 
   test('in test mode a press is logged as a test and raises no alarm', async () => {
-    const r = await c.commands.execute({ name: 'emergency.test-mode', args: { buttonId: 'lodge', minutes: 10 } }, { kind: 'user', name: 'guard1' });
+    const r = await c.commands.execute(
+      { name: 'emergency.test-mode', args: { buttonId: 'lodge', minutes: 10 } },
+      { kind: 'user', name: 'guard1' },
+    );
     assert.equal(r.ok, true, r.error);
     press();
-    await waitFor('the test press logged', () => c.pipeline.log.search({ type: 'emergency.test-press', limit: 1 }).length === 1, 5000, 20);
+    await waitFor(
+      'the test press logged',
+      () => c.pipeline.log.search({ type: 'emergency.test-press', limit: 1 }).length === 1,
+      5000,
+      20,
+    );
     release();
     assert.equal(latched(), undefined);
   });

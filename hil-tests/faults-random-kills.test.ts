@@ -22,11 +22,22 @@ const t = tempDir('random-kills');
 const broker = new Mosquitto(join(t.dir, 'broker'));
 let gw: Awaited<ReturnType<typeof startCo2Gateway>>;
 
-before(async () => { await broker.start(); gw = await startCo2Gateway(8); });
-after(async () => { await gw.sim.close(); await broker.stop(); t.remove(); });
+before(async () => {
+  await broker.start();
+  gw = await startCo2Gateway(8);
+});
+after(async () => {
+  await gw.sim.close();
+  await broker.stop();
+  t.remove();
+});
 
 test(`kill -9 at ${KILLS} random moments under load: nothing committed is lost, no gaps, no reused numbers`, async () => {
-  const siteFile = await writeSite(join(t.dir, 'gw'), { uplink: { url: broker.url, reconnect_s: 0.3, keepalive_s: 5 }, buses: [gw.bus], devices: gw.devices(0.05) });
+  const siteFile = await writeSite(join(t.dir, 'gw'), {
+    uplink: { url: broker.url, reconnect_s: 0.3, keepalive_s: 5 },
+    buses: [gw.bus],
+    devices: gw.devices(0.05),
+  });
   const site = loadSite(siteFile);
   const noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect('noc-random-kills');
   const proc = new ControllerProcess(siteFile, site.config.console.port);
@@ -48,15 +59,21 @@ test(`kill -9 at ${KILLS} random moments under load: nothing committed is lost, 
     const committed = committedRecords(databaseFile(site));
     const polls = gw.sensors.reduce((n, s) => n + s.unit.requests, 0);
     await proc.start();
-    await waitFor('every record committed before the last kill to arrive', () => compareDelivery(committed, noc.envelopes()).missing.length === 0, 60_000);
+    await waitFor(
+      'every record committed before the last kill to arrive',
+      () => compareDelivery(committed, noc.envelopes()).missing.length === 0,
+      60_000,
+    );
     const report = compareDelivery(committed, noc.envelopes());
     const ids = new Set(committed.map((r) => r.id));
     const maxSeq = committed.at(-1)!.seq;
     await waitFor('new records after the last restart', () => noc.envelopes().some((e) => e.seq > maxSeq), 15_000);
     const reused = noc.envelopes().filter((e) => e.seq <= maxSeq && !ids.has(e.id));
-    console.log(`# random kills: ${KILLS} kills after ${delays.join(', ')} ms; restart to /api/health p50 ${restartMs.sort((a, b) => a - b)[Math.floor(restartMs.length / 2)]!.toFixed(0)} ms; `
-      + `${polls} sensor polls answered, ${report.committed} records committed, ${report.delivered} delivered, ${report.duplicates} duplicates (removed by id), `
-      + `${report.outOfOrder} out of order, ${report.gaps} gaps, ${reused.length} reused sequence numbers`);
+    console.log(
+      `# random kills: ${KILLS} kills after ${delays.join(', ')} ms; restart to /api/health p50 ${restartMs.sort((a, b) => a - b)[Math.floor(restartMs.length / 2)]!.toFixed(0)} ms; ` +
+        `${polls} sensor polls answered, ${report.committed} records committed, ${report.delivered} delivered, ${report.duplicates} duplicates (removed by id), ` +
+        `${report.outOfOrder} out of order, ${report.gaps} gaps, ${reused.length} reused sequence numbers`,
+    );
     assert.ok(report.committed > 200, 'the load produced records between the kills');
     assert.equal(report.delivered, report.committed);
     assert.equal(report.gaps, 0);

@@ -45,21 +45,53 @@ describe('ONVIF cameras', () => {
     writeFileSync(join(t.dir, 'gate.pw'), 'gate-cam-pass\n', { mode: 0o600 });
     writeFileSync(join(t.dir, 'yard.pw'), 'yard-cam-pass\n', { mode: 0o600 });
     noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect('noc-video');
-    c = await startController(await writeSite(t.dir, {
-      uplink: { url: broker.url, reconnect_s: 0.3 },
-      video: {
-        cameras: [
-          // "After hours" is all week here, so motion alarms now; intrusion is disarmed all week.
-          { id: 'cam-gate', name: '南门', host: '127.0.0.1', port: gate.port, username: 'admin', password_file: 'gate.pw',
-            subscription_s: 12, pull_timeout_s: 2, arming: { motion: { armed: ALL_WEEK }, intrusion: { disarmed: ALL_WEEK } } },
-          { id: 'cam-yard', name: '操场', host: '127.0.0.1', port: yard.port, username: 'admin', password_file: 'yard.pw', pull_timeout_s: 2, auth: 'digest' },
-        ],
-      },
-    }));
-    await waitFor('both cameras online', () => health('cam-gate') === 'online' && health('cam-yard') === 'online', 15_000);
+    c = await startController(
+      await writeSite(t.dir, {
+        uplink: { url: broker.url, reconnect_s: 0.3 },
+        video: {
+          cameras: [
+            // "After hours" is all week here, so motion alarms now; intrusion is disarmed all week.
+            {
+              id: 'cam-gate',
+              name: '南门',
+              host: '127.0.0.1',
+              port: gate.port,
+              username: 'admin',
+              password_file: 'gate.pw',
+              subscription_s: 12,
+              pull_timeout_s: 2,
+              arming: { motion: { armed: ALL_WEEK }, intrusion: { disarmed: ALL_WEEK } },
+            },
+            {
+              id: 'cam-yard',
+              name: '操场',
+              host: '127.0.0.1',
+              port: yard.port,
+              username: 'admin',
+              password_file: 'yard.pw',
+              pull_timeout_s: 2,
+              auth: 'digest',
+            },
+          ],
+        },
+      }),
+    );
+    await waitFor(
+      'both cameras online',
+      () => health('cam-gate') === 'online' && health('cam-yard') === 'online',
+      15_000,
+    );
     await waitFor('the subscription', () => gate.activeSubscriptions === 1, 5000);
   });
-  after(async () => { await c?.stop(); await noc?.close(); await gate.stop(); await yard.stop(); await rtsp.stop(); await broker.stop(); t.remove(); });
+  after(async () => {
+    await c?.stop();
+    await noc?.close();
+    await gate.stop();
+    await yard.stop();
+    await rtsp.stop();
+    await broker.stop();
+    t.remove();
+  });
 
   test('connect with WS-Security: device info, stream and snapshot URIs; Initialized states raise nothing', async () => {
     const info = driver('cam-gate').info!;
@@ -67,7 +99,10 @@ describe('ONVIF cameras', () => {
     assert.match(info.streamUri, /^rtsp:/);
     assert.equal(gate.stats.authFailures, 0);
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(c.alarms.openAlarms().filter((a) => a.key.startsWith('camera.') && !a.key.startsWith('camera.clock')).length, 0);
+    assert.equal(
+      c.alarms.openAlarms().filter((a) => a.key.startsWith('camera.') && !a.key.startsWith('camera.clock')).length,
+      0,
+    );
   });
 
   test('a camera whose clock is 90 s off raises a clock-drift warning', async () => {
@@ -82,8 +117,13 @@ describe('ONVIF cameras', () => {
     assert.ok(snap && snap.bytes > 100, JSON.stringify(a.data));
     const jpeg = c.snapshots.read(snap.file)!;
     assert.deepEqual([...jpeg.subarray(0, 2)], [0xff, 0xd8]);
-    const forwarded = await waitFor('the alarm at the NOC', () => noc.envelopes('/alarms').find((e) => (e.data.alarm as { key: string }).key === a.key));
-    assert.equal(((forwarded.data.alarm as { data: { snapshot: { sha256: string } } }).data.snapshot.sha256), snap.sha256);
+    const forwarded = await waitFor('the alarm at the NOC', () =>
+      noc.envelopes('/alarms').find((e) => (e.data.alarm as { key: string }).key === a.key),
+    );
+    assert.equal(
+      (forwarded.data.alarm as { data: { snapshot: { sha256: string } } }).data.snapshot.sha256,
+      snap.sha256,
+    );
     gate.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'false' }, { Rule: 'Motion' });
     await waitFor('the alarm cleared', () => !c.alarms.isActive(a.key));
   });
@@ -94,21 +134,36 @@ describe('ONVIF cameras', () => {
     assert.equal(alarm('camera.intrusion:cam-gate'), undefined);
     yard.emit('RuleEngine/TamperDetector/Tamper', { IsTamper: 'true' }, { Rule: 'Tamper' });
     const tamper = await waitFor('the tamper alarm', () => alarm('camera.tamper:cam-yard'), 10_000);
-    assert.ok((tamper.data.snapshot as { bytes: number } | null)?.bytes, 'a snapshot behind HTTP Digest, from a camera that speaks Digest for SOAP too');
+    assert.ok(
+      (tamper.data.snapshot as { bytes: number } | null)?.bytes,
+      'a snapshot behind HTTP Digest, from a camera that speaks Digest for SOAP too',
+    );
   });
 
   test('PTZ commands reach the camera and are audited', async () => {
     for (const args of [{ action: 'move', x: 0.5, y: -0.2 }, { action: 'stop' }, { action: 'preset', preset: '2' }]) {
-      const r = await c.commands.execute({ name: 'camera.ptz', args: { cameraId: 'cam-gate', ...args } }, { kind: 'user', name: 'guard1' });
+      const r = await c.commands.execute(
+        { name: 'camera.ptz', args: { cameraId: 'cam-gate', ...args } },
+        { kind: 'user', name: 'guard1' },
+      );
       assert.equal(r.ok, true, r.error);
     }
-    assert.deepEqual(gate.ptz.map((p) => p.action), ['ContinuousMove', 'Stop', 'GotoPreset']);
+    assert.deepEqual(
+      gate.ptz.map((p) => p.action),
+      ['ContinuousMove', 'Stop', 'GotoPreset'],
+    );
     // A token with XML in it reaches the camera as text, not as elements of its request.
     const token = '2</PresetToken><Speed>9</Speed><PresetToken>&x;';
-    const odd = await c.commands.execute({ name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'preset', preset: token } }, { kind: 'user', name: 'guard1' });
+    const odd = await c.commands.execute(
+      { name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'preset', preset: token } },
+      { kind: 'user', name: 'guard1' },
+    );
     assert.equal(odd.ok, true, odd.error);
     assert.deepEqual(gate.ptz.at(-1)!.detail, { ProfileToken: 'main', PresetToken: token });
-    const bad = await c.commands.execute({ name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'move', x: 3 } }, { kind: 'user', name: 'guard1' });
+    const bad = await c.commands.execute(
+      { name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'move', x: 3 } },
+      { kind: 'user', name: 'guard1' },
+    );
     assert.match(bad.error!, /invalid arguments/);
   });
 
@@ -121,7 +176,12 @@ describe('ONVIF cameras', () => {
   test('an expired subscription and a SOAP fault are recovered; nothing piles up', async () => {
     gate.failNext('CreatePullPointSubscription');
     gate.expireSubscriptions();
-    await waitFor('a new subscription', () => gate.activeSubscriptions === 1 && driver('cam-gate').stats().subscribed, 15_000, 100);
+    await waitFor(
+      'a new subscription',
+      () => gate.activeSubscriptions === 1 && driver('cam-gate').stats().subscribed,
+      15_000,
+      100,
+    );
     gate.emit('RuleEngine/TamperDetector/Tamper', { IsTamper: 'true' }, { Rule: 'Tamper' });
     await waitFor('events flow again', () => alarm('camera.tamper:cam-gate'), 10_000);
   });
@@ -129,7 +189,12 @@ describe('ONVIF cameras', () => {
   test('the subscription survives a camera reboot, without leaking subscriptions', async () => {
     const created = gate.stats.created;
     await gate.reboot(1500);
-    await waitFor('resubscribed after the reboot', () => gate.stats.created > created && gate.activeSubscriptions === 1, 20_000, 100);
+    await waitFor(
+      'resubscribed after the reboot',
+      () => gate.stats.created > created && gate.activeSubscriptions === 1,
+      20_000,
+      100,
+    );
     gate.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'true' }, { Rule: 'Motion' });
     await waitFor('a motion alarm after the reboot', () => alarm('camera.motion:cam-gate'), 10_000);
     assert.ok(gate.activeSubscriptions <= 1);
@@ -140,7 +205,12 @@ describe('ONVIF cameras', () => {
     try {
       const before = c.pipeline.log.search({ type: 'camera.line-crossing', limit: 10 }).length;
       gate.emit('RuleEngine/LineDetector/Crossed', { ObjectId: '42' }, { Rule: 'Gate line' });
-      await waitFor('the slow camera\'s event', () => c.pipeline.log.search({ type: 'camera.line-crossing', limit: 10 }).length > before, 15_000, 100);
+      await waitFor(
+        "the slow camera's event",
+        () => c.pipeline.log.search({ type: 'camera.line-crossing', limit: 10 }).length > before,
+        15_000,
+        100,
+      );
       assert.equal(health('cam-gate'), 'online');
     } finally {
       gate.slowMs = 0;
@@ -154,28 +224,43 @@ describe('ONVIF cameras', () => {
       const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
       const base = `http://127.0.0.1:${c.site.config.console.port}`;
       const page = await consoleLogin(await context.newPage(), base, 'guard1', 'guard-password-1');
-      assert.equal(await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42C01E"')), true, 'this Chromium plays H.264');
+      assert.equal(
+        await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42C01E"')),
+        true,
+        'this Chromium plays H.264',
+      );
       await page.goto(`${base}/#/alarms`);
       const thumb = page.locator('[data-testid=alarm-snapshot]').first();
       await thumb.waitFor({ timeout: 10_000 });
-      await waitFor('the snapshot loads in the alarm list', () => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 320), 5000);
+      await waitFor(
+        'the snapshot loads in the alarm list',
+        () => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 320),
+        5000,
+      );
       await page.goto(`${base}/#/cameras`);
       await page.locator('[data-camera=cam-gate] img').waitFor({ timeout: 10_000 });
       await page.click('[data-camera=cam-gate]');
       const video = page.locator('[data-testid=live-video]');
-      await waitFor('the video to play', async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) > 1, 20_000, 250);
+      await waitFor(
+        'the video to play',
+        async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) > 1,
+        20_000,
+        250,
+      );
       const first = await video.screenshot();
       await new Promise((r) => setTimeout(r, 1000));
       const second = await video.screenshot();
       assert.ok(!first.equals(second), 'the picture moves');
-      assert.ok(await video.evaluate((v: HTMLVideoElement) => v.videoWidth) === 640);
+      assert.ok((await video.evaluate((v: HTMLVideoElement) => v.videoWidth)) === 640);
       const stream = c.live.get('cam-gate')!;
       const second_viewer = await context.newPage();
       await second_viewer.goto(`${base}/#/cameras/cam-gate`);
       await waitFor('two viewers', () => stream.watching === 2, 10_000);
       assert.equal(stream.counters.starts, 1, 'one ffmpeg serves both viewers');
       await page.locator('[data-testid=ptz] button[data-preset="2"]').click();
-      await waitFor('go to the Playground preset', () => gate.ptz.some((p) => p.action === 'GotoPreset' && (p.detail as { PresetToken?: string }).PresetToken === '2'));
+      await waitFor('go to the Playground preset', () =>
+        gate.ptz.some((p) => p.action === 'GotoPreset' && (p.detail as { PresetToken?: string }).PresetToken === '2'),
+      );
       await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerdown');
       await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerup');
       await waitFor('PTZ from the console', () => gate.ptz.filter((p) => p.at > Date.now() - 5000).length >= 2);

@@ -45,30 +45,59 @@ describe('OSDP readers', () => {
     strangerReader.scbk = randomBytes(16);
     mkdirSync(join(t.dir, 'data'), { recursive: true });
     new OsdpKeyStore(join(t.dir, 'data', 'osdp-keys.json')).set('east-3', randomBytes(16));
-    c = await startController(await writeSite(t.dir, {
-      uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
-      buses: [
-        { id: 'osdp-1', type: 'osdp', port: pty.controllerEnd, reply_timeout_ms: 150, offline_after_s: 8 },
-        { id: 'relays', type: 'modbus-tcp', host: '127.0.0.1', port: boardPort },
-      ],
-      access: {
-        gates: [{ id: 'east', bus: 'relays', address: 1, poll_ms: 100 }],
-        readers: [
-          { id: 'east-1', type: 'osdp', bus: 'osdp-1', address: 1, secure: true, gate: 'east', direction: 'in' },
-          { id: 'east-2', type: 'osdp', bus: 'osdp-1', address: 2, secure: false, gate: 'east', direction: 'out' },
-          { id: 'east-3', type: 'osdp', bus: 'osdp-1', address: 3, secure: true, gate: 'east', direction: 'in' },
+    c = await startController(
+      await writeSite(t.dir, {
+        uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
+        buses: [
+          { id: 'osdp-1', type: 'osdp', port: pty.controllerEnd, reply_timeout_ms: 150, offline_after_s: 8 },
+          { id: 'relays', type: 'modbus-tcp', host: '127.0.0.1', port: boardPort },
         ],
-      },
-    }));
+        access: {
+          gates: [{ id: 'east', bus: 'relays', address: 1, poll_ms: 100 }],
+          readers: [
+            { id: 'east-1', type: 'osdp', bus: 'osdp-1', address: 1, secure: true, gate: 'east', direction: 'in' },
+            { id: 'east-2', type: 'osdp', bus: 'osdp-1', address: 2, secure: false, gate: 'east', direction: 'out' },
+            { id: 'east-3', type: 'osdp', bus: 'osdp-1', address: 3, secure: true, gate: 'east', direction: 'in' },
+          ],
+        },
+      }),
+    );
     c.allowlist.apply({
-      version: 1, full: true, groups: [{ id: 'all', name: 'all' }],
-      schedules: [{ id: 'always', name: 'always', onHolidays: true, intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] }],
+      version: 1,
+      full: true,
+      groups: [{ id: 'all', name: 'all' }],
+      schedules: [
+        {
+          id: 'always',
+          name: 'always',
+          onHolidays: true,
+          intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+        },
+      ],
       rules: [{ gateId: 'east', groupId: 'all', scheduleId: 'always' }],
-      cardholders: [{ id: 'p1', name: '赵六', kind: 'staff', class: null, card: String(CARD), validFrom: null, validTo: null, enabled: true, groups: ['all'] }],
+      cardholders: [
+        {
+          id: 'p1',
+          name: '赵六',
+          kind: 'staff',
+          class: null,
+          card: String(CARD),
+          validFrom: null,
+          validTo: null,
+          enabled: true,
+          groups: ['all'],
+        },
+      ],
     });
     osdp = c.drivers.find((d) => d.kind === 'osdp-bus') as OsdpBusDriver;
   });
-  after(async () => { await c?.stop(); await line.close(); await pty.unplug(); await board.close(); t.remove(); });
+  after(async () => {
+    await c?.stop();
+    await line.close();
+    await pty.unplug();
+    await board.close();
+    t.remove();
+  });
 
   test('a new reader comes up on a secure channel with the install key (SCBK-D)', async () => {
     await waitFor('east-1 secure', () => state('east-1')?.secure, 10_000);
@@ -80,18 +109,32 @@ describe('OSDP readers', () => {
   test('the installer sets a site key from the console API: stored 0600, and the channel comes back up with it', async () => {
     await c.users.add('installer1', 'installer', 'installer-password-1');
     const base = `http://127.0.0.1:${c.site.config.console.port}`;
-    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'installer1', password: 'installer-password-1' }) });
+    const login = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'installer1', password: 'installer-password-1' }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const { csrf } = await login.json() as { csrf: string };
-    const readers = await (await fetch(`${base}/api/access/readers`, { headers: { cookie } })).json() as { id: string; installKey: boolean }[];
+    const { csrf } = (await login.json()) as { csrf: string };
+    const readers = (await (await fetch(`${base}/api/access/readers`, { headers: { cookie } })).json()) as {
+      id: string;
+      installKey: boolean;
+    }[];
     assert.equal(readers.find((x) => x.id === 'east-1')?.installKey, true);
-    const res = await fetch(`${base}/api/access/readers/east-1/keyset`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    const res = await fetch(`${base}/api/access/readers/east-1/keyset`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     assert.equal(res.status, 200, await res.clone().text());
     const file = join(t.dir, 'data', 'osdp-keys.json');
     const stored = new OsdpKeyStore(file).get('east-1')!;
     assert.ok(secureReader.scbk?.equals(stored), 'the reader holds the key the gateway stored');
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    await waitFor('the secure channel with the site key', () => state('east-1')?.secure && !state('east-1')?.installKey, 10_000);
+    await waitFor(
+      'the secure channel with the site key',
+      () => state('east-1')?.secure && !state('east-1')?.installKey,
+      10_000,
+    );
     const audit = c.commands.recentAudit(5) as { command: string; args: string }[];
     assert.doesNotMatch(JSON.stringify(audit), new RegExp(stored.toString('hex')), 'the key is never audited');
   });
@@ -114,7 +157,11 @@ describe('OSDP readers', () => {
   });
 
   test('a reader holding a different key is refused, and its cards are not acted on', async () => {
-    await waitFor('the refusal', () => events('osdp.secure-channel-refused').some((e) => e.source === 'east-3'), 10_000);
+    await waitFor(
+      'the refusal',
+      () => events('osdp.secure-channel-refused').some((e) => e.source === 'east-3'),
+      10_000,
+    );
     assert.equal(health('east-3'), 'degraded');
     assert.equal(state('east-3')?.secure, false);
     strangerReader.present(CARD);

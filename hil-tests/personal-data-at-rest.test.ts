@@ -25,34 +25,79 @@ function storeFiles(c: Controller): Buffer[] {
   const db = databaseFile(c.site);
   return [db, `${db}-wal`, `${db}-shm`].filter(existsSync).map((f) => readFileSync(f));
 }
-const found = (files: Buffer[], needles: string[]) => needles.filter((n) => forms(n).some((f) => files.some((b) => b.includes(f))));
+const found = (files: Buffer[], needles: string[]) =>
+  needles.filter((n) => forms(n).some((f) => files.some((b) => b.includes(f))));
 
 async function school(dir: string, storage: Record<string, unknown> = {}) {
-  const c = await startController(await writeSite(join(t.dir, dir), { uplink: { url: 'mqtt://127.0.0.1:1' }, storage }));
-  c.allowlist.upsertLocal({ cardholders: pupils.map((p) => ({ ...p, kind: 'student' as const, validFrom: null, validTo: p.id.endsWith('12') ? '2020-07-01' : null, enabled: true, groups: [] })) });
+  const c = await startController(
+    await writeSite(join(t.dir, dir), { uplink: { url: 'mqtt://127.0.0.1:1' }, storage }),
+  );
+  c.allowlist.upsertLocal({
+    cardholders: pupils.map((p) => ({
+      ...p,
+      kind: 'student' as const,
+      validFrom: null,
+      validTo: p.id.endsWith('12') ? '2020-07-01' : null,
+      enabled: true,
+      groups: [],
+    })),
+  });
   for (const p of pupils) {
-    await c.pipeline.ingest({ topic: 'events/access', type: 'access.granted', source: 'r1', data: { gate: 'south', cardholderId: p.id, card: null } });
-    await c.pipeline.ingest({ topic: 'events/access', type: 'access.passage', source: 'south', data: { gate: 'south', direction: 'in', cardholderId: p.id, day: '2026-12-01', granted: true } });
+    await c.pipeline.ingest({
+      topic: 'events/access',
+      type: 'access.granted',
+      source: 'r1',
+      data: { gate: 'south', cardholderId: p.id, card: null },
+    });
+    await c.pipeline.ingest({
+      topic: 'events/access',
+      type: 'access.passage',
+      source: 'south',
+      data: { gate: 'south', direction: 'in', cardholderId: p.id, day: '2026-12-01', granted: true },
+    });
   }
   return c;
 }
 
-test('names, cards and who a record is about are nowhere in the store\'s files, running or stopped; the console still shows them', async () => {
+test("names, cards and who a record is about are nowhere in the store's files, running or stopped; the console still shows them", async () => {
   const c = await school('sealed');
   try {
     const secrets = pupils.flatMap((p) => [p.name, p.card]);
     assert.deepEqual(found(storeFiles(c), secrets), [], 'while running: database, WAL and shared memory');
     assert.equal(c.allowlist.byCard('88776655')!.name, '王小明', 'decisions see the real cards');
-    assert.deepEqual(c.allowlist.attendance('2026-12-01').map((a) => a.cardholderId).sort(), pupils.map((p) => p.id));
-    assert.equal(c.pipeline.log.search({ type: 'access.granted', limit: 5 })[0]!.data.cardholderId, 'stu-2026-0712', 'records read back whole');
-    const raw = c.db.prepare("SELECT cardholder_id FROM passages").all() as { cardholder_id: string }[];
-    assert.ok(raw.every((r) => !r.cardholder_id.startsWith('stu-')), 'attendance rows name nobody');
+    assert.deepEqual(
+      c.allowlist
+        .attendance('2026-12-01')
+        .map((a) => a.cardholderId)
+        .sort(),
+      pupils.map((p) => p.id),
+    );
+    assert.equal(
+      c.pipeline.log.search({ type: 'access.granted', limit: 5 })[0]!.data.cardholderId,
+      'stu-2026-0712',
+      'records read back whole',
+    );
+    const raw = c.db.prepare('SELECT cardholder_id FROM passages').all() as { cardholder_id: string }[];
+    assert.ok(
+      raw.every((r) => !r.cardholder_id.startsWith('stu-')),
+      'attendance rows name nobody',
+    );
     const rawEvents = c.db.prepare("SELECT data FROM events WHERE topic = 'events/access'").all() as { data: string }[];
-    assert.ok(rawEvents.every((r) => !r.data.includes('stu-')), 'access records name nobody at rest');
+    assert.ok(
+      rawEvents.every((r) => !r.data.includes('stu-')),
+      'access records name nobody at rest',
+    );
   } finally {
     await c.stop();
   }
-  assert.deepEqual(found(storeFiles(c), pupils.flatMap((p) => [p.name, p.card])), [], 'after a clean stop');
+  assert.deepEqual(
+    found(
+      storeFiles(c),
+      pupils.flatMap((p) => [p.name, p.card]),
+    ),
+    [],
+    'after a clean stop',
+  );
 });
 
 test('erasing a pupil removes them from the store, even unsealed: secure_delete and a truncated WAL', async () => {
@@ -61,7 +106,10 @@ test('erasing a pupil removes them from the store, even unsealed: secure_delete 
   try {
     const p = pupils[0]!;
     assert.deepEqual(found(storeFiles(c), [p.name, p.card]), [p.name, p.card], 'unsealed, the lab store has them');
-    const r = await c.commands.execute({ name: 'cardholder.erase', args: { id: p.id } }, { kind: 'user', name: 'admin1' });
+    const r = await c.commands.execute(
+      { name: 'cardholder.erase', args: { id: p.id } },
+      { kind: 'user', name: 'admin1' },
+    );
     assert.equal(r.ok, true, r.error);
     assert.deepEqual(r.result, { id: p.id, cardholder: true, passages: 1, records: 2 });
     c.pipeline.flush();
@@ -90,12 +138,22 @@ test('a cardholder whose validity ended long ago is purged, and the purge is aud
 
 test('a store from before sealing is sealed in place at the next start', async () => {
   const dir = join(t.dir, 'upgrade');
-  const file = await writeSite(dir, { uplink: { url: 'mqtt://127.0.0.1:1' }, storage: { encrypt_personal_data: false } });
+  const file = await writeSite(dir, {
+    uplink: { url: 'mqtt://127.0.0.1:1' },
+    storage: { encrypt_personal_data: false },
+  });
   const plain = await startController(file);
-  plain.allowlist.upsertLocal({ cardholders: [{ ...pupils[0]!, kind: 'student', validFrom: null, validTo: null, enabled: true, groups: [] }] });
+  plain.allowlist.upsertLocal({
+    cardholders: [{ ...pupils[0]!, kind: 'student', validFrom: null, validTo: null, enabled: true, groups: [] }],
+  });
   await plain.stop();
   assert.deepEqual(found(storeFiles(plain), [pupils[0]!.name]), [pupils[0]!.name]);
-  const sealed = await startController(await writeSite(dir, { uplink: { url: 'mqtt://127.0.0.1:1' }, console: { listen: '127.0.0.1', port: plain.site.config.console.port } }));
+  const sealed = await startController(
+    await writeSite(dir, {
+      uplink: { url: 'mqtt://127.0.0.1:1' },
+      console: { listen: '127.0.0.1', port: plain.site.config.console.port },
+    }),
+  );
   try {
     assert.equal(sealed.allowlist.byCard(pupils[0]!.card)!.name, pupils[0]!.name);
     assert.deepEqual(found(storeFiles(sealed), [pupils[0]!.name, pupils[0]!.card]), []);

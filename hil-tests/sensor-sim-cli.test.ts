@@ -10,7 +10,11 @@ import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
 const cli = fileURLToPath(new URL('./sim/sensor-sim-cli.ts', import.meta.url));
 
 test('the standalone simulator answers Modbus TCP and takes values and faults on stdin', async () => {
-  const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--tcp', '0', '--unit', '1:renke-th:temperature=21.5,humidity=40'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, '--tcp', '0', '--unit', '1:renke-th:temperature=21.5,humidity=40'],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
   const next = async () => (await lines.next()).value as string;
   const client = new (ModbusSerial as unknown as new () => ModbusRTU)();

@@ -6,7 +6,11 @@ import { runInNetworkNamespace } from './lib/discoverable-cameras.ts';
 const script = fileURLToPath(new URL('./lib/discovery-in-netns.ts', import.meta.url));
 
 test('WS-Discovery finds the simulated cameras, inside a network namespace of its own', () => {
-  const out = runInNetworkNamespace<{ found: { name: string; xaddrs: string[]; location: string; urn: string }[]; connected: string; probes: number }>(script);
+  const out = runInNetworkNamespace<{
+    found: { name: string; xaddrs: string[]; location: string; urn: string }[];
+    connected: string;
+    probes: number;
+  }>(script);
   assert.deepEqual(out.found.map((f) => f.name).sort(), ['Playground', '南门 Gate']);
   assert.equal(out.found.find((f) => f.name === 'Playground')!.location, 'yard');
   assert.match(out.found[0]!.xaddrs[0]!, /^http:\/\/127\.0\.0\.1:\d+\/onvif\/device_service$/);

@@ -24,12 +24,27 @@ const NOTICES = 'THIRD-PARTY-NOTICES.txt';
 
 /** Files the controller reads at run time, by their path in the source tree. */
 function shippedFiles(): string[] {
-  const walk = (dir: string): string[] => readdirSync(path.join(root, dir), { withFileTypes: true })
-    .flatMap((e) => e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
-  return ['package.json', 'controller/uplink/contract/uplink.schema.json', ...walk('firmware-configs/schema'), ...walk('firmware-configs/profiles'), ...walk('ui/dist'), ...walk('systemd')];
+  const walk = (dir: string): string[] =>
+    readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+    );
+  return [
+    'package.json',
+    'controller/uplink/contract/uplink.schema.json',
+    ...walk('firmware-configs/schema'),
+    ...walk('firmware-configs/profiles'),
+    ...walk('ui/dist'),
+    ...walk('systemd'),
+  ];
 }
 
-export interface BinaryInfo { arch: Arch; file: string; bytes: number; gzipBytes: number; sha256: string }
+export interface BinaryInfo {
+  arch: Arch;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  sha256: string;
+}
 
 async function buildArch(arch: Arch, bundle: string, hostNode: string, files: string[]): Promise<BinaryInfo> {
   const nodeDir = nodeDist(arch, path.join(work, 'cache'));
@@ -38,12 +53,22 @@ async function buildArch(arch: Arch, bundle: string, hostNode: string, files: st
   const assets: Record<string, string> = Object.fromEntries(files.map((f) => [f, path.join(root, f)]));
   assets[NOTICES] = `${bundle}.LEGAL.txt`;
   for (const a of addons) {
-    assets[path.join(a.dir, a.file)] = await buildAddon({ source: path.join(root, a.dir), arch, nodeDir, workDir: path.join(archWork, 'addons'), file: a.file });
+    assets[path.join(a.dir, a.file)] = await buildAddon({
+      source: path.join(root, a.dir),
+      arch,
+      nodeDir,
+      workDir: path.join(archWork, 'addons'),
+      file: a.file,
+    });
   }
   const hash = createHash('sha256').update(readFileSync(bundle));
   for (const key of Object.keys(assets).sort()) hash.update(key).update(readFileSync(assets[key]!));
   const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const manifest: AssetManifest = { version, build: `${version}-${arch}-${hash.digest('hex').slice(0, 12)}`, files: Object.keys(assets).sort() };
+  const manifest: AssetManifest = {
+    version,
+    build: `${version}-${arch}-${hash.digest('hex').slice(0, 12)}`,
+    files: Object.keys(assets).sort(),
+  };
   const manifestFile = path.join(archWork, manifestAsset);
   writeFileSync(manifestFile, JSON.stringify(manifest));
   assets[manifestAsset] = manifestFile;
@@ -55,7 +80,13 @@ async function buildArch(arch: Arch, bundle: string, hostNode: string, files: st
   const [cmd, ...pre] = [...runner(arch), out];
   execFileSync(cmd!, [...pre, 'version'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const data = readFileSync(out);
-  return { arch, file: path.basename(out), bytes: data.length, gzipBytes: gzipSync(data, { level: 6 }).length, sha256: createHash('sha256').update(data).digest('hex') };
+  return {
+    arch,
+    file: path.basename(out),
+    bytes: data.length,
+    gzipBytes: gzipSync(data, { level: 6 }).length,
+    sha256: createHash('sha256').update(data).digest('hex'),
+  };
 }
 
 async function main(): Promise<void> {
@@ -73,10 +104,16 @@ async function main(): Promise<void> {
   const files = shippedFiles();
   const built = await Promise.all(wanted.map((arch) => buildArch(arch, bundle, hostNode, files)));
   writeFileSync(path.join(dist, 'SHA256SUMS'), built.map((b) => `${b.sha256}  ${b.file}\n`).join(''));
-  writeFileSync(path.join(dist, 'build-info.json'), JSON.stringify({ node: NODE_VERSION, bundleBytes: statSync(bundle).size, binaries: built }, null, 2));
+  writeFileSync(
+    path.join(dist, 'build-info.json'),
+    JSON.stringify({ node: NODE_VERSION, bundleBytes: statSync(bundle).size, binaries: built }, null, 2),
+  );
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-  for (const b of built) console.log(`${b.file}: ${mb(b.bytes)} (${mb(b.gzipBytes)} gzipped), sha256 ${b.sha256.slice(0, 16)}…`);
-  console.log(`node ${NODE_VERSION}, bundle ${mb(statSync(bundle).size)}, built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  for (const b of built)
+    console.log(`${b.file}: ${mb(b.bytes)} (${mb(b.gzipBytes)} gzipped), sha256 ${b.sha256.slice(0, 16)}…`);
+  console.log(
+    `node ${NODE_VERSION}, bundle ${mb(statSync(bundle).size)}, built in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 await main();

@@ -28,5 +28,6 @@ export async function bundleController(outFile: string): Promise<void> {
     logLevel: 'warning',
   });
   const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(outFile, 'latin1'));
-  if (nonAscii) throw new Error(`${outFile} has a non-ASCII byte at ${nonAscii.index}: V8 would keep it as a two-byte string`);
+  if (nonAscii)
+    throw new Error(`${outFile} has a non-ASCII byte at ${nonAscii.index}: V8 would keep it as a two-byte string`);
 }

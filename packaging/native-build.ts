@@ -29,7 +29,11 @@ function sourceKey(source: string): string {
   const hash = createHash('sha256');
   const pkg = path.join(source, 'package.json');
   if (existsSync(pkg)) hash.update(readFileSync(pkg));
-  else for (const f of readdirSync(source).filter((f) => f !== 'build').sort()) hash.update(f).update(readFileSync(path.join(source, f)));
+  else
+    for (const f of readdirSync(source)
+      .filter((f) => f !== 'build')
+      .sort())
+      hash.update(f).update(readFileSync(path.join(source, f)));
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -41,12 +45,21 @@ export async function buildAddon(b: AddonBuild): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   cpSync(b.source, dir, { recursive: true, filter: (src) => !/\/(build|prebuilds)$/.test(src) });
   // Asynchronous, so the two architectures compile side by side.
-  await promisify(execFile)(process.execPath, [nodeGyp(), 'rebuild', `--arch=${b.arch}`, `--nodedir=${b.nodeDir}`, '--jobs=max'], {
-    cwd: dir,
-    // npm passes its own settings (nodedir among them) to scripts, and node-gyp would prefer them.
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_config_'))), ...toolchain[b.arch] },
-    maxBuffer: 64 << 20,
-  }).catch((err: Error & { stderr?: string }) => { throw new Error(`building ${b.source} for ${b.arch} failed:\n${err.stderr ?? err.message}`); });
+  await promisify(execFile)(
+    process.execPath,
+    [nodeGyp(), 'rebuild', `--arch=${b.arch}`, `--nodedir=${b.nodeDir}`, '--jobs=max'],
+    {
+      cwd: dir,
+      // npm passes its own settings (nodedir among them) to scripts, and node-gyp would prefer them.
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_config_'))),
+        ...toolchain[b.arch],
+      },
+      maxBuffer: 64 << 20,
+    },
+  ).catch((err: Error & { stderr?: string }) => {
+    throw new Error(`building ${b.source} for ${b.arch} failed:\n${err.stderr ?? err.message}`);
+  });
   execFileSync(stripTool[b.arch], ['--strip-unneeded', out]);
   return out;
 }

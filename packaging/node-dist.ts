@@ -13,7 +13,10 @@ export function nodeDist(arch: Arch, cacheDir: string): string {
   if (existsSync(path.join(dir, 'bin', 'node'))) return dir;
   mkdirSync(cacheDir, { recursive: true });
   const spec = `node-linux-${arch}@${NODE_VERSION}`;
-  const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', cacheDir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', cacheDir], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   const staging = `${dir}.partial`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);

@@ -1,3 +1,8 @@
 declare module 'postject' {
-  export function inject(file: string, resourceName: string, resourceData: Buffer, options?: { sentinelFuse?: string; overwrite?: boolean }): Promise<void>;
+  export function inject(
+    file: string,
+    resourceName: string,
+    resourceData: Buffer,
+    options?: { sentinelFuse?: string; overwrite?: boolean },
+  ): Promise<void>;
 }

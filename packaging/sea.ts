@@ -18,10 +18,23 @@ const execArgv = ['--max-semi-space-size=1', '--optimize-for-size'];
  * the blob is injected into. Snapshot and code cache are off: both are tied to the host CPU
  * and would break the cross-built arm64 binary.
  */
-export function seaBlob(node: string, main: string, assets: Record<string, string>, workDir: string, name: string): string {
+export function seaBlob(
+  node: string,
+  main: string,
+  assets: Record<string, string>,
+  workDir: string,
+  name: string,
+): string {
   const config = path.join(workDir, `${name}.sea.json`);
   const output = path.join(workDir, `${name}.blob`);
-  writeFileSync(config, JSON.stringify({ main, output, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, execArgv, assets }, null, 2));
+  writeFileSync(
+    config,
+    JSON.stringify(
+      { main, output, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, execArgv, assets },
+      null,
+      2,
+    ),
+  );
   execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   return output;
 }
@@ -34,7 +47,9 @@ export async function injectBlob(nodeBinary: string, blob: string, out: string, 
   // postject's ELF library warns about every note section it does not know; keep that quiet unless it fails.
   const warn = console.warn;
   const warnings: unknown[] = [];
-  console.warn = (...args: unknown[]) => { warnings.push(args.join(' ')); };
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.join(' '));
+  };
   try {
     await inject(out, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
   } catch (err) {

@@ -7,7 +7,12 @@ export const arches: readonly Arch[] = ['x64', 'arm64'];
 /** Debian's cross toolchain; x64 builds with the host compiler. */
 export const toolchain: Record<Arch, Record<string, string>> = {
   x64: {},
-  arm64: { CC: 'aarch64-linux-gnu-gcc', CXX: 'aarch64-linux-gnu-g++', LINK: 'aarch64-linux-gnu-g++', AR: 'aarch64-linux-gnu-ar' },
+  arm64: {
+    CC: 'aarch64-linux-gnu-gcc',
+    CXX: 'aarch64-linux-gnu-g++',
+    LINK: 'aarch64-linux-gnu-g++',
+    AR: 'aarch64-linux-gnu-ar',
+  },
 };
 
 export const stripTool: Record<Arch, string> = { x64: 'strip', arm64: 'aarch64-linux-gnu-strip' };

@@ -8,14 +8,21 @@ import type { LoadedSite } from '../config/types.ts';
  */
 export const adminSocketPath = (site: LoadedSite) => join(site.dataDir, 'admin.sock');
 
-export interface AdminRequest { command: string; args: Record<string, unknown> }
+export interface AdminRequest {
+  command: string;
+  args: Record<string, unknown>;
+}
 
 /** A request line is small (a user to add); anything longer is refused unread. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
 export function parseAdminRequest(line: string): AdminRequest | string {
   let value: unknown;
-  try { value = JSON.parse(line); } catch { return 'not JSON'; }
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON';
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
   const { command, args } = value as Record<string, unknown>;
   if (typeof command !== 'string' || !/^[a-z][a-z0-9.-]{0,63}$/.test(command)) return 'command: a command name';

@@ -9,7 +9,10 @@ export class AnotherControllerRunning extends Error {}
 export function socketAnswers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(path);
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -22,18 +25,25 @@ export class AdminSocket {
   private server: Server | null = null;
   private readonly clients = new Set<Socket>();
 
-  constructor(private readonly path: string, private readonly run: (req: AdminRequest) => Promise<CommandResult>) {}
+  constructor(
+    private readonly path: string,
+    private readonly run: (req: AdminRequest) => Promise<CommandResult>,
+  ) {}
 
   async start(): Promise<void> {
     if (existsSync(this.path)) {
-      if (await socketAnswers(this.path)) throw new AnotherControllerRunning(`another controller is running on this store (${this.path} answers)`);
+      if (await socketAnswers(this.path))
+        throw new AnotherControllerRunning(`another controller is running on this store (${this.path} answers)`);
       unlinkSync(this.path);
     }
     const server = createServer((socket) => this.serve(socket));
     // Created 0600 from the start: nobody else gets a window to connect before the chmod.
     const umask = process.umask(0o177);
     try {
-      await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(this.path, resolve); });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.path, resolve);
+      });
     } finally {
       process.umask(umask);
     }
@@ -56,13 +66,22 @@ export class AdminSocket {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       buffered += chunk;
-      if (buffered.length > MAX_REQUEST_BYTES) { this.answer(socket, { ok: false, error: 'request too large' }); return; }
+      if (buffered.length > MAX_REQUEST_BYTES) {
+        this.answer(socket, { ok: false, error: 'request too large' });
+        return;
+      }
       const end = buffered.indexOf('\n');
       if (end < 0) return;
       socket.removeAllListeners('data');
       const req = parseAdminRequest(buffered.slice(0, end));
-      if (typeof req === 'string') { this.answer(socket, { ok: false, error: `bad request: ${req}` }); return; }
-      this.run(req).then((r) => this.answer(socket, r), (err: Error) => this.answer(socket, { ok: false, error: err.message }));
+      if (typeof req === 'string') {
+        this.answer(socket, { ok: false, error: `bad request: ${req}` });
+        return;
+      }
+      this.run(req).then(
+        (r) => this.answer(socket, r),
+        (err: Error) => this.answer(socket, { ok: false, error: err.message }),
+      );
     });
   }
 

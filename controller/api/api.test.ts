@@ -19,13 +19,22 @@ before(async () => {
   for (const role of roles) await controller.users.add(`${role}1`, role, PASSWORD);
   app = await buildApi(controller.apiDeps());
 });
-after(async () => { await app.close(); controller.db.close(); t.remove(); });
+after(async () => {
+  await app.close();
+  controller.db.close();
+  t.remove();
+});
 
 let logins = 0;
 async function login(role: Role): Promise<{ cookie: string; csrf: string }> {
   // Each login from its own address: the per-address limit has a test of its own.
   const n = ++logins;
-  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `${role}1`, password: PASSWORD }, remoteAddress: `10.0.${n}.${roles.indexOf(role) + 1}` });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username: `${role}1`, password: PASSWORD },
+    remoteAddress: `10.0.${n}.${roles.indexOf(role) + 1}`,
+  });
   assert.equal(res.statusCode, 200, res.body);
   const cookie = res.cookies.find((c) => c.name === 'ce_session')!;
   assert.equal(cookie.httpOnly, true);
@@ -34,7 +43,16 @@ async function login(role: Role): Promise<{ cookie: string; csrf: string }> {
 }
 
 test('every API route but health, login and the OpenAPI document needs a session', async () => {
-  for (const url of ['/api/alarms', '/api/events', '/api/devices', '/api/rooms', '/api/uplink', '/api/users', '/api/audit', '/api/site']) {
+  for (const url of [
+    '/api/alarms',
+    '/api/events',
+    '/api/devices',
+    '/api/rooms',
+    '/api/uplink',
+    '/api/users',
+    '/api/audit',
+    '/api/site',
+  ]) {
     assert.equal((await app.inject({ url })).statusCode, 401, url);
   }
   assert.equal((await app.inject({ url: '/api/health' })).statusCode, 200);
@@ -44,7 +62,13 @@ test('every API route but health, login and the OpenAPI document needs a session
 });
 
 test('a wrong password is refused, and login is rate-limited per address', async () => {
-  const attempt = () => app.inject({ method: 'POST', url: '/api/session', payload: { username: 'nobody1', password: 'wrong password!' }, remoteAddress: '10.9.9.9' });
+  const attempt = () =>
+    app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'nobody1', password: 'wrong password!' },
+      remoteAddress: '10.9.9.9',
+    });
   const codes: number[] = [];
   for (let i = 0; i < 12; i++) codes.push((await attempt()).statusCode);
   assert.deepEqual(codes, [...Array(10).fill(401), 429, 429]);
@@ -55,22 +79,41 @@ test('input is validated against the route schema', async () => {
   const bad = await app.inject({ url: '/api/events?limit=100000', headers: { cookie: s.cookie } });
   assert.equal(bad.statusCode, 400);
   assert.match(bad.json().error, /limit/);
-  const extra = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'a', password: 'b', admin: true }, remoteAddress: '10.1.1.1' });
+  const extra = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username: 'a', password: 'b', admin: true },
+    remoteAddress: '10.1.1.1',
+  });
   assert.equal(extra.statusCode, 400);
 });
 
 test('a mutating request without the CSRF token is refused', async () => {
   const s = await login('guard');
-  const res = await app.inject({ method: 'POST', url: '/api/alarms/00000000-0000-4000-8000-000000000000/ack', headers: { cookie: s.cookie } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/alarms/00000000-0000-4000-8000-000000000000/ack',
+    headers: { cookie: s.cookie },
+  });
   assert.equal(res.statusCode, 403);
   assert.match(res.json().error, /CSRF/);
 });
 
 test('role checks: who may acknowledge alarms and manage users', async () => {
-  const alarm = controller.alarms.raise({ key: 'test', type: 'test', source: 'test', severity: 'major', message: 'test' });
+  const alarm = controller.alarms.raise({
+    key: 'test',
+    type: 'test',
+    source: 'test',
+    severity: 'major',
+    message: 'test',
+  });
   controller.pipeline.flush();
   const expectations: Record<Role, { ack: number; users: number }> = {
-    viewer: { ack: 403, users: 403 }, installer: { ack: 403, users: 403 }, auditor: { ack: 403, users: 403 }, guard: { ack: 200, users: 403 }, admin: { ack: 409, users: 200 },
+    viewer: { ack: 403, users: 403 },
+    installer: { ack: 403, users: 403 },
+    auditor: { ack: 403, users: 403 },
+    guard: { ack: 200, users: 403 },
+    admin: { ack: 409, users: 200 },
   };
   for (const role of ['viewer', 'installer', 'auditor', 'guard', 'admin'] as Role[]) {
     const s = await login(role);
@@ -78,78 +121,191 @@ test('role checks: who may acknowledge alarms and manage users', async () => {
     const ack = await app.inject({ method: 'POST', url: `/api/alarms/${alarm.id}/ack`, headers });
     // The guard acknowledges first, so the admin's second acknowledgement is a conflict.
     assert.equal(ack.statusCode, expectations[role].ack, `${role} ack: ${ack.body}`);
-    assert.equal((await app.inject({ url: '/api/users', headers })).statusCode, expectations[role].users, `${role} users`);
+    assert.equal(
+      (await app.inject({ url: '/api/users', headers })).statusCode,
+      expectations[role].users,
+      `${role} users`,
+    );
   }
   const audit = controller.commands.recentAudit(10) as { actor: string; command: string; ok: number }[];
-  assert.deepEqual(audit.filter((a) => a.command === 'alarm.ack').map((a) => [a.actor, a.ok]), [['admin1', 0], ['guard1', 1]]);
+  assert.deepEqual(
+    audit.filter((a) => a.command === 'alarm.ack').map((a) => [a.actor, a.ok]),
+    [
+      ['admin1', 0],
+      ['guard1', 1],
+    ],
+  );
 });
 
 test('an admin adds a user; weak passwords and unknown roles are refused', async () => {
   const s = await login('admin');
   const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  const weak = await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'guard', password: 'short' } });
+  const weak = await app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers,
+    payload: { username: 'guard2', role: 'guard', password: 'short' },
+  });
   assert.equal(weak.statusCode, 400, weak.body);
   assert.match(weak.json().error, /at least 10 characters/);
-  assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'root', password: PASSWORD } })).statusCode, 400);
-  assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard2', role: 'guard', password: PASSWORD } })).statusCode, 201);
+  assert.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers,
+        payload: { username: 'guard2', role: 'root', password: PASSWORD },
+      })
+    ).statusCode,
+    400,
+  );
+  assert.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers,
+        payload: { username: 'guard2', role: 'guard', password: PASSWORD },
+      })
+    ).statusCode,
+    201,
+  );
   assert.ok(controller.users.list().some((u) => u.username === 'guard2'));
   const audit = controller.commands.recentAudit(5) as { command: string; args: string; ok: number }[];
   const added = audit.find((a) => a.command === 'user.add' && a.ok === 1)!;
-  assert.deepEqual(JSON.parse(added.args), { username: 'guard2', role: 'guard', password: '[redacted]' }, 'the password never reaches the audit log');
-  assert.equal((await app.inject({ method: 'PUT', url: '/api/users/guard2/disabled', headers, payload: { disabled: true } })).statusCode, 200);
-  assert.equal((await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'guard2', password: PASSWORD }, remoteAddress: '10.2.2.2' })).statusCode, 401);
-  assert.equal((await app.inject({ method: 'PUT', url: '/api/users/admin1/disabled', headers, payload: { disabled: true } })).statusCode, 400, 'an admin cannot lock themselves out');
-  const fromDistrict = await controller.commands.execute({ name: 'user.add', args: { username: 'x1', role: 'admin', password: PASSWORD } }, { kind: 'district', name: 'noc' });
+  assert.deepEqual(
+    JSON.parse(added.args),
+    { username: 'guard2', role: 'guard', password: '[redacted]' },
+    'the password never reaches the audit log',
+  );
+  assert.equal(
+    (await app.inject({ method: 'PUT', url: '/api/users/guard2/disabled', headers, payload: { disabled: true } }))
+      .statusCode,
+    200,
+  );
+  assert.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { username: 'guard2', password: PASSWORD },
+        remoteAddress: '10.2.2.2',
+      })
+    ).statusCode,
+    401,
+  );
+  assert.equal(
+    (await app.inject({ method: 'PUT', url: '/api/users/admin1/disabled', headers, payload: { disabled: true } }))
+      .statusCode,
+    400,
+    'an admin cannot lock themselves out',
+  );
+  const fromDistrict = await controller.commands.execute(
+    { name: 'user.add', args: { username: 'x1', role: 'admin', password: PASSWORD } },
+    { kind: 'district', name: 'noc' },
+  );
   assert.match(fromDistrict.error!, /not accepted from district/);
 });
 
 test('logging out ends the session', async () => {
   const s = await login('viewer');
-  assert.equal((await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } })).statusCode, 204);
+  assert.equal(
+    (await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } }))
+      .statusCode,
+    204,
+  );
   assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: s.cookie } })).statusCode, 401);
 });
 
 test('cardholders: CSV import is all or nothing with located problems; export round-trips; roles apply', async () => {
   const s = await login('admin');
   const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'text/csv' };
-  const bad = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers, payload: 'id,name,kind,card\ns1,张三,student,12\ns2,李四,teacher,13\n' });
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/api/cardholders/import',
+    headers,
+    payload: 'id,name,kind,card\ns1,张三,student,12\ns2,李四,teacher,13\n',
+  });
   assert.equal(bad.statusCode, 400);
   assert.deepEqual(bad.json().problems, [{ line: 3, field: 'kind', message: 'must be student, staff or visitor' }]);
   assert.equal(controller.allowlist.size, 0);
-  const ok = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers, payload: 'id,name,kind,class,card,groups\ns1,张三,student,初一(1)班,12,students\ns2,李四,staff,,13,\n' });
+  const ok = await app.inject({
+    method: 'POST',
+    url: '/api/cardholders/import',
+    headers,
+    payload: 'id,name,kind,class,card,groups\ns1,张三,student,初一(1)班,12,students\ns2,李四,staff,,13,\n',
+  });
   assert.equal(ok.statusCode, 200, ok.body);
   assert.equal(controller.allowlist.byCard('12')!.name, '张三');
   const csv = await app.inject({ url: '/api/cardholders/export', headers: { cookie: s.cookie } });
   assert.match(csv.headers['content-type'] as string, /text\/csv/);
   assert.match(csv.body, /s1,张三,student,初一\(1\)班,12,,,true,students/);
   const found = await app.inject({ url: '/api/cardholders?q=初一', headers: { cookie: s.cookie } });
-  assert.deepEqual(found.json().map((c: { id: string }) => c.id), ['s1']);
+  assert.deepEqual(
+    found.json().map((c: { id: string }) => c.id),
+    ['s1'],
+  );
   const v = await login('viewer');
-  assert.equal((await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'content-type': 'text/csv' }, payload: 'id\n' })).statusCode, 403);
+  assert.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/cardholders/import',
+        headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'content-type': 'text/csv' },
+        payload: 'id\n',
+      })
+    ).statusCode,
+    403,
+  );
   const g = await login('guard');
-  const open = await app.inject({ method: 'POST', url: '/api/access/gates/nowhere/open', headers: { cookie: g.cookie, 'x-csrf-token': g.csrf }, payload: { direction: 'in' } });
+  const open = await app.inject({
+    method: 'POST',
+    url: '/api/access/gates/nowhere/open',
+    headers: { cookie: g.cookie, 'x-csrf-token': g.csrf },
+    payload: { direction: 'in' },
+  });
   assert.equal(open.statusCode, 400);
   assert.match(open.json().error, /no gate "nowhere"/);
 });
 
 test('personal data per role: viewers see no names, cards or audit; guards see people but masked cards and no audit; every read is audited', async () => {
   const admin = await login('admin');
-  await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'text/csv' },
-    payload: 'id,name,kind,class,card\np77,王小明,student,初二(3)班,88776655\n' });
-  await controller.pipeline.ingest({ topic: 'events/access', type: 'access.granted', source: 'reader-x', data: { gate: 'g', cardholderId: 'p77', card: null } });
+  await app.inject({
+    method: 'POST',
+    url: '/api/cardholders/import',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'text/csv' },
+    payload: 'id,name,kind,class,card\np77,王小明,student,初二(3)班,88776655\n',
+  });
+  await controller.pipeline.ingest({
+    topic: 'events/access',
+    type: 'access.granted',
+    source: 'reader-x',
+    data: { gate: 'g', cardholderId: 'p77', card: null },
+  });
   const sessions = new Map<Role, { cookie: string; csrf: string }>();
   const as = async (role: Role) => sessions.get(role) ?? sessions.set(role, await login(role)).get(role)!;
   const events = async (role: Role, query = '') => {
     const s = await as(role);
     const res = await app.inject({ url: `/api/events?limit=500${query}`, headers: { cookie: s.cookie } });
-    return { status: res.statusCode, list: res.statusCode === 200 ? res.json() as { topic: string; type: string; data: Record<string, unknown> }[] : [] };
+    return {
+      status: res.statusCode,
+      list:
+        res.statusCode === 200 ? (res.json() as { topic: string; type: string; data: Record<string, unknown> }[]) : [],
+    };
   };
   const viewer = await events('viewer');
   assert.ok(viewer.list.length > 0);
-  assert.ok(viewer.list.every((e) => e.topic !== 'events/audit' && e.topic !== 'cmd-result'), 'no audit trail through the event search');
+  assert.ok(
+    viewer.list.every((e) => e.topic !== 'events/audit' && e.topic !== 'cmd-result'),
+    'no audit trail through the event search',
+  );
   assert.equal(viewer.list.find((e) => e.type === 'access.granted')!.data.cardholderId, '[hidden]');
   assert.doesNotMatch(JSON.stringify(viewer.list), /p77|王小明|88776655/);
-  assert.equal((await events('viewer', '&q=p77')).list.length, 0, 'a viewer cannot find a person by searching for them');
+  assert.equal(
+    (await events('viewer', '&q=p77')).list.length,
+    0,
+    'a viewer cannot find a person by searching for them',
+  );
   const guard = await events('guard', '&q=p77');
   assert.equal(guard.list.find((e) => e.type === 'access.granted')!.data.cardholderId, 'p77');
   assert.ok(guard.list.every((e) => e.topic !== 'events/audit'));
@@ -158,7 +314,10 @@ test('personal data per role: viewers see no names, cards or audit; guards see p
   const g = await as('guard');
   const roster = (await app.inject({ url: '/api/cardholders?q=王小明', headers: { cookie: g.cookie } })).json();
   assert.equal(roster[0].card, '****6655', 'a guard sees whose card it is, not the number to clone it');
-  assert.equal((await app.inject({ url: '/api/cardholders?q=88776655', headers: { cookie: g.cookie } })).json().length, 0);
+  assert.equal(
+    (await app.inject({ url: '/api/cardholders?q=88776655', headers: { cookie: g.cookie } })).json().length,
+    0,
+  );
   for (const role of ['viewer', 'installer', 'auditor'] as Role[]) {
     const s = await as(role);
     for (const url of ['/api/cardholders', '/api/attendance?day=2026-12-01', '/api/cardholders/export']) {
@@ -166,23 +325,49 @@ test('personal data per role: viewers see no names, cards or audit; guards see p
     }
   }
   const a = await as('auditor');
-  const audit = (await app.inject({ url: '/api/audit?limit=50', headers: { cookie: a.cookie } })).json() as { actor: string; command: string }[];
-  assert.ok(audit.some((r) => r.actor === 'guard1' && r.command === 'cardholders.read'), 'who read the roster is in the audit');
+  const audit = (await app.inject({ url: '/api/audit?limit=50', headers: { cookie: a.cookie } })).json() as {
+    actor: string;
+    command: string;
+  }[];
+  assert.ok(
+    audit.some((r) => r.actor === 'guard1' && r.command === 'cardholders.read'),
+    'who read the roster is in the audit',
+  );
 });
 
 test('bodies are read only after authorization, and each route takes only as much as it needs', async () => {
   const big = `id,name,kind,card\n${Array.from({ length: 20_001 }, (_, i) => `x${i},名${i},student,${500000 + i}`).join('\n')}\n`;
-  const anon = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { 'content-type': 'text/csv' }, payload: big });
+  const anon = await app.inject({
+    method: 'POST',
+    url: '/api/cardholders/import',
+    headers: { 'content-type': 'text/csv' },
+    payload: big,
+  });
   assert.equal(anon.statusCode, 401, 'nobody unknown makes the controller parse a file');
   const admin = await login('admin');
   const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
-  const tooMany = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { ...headers, 'content-type': 'text/csv' }, payload: big });
+  const tooMany = await app.inject({
+    method: 'POST',
+    url: '/api/cardholders/import',
+    headers: { ...headers, 'content-type': 'text/csv' },
+    payload: big,
+  });
   assert.equal(tooMany.statusCode, 400);
   assert.match(tooMany.json().problems[0].message, /more than 20000 cardholders/);
-  const huge = await app.inject({ method: 'POST', url: '/api/cardholders/import', headers: { ...headers, 'content-type': 'text/csv' }, payload: 'x'.repeat(5 * 1024 * 1024) });
+  const huge = await app.inject({
+    method: 'POST',
+    url: '/api/cardholders/import',
+    headers: { ...headers, 'content-type': 'text/csv' },
+    payload: 'x'.repeat(5 * 1024 * 1024),
+  });
   assert.equal(huge.statusCode, 413);
   assert.equal(huge.json().code, 'body.too-large');
-  const form = await app.inject({ method: 'POST', url: '/api/commands/pa.play', headers: { ...headers, 'accept-language': 'en' }, payload: { text: 'x'.repeat(100_000) } });
+  const form = await app.inject({
+    method: 'POST',
+    url: '/api/commands/pa.play',
+    headers: { ...headers, 'accept-language': 'en' },
+    payload: { text: 'x'.repeat(100_000) },
+  });
   assert.equal(form.statusCode, 413);
   assert.match(form.json().error, /larger than this route takes \(65536 bytes\)/);
 });
@@ -191,62 +376,156 @@ test('an account locks after five failures from any mix of addresses; the lockou
   await controller.users.add('locky', 'guard', PASSWORD);
   const codes: string[] = [];
   for (let i = 0; i < 6; i++) {
-    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'locky', password: `Wrong password ${i}` }, remoteAddress: `10.7.${i}.1` });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'locky', password: `Wrong password ${i}` },
+      remoteAddress: `10.7.${i}.1`,
+    });
     codes.push(res.json().code);
   }
-  assert.deepEqual(codes, ['auth.wrong-password', 'auth.wrong-password', 'auth.wrong-password', 'auth.wrong-password', 'auth.locked', 'auth.locked']);
-  const right = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'locky', password: PASSWORD }, remoteAddress: '10.7.9.1' });
+  assert.deepEqual(codes, [
+    'auth.wrong-password',
+    'auth.wrong-password',
+    'auth.wrong-password',
+    'auth.wrong-password',
+    'auth.locked',
+    'auth.locked',
+  ]);
+  const right = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username: 'locky', password: PASSWORD },
+    remoteAddress: '10.7.9.1',
+  });
   assert.equal(right.json().code, 'auth.locked', 'the right password does not open a locked account');
   controller.pipeline.flush();
   assert.ok(controller.alarms.openAlarms().some((a) => a.key === 'user.locked:locky' && a.severity === 'major'));
   const audit = controller.commands.recentAudit(20) as { actor: string; command: string; ok: number }[];
   assert.ok(audit.some((a) => a.actor === 'locky' && a.command === 'login.locked'));
-  assert.equal(audit.filter((a) => a.actor === 'locky' && a.command === 'login.failed').length, 6, 'every refusal is in the audit: 4 wrong, 2 while locked');
+  assert.equal(
+    audit.filter((a) => a.actor === 'locky' && a.command === 'login.failed').length,
+    6,
+    'every refusal is in the audit: 4 wrong, 2 while locked',
+  );
   const admin = await login('admin');
-  const unlock = await app.inject({ method: 'POST', url: '/api/users/locky/unlock', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+  const unlock = await app.inject({
+    method: 'POST',
+    url: '/api/users/locky/unlock',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+  });
   assert.equal(unlock.statusCode, 200, unlock.body);
-  assert.equal((await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'locky', password: PASSWORD }, remoteAddress: '10.7.9.2' })).statusCode, 200);
+  assert.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { username: 'locky', password: PASSWORD },
+        remoteAddress: '10.7.9.2',
+      })
+    ).statusCode,
+    200,
+  );
 });
 
 test('passwords: three kinds of character, a reset forces a change at the next login, the last five cannot come back', async () => {
   const admin = await login('admin');
   const h = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
-  const weak = await app.inject({ method: 'POST', url: '/api/users', headers: h, payload: { username: 'weakling', role: 'guard', password: 'alllowercase' } });
+  const weak = await app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: h,
+    payload: { username: 'weakling', role: 'guard', password: 'alllowercase' },
+  });
   assert.match(weak.json().error, /three of: lower case, upper case, digits/);
   await controller.users.add('resetme', 'guard', PASSWORD);
   const reset = await app.inject({ method: 'POST', url: '/api/users/resetme/reset', headers: h });
   const temporary = reset.json().result.password as string;
   assert.equal(typeof temporary, 'string');
   const audited = controller.commands.recentAudit(5) as { command: string; result: string }[];
-  assert.doesNotMatch(audited.find((a) => a.command === 'user.reset-password')!.result, new RegExp(temporary), 'the one-time password is not in the audit');
-  const first = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'resetme', password: temporary }, remoteAddress: '10.6.0.1' });
+  assert.doesNotMatch(
+    audited.find((a) => a.command === 'user.reset-password')!.result,
+    new RegExp(temporary),
+    'the one-time password is not in the audit',
+  );
+  const first = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username: 'resetme', password: temporary },
+    remoteAddress: '10.6.0.1',
+  });
   assert.deepEqual(first.json().setup, ['password']);
   const cookie = `ce_session=${first.cookies.find((c) => c.name === 'ce_session')!.value}`;
   const s = { cookie, 'x-csrf-token': first.json().csrf };
-  assert.equal((await app.inject({ url: '/api/alarms', headers: s })).json().code, 'auth.setup-required', 'nothing before the new password');
+  assert.equal(
+    (await app.inject({ url: '/api/alarms', headers: s })).json().code,
+    'auth.setup-required',
+    'nothing before the new password',
+  );
   let current = temporary;
-  for (const next of ['Second password 2', 'Third password 3', 'Fourth password 4', 'Fifth password 5', 'Sixth password 6']) {
+  for (const next of [
+    'Second password 2',
+    'Third password 3',
+    'Fourth password 4',
+    'Fifth password 5',
+    'Sixth password 6',
+  ]) {
     const r = await app.inject({ method: 'PUT', url: '/api/session/password', headers: s, payload: { current, next } });
     assert.equal(r.statusCode, 200, r.body);
     current = next;
   }
-  const again = await app.inject({ method: 'PUT', url: '/api/session/password', headers: s, payload: { current, next: 'Third password 3' } });
+  const again = await app.inject({
+    method: 'PUT',
+    url: '/api/session/password',
+    headers: s,
+    payload: { current, next: 'Third password 3' },
+  });
   assert.match(again.json().error, /differ from the last 5/);
-  assert.equal((await app.inject({ url: '/api/alarms', headers: s })).statusCode, 200, 'a changed password opens the console');
+  assert.equal(
+    (await app.inject({ url: '/api/alarms', headers: s })).statusCode,
+    200,
+    'a changed password opens the console',
+  );
 });
 
 test('sessions: a cap per user, my own list, and log out everywhere', async () => {
   await controller.users.add('many', 'viewer', PASSWORD);
   const cookies: string[] = [];
   for (let i = 0; i < 4; i++) {
-    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'many', password: PASSWORD }, remoteAddress: `10.5.${i}.1`, headers: { 'user-agent': `browser ${i}` } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'many', password: PASSWORD },
+      remoteAddress: `10.5.${i}.1`,
+      headers: { 'user-agent': `browser ${i}` },
+    });
     cookies.push(`ce_session=${r.cookies.find((c) => c.name === 'ce_session')!.value}`);
   }
-  assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: cookies[0]! } })).statusCode, 401, 'past three sessions the oldest ends');
-  const list = (await app.inject({ url: '/api/session/list', headers: { cookie: cookies[3]! } })).json() as { current: boolean; userAgent: string }[];
+  assert.equal(
+    (await app.inject({ url: '/api/alarms', headers: { cookie: cookies[0]! } })).statusCode,
+    401,
+    'past three sessions the oldest ends',
+  );
+  const list = (await app.inject({ url: '/api/session/list', headers: { cookie: cookies[3]! } })).json() as {
+    current: boolean;
+    userAgent: string;
+  }[];
   assert.equal(list.length, 3);
-  assert.deepEqual(list.filter((x) => x.current).map((x) => x.userAgent), ['browser 3']);
+  assert.deepEqual(
+    list.filter((x) => x.current).map((x) => x.userAgent),
+    ['browser 3'],
+  );
   const csrf = (await app.inject({ url: '/api/session', headers: { cookie: cookies[3]! } })).json().csrf;
-  assert.equal((await app.inject({ method: 'POST', url: '/api/session/logout-everywhere', headers: { cookie: cookies[3]!, 'x-csrf-token': csrf } })).json().ended, 3);
-  for (const c of cookies) assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: c } })).statusCode, 401);
+  assert.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/session/logout-everywhere',
+        headers: { cookie: cookies[3]!, 'x-csrf-token': csrf },
+      })
+    ).json().ended,
+    3,
+  );
+  for (const c of cookies)
+    assert.equal((await app.inject({ url: '/api/alarms', headers: { cookie: c } })).statusCode, 401);
 });

@@ -10,8 +10,13 @@ export const SESSION_COOKIE = 'ce_session';
 export type Access = 'public' | 'session' | Permission;
 
 declare module 'fastify' {
-  interface FastifyRequest { session: Session | null }
-  interface FastifyContextConfig { access?: Access; /** set by the catalog on WebSocket routes */ upgrade?: boolean }
+  interface FastifyRequest {
+    session: Session | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access /** set by the catalog on WebSocket routes */;
+    upgrade?: boolean;
+  }
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -27,7 +32,8 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function authHook(users: Users, hosts: ReadonlySet<string>) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const host = hostName(req.headers.host);
-    if (!host || !hosts.has(host)) return reply.code(421).send(msg(req, 'host.unknown', { host: req.headers.host ?? '' }));
+    if (!host || !hosts.has(host))
+      return reply.code(421).send(msg(req, 'host.unknown', { host: req.headers.host ?? '' }));
     const token = req.cookies[SESSION_COOKIE];
     req.session = token ? users.session(token) : null;
     const { access, upgrade } = req.routeOptions.config;
@@ -40,7 +46,9 @@ export function authHook(users: Users, hosts: ReadonlySet<string>) {
       return reply.code(403).send(msg(req, 'auth.csrf'));
     }
     // A password to change or a second factor to enrol comes before anything else.
-    if (access !== 'session' && req.session.setup.length) return reply.code(403).send(msg(req, 'auth.setup-required', { setup: req.session.setup.join(', ') }));
-    if (access !== 'session' && !may(req.session.role, access)) return reply.code(403).send(msg(req, 'auth.forbidden', { role: req.session.role, permission: access }));
+    if (access !== 'session' && req.session.setup.length)
+      return reply.code(403).send(msg(req, 'auth.setup-required', { setup: req.session.setup.join(', ') }));
+    if (access !== 'session' && !may(req.session.role, access))
+      return reply.code(403).send(msg(req, 'auth.forbidden', { role: req.session.role, permission: access }));
   };
 }

@@ -17,7 +17,9 @@ export const seesTopic = (role: Role, topic: string) => may(role, 'audit.read') 
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, PERSONAL_KEYS.has(k) && v !== null ? REDACTED : redact(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, PERSONAL_KEYS.has(k) && v !== null ? REDACTED : redact(v, depth + 1)]),
+  );
 }
 
 /** A record (event or alarm) as a role may read it: personal fields hidden from roles without `people.read`. */

@@ -2,7 +2,11 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Access } from './auth.ts';
 
 /** What a route asks of its caller: nothing (public), or a permission. */
-export interface RouteEntry { method: string; url: string; access: Access }
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+}
 
 const catalogs = new WeakMap<FastifyInstance, RouteOptions[]>();
 
@@ -19,7 +23,11 @@ export function catalogRoutes(app: FastifyInstance): void {
     routes.push(route);
     if (route.websocket) route.config = { ...route.config, upgrade: true };
     const access = route.config?.access;
-    if (access) route.schema = { ...route.schema, security: access === 'public' ? [] : [{ session: [access] }] } as typeof route.schema;
+    if (access)
+      route.schema = {
+        ...route.schema,
+        security: access === 'public' ? [] : [{ session: [access] }],
+      } as typeof route.schema;
   });
   app.addHook('onReady', async () => {
     const bare = routes.filter((r) => !r.config?.access).map((r) => `${[r.method].flat().join(',')} ${r.url}`);
@@ -33,12 +41,17 @@ export function catalogRoutes(app: FastifyInstance): void {
  */
 export function publicScope(app: FastifyInstance, plugin: (scope: FastifyInstance) => Promise<void>): Promise<void> {
   return app.register(async (scope) => {
-    scope.addHook('onRoute', (route: RouteOptions) => { route.config = { ...route.config, access: 'public' }; });
+    scope.addHook('onRoute', (route: RouteOptions) => {
+      route.config = { ...route.config, access: 'public' };
+    });
     await plugin(scope);
   }) as unknown as Promise<void>;
 }
 
 export const routeCatalog = (app: FastifyInstance): readonly RouteEntry[] =>
-  (catalogs.get(app) ?? []).flatMap((r) => [r.method].flat()
-    .filter((m) => m !== 'HEAD')
-    .map((method) => ({ method, url: r.url, access: r.config!.access! })));
+  (catalogs.get(app) ?? []).flatMap((r) =>
+    [r.method]
+      .flat()
+      .filter((m) => m !== 'HEAD')
+      .map((method) => ({ method, url: r.url, access: r.config!.access! })),
+  );

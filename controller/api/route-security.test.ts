@@ -18,29 +18,64 @@ import { routeCatalog } from './route-catalog.ts';
 import { buildApi } from './server.ts';
 
 const review: Record<string, Access> = {
-  'POST /api/session': 'public', 'GET /api/session': 'session', 'DELETE /api/session': 'session',
-  'GET /api/health': 'public', 'GET /api/openapi.json': 'public',
+  'POST /api/session': 'public',
+  'GET /api/session': 'session',
+  'DELETE /api/session': 'session',
+  'GET /api/health': 'public',
+  'GET /api/openapi.json': 'public',
   // The console's own files and a class board's kiosk page (its URL carries the board's key).
-  'GET /*': 'public', 'GET /board/:id': 'public', 'GET /board-live/:id': 'public',
-  'GET /api/alarms': 'view', 'POST /api/alarms/:id/ack': 'alarm.ack', 'GET /api/snapshots/*': 'view',
-  'GET /api/events': 'view', 'GET /api/audit': 'audit.read',
-  'GET /api/devices': 'view', 'GET /api/rooms': 'view', 'GET /api/rooms/:room/series': 'view',
-  'GET /api/site': 'session', 'GET /api/uplink': 'view', 'GET /api/live': 'view',
-  'GET /api/users': 'users.manage', 'POST /api/users': 'users.manage', 'PUT /api/users/:username/disabled': 'users.manage',
-  'PUT /api/users/:username/role': 'users.manage', 'POST /api/users/:username/reset': 'users.manage',
-  'POST /api/users/:username/unlock': 'users.manage', 'DELETE /api/users/:username/totp': 'users.manage',
-  'GET /api/session/list': 'session', 'POST /api/session/logout-everywhere': 'session', 'PUT /api/session/password': 'session',
-  'POST /api/session/totp': 'session', 'PUT /api/session/totp': 'session',
-  'GET /api/access/gates': 'view', 'POST /api/access/gates/:id/open': 'gate.operate', 'PUT /api/access/gates/:id/mode': 'gate.operate',
-  'GET /api/access/readers': 'view', 'POST /api/access/readers/:id/keyset': 'devices.commission',
-  'GET /api/cardholders': 'people.read', 'POST /api/cardholders': 'people.manage', 'POST /api/cardholders/import': 'people.manage',
-  'GET /api/cardholders/export': 'people.manage', 'DELETE /api/cardholders/:id': 'people.manage', 'GET /api/attendance': 'people.read',
-  'GET /api/cameras': 'view', 'GET /api/cameras/discover': 'devices.commission', 'GET /api/cameras/:id/snapshot': 'view',
-  'GET /api/cameras/:id/presets': 'view', 'POST /api/cameras/:id/ptz': 'gate.operate', 'GET /api/cameras/:id/live': 'view',
+  'GET /*': 'public',
+  'GET /board/:id': 'public',
+  'GET /board-live/:id': 'public',
+  'GET /api/alarms': 'view',
+  'POST /api/alarms/:id/ack': 'alarm.ack',
+  'GET /api/snapshots/*': 'view',
+  'GET /api/events': 'view',
+  'GET /api/audit': 'audit.read',
+  'GET /api/devices': 'view',
+  'GET /api/rooms': 'view',
+  'GET /api/rooms/:room/series': 'view',
+  'GET /api/site': 'session',
+  'GET /api/uplink': 'view',
+  'GET /api/live': 'view',
+  'GET /api/users': 'users.manage',
+  'POST /api/users': 'users.manage',
+  'PUT /api/users/:username/disabled': 'users.manage',
+  'PUT /api/users/:username/role': 'users.manage',
+  'POST /api/users/:username/reset': 'users.manage',
+  'POST /api/users/:username/unlock': 'users.manage',
+  'DELETE /api/users/:username/totp': 'users.manage',
+  'GET /api/session/list': 'session',
+  'POST /api/session/logout-everywhere': 'session',
+  'PUT /api/session/password': 'session',
+  'POST /api/session/totp': 'session',
+  'PUT /api/session/totp': 'session',
+  'GET /api/access/gates': 'view',
+  'POST /api/access/gates/:id/open': 'gate.operate',
+  'PUT /api/access/gates/:id/mode': 'gate.operate',
+  'GET /api/access/readers': 'view',
+  'POST /api/access/readers/:id/keyset': 'devices.commission',
+  'GET /api/cardholders': 'people.read',
+  'POST /api/cardholders': 'people.manage',
+  'POST /api/cardholders/import': 'people.manage',
+  'GET /api/cardholders/export': 'people.manage',
+  'DELETE /api/cardholders/:id': 'people.manage',
+  'GET /api/attendance': 'people.read',
+  'GET /api/cameras': 'view',
+  'GET /api/cameras/discover': 'devices.commission',
+  'GET /api/cameras/:id/snapshot': 'view',
+  'GET /api/cameras/:id/presets': 'view',
+  'POST /api/cameras/:id/ptz': 'gate.operate',
+  'GET /api/cameras/:id/live': 'view',
   'GET /api/boards': 'config',
-  'POST /api/commands/scenario.start': 'gate.operate', 'POST /api/commands/pa.play': 'pa.announce', 'POST /api/commands/pa.stop': 'pa.announce',
-  'POST /api/commands/board.notice': 'pa.announce', 'POST /api/commands/bells.activate': 'config', 'POST /api/commands/bells.save': 'config',
-  'POST /api/commands/emergency.reset': 'alarm.ack', 'POST /api/commands/emergency.test-mode': 'alarm.ack',
+  'POST /api/commands/scenario.start': 'gate.operate',
+  'POST /api/commands/pa.play': 'pa.announce',
+  'POST /api/commands/pa.stop': 'pa.announce',
+  'POST /api/commands/board.notice': 'pa.announce',
+  'POST /api/commands/bells.activate': 'config',
+  'POST /api/commands/bells.save': 'config',
+  'POST /api/commands/emergency.reset': 'alarm.ack',
+  'POST /api/commands/emergency.test-mode': 'alarm.ack',
   'GET /api/emergency': 'view',
 };
 
@@ -52,21 +87,46 @@ const sessions = new Map<Role, { cookie: string; csrf: string }>();
 let passed: { access: Access | undefined; role: Role | null; url: string; method: string }[] = [];
 
 before(async () => {
-  controller = new Controller(loadSite(await writeSite(t.dir, { uplink: { url: 'mqtt://127.0.0.1:1' }, console: { listen: '127.0.0.1', port: 0, hosts: ['gw.school.example'] } })), createLogger('silent'));
+  controller = new Controller(
+    loadSite(
+      await writeSite(t.dir, {
+        uplink: { url: 'mqtt://127.0.0.1:1' },
+        console: { listen: '127.0.0.1', port: 0, hosts: ['gw.school.example'] },
+      }),
+    ),
+    createLogger('silent'),
+  );
   for (const role of roles) await controller.users.add(`${role}1`, role, 'Correct horse battery');
   app = await buildApi(controller.apiDeps());
   // Runs after the auth hook, before any body is read: what reaches it was let through.
   app.addHook('preParsing', async (req, reply) => {
     if (req.headers['x-probe'] !== '1') return;
-    passed.push({ access: req.routeOptions.config.access, role: req.session?.role ?? null, url: req.url, method: req.method });
+    passed.push({
+      access: req.routeOptions.config.access,
+      role: req.session?.role ?? null,
+      url: req.url,
+      method: req.method,
+    });
     return reply.code(299).send();
   });
   for (const [i, role] of roles.entries()) {
-    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `${role}1`, password: 'Correct horse battery' }, remoteAddress: `10.0.1.${i + 1}` });
-    sessions.set(role, { cookie: `ce_session=${res.cookies.find((c) => c.name === 'ce_session')!.value}`, csrf: res.json().csrf });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: `${role}1`, password: 'Correct horse battery' },
+      remoteAddress: `10.0.1.${i + 1}`,
+    });
+    sessions.set(role, {
+      cookie: `ce_session=${res.cookies.find((c) => c.name === 'ce_session')!.value}`,
+      csrf: res.json().csrf,
+    });
   }
 });
-after(async () => { await app.close(); controller.db.close(); t.remove(); });
+after(async () => {
+  await app.close();
+  controller.db.close();
+  t.remove();
+});
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 const concrete = (url: string) => url.replace(/:[a-z]+/g, 'x').replace('*', 'x');
@@ -105,7 +165,11 @@ export function spellings(path: string): string[] {
 
 test('every route is in the security review, with the access rule the review gives it', () => {
   const found = Object.fromEntries(routeCatalog(app).map((r) => [key(r), r.access]));
-  assert.deepEqual(Object.keys(found).sort(), Object.keys(review).sort(), 'a route was added or removed: review its access rule here');
+  assert.deepEqual(
+    Object.keys(found).sort(),
+    Object.keys(review).sort(),
+    'a route was added or removed: review its access rule here',
+  );
   for (const [route, access] of Object.entries(review)) assert.equal(found[route], access, route);
 });
 
@@ -114,7 +178,9 @@ test('a route without an access rule stops the console from starting', async () 
   const { catalogRoutes } = await import('./route-catalog.ts');
   catalogRoutes(bare);
   bare.get('/api/forgotten', async () => 'open');
-  await assert.rejects(async () => { await bare.ready(); }, /routes without an access rule: GET,HEAD \/api\/forgotten|GET \/api\/forgotten/);
+  await assert.rejects(async () => {
+    await bare.ready();
+  }, /routes without an access rule: GET,HEAD \/api\/forgotten|GET \/api\/forgotten/);
 });
 
 test('without a session every guarded route answers 401', async () => {
@@ -129,8 +195,13 @@ test('each role reaches exactly the routes its permissions allow', async () => {
   for (const role of roles) {
     const s = sessions.get(role)!;
     for (const r of guarded()) {
-      const res = await app.inject({ method: r.method as 'GET', url: concrete(r.url), headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'x-probe': '1' } });
-      if (allowed(role, r.access)) assert.equal(res.statusCode, 299, `${role} may ${key(r)} but got ${res.statusCode}: ${res.body}`);
+      const res = await app.inject({
+        method: r.method as 'GET',
+        url: concrete(r.url),
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'x-probe': '1' },
+      });
+      if (allowed(role, r.access))
+        assert.equal(res.statusCode, 299, `${role} may ${key(r)} but got ${res.statusCode}: ${res.body}`);
       else assert.equal(res.statusCode, 403, `${role} may not ${key(r)} but got ${res.statusCode}`);
       checked++;
     }
@@ -138,7 +209,7 @@ test('each role reaches exactly the routes its permissions allow', async () => {
   console.log(`# ${checked} role and route pairs checked (${roles.length} roles, ${guarded().length} guarded routes)`);
 });
 
-test('no spelling of any route\'s path, in any method, lets a caller past a rule it does not meet', async () => {
+test("no spelling of any route's path, in any method, lets a caller past a rule it does not meet", async () => {
   passed = [];
   const callers: (Role | null)[] = [null, ...roles];
   let sent = 0;
@@ -147,24 +218,37 @@ test('no spelling of any route\'s path, in any method, lets a caller past a rule
       for (const method of [r.method, 'HEAD', 'OPTIONS'] as const) {
         for (const role of callers) {
           const s = role ? sessions.get(role)! : null;
-          await app.inject({ method: method as 'GET', url, headers: { 'x-probe': '1', ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}) } });
+          await app.inject({
+            method: method as 'GET',
+            url,
+            headers: { 'x-probe': '1', ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}) },
+          });
           sent++;
         }
       }
     }
   }
-  const wrong = passed.filter((p) => p.access !== 'public' && (p.role === null || p.access === undefined || !allowed(p.role, p.access)));
+  const wrong = passed.filter(
+    (p) => p.access !== 'public' && (p.role === null || p.access === undefined || !allowed(p.role, p.access)),
+  );
   assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} requests got past authorization they should not have`);
   // The check can fail: the real spellings of guarded routes do get through for a role that may use them.
   assert.ok(passed.some((p) => p.access === 'people.read' && p.role === 'guard'));
-  console.log(`# ${sent} requests (${routeCatalog(app).length} routes, every spelling, 3 methods, ${callers.length} callers); ${passed.length} let through, all allowed`);
+  console.log(
+    `# ${sent} requests (${routeCatalog(app).length} routes, every spelling, 3 methods, ${callers.length} callers); ${passed.length} let through, all allowed`,
+  );
 });
 
-test('a mutating request without the session\'s CSRF token is refused on every route', async () => {
+test("a mutating request without the session's CSRF token is refused on every route", async () => {
   const admin = sessions.get('admin')!;
   for (const r of guarded().filter((x) => x.method !== 'GET')) {
     for (const token of [undefined, 'forged']) {
-      const res = await app.inject({ method: r.method as 'POST', url: concrete(r.url), headers: { cookie: admin.cookie, ...(token ? { 'x-csrf-token': token } : {}) }, payload: {} });
+      const res = await app.inject({
+        method: r.method as 'POST',
+        url: concrete(r.url),
+        headers: { cookie: admin.cookie, ...(token ? { 'x-csrf-token': token } : {}) },
+        payload: {},
+      });
       assert.equal(res.statusCode, 403, `${key(r)} with token ${token}`);
       assert.equal(res.json().code, 'auth.csrf');
     }
@@ -174,27 +258,51 @@ test('a mutating request without the session\'s CSRF token is refused on every r
 test('a Host the console does not answer to is refused on every route, public ones included (DNS rebinding)', async () => {
   const viewer = sessions.get('viewer')!;
   for (const r of routeCatalog(app)) {
-    for (const host of ['evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'localhost@evil.example', 'localhost:8080:1']) {
-      const res = await app.inject({ method: r.method as 'GET', url: concrete(r.url), headers: { host, cookie: viewer.cookie, 'x-probe': '1' } });
+    for (const host of [
+      'evil.example',
+      'evil.example:8080',
+      '127.0.0.1.evil.example',
+      'localhost@evil.example',
+      'localhost:8080:1',
+    ]) {
+      const res = await app.inject({
+        method: r.method as 'GET',
+        url: concrete(r.url),
+        headers: { host, cookie: viewer.cookie, 'x-probe': '1' },
+      });
       assert.equal(res.statusCode, 421, `${key(r)} with Host ${host}: ${res.statusCode}`);
     }
   }
-  for (const host of ['localhost', 'localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'GW.school.example', 'gw.school.example.']) {
+  for (const host of [
+    'localhost',
+    'localhost:8080',
+    '127.0.0.1:8080',
+    '[::1]:8080',
+    'GW.school.example',
+    'gw.school.example.',
+  ]) {
     assert.equal((await app.inject({ url: '/api/health', headers: { host } })).statusCode, 200, host);
   }
-  const zh = await app.inject({ url: '/api/health', headers: { host: 'evil.example', 'accept-language': 'zh-CN,zh;q=0.9' } });
+  const zh = await app.inject({
+    url: '/api/health',
+    headers: { host: 'evil.example', 'accept-language': 'zh-CN,zh;q=0.9' },
+  });
   assert.match(zh.json().error, /主机名/);
 });
 
 test('the live WebSockets open for a session only, whatever the spelling of their path', async () => {
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const base = address.replace('http', 'ws');
-  const opens = (path: string, cookie?: string) => new Promise<boolean>((resolve) => {
-    const ws = new WebSocket(base + path, { headers: cookie ? { cookie } : {} });
-    ws.on('open', () => { ws.close(); resolve(true); });
-    ws.on('unexpected-response', () => resolve(false));
-    ws.on('error', () => resolve(false));
-  });
+  const opens = (path: string, cookie?: string) =>
+    new Promise<boolean>((resolve) => {
+      const ws = new WebSocket(base + path, { headers: cookie ? { cookie } : {} });
+      ws.on('open', () => {
+        ws.close();
+        resolve(true);
+      });
+      ws.on('unexpected-response', () => resolve(false));
+      ws.on('error', () => resolve(false));
+    });
   let tried = 0;
   for (const path of ['/api/live', '/api/cameras/x/live']) {
     for (const url of spellings(path).filter((u) => u.startsWith('/') && !u.includes('#'))) {
@@ -203,7 +311,11 @@ test('the live WebSockets open for a session only, whatever the spelling of thei
       tried += 2;
     }
   }
-  assert.equal(await opens('/api/live', sessions.get('viewer')!.cookie), true, 'a viewer\'s session opens the live feed');
+  assert.equal(
+    await opens('/api/live', sessions.get('viewer')!.cookie),
+    true,
+    "a viewer's session opens the live feed",
+  );
   console.log(`# ${tried} WebSocket upgrades refused`);
 });
 
@@ -211,15 +323,24 @@ test('every answer forbids framing, sniffing and referrers; nothing behind a ses
   const viewer = sessions.get('viewer')!;
   for (const r of routeCatalog(app)) {
     for (const cookie of [undefined, viewer.cookie]) {
-      const res = await app.inject({ method: r.method as 'GET', url: concrete(r.url), headers: { 'x-probe': '1', ...(cookie ? { cookie } : {}) } });
+      const res = await app.inject({
+        method: r.method as 'GET',
+        url: concrete(r.url),
+        headers: { 'x-probe': '1', ...(cookie ? { cookie } : {}) },
+      });
       const csp = String(res.headers['content-security-policy']);
       assert.match(csp, /frame-ancestors 'none'/, key(r));
       assert.match(csp, /script-src 'self'(;|$)/, `${key(r)}: no inline script`);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.equal(res.headers['referrer-policy'], 'no-referrer');
       assert.equal(res.headers['x-frame-options'], 'DENY');
-      if (r.access !== 'public' || r.url === '/board/:id') assert.equal(res.headers['cache-control'], 'no-store', key(r));
+      if (r.access !== 'public' || r.url === '/board/:id')
+        assert.equal(res.headers['cache-control'], 'no-store', key(r));
     }
   }
-  assert.equal((await app.inject({ url: '/api/health' })).headers['strict-transport-security'], undefined, 'HSTS only with TLS');
+  assert.equal(
+    (await app.inject({ url: '/api/health' })).headers['strict-transport-security'],
+    undefined,
+    'HSTS only with TLS',
+  );
 });

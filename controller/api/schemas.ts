@@ -1,24 +1,42 @@
 /** JSON Schemas shared by routes; they also become the OpenAPI document. */
 
 /** Any refusal: a schema validation error, or a command that did not succeed (ok: false). */
-export const errorSchema = { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' }, code: { type: 'string' } }, required: ['error'] } as const;
+export const errorSchema = {
+  type: 'object',
+  properties: { ok: { type: 'boolean' }, error: { type: 'string' }, code: { type: 'string' } },
+  required: ['error'],
+} as const;
 
 export const eventSchema = {
   type: 'object',
   properties: {
-    seq: { type: 'integer' }, id: { type: 'string' }, ts: { type: 'integer' }, lane: { type: 'integer' },
-    topic: { type: 'string' }, type: { type: 'string' }, source: { type: 'string' },
-    severity: { type: ['string', 'null'] }, data: { type: 'object', additionalProperties: true },
+    seq: { type: 'integer' },
+    id: { type: 'string' },
+    ts: { type: 'integer' },
+    lane: { type: 'integer' },
+    topic: { type: 'string' },
+    type: { type: 'string' },
+    source: { type: 'string' },
+    severity: { type: ['string', 'null'] },
+    data: { type: 'object', additionalProperties: true },
   },
 } as const;
 
 export const alarmSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, key: { type: 'string' }, type: { type: 'string' }, source: { type: 'string' },
-    severity: { type: 'string' }, message: { type: 'string' }, data: { type: 'object', additionalProperties: true },
-    active: { type: 'boolean' }, raisedAt: { type: 'integer' }, clearedAt: { type: ['integer', 'null'] },
-    ackedAt: { type: ['integer', 'null'] }, ackedBy: { type: ['string', 'null'] },
+    id: { type: 'string' },
+    key: { type: 'string' },
+    type: { type: 'string' },
+    source: { type: 'string' },
+    severity: { type: 'string' },
+    message: { type: 'string' },
+    data: { type: 'object', additionalProperties: true },
+    active: { type: 'boolean' },
+    raisedAt: { type: 'integer' },
+    clearedAt: { type: ['integer', 'null'] },
+    ackedAt: { type: ['integer', 'null'] },
+    ackedBy: { type: ['string', 'null'] },
   },
 } as const;
 

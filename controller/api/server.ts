@@ -43,17 +43,27 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // With a certificate the console is HTTPS only, and its session cookie is Secure.
-    ...(tls ? { https: {
-      cert: readFileSync(sitePath(deps.site, tls.cert)), key: readFileSync(sitePath(deps.site, tls.key)),
-      // A client certificate is asked for, never required: without one the login wants a TOTP code instead.
-      ...(tls.client_ca ? { requestCert: true, rejectUnauthorized: false, ca: readFileSync(sitePath(deps.site, tls.client_ca)) } : {}),
-    } } : {}),
+    ...(tls
+      ? {
+          https: {
+            cert: readFileSync(sitePath(deps.site, tls.cert)),
+            key: readFileSync(sitePath(deps.site, tls.key)),
+            // A client certificate is asked for, never required: without one the login wants a TOTP code instead.
+            ...(tls.client_ca
+              ? { requestCert: true, rejectUnauthorized: false, ca: readFileSync(sitePath(deps.site, tls.client_ca)) }
+              : {}),
+          },
+        }
+      : {}),
   }) as unknown as FastifyInstance;
   app.decorateRequest('session', null);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (req, ctx) => ({ statusCode: 429, ...msg(req, 'auth.rate-limited', { s: Math.ceil(ctx.ttl / 1000) }) }),
+    errorResponseBuilder: (req, ctx) => ({
+      statusCode: 429,
+      ...msg(req, 'auth.rate-limited', { s: Math.ceil(ctx.ttl / 1000) }),
+    }),
   });
   await app.register(swagger, {
     openapi: {
@@ -66,25 +76,42 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', authHook(deps.users, consoleHosts(deps.site.config.console.hosts)));
   // The access log: who asked for what and how it went; bodies, cookies and headers stay out.
   app.addHook('onResponse', async (req, reply) => {
-    deps.log.debug({ method: req.method, path: req.routeOptions.url ?? req.url.split('?')[0], status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime), user: req.session?.username ?? null, ip: req.ip }, 'api request');
+    deps.log.debug(
+      {
+        method: req.method,
+        path: req.routeOptions.url ?? req.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        user: req.session?.username ?? null,
+        ip: req.ip,
+      },
+      'api request',
+    );
   });
   catalogRoutes(app);
   securityHeaders(app, Boolean(tls));
   // Ajv coerces "1e309" (or JSON's 1e309) to Infinity and lets it through `integer` and `maximum`;
   // no handler wants a number that is not finite.
   app.addHook('preHandler', async (req, reply) => {
-    const where = [['query', req.query], ['body', req.body], ['params', req.params]].find(([, v]) => hasNonFinite(v));
+    const where = [
+      ['query', req.query],
+      ['body', req.body],
+      ['params', req.params],
+    ].find(([, v]) => hasNonFinite(v));
     if (where) return reply.code(400).send({ error: `${where[0]}: numbers must be finite` });
   });
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; error?: string; code?: string }, req, reply) => {
-    if (err.validation) return reply.code(400).send({ error: err.message });
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(msg(req, 'body.too-large', { limit: req.routeOptions.bodyLimit ?? 0 }));
-    // A refusal built with msg() (the rate limit's) carries its own text and key.
-    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.error ?? err.message, code: err.code });
-    deps.log.error({ err: err.message }, 'api error');
-    return reply.code(500).send({ error: 'internal error' });
-  });
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; validation?: unknown; error?: string; code?: string }, req, reply) => {
+      if (err.validation) return reply.code(400).send({ error: err.message });
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        return reply.code(413).send(msg(req, 'body.too-large', { limit: req.routeOptions.bodyLimit ?? 0 }));
+      // A refusal built with msg() (the rate limit's) carries its own text and key.
+      if (err.statusCode && err.statusCode < 500)
+        return reply.code(err.statusCode).send({ error: err.error ?? err.message, code: err.code });
+      deps.log.error({ err: err.message }, 'api error');
+      return reply.code(500).send({ error: 'internal error' });
+    },
+  );
 
   sessionRoutes(app, deps);
   alarmRoutes(app, deps);
@@ -100,7 +127,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   await publicScope(app, async (scope) => {
     if (existsSync(uiDist)) await scope.register(fastifyStatic, { root: uiDist, prefix: '/', index: 'index.html' });
-    else scope.get('/', async (_req, reply) => reply.type('text/plain').send('console not built: run npm run build:ui'));
+    else
+      scope.get('/', async (_req, reply) => reply.type('text/plain').send('console not built: run npm run build:ui'));
   });
   return app;
 }
@@ -116,7 +144,10 @@ function liveSocket(app: FastifyInstance, deps: ApiDeps): void {
       if (s.readyState !== 1) continue;
       let msg = byRole.get(role);
       if (msg === undefined) {
-        msg = JSON.stringify({ kind: 'events', events: events.filter((e) => seesTopic(role, e.topic)).map((e) => asSeenBy(role, e)) });
+        msg = JSON.stringify({
+          kind: 'events',
+          events: events.filter((e) => seesTopic(role, e.topic)).map((e) => asSeenBy(role, e)),
+        });
         byRole.set(role, msg);
       }
       s.send(msg);
@@ -124,9 +155,14 @@ function liveSocket(app: FastifyInstance, deps: ApiDeps): void {
   });
   app.get('/api/live', { websocket: true, config: { access: 'view' }, schema: { hide: true } }, (socket, req) => {
     const origin = req.headers.origin;
-    if (origin && new URL(origin).host !== req.headers.host) { socket.close(1008, 'cross-origin'); return; }
+    if (origin && new URL(origin).host !== req.headers.host) {
+      socket.close(1008, 'cross-origin');
+      return;
+    }
     sockets.set(socket, req.session!.role);
     socket.on('close', () => sockets.delete(socket));
-    socket.on('message', () => { /* the live socket is one-way */ });
+    socket.on('message', () => {
+      /* the live socket is one-way */
+    });
   });
 }

@@ -8,17 +8,25 @@ const SEVERITY = { info: 6, warning: 4 } as const;
 const SD_ID = 'campus-edge@32473';
 
 export interface SyslogAudit {
-  ts: number; hostname: string; appName: string; procId: number;
-  msgId: string; ok: boolean | null; sd: Record<string, string | number>; text: string;
+  ts: number;
+  hostname: string;
+  appName: string;
+  procId: number;
+  msgId: string;
+  ok: boolean | null;
+  sd: Record<string, string | number>;
+  text: string;
 }
 
-const printable = (s: string, max: number) => (s.replace(/[^\x21-\x7e]/g, '_').slice(0, max) || '-');
+const printable = (s: string, max: number) => s.replace(/[^\x21-\x7e]/g, '_').slice(0, max) || '-';
 /** Inside a structured-data value, `"`, `\` and `]` are escaped (RFC 5424 6.3.3). */
 const sdValue = (v: string | number) => String(v).replace(/["\\\]]/g, (c) => `\\${c}`);
 
 export function syslogMessage(m: SyslogAudit): string {
   const pri = FACILITY_AUDIT * 8 + (m.ok === false ? SEVERITY.warning : SEVERITY.info);
-  const sd = `[${SD_ID}${Object.entries(m.sd).map(([k, v]) => ` ${k}="${sdValue(v)}"`).join('')}]`;
+  const sd = `[${SD_ID}${Object.entries(m.sd)
+    .map(([k, v]) => ` ${k}="${sdValue(v)}"`)
+    .join('')}]`;
   // BOM marks the free text as UTF-8 (RFC 5424 6.4): names and classes are Chinese.
   return `<${pri}>1 ${new Date(m.ts).toISOString()} ${printable(m.hostname, 255)} ${printable(m.appName, 48)} ${m.procId} ${printable(m.msgId, 32)} ${sd} \ufeff${m.text}`;
 }

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { tempDir, writeSite } from '../../hil-tests/lib/site-fixture.ts';
 
 const bin = fileURLToPath(new URL('../../bin/campus-edge.js', import.meta.url));
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8' });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8' });
 const t = tempDir('cli');
 after(() => t.remove());
 
@@ -17,7 +18,10 @@ test('config check: ok with a summary, or every error with file:line and a non-z
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /: ok \(0 devices on 0 buses/);
   const bad = join(t.dir, 'bad.yaml');
-  writeFileSync(bad, 'school: { id: s, name: n, district: d }\ngateway: { id: "has space" }\nuplink: { url: "http://x" }\n');
+  writeFileSync(
+    bad,
+    'school: { id: s, name: n, district: d }\ngateway: { id: "has space" }\nuplink: { url: "http://x" }\n',
+  );
   const res = run(['config', 'check', bad]);
   assert.equal(res.status, 1);
   assert.match(res.stderr, new RegExp(`${bad}:2:\\d+: gateway\\.id: must match pattern`));
@@ -30,10 +34,16 @@ test('user add takes the password from stdin, refuses weak ones, and backlog rep
   const weak = run(['user', 'add', '--config', site, '--username', 'admin', '--role', 'admin'], 'short\n');
   assert.equal(weak.status, 1);
   assert.match(weak.stderr, /at least 10 characters/);
-  const ok = run(['user', 'add', '--config', site, '--username', 'admin', '--role', 'admin'], 'a-long-enough-password-1\n');
+  const ok = run(
+    ['user', 'add', '--config', site, '--username', 'admin', '--role', 'admin'],
+    'a-long-enough-password-1\n',
+  );
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /added admin "admin"/);
-  const role = run(['user', 'add', '--config', site, '--username', 'x', '--role', 'root'], 'a-long-enough-password-1\n');
+  const role = run(
+    ['user', 'add', '--config', site, '--username', 'x', '--role', 'root'],
+    'a-long-enough-password-1\n',
+  );
   assert.equal(role.status, 2);
   const backlog = run(['backlog', '--config', site]);
   assert.equal(backlog.status, 0, backlog.stderr);

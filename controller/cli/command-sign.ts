@@ -9,8 +9,21 @@ export const commandSignUsage = `campus-edge command-sign --key DISTRICT.key --d
   For the district: prints a signed command, for that one gateway of that school, to publish on {base}/cmd/COMMAND.`;
 
 export function commandSign(args: string[]): number {
-  const { values } = parseArgs({ args, strict: true, options: { key: { type: 'string' }, district: { type: 'string' }, school: { type: 'string' }, gateway: { type: 'string' }, name: { type: 'string' }, args: { type: 'string', default: '{}' }, id: { type: 'string' } } });
-  if (!values.key || !values.district || !values.school || !values.gateway || !values.name) throw new UsageError('--key, --district, --school, --gateway and --name are required');
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      key: { type: 'string' },
+      district: { type: 'string' },
+      school: { type: 'string' },
+      gateway: { type: 'string' },
+      name: { type: 'string' },
+      args: { type: 'string', default: '{}' },
+      id: { type: 'string' },
+    },
+  });
+  if (!values.key || !values.district || !values.school || !values.gateway || !values.name)
+    throw new UsageError('--key, --district, --school, --gateway and --name are required');
   const key = createPrivateKey(readFileSync(values.key));
   if (!keyAlgorithm(key)) throw new UsageError(`${values.key} is neither an ed25519 nor an SM2 private key`);
   let parsed: unknown;
@@ -19,7 +32,17 @@ export function commandSign(args: string[]): number {
   } catch {
     throw new UsageError('--args must be a JSON object');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--args must be a JSON object');
-  console.log(signCommand(key, { id: values.id ?? randomUUID(), name: values.name, district: values.district, school: values.school, gateway: values.gateway, args: parsed as Record<string, unknown> }));
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError('--args must be a JSON object');
+  console.log(
+    signCommand(key, {
+      id: values.id ?? randomUUID(),
+      name: values.name,
+      district: values.district,
+      school: values.school,
+      gateway: values.gateway,
+      args: parsed as Record<string, unknown>,
+    }),
+  );
   return 0;
 }

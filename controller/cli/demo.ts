@@ -18,7 +18,14 @@ import { OnvifCameraSim } from '../../hil-tests/sim/onvif-camera-sim.ts';
 import { RtspTestStream } from '../../hil-tests/sim/rtsp-test-stream.ts';
 import { untilSignal } from './signals.ts';
 
-const hasTool = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
+const hasTool = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * A simulated school on this machine: an embedded MQTT broker (aedes), Modbus
@@ -26,14 +33,24 @@ const hasTool = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v $
  * installed) and the controller with its console.
  */
 export async function demo(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, 'mqtt-port': { type: 'string', default: '1883' }, dir: { type: 'string', default: 'data/demo' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '8080' },
+      'mqtt-port': { type: 'string', default: '1883' },
+      dir: { type: 'string', default: 'data/demo' },
+    },
+  });
   const dir = resolve(values.dir!);
   mkdirSync(dir, { recursive: true });
   const mqttPort = Number(values['mqtt-port']);
 
   const broker = await Aedes.createBroker();
   const brokerServer = createServer(broker.handle);
-  await new Promise<void>((ok, fail) => { brokerServer.once('error', fail); brokerServer.listen(mqttPort, '127.0.0.1', ok); });
+  await new Promise<void>((ok, fail) => {
+    brokerServer.once('error', fail);
+    brokerServer.listen(mqttPort, '127.0.0.1', ok);
+  });
 
   const serial = hasTool('socat');
   const sims = await startSchoolSims(dir, serial);
@@ -56,21 +73,44 @@ export async function demo(args: string[]): Promise<number> {
       { id: 'lan-gw', type: 'modbus-tcp', host: '127.0.0.1', port: sims.tcpPort },
       ...(sims.readers ? [{ id: 'osdp-1', type: 'osdp', port: sims.readers.osdpPath }] : []),
     ],
-    devices: sims.sensors.map((s) => ({ id: s.id, bus: s.bus, address: s.unit, profile: s.profile, room: s.room, poll_interval_s: 2 })),
+    devices: sims.sensors.map((s) => ({
+      id: s.id,
+      bus: s.bus,
+      address: s.unit,
+      profile: s.profile,
+      room: s.room,
+      poll_interval_s: 2,
+    })),
     access: {
       gates: [{ id: 'south', name: '南门 South gate', bus: 'lan-gw', address: TURNSTILE_UNIT }],
-      readers: sims.readers ? [
-        { id: 'south-in', type: 'wiegand-serial', port: sims.readers.wiegandPath, gate: 'south', direction: 'in' },
-        { id: 'south-out', type: 'osdp', bus: 'osdp-1', address: 1, gate: 'south', direction: 'out' },
-      ] : [],
+      readers: sims.readers
+        ? [
+            { id: 'south-in', type: 'wiegand-serial', port: sims.readers.wiegandPath, gate: 'south', direction: 'in' },
+            { id: 'south-out', type: 'osdp', bus: 'osdp-1', address: 1, gate: 'south', direction: 'out' },
+          ]
+        : [],
     },
   };
   // A gate camera: ONVIF over HTTP/SOAP and a live RTSP stream from ffmpeg, when ffmpeg is installed.
   const camera = hasTool('ffmpeg') ? await startDemoCamera(dir) : null;
   if (camera) {
     writeFileSync(resolve(dir, 'camera.pw'), `${camera.sim.password}\n`, { mode: 0o600 });
-    Object.assign(site, { video: { cameras: [{ id: 'cam-south', name: '南门摄像机 South gate camera', location: '南门', host: '127.0.0.1', port: camera.sim.port,
-      username: camera.sim.username, password_file: 'camera.pw', arming: { intrusion: { disarmed: [{ days: [1, 2, 3, 4, 5], from: '06:30', to: '18:30' }] } } }] } });
+    Object.assign(site, {
+      video: {
+        cameras: [
+          {
+            id: 'cam-south',
+            name: '南门摄像机 South gate camera',
+            location: '南门',
+            host: '127.0.0.1',
+            port: camera.sim.port,
+            username: camera.sim.username,
+            password_file: 'camera.pw',
+            arming: { intrusion: { disarmed: [{ days: [1, 2, 3, 4, 5], from: '06:30', to: '18:30' }] } },
+          },
+        ],
+      },
+    });
   }
   const siteFile = resolve(dir, 'site.yaml');
   writeFileSync(siteFile, `# Written by campus-edge demo; regenerated at every start.\n${stringify(site)}`);
@@ -85,7 +125,10 @@ export async function demo(args: string[]): Promise<number> {
   }
   await controller.start();
   if (controller.allowlist.version === 0) {
-    await controller.commands.execute({ name: 'cardholders.sync', args: schoolCardholders() }, { kind: 'system', name: 'demo' });
+    await controller.commands.execute(
+      { name: 'cardholders.sync', args: schoolCardholders() },
+      { kind: 'system', name: 'demo' },
+    );
   }
   const arrivals = sims.readers ? simulateArrivals(sims.readers, sims.turnstile) : null;
   console.log(`
@@ -108,7 +151,10 @@ Ctrl-C to stop.`);
 }
 
 /** Students and staff come and go; now and then an unregistered card is tried. */
-function simulateArrivals(readers: { entry: WiegandConverterSim; exit: OsdpReaderSim }, turnstile: TurnstileSim): NodeJS.Timeout {
+function simulateArrivals(
+  readers: { entry: WiegandConverterSim; exit: OsdpReaderSim },
+  turnstile: TurnstileSim,
+): NodeJS.Timeout {
   const cards = schoolCardholders().cardholders.map((c) => Number(c.card));
   let n = 0;
   turnstile.autoPass = true;
@@ -129,7 +175,17 @@ async function startDemoCamera(dir: string) {
   await sim.start();
   const motion = setInterval(() => {
     sim.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'true' }, { Rule: 'Motion' });
-    setTimeout(() => sim.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'false' }, { Rule: 'Motion' }), 10_000);
+    setTimeout(
+      () => sim.emit('RuleEngine/CellMotionDetector/Motion', { IsMotion: 'false' }, { Rule: 'Motion' }),
+      10_000,
+    );
   }, 120_000);
-  return { sim, async stop() { clearInterval(motion); await sim.stop(); await rtsp.stop(); } };
+  return {
+    sim,
+    async stop() {
+      clearInterval(motion);
+      await sim.stop();
+      await rtsp.stop();
+    },
+  };
 }

@@ -43,27 +43,41 @@ const usage = `campus-edge — edge controller for a school's campus hardware
   ${commandSignUsage}
   roles: ${roles.join(', ')}`;
 
-
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
-    case 'run': return run(rest);
-    case 'demo': return (await import('./demo.ts')).demo(rest);
-    case 'config': return configCheck(rest);
-    case 'user': return user(rest);
-    case 'backlog': return backlog(rest);
-    case 'audit': return auditVerify(rest);
-    case 'discover': return discover(rest);
-    case 'provision': return provision(rest);
-    case 'update-sign': return updateSign(rest);
-    case 'command-sign': return commandSign(rest);
-    case 'version': case '--version':
+    case 'run':
+      return run(rest);
+    case 'demo':
+      return (await import('./demo.ts')).demo(rest);
+    case 'config':
+      return configCheck(rest);
+    case 'user':
+      return user(rest);
+    case 'backlog':
+      return backlog(rest);
+    case 'audit':
+      return auditVerify(rest);
+    case 'discover':
+      return discover(rest);
+    case 'provision':
+      return provision(rest);
+    case 'update-sign':
+      return updateSign(rest);
+    case 'command-sign':
+      return commandSign(rest);
+    case 'version':
+    case '--version':
       console.log(`campus-edge ${VERSION} (build ${buildId}, node ${process.version}, linux-${process.arch})`);
       return 0;
-    case undefined: case 'help': case '--help': case '-h':
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
       console.log(usage);
       return cmd === undefined ? 2 : 0;
-    default: throw new UsageError(`unknown command "${cmd}"`);
+    default:
+      throw new UsageError(`unknown command "${cmd}"`);
   }
 }
 
@@ -78,8 +92,13 @@ async function run(args: string[]): Promise<number> {
   const log = createLogger();
   // A stray rejection is a bug to log, not a reason to stop guarding the school;
   // an uncaught exception may have left state half-changed, so exit and let systemd restart.
-  process.on('unhandledRejection', (err) => log.error({ err: String((err as Error)?.stack ?? err) }, 'unhandled rejection'));
-  process.on('uncaughtException', (err) => { log.fatal({ err: err.stack }, 'uncaught exception'); process.exit(70); });
+  process.on('unhandledRejection', (err) =>
+    log.error({ err: String((err as Error)?.stack ?? err) }, 'unhandled rejection'),
+  );
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err: err.stack }, 'uncaught exception');
+    process.exit(70);
+  });
   const controller = new Controller(loadSite(config), log);
   const systemd = new SystemdNotifier(log);
   try {
@@ -112,7 +131,9 @@ function configCheck(args: string[]): number {
     console.error(`${issues.length} error(s)`);
     return 1;
   }
-  console.log(`${site.file}: ok (${site.config.devices.length} devices on ${site.config.buses.length} buses, ${site.profiles.size} profiles)`);
+  console.log(
+    `${site.file}: ok (${site.config.devices.length} devices on ${site.config.buses.length} buses, ${site.profiles.size} profiles)`,
+  );
   return 0;
 }
 
@@ -124,19 +145,30 @@ async function user(args: string[]): Promise<number> {
   if (!action || !['add', 'unlock', 'reset'].includes(action)) throw new UsageError(userUsage);
   const v = configOption(rest, { username: { type: 'string' }, role: { type: 'string' } });
   if (!v.username) throw new UsageError('--username is required');
-  if (action === 'add' && (!v.role || !isRole(v.role))) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
+  if (action === 'add' && (!v.role || !isRole(v.role)))
+    throw new UsageError(`--role must be one of ${roles.join(', ')}`);
   const site = loadSite(v.config);
-  const request = action === 'add'
-    ? { command: 'user.add', args: { username: v.username, role: v.role, password: await readPassword(`password for ${v.username}: `) } }
-    : { command: action === 'unlock' ? 'user.unlock' : 'user.reset-password', args: { username: v.username } };
+  const request =
+    action === 'add'
+      ? {
+          command: 'user.add',
+          args: { username: v.username, role: v.role, password: await readPassword(`password for ${v.username}: `) },
+        }
+      : { command: action === 'unlock' ? 'user.unlock' : 'user.reset-password', args: { username: v.username } };
   // A running controller alone writes its store; only when none runs does the CLI write it itself.
   const live = await askController(adminSocketPath(site), request);
-  const result = live ?? await runOffline(site, request);
-  if (!result.ok) { console.error(result.error); return 1; }
+  const result = live ?? (await runOffline(site, request));
+  if (!result.ok) {
+    console.error(result.error);
+    return 1;
+  }
   const how = live ? ' (through the running controller)' : ' (no controller running: written to the store)';
   if (action === 'add') console.log(`added ${v.role} "${v.username}"${how}`);
   else if (action === 'unlock') console.log(`unlocked "${v.username}"${how}`);
-  else console.log(`one-time password for "${v.username}": ${(result.result as { password: string }).password}\n  shown once; it must be changed at the first login${how}`);
+  else
+    console.log(
+      `one-time password for "${v.username}": ${(result.result as { password: string }).password}\n  shown once; it must be changed at the first login${how}`,
+    );
   return 0;
 }
 
@@ -160,12 +192,18 @@ function auditVerify(args: string[]): number {
   try {
     const v = new AuditLog(db).verify();
     if (!v.ok) {
-      console.error(`audit chain BROKEN at link ${v.brokenAt.link}${v.brokenAt.auditId !== null ? ` (audit row ${v.brokenAt.auditId})` : ''}: ${v.brokenAt.reason}`);
+      console.error(
+        `audit chain BROKEN at link ${v.brokenAt.link}${v.brokenAt.auditId !== null ? ` (audit row ${v.brokenAt.auditId})` : ''}: ${v.brokenAt.reason}`,
+      );
       return 1;
     }
-    console.log(`audit chain intact: ${v.links} links over ${v.rows} rows (SM3); head ${v.head ? `${v.head.n} ${v.head.hash}` : 'none'}`
-      + `${v.unfinished.length ? `; ${v.unfinished.length} commands not finished (under way, or cut short): rows ${v.unfinished.slice(0, 10).join(', ')}` : ''}`);
-    console.log('compare the head with the last one the district received (events/audit, data.chain): a shorter local chain there means rows were cut off the end');
+    console.log(
+      `audit chain intact: ${v.links} links over ${v.rows} rows (SM3); head ${v.head ? `${v.head.n} ${v.head.hash}` : 'none'}` +
+        `${v.unfinished.length ? `; ${v.unfinished.length} commands not finished (under way, or cut short): rows ${v.unfinished.slice(0, 10).join(', ')}` : ''}`,
+    );
+    console.log(
+      'compare the head with the last one the district received (events/audit, data.chain): a shorter local chain there means rows were cut off the end',
+    );
     return 0;
   } finally {
     db.close();
@@ -187,7 +225,9 @@ function backlog(args: string[]): number {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err: Error & { code?: string }) => {
     // An unknown or malformed option (from parseArgs) is a usage error too.
     const misuse = err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS') === true;

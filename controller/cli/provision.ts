@@ -1,4 +1,19 @@
-import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
@@ -19,7 +34,12 @@ export const provisionUsage = `campus-edge provision --root DIR --site SITE.yaml
   and the first admin, whose password is printed once.`;
 
 type Place = 'certs' | 'secrets' | 'profiles' | 'sounds';
-interface Reference { at: (string | number)[]; file: string; place: Place; dir?: boolean }
+interface Reference {
+  at: (string | number)[];
+  file: string;
+  place: Place;
+  dir?: boolean;
+}
 
 /** Every file or directory a site file names, and where an install keeps it. */
 function references(c: SiteConfig): Reference[] {
@@ -29,10 +49,16 @@ function references(c: SiteConfig): Reference[] {
   if (tls?.cert) refs.push({ at: ['uplink', 'tls', 'cert'], file: tls.cert, place: 'certs' });
   if (tls?.key) refs.push({ at: ['uplink', 'tls', 'key'], file: tls.key, place: 'secrets' });
   if (c.console.tls) {
-    refs.push({ at: ['console', 'tls', 'cert'], file: c.console.tls.cert, place: 'certs' }, { at: ['console', 'tls', 'key'], file: c.console.tls.key, place: 'secrets' });
+    refs.push(
+      { at: ['console', 'tls', 'cert'], file: c.console.tls.cert, place: 'certs' },
+      { at: ['console', 'tls', 'key'], file: c.console.tls.key, place: 'secrets' },
+    );
   }
-  if (c.uplink.password_file) refs.push({ at: ['uplink', 'password_file'], file: c.uplink.password_file, place: 'secrets' });
-  c.video.cameras.forEach((cam, i) => refs.push({ at: ['video', 'cameras', i, 'password_file'], file: cam.password_file, place: 'secrets' }));
+  if (c.uplink.password_file)
+    refs.push({ at: ['uplink', 'password_file'], file: c.uplink.password_file, place: 'secrets' });
+  c.video.cameras.forEach((cam, i) =>
+    refs.push({ at: ['video', 'cameras', i, 'password_file'], file: cam.password_file, place: 'secrets' }),
+  );
   if (c.update.public_key) refs.push({ at: ['update', 'public_key'], file: c.update.public_key, place: 'certs' });
   if (c.profiles_dir) refs.push({ at: ['profiles_dir'], file: c.profiles_dir, place: 'profiles', dir: true });
   if (c.pa.sounds_dir) refs.push({ at: ['pa', 'sounds_dir'], file: c.pa.sounds_dir, place: 'sounds', dir: true });
@@ -43,7 +69,11 @@ function references(c: SiteConfig): Reference[] {
 export function elfArch(file: string): 'x64' | 'arm64' {
   const head = Buffer.alloc(20);
   const fd = openSync(file, 'r');
-  try { readSync(fd, head, 0, 20, 0); } finally { closeSync(fd); }
+  try {
+    readSync(fd, head, 0, 20, 0);
+  } finally {
+    closeSync(fd);
+  }
   if (head.readUInt32BE(0) !== 0x7f454c46) throw new UsageError(`${file} is not a Linux executable`);
   const machine = head.readUInt16LE(18);
   if (machine === 0x3e) return 'x64';
@@ -55,7 +85,9 @@ class Installer {
   readonly written: string[] = [];
   constructor(private readonly root: string) {}
 
-  path(p: string): string { return join(this.root, p); }
+  path(p: string): string {
+    return join(this.root, p);
+  }
 
   file(target: string, data: Buffer | string, mode: number): void {
     mkdirSync(dirname(this.path(target)), { recursive: true });
@@ -86,18 +118,32 @@ class Installer {
   }
 }
 
-const isLink = (p: string) => { try { return lstatSync(p).isSymbolicLink(); } catch { return false; } };
+const isLink = (p: string) => {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
 
 export async function provision(args: string[]): Promise<number> {
   const { values } = parseArgs({
-    args, strict: true,
-    options: { root: { type: 'string' }, site: { type: 'string' }, binary: { type: 'string' }, admin: { type: 'string', default: 'admin' } },
+    args,
+    strict: true,
+    options: {
+      root: { type: 'string' },
+      site: { type: 'string' },
+      binary: { type: 'string' },
+      admin: { type: 'string', default: 'admin' },
+    },
   });
   if (!values.root || !values.site) throw new UsageError('--root DIR and --site SITE.yaml are required');
   const root = resolve(values.root);
-  if (!existsSync(root)) throw new UsageError(`${root} does not exist: mount the gateway's root file system there first`);
+  if (!existsSync(root))
+    throw new UsageError(`${root} does not exist: mount the gateway's root file system there first`);
   const binary = values.binary ?? (isBinary() ? process.execPath : undefined);
-  if (!binary) throw new UsageError('run from the source tree, name the build to install: --binary dist/campus-edge-linux-arm64');
+  if (!binary)
+    throw new UsageError('run from the source tree, name the build to install: --binary dist/campus-edge-linux-arm64');
   const arch = elfArch(binary);
   // A root file system that is already there tells which build it needs.
   const env = join(root, 'usr/bin/env');
@@ -117,7 +163,8 @@ export async function provision(args: string[]): Promise<number> {
     const source = resolve(siteDir, ref.file);
     const relative = ref.dir ? ref.place : `${ref.place}/${basename(source)}`;
     const other = taken.get(relative);
-    if (other && other !== source) throw new UsageError(`${other} and ${source} would both be installed as ${relative}; rename one`);
+    if (other && other !== source)
+      throw new UsageError(`${other} and ${source} would both be installed as ${relative}; rename one`);
     taken.set(relative, source);
     const target = `${installLayout.config}/${relative}`;
     if (ref.dir) install.tree(source, target);
@@ -145,7 +192,10 @@ export async function provision(args: string[]): Promise<number> {
   mkdirSync(install.path(installLayout.data), { recursive: true, mode: 0o750 });
   // A store in use belongs to its controller: provisioning adds nobody to it behind its back.
   const socket = install.path(`${installLayout.data}/admin.sock`);
-  if (await socketAnswers(socket)) throw new UsageError(`a controller is running on ${install.path(installLayout.data)} (${socket} answers): stop it before provisioning, or add users with campus-edge user add`);
+  if (await socketAnswers(socket))
+    throw new UsageError(
+      `a controller is running on ${install.path(installLayout.data)} (${socket} answers): stop it before provisioning, or add users with campus-edge user add`,
+    );
   const db = openDatabase(install.path(`${installLayout.data}/campus-edge.db`));
   let password: string | null = null;
   try {
@@ -160,10 +210,14 @@ export async function provision(args: string[]): Promise<number> {
   }
 
   for (const w of install.written) console.log(`  ${w}`);
-  console.log(`Installed campus-edge (linux-${arch}) for ${site.config.school.name}, gateway ${site.config.gateway.id}, into ${root}.`);
-  console.log(password
-    ? `First admin: ${values.admin} / ${password}\n  Shown once, not stored: write it down, and change it after the first login.`
-    : 'The store already has users; no admin was added.');
+  console.log(
+    `Installed campus-edge (linux-${arch}) for ${site.config.school.name}, gateway ${site.config.gateway.id}, into ${root}.`,
+  );
+  console.log(
+    password
+      ? `First admin: ${values.admin} / ${password}\n  Shown once, not stored: write it down, and change it after the first login.`
+      : 'The store already has users; no admin was added.',
+  );
   console.log('At first boot systemd creates the campus-edge user, sets ownership and starts the service.');
   return 0;
 }

@@ -7,7 +7,10 @@ import { createInterface } from 'node:readline';
 export async function readPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) {
     const rl = createInterface({ input: process.stdin });
-    for await (const line of rl) { rl.close(); return line; }
+    for await (const line of rl) {
+      rl.close();
+      return line;
+    }
     throw new Error('no password on stdin');
   }
   process.stderr.write(prompt);
@@ -17,8 +20,16 @@ export async function readPassword(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const onData = (buf: Buffer) => {
       for (const ch of buf.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') { done(); resolve(pw); return; }
-        if (ch === '\u0003') { done(); reject(new Error('cancelled')); return; }
+        if (ch === '\r' || ch === '\n') {
+          done();
+          resolve(pw);
+          return;
+        }
+        if (ch === '\u0003') {
+          done();
+          reject(new Error('cancelled'));
+          return;
+        }
         if (ch === '\u007f') pw = pw.slice(0, -1);
         else pw += ch;
       }

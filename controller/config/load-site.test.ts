@@ -20,7 +20,11 @@ function check(text: string) {
   const t = tempDir('config');
   const file = join(t.dir, 'site.yaml');
   writeFileSync(file, text);
-  try { return { ...checkSite(file), file }; } finally { t.remove(); }
+  try {
+    return { ...checkSite(file), file };
+  } finally {
+    t.remove();
+  }
 }
 
 test('a valid site loads with defaults filled in and its profiles resolved', () => {
@@ -39,21 +43,42 @@ test('every error names the file, the line and the field path', () => {
   const { issues, file } = check(bad);
   const lines = issues.map(formatIssue);
   assert.ok(lines.includes(`${file}:2:22: gateway.colour: unknown field "colour"`), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith(`${file}:5:5: buses[0]: missing required field "host"`)), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith(`${file}:7:37: devices[0].address: must be <= 247`)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith(`${file}:5:5: buses[0]: missing required field "host"`)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith(`${file}:7:37: devices[0].address: must be <= 247`)),
+    lines.join('\n'),
+  );
 });
 
 test('cross-references are checked: bus, profile, duplicate ids and addresses', () => {
-  const bad = good.replace('devices:\n', 'devices:\n  - { id: th-1, bus: nobus, address: 1, profile: no-such-model }\n');
+  const bad = good.replace(
+    'devices:\n',
+    'devices:\n  - { id: th-1, bus: nobus, address: 1, profile: no-such-model }\n',
+  );
   const lines = check(bad).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
-  assert.ok(lines.some((l) => /^7 devices\[0\]\.bus: no bus "nobus"/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /^7 devices\[0\]\.profile: no profile "no-such-model"/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /^8 devices\[1\]\.id: duplicate id "th-1"/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /^7 devices\[0\]\.bus: no bus "nobus"/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => /^7 devices\[0\]\.profile: no profile "no-such-model"/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => /^8 devices\[1\]\.id: duplicate id "th-1"/.test(l)),
+    lines.join('\n'),
+  );
 });
 
 test('an unknown bus type and YAML syntax errors are located too', () => {
   const lines = check(good.replace('type: modbus-tcp', 'type: canbus')).issues.map(formatIssue);
-  assert.ok(lines.some((l) => /:5:\d+: buses\[0\]\.type: unsupported type "canbus"/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /:5:\d+: buses\[0\]\.type: unsupported type "canbus"/.test(l)),
+    lines.join('\n'),
+  );
   const syntax = check('school: { id: s1\ngateway: [').issues;
   assert.ok(syntax.length > 0 && syntax[0]!.line >= 1 && syntax[0]!.path === '');
 });
@@ -61,28 +86,49 @@ test('an unknown bus type and YAML syntax errors are located too', () => {
 test('a broken profile is reported in the profile file', () => {
   const t = tempDir('profile');
   mkdirSync(join(t.dir, 'profiles'));
-  writeFileSync(join(t.dir, 'profiles', 'odd.yaml'), 'model: X\nvendor: Y\nkind: env-sensor\npoints:\n  - { name: t, address: -1, unit: C }\n');
+  writeFileSync(
+    join(t.dir, 'profiles', 'odd.yaml'),
+    'model: X\nvendor: Y\nkind: env-sensor\npoints:\n  - { name: t, address: -1, unit: C }\n',
+  );
   const file = join(t.dir, 'site.yaml');
   writeFileSync(file, good.replace('profile: renke-th', 'profile: odd') + 'profiles_dir: ./profiles\n');
   const lines = checkSite(file).issues.map(formatIssue);
   t.remove();
-  assert.ok(lines.some((l) => l.includes('odd.yaml:5:') && l.includes('points[0].address: must be >= 0')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes('odd.yaml:5:') && l.includes('points[0].address: must be >= 0')),
+    lines.join('\n'),
+  );
 });
 
 test('the shipped example site is valid apart from its certificate files', () => {
   const { issues } = checkSite(new URL('../../firmware-configs/sites/example-school.yaml', import.meta.url).pathname);
-  assert.deepEqual(issues.map((i) => i.path).sort(), ['console.tls.cert', 'console.tls.key', 'update.public_key', 'uplink.command_key', 'uplink.tls.ca', 'uplink.tls.cert', 'uplink.tls.key']);
+  assert.deepEqual(issues.map((i) => i.path).sort(), [
+    'console.tls.cert',
+    'console.tls.key',
+    'update.public_key',
+    'uplink.command_key',
+    'uplink.tls.ca',
+    'uplink.tls.cert',
+    'uplink.tls.key',
+  ]);
 });
 
 test('a console listening beyond this machine must have TLS, unless the site is a lab', () => {
   const open = `${good}console: { listen: 0.0.0.0, port: 8080 }\n`;
-  const lines = check(open).issues.map((i) => `${i.file.endsWith('site.yaml') ? 'site.yaml' : i.file}:${i.line}: ${i.path}: ${i.message}`);
-  assert.ok(lines.some((l) => /^site\.yaml:8: console\.listen: the console listens on 0\.0\.0\.0 beyond this machine/.test(l)), lines.join('\n'));
+  const lines = check(open).issues.map(
+    (i) => `${i.file.endsWith('site.yaml') ? 'site.yaml' : i.file}:${i.line}: ${i.path}: ${i.message}`,
+  );
+  assert.ok(
+    lines.some((l) => /^site\.yaml:8: console\.listen: the console listens on 0\.0\.0\.0 beyond this machine/.test(l)),
+    lines.join('\n'),
+  );
   assert.deepEqual(check(open.replace('port: 8080 }', 'port: 8080, allow_plaintext: true }')).issues, []);
 });
 
 test('access: readers need a gate, gates a Modbus bus and a free address, OSDP readers an OSDP bus', () => {
-  const text = good + `  - { id: osdp1, type: osdp, port: /dev/ttyS2 }
+  const text =
+    good +
+    `  - { id: osdp1, type: osdp, port: /dev/ttyS2 }
 access:
   gates:
     - { id: south, bus: bus1, address: 1 }
@@ -92,18 +138,39 @@ access:
     - { id: r2, type: osdp, bus: bus1, address: 1, gate: south, direction: out }
     - { id: r3, type: smartcard, gate: south, direction: out }
 `;
-  const fixed = text.replace('devices:\n  - { id: th-1, bus: bus1, address: 1, profile: renke-th, room: "101" }\n', '').replace('buses:\n', 'devices:\n  - { id: th-1, bus: bus1, address: 1, profile: renke-th, room: "101" }\nbuses:\n');
+  const fixed = text
+    .replace('devices:\n  - { id: th-1, bus: bus1, address: 1, profile: renke-th, room: "101" }\n', '')
+    .replace('buses:\n', 'devices:\n  - { id: th-1, bus: bus1, address: 1, profile: renke-th, room: "101" }\nbuses:\n');
   const lines = check(fixed).issues.map((i) => `${i.path}: ${i.message}`);
-  assert.ok(lines.some((l) => l === 'access.readers[2].type: unsupported type "smartcard"'), lines.join('\n'));
-  const withoutBadType = check(fixed.replace('    - { id: r3, type: smartcard, gate: south, direction: out }\n', '')).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
-  assert.ok(withoutBadType.some((l) => /access\.gates\[0\]\.address: address 1 is already used on bus "bus1"/.test(l)), withoutBadType.join('\n'));
-  assert.ok(withoutBadType.some((l) => /access\.gates\[1\]\.bus: bus "osdp1" is OSDP/.test(l)), withoutBadType.join('\n'));
-  assert.ok(withoutBadType.some((l) => /access\.readers\[0\]\.gate: no gate "west"/.test(l)), withoutBadType.join('\n'));
-  assert.ok(withoutBadType.some((l) => /access\.readers\[1\]\.bus: no OSDP bus "bus1"/.test(l)), withoutBadType.join('\n'));
+  assert.ok(
+    lines.some((l) => l === 'access.readers[2].type: unsupported type "smartcard"'),
+    lines.join('\n'),
+  );
+  const withoutBadType = check(
+    fixed.replace('    - { id: r3, type: smartcard, gate: south, direction: out }\n', ''),
+  ).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+  assert.ok(
+    withoutBadType.some((l) => /access\.gates\[0\]\.address: address 1 is already used on bus "bus1"/.test(l)),
+    withoutBadType.join('\n'),
+  );
+  assert.ok(
+    withoutBadType.some((l) => /access\.gates\[1\]\.bus: bus "osdp1" is OSDP/.test(l)),
+    withoutBadType.join('\n'),
+  );
+  assert.ok(
+    withoutBadType.some((l) => /access\.readers\[0\]\.gate: no gate "west"/.test(l)),
+    withoutBadType.join('\n'),
+  );
+  assert.ok(
+    withoutBadType.some((l) => /access\.readers\[1\]\.bus: no OSDP bus "bus1"/.test(l)),
+    withoutBadType.join('\n'),
+  );
 });
 
 test('bell schedules are checked with the site: clashes, unknown zones, the active schedule', () => {
-  const text = good + `pa:
+  const text =
+    good +
+    `pa:
   zones: [{ id: class-101, name: "101", address: "239.10.0.1:5004" }]
   active_schedule: summer
   schedules:
@@ -114,19 +181,36 @@ test('bell schedules are checked with the site: clashes, unknown zones, the acti
         - { at: "08:00", days: [2], zones: [gym] }
 `;
   const lines = check(text).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
-  assert.ok(lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: no zone "gym"/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: rings at 08:00 on day 2 like bell 0/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /pa\.active_schedule: no schedule "summer"/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: no zone "gym"/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => /^16 pa\.schedules\[0\]\.bells\[1\]: rings at 08:00 on day 2 like bell 0/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => /pa\.active_schedule: no schedule "summer"/.test(l)),
+    lines.join('\n'),
+  );
 });
 
 test('an update key must be an ed25519 or SM2 public key, named with its line', () => {
   const t = tempDir('config');
   try {
     const file = join(t.dir, 'site.yaml');
-    writeFileSync(join(t.dir, 'ec.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
-    writeFileSync(join(t.dir, 'ed.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(
+      join(t.dir, 'ec.pem'),
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    writeFileSync(
+      join(t.dir, 'ed.pem'),
+      generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }),
+    );
     writeFileSync(file, `${good}update:\n  public_key: ec.pem\n`);
-    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:9:15: update.public_key: ${join(t.dir, 'ec.pem')}: key must be ed25519 or SM2, not ec`]);
+    assert.deepEqual(checkSite(file).issues.map(formatIssue), [
+      `${file}:9:15: update.public_key: ${join(t.dir, 'ec.pem')}: key must be ed25519 or SM2, not ec`,
+    ]);
     writeFileSync(file, `${good}update:\n  public_key: ed.pem\n`);
     assert.deepEqual(checkSite(file).issues, []);
   } finally {
@@ -136,9 +220,16 @@ test('an update key must be an ed25519 or SM2 public key, named with its line', 
 
 test('aliases: one without its anchor is located, and an alias bomb is refused instead of expanded', () => {
   const dangling = check(good.replace('gateway: { id: gw-1 }', 'gateway: { id: *gw }'));
-  assert.deepEqual(dangling.issues.map(formatIssue), [`${dangling.file}:2:16: gateway.id: alias *gw names no anchor defined before it (&gw)`]);
+  assert.deepEqual(dangling.issues.map(formatIssue), [
+    `${dangling.file}:2:16: gateway.id: alias *gw names no anchor defined before it (&gw)`,
+  ]);
   const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 12; i++) rows.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  for (let i = 1; i < 12; i++)
+    rows.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(', ')}]`,
+    );
   const bomb = check(`${good}lol:\n${rows.map((r) => `  ${r}`).join('\n')}\n`);
   assert.equal(bomb.site, undefined);
   assert.match(formatIssue(bomb.issues[0]!), /:1:1: .*alias/i);
@@ -150,9 +241,16 @@ test('secrets must be readable by their owner alone; certificates may be public'
     const file = join(t.dir, 'site.yaml');
     writeFileSync(join(t.dir, 'cam.pw'), 'secret\n', { mode: 0o644 });
     writeFileSync(join(t.dir, 'ca.pem'), 'not checked here\n', { mode: 0o644 });
-    writeFileSync(file, good.replace('uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }', 'uplink: { url: "mqtts://127.0.0.1:8883", tls: { ca: ca.pem }, allow_unsigned_commands: true }')
-      + 'video:\n  cameras:\n    - { id: cam1, host: 192.0.2.1, username: admin, password_file: cam.pw }\n');
-    assert.deepEqual(checkSite(file).issues.map(formatIssue), [`${file}:10:68: video.cameras[0].password_file: ${join(t.dir, 'cam.pw')} is a secret but its mode is 644: chmod 600 it`]);
+    writeFileSync(
+      file,
+      good.replace(
+        'uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }',
+        'uplink: { url: "mqtts://127.0.0.1:8883", tls: { ca: ca.pem }, allow_unsigned_commands: true }',
+      ) + 'video:\n  cameras:\n    - { id: cam1, host: 192.0.2.1, username: admin, password_file: cam.pw }\n',
+    );
+    assert.deepEqual(checkSite(file).issues.map(formatIssue), [
+      `${file}:10:68: video.cameras[0].password_file: ${join(t.dir, 'cam.pw')} is a secret but its mode is 644: chmod 600 it`,
+    ]);
     chmodSync(join(t.dir, 'cam.pw'), 0o600);
     assert.deepEqual(checkSite(file).issues, []);
   } finally {
@@ -161,7 +259,10 @@ test('secrets must be readable by their owner alone; certificates may be public'
 });
 
 test('the district link is TLS and signed commands unless a lab says otherwise', () => {
-  const production = good.replace('uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }', 'uplink: { url: "mqtt://127.0.0.1:1883" }');
+  const production = good.replace(
+    'uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }',
+    'uplink: { url: "mqtt://127.0.0.1:1883" }',
+  );
   const { issues, file } = check(production);
   assert.deepEqual(issues.map(formatIssue), [
     `${file}:3:16: uplink.url: the district link must use TLS (mqtts:// or wss://); allow_plaintext: true is for a lab only`,

@@ -25,11 +25,15 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   const base = dirname(path);
   const profilesDir = config.profiles_dir ? resolve(base, config.profiles_dir) : shippedProfilesDir;
   const profiles = new Map<string, DeviceProfile>();
-  const at = (p: (string | number)[], message: string) => issues.push({ file: path, ...source.locate(p), path: formatPath(p), message });
+  const at = (p: (string | number)[], message: string) =>
+    issues.push({ file: path, ...source.locate(p), path: formatPath(p), message });
 
   const unique = (list: { id: string }[], field: string) => {
     const seen = new Set<string>();
-    list.forEach((item, i) => { if (seen.has(item.id)) at([...field.split('.'), i, 'id'], `duplicate id "${item.id}"`); seen.add(item.id); });
+    list.forEach((item, i) => {
+      if (seen.has(item.id)) at([...field.split('.'), i, 'id'], `duplicate id "${item.id}"`);
+      seen.add(item.id);
+    });
   };
   unique(config.buses, 'buses');
   unique(config.devices, 'devices');
@@ -38,7 +42,8 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   const busAddresses = new Map<string, Set<number>>();
   config.devices.forEach((d, i) => {
     const bus = config.buses.find((b) => b.id === d.bus);
-    if (!bus) at(['devices', i, 'bus'], `no bus "${d.bus}"; defined: ${config.buses.map((b) => b.id).join(', ') || 'none'}`);
+    if (!bus)
+      at(['devices', i, 'bus'], `no bus "${d.bus}"; defined: ${config.buses.map((b) => b.id).join(', ') || 'none'}`);
     else if (bus.type === 'osdp') at(['devices', i, 'bus'], `bus "${d.bus}" is OSDP; sensors need a Modbus bus`);
     const addrs = busAddresses.get(d.bus) ?? new Set();
     if (addrs.has(d.address)) at(['devices', i, 'address'], `address ${d.address} is already used on bus "${d.bus}"`);
@@ -50,7 +55,8 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     if (!profiles.has(d.profile)) {
       const profile = loadProfile(join(profilesDir, `${d.profile}.yaml`), issues);
       if (profile) profiles.set(d.profile, profile);
-      else if (!existsSync(join(profilesDir, `${d.profile}.yaml`))) at(['devices', i, 'profile'], `no profile "${d.profile}" in ${profilesDir}`);
+      else if (!existsSync(join(profilesDir, `${d.profile}.yaml`)))
+        at(['devices', i, 'profile'], `no profile "${d.profile}" in ${profilesDir}`);
     }
   });
   const busType = (id: string) => config.buses.find((b) => b.id === id)?.type;
@@ -59,29 +65,39 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
     if (!t) at(['access', 'gates', i, 'bus'], `no bus "${g.bus}"`);
     else if (t === 'osdp') at(['access', 'gates', i, 'bus'], `bus "${g.bus}" is OSDP; relay boards need a Modbus bus`);
     const addrs = busAddresses.get(g.bus) ?? new Set();
-    if (addrs.has(g.address)) at(['access', 'gates', i, 'address'], `address ${g.address} is already used on bus "${g.bus}"`);
+    if (addrs.has(g.address))
+      at(['access', 'gates', i, 'address'], `address ${g.address} is already used on bus "${g.bus}"`);
     addrs.add(g.address);
     busAddresses.set(g.bus, addrs);
   });
   const osdpAddrs = new Set<string>();
   config.access.readers.forEach((r, i) => {
     if (r.type !== 'osdp') return;
-    if (osdpAddrs.has(`${r.bus}/${r.address}`)) at(['access', 'readers', i, 'address'], `address ${r.address} is already used on bus "${r.bus}"`);
+    if (osdpAddrs.has(`${r.bus}/${r.address}`))
+      at(['access', 'readers', i, 'address'], `address ${r.address} is already used on bus "${r.bus}"`);
     osdpAddrs.add(`${r.bus}/${r.address}`);
   });
   unique(config.access.gates, 'access.gates');
   unique(config.access.readers, 'access.readers');
   config.access.readers.forEach((r, i) => {
-    if (!config.access.gates.some((g) => g.id === r.gate)) at(['access', 'readers', i, 'gate'], `no gate "${r.gate}" in access.gates`);
+    if (!config.access.gates.some((g) => g.id === r.gate))
+      at(['access', 'readers', i, 'gate'], `no gate "${r.gate}" in access.gates`);
     if (r.type === 'osdp' && busType(r.bus) !== 'osdp') at(['access', 'readers', i, 'bus'], `no OSDP bus "${r.bus}"`);
   });
   unique(config.pa.zones, 'pa.zones');
   config.pa.zones.forEach((z, i) => {
-    if (z.relay && (!busType(z.relay.bus) || busType(z.relay.bus) === 'osdp')) at(['pa', 'zones', i, 'relay', 'bus'], `no Modbus bus "${z.relay.bus}"`);
+    if (z.relay && (!busType(z.relay.bus) || busType(z.relay.bus) === 'osdp'))
+      at(['pa', 'zones', i, 'relay', 'bus'], `no Modbus bus "${z.relay.bus}"`);
   });
-  for (const problem of validateSchedules(config.pa.schedules, config.pa.zones.map((z) => z.id))) {
+  for (const problem of validateSchedules(
+    config.pa.schedules,
+    config.pa.zones.map((z) => z.id),
+  )) {
     const i = config.pa.schedules.findIndex((s) => s.id === problem.schedule);
-    at(problem.bell === null ? ['pa', 'schedules', i, 'id'] : ['pa', 'schedules', i, 'bells', problem.bell], problem.message);
+    at(
+      problem.bell === null ? ['pa', 'schedules', i, 'id'] : ['pa', 'schedules', i, 'bells', problem.bell],
+      problem.message,
+    );
   }
   if (config.pa.active_schedule && !config.pa.schedules.some((s) => s.id === config.pa.active_schedule)) {
     at(['pa', 'active_schedule'], `no schedule "${config.pa.active_schedule}"`);
@@ -98,17 +114,24 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   const named = (at_: (string | number)[], name: string | undefined, kind: 'public' | 'secret'): string | null => {
     if (!name) return null;
     const full = resolve(base, name);
-    if (!existsSync(full)) { at(at_, `file not found: ${full}`); return null; }
+    if (!existsSync(full)) {
+      at(at_, `file not found: ${full}`);
+      return null;
+    }
     const mode = statSync(full).mode & 0o777;
-    if (kind === 'secret' && (mode & 0o077) !== 0) at(at_, `${full} is a secret but its mode is ${mode.toString(8)}: chmod 600 it`);
+    if (kind === 'secret' && (mode & 0o077) !== 0)
+      at(at_, `${full} is a secret but its mode is ${mode.toString(8)}: chmod 600 it`);
     return full;
   };
-  config.video.cameras.forEach((cam, i) => named(['video', 'cameras', i, 'password_file'], cam.password_file, 'secret'));
+  config.video.cameras.forEach((cam, i) =>
+    named(['video', 'cameras', i, 'password_file'], cam.password_file, 'secret'),
+  );
   const tls = config.uplink.tls;
   named(['uplink', 'tls', 'ca'], tls?.ca, 'public');
   named(['uplink', 'tls', 'cert'], tls?.cert, 'public');
   named(['uplink', 'tls', 'key'], tls?.key, 'secret');
-  if (tls && Boolean(tls.cert) !== Boolean(tls.key)) at(['uplink', 'tls'], 'a client certificate needs both "cert" and "key"');
+  if (tls && Boolean(tls.cert) !== Boolean(tls.key))
+    at(['uplink', 'tls'], 'a client certificate needs both "cert" and "key"');
   named(['uplink', 'password_file'], config.uplink.password_file, 'secret');
   const syslog = config.audit.syslog;
   named(['audit', 'syslog', 'ca'], syslog?.ca, 'public');
@@ -119,19 +142,29 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   named(['console', 'tls', 'client_ca'], config.console.tls?.client_ca, 'public');
   const up = config.uplink;
   if (/^(mqtt|ws):\/\//.test(up.url) && !up.allow_plaintext) {
-    at(['uplink', 'url'], 'the district link must use TLS (mqtts:// or wss://); allow_plaintext: true is for a lab only');
+    at(
+      ['uplink', 'url'],
+      'the district link must use TLS (mqtts:// or wss://); allow_plaintext: true is for a lab only',
+    );
   }
   const commandKey = named(['uplink', 'command_key'], up.command_key, 'public');
   if (commandKey) keyIssue(['uplink', 'command_key'], commandKey);
   else if (!up.command_key && !up.allow_unsigned_commands) {
-    at(['uplink'], 'downlink commands must be signed: set command_key to the district\'s ed25519 or SM2 public key (allow_unsigned_commands: true is for a lab only)');
+    at(
+      ['uplink'],
+      "downlink commands must be signed: set command_key to the district's ed25519 or SM2 public key (allow_unsigned_commands: true is for a lab only)",
+    );
   }
   const nextKey = named(['uplink', 'command_key_next'], up.command_key_next, 'public');
   if (nextKey) keyIssue(['uplink', 'command_key_next'], nextKey);
-  if (up.command_key_next && !up.command_key) at(['uplink', 'command_key_next'], 'a next key rolls over from a command_key: set that first');
+  if (up.command_key_next && !up.command_key)
+    at(['uplink', 'command_key_next'], 'a next key rolls over from a command_key: set that first');
   const { listen } = config.console;
   if (!['127.0.0.1', '::1', 'localhost'].includes(listen) && !config.console.tls && !config.console.allow_plaintext) {
-    at(['console', 'listen'], `the console listens on ${listen} beyond this machine: give it a certificate (console.tls); allow_plaintext: true is for a lab only`);
+    at(
+      ['console', 'listen'],
+      `the console listens on ${listen} beyond this machine: give it a certificate (console.tls); allow_plaintext: true is for a lab only`,
+    );
   }
   const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
   if (updateKey) keyIssue(['update', 'public_key'], updateKey);
@@ -142,7 +175,10 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
 export function loadProfile(file: string, issues: ConfigIssue[]): DeviceProfile | undefined {
   if (!existsSync(file)) return undefined;
   const source = new YamlSource(file);
-  if (source.syntaxIssues.length) { issues.push(...source.syntaxIssues); return undefined; }
+  if (source.syntaxIssues.length) {
+    issues.push(...source.syntaxIssues);
+    return undefined;
+  }
   const data = source.toJS();
   const found = schemaIssues(source, validateProfile, data);
   issues.push(...found);

@@ -16,19 +16,41 @@ export const validateProfile = load('profile.schema.json');
 
 /** Turns an ajv path like `/devices/2/address` into YAML path segments. */
 function segments(instancePath: string): (string | number)[] {
-  return instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 function describe(e: ErrorObject): { path: (string | number)[]; key: boolean; message: string } {
   const path = segments(e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'required': return { path, key: false, message: `missing required field "${p.missingProperty}"` };
-    case 'additionalProperties': return { path: [...path, p.additionalProperty as string], key: true, message: `unknown field "${p.additionalProperty}"` };
-    case 'enum': return { path, key: false, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-    case 'const': return { path, key: false, message: `must be ${JSON.stringify(p.allowedValue)}` };
-    case 'discriminator': return { path: [...path, p.tag as string], key: false, message: `unsupported ${p.tag} ${JSON.stringify(p.tagValue)}` };
-    default: return { path, key: false, message: e.message ?? e.keyword };
+    case 'required':
+      return { path, key: false, message: `missing required field "${p.missingProperty}"` };
+    case 'additionalProperties':
+      return {
+        path: [...path, p.additionalProperty as string],
+        key: true,
+        message: `unknown field "${p.additionalProperty}"`,
+      };
+    case 'enum':
+      return {
+        path,
+        key: false,
+        message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    case 'const':
+      return { path, key: false, message: `must be ${JSON.stringify(p.allowedValue)}` };
+    case 'discriminator':
+      return {
+        path: [...path, p.tag as string],
+        key: false,
+        message: `unsupported ${p.tag} ${JSON.stringify(p.tagValue)}`,
+      };
+    default:
+      return { path, key: false, message: e.message ?? e.keyword };
   }
 }
 

@@ -8,7 +8,15 @@ export interface SiteConfig {
   gateway: { id: string };
   data_dir: string;
   profiles_dir?: string;
-  console: { listen: string; port: number; hosts: string[]; session_hours: number; tls?: { cert: string; key: string; client_ca?: string }; allow_plaintext?: boolean; security: SecurityPolicy };
+  console: {
+    listen: string;
+    port: number;
+    hosts: string[];
+    session_hours: number;
+    tls?: { cert: string; key: string; client_ca?: string };
+    allow_plaintext?: boolean;
+    security: SecurityPolicy;
+  };
   uplink: UplinkConfig;
   /** Where the audit trail also goes, besides the district: a syslog receiver over TLS (RFC 5425). */
   audit: { syslog?: { host: string; port: number; ca: string; cert?: string; key?: string; servername?: string } };
@@ -77,7 +85,16 @@ export interface AccessConfig {
 }
 
 export type ReaderConfig =
-  | { id: string; type: 'wiegand-serial'; port: string; baud_rate: number; framing: 'ascii' | 'binary'; format: 'w26' | 'w34'; gate: string; direction: 'in' | 'out' }
+  | {
+      id: string;
+      type: 'wiegand-serial';
+      port: string;
+      baud_rate: number;
+      framing: 'ascii' | 'binary';
+      format: 'w26' | 'w34';
+      gate: string;
+      direction: 'in' | 'out';
+    }
   | { id: string; type: 'osdp'; bus: string; address: number; secure: boolean; gate: string; direction: 'in' | 'out' };
 
 export interface GateConfig {
@@ -131,7 +148,16 @@ export interface UplinkConfig extends UplinkConnection {
 }
 
 export type BusConfig =
-  | { id: string; type: 'modbus-rtu'; port: string; baud_rate: number; parity: 'none' | 'even' | 'odd'; data_bits: 7 | 8; stop_bits: 1 | 2; timeout_ms: number }
+  | {
+      id: string;
+      type: 'modbus-rtu';
+      port: string;
+      baud_rate: number;
+      parity: 'none' | 'even' | 'odd';
+      data_bits: 7 | 8;
+      stop_bits: 1 | 2;
+      timeout_ms: number;
+    }
   | { id: string; type: 'modbus-tcp'; host: string; port: number; timeout_ms: number }
   | { id: string; type: 'osdp'; port: string; baud_rate: number; reply_timeout_ms: number; offline_after_s: number };
 

@@ -26,7 +26,10 @@ export class YamlSource {
   readonly syntaxIssues: ConfigIssue[] = [];
   private data: unknown;
 
-  constructor(readonly file: string, text = readFileSync(file, 'utf8')) {
+  constructor(
+    readonly file: string,
+    text = readFileSync(file, 'utf8'),
+  ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const e of [...this.doc.errors, ...this.doc.warnings]) {
       const pos = this.lines.linePos(e.pos[0]);
@@ -42,7 +45,13 @@ export class YamlSource {
           if (isPair(a) && isScalar(a.key)) path.push(String(a.key.value));
           else if (isSeq(a)) path.push(a.items.indexOf((ancestors[i + 1] ?? node) as never));
         });
-        this.syntaxIssues.push({ file, line, column, path: formatPath(path), message: `alias *${node.source} names no anchor defined before it (&${node.source})` });
+        this.syntaxIssues.push({
+          file,
+          line,
+          column,
+          path: formatPath(path),
+          message: `alias *${node.source} names no anchor defined before it (&${node.source})`,
+        });
       },
     });
     if (this.syntaxIssues.length) return;

@@ -32,14 +32,33 @@ export interface RaiseInput {
 export const isOpen = (a: Alarm) => a.active || a.ackedAt === null;
 
 interface AlarmRow {
-  id: string; key: string; type: string; source: string; severity: string; message: string; data: string;
-  active: number; raised_at: number; cleared_at: number | null; acked_at: number | null; acked_by: string | null;
+  id: string;
+  key: string;
+  type: string;
+  source: string;
+  severity: string;
+  message: string;
+  data: string;
+  active: number;
+  raised_at: number;
+  cleared_at: number | null;
+  acked_at: number | null;
+  acked_by: string | null;
 }
 
 const fromRow = (r: AlarmRow): Alarm => ({
-  id: r.id, key: r.key, type: r.type, source: r.source, severity: r.severity as Severity, message: r.message,
-  data: JSON.parse(r.data), active: r.active === 1, raisedAt: r.raised_at, clearedAt: r.cleared_at,
-  ackedAt: r.acked_at, ackedBy: r.acked_by,
+  id: r.id,
+  key: r.key,
+  type: r.type,
+  source: r.source,
+  severity: r.severity as Severity,
+  message: r.message,
+  data: JSON.parse(r.data),
+  active: r.active === 1,
+  raisedAt: r.raised_at,
+  clearedAt: r.cleared_at,
+  ackedAt: r.acked_at,
+  ackedBy: r.acked_by,
 });
 
 /**
@@ -50,13 +69,18 @@ const fromRow = (r: AlarmRow): Alarm => ({
 export class AlarmManager {
   private readonly open = new Map<string, Alarm>();
 
-  constructor(private readonly db: Db, private readonly pipeline: Pipeline, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    private readonly pipeline: Pipeline,
+    private readonly now: () => number = Date.now,
+  ) {
     const upsert = db.prepare(
       `INSERT INTO alarms (id, key, type, source, severity, message, data, active, raised_at, cleared_at, acked_at, acked_by)
        VALUES (@id, @key, @type, @source, @severity, @message, @data, @active, @raisedAt, @clearedAt, @ackedAt, @ackedBy)
        ON CONFLICT (id) DO UPDATE SET active = excluded.active, cleared_at = excluded.cleared_at,
          acked_at = excluded.acked_at, acked_by = excluded.acked_by, raised_at = excluded.raised_at,
-         message = excluded.message, data = excluded.data`);
+         message = excluded.message, data = excluded.data`,
+    );
     pipeline.addTransactionHook((events: readonly StoredEvent[]) => {
       for (const e of events) {
         const a = e.data.alarm as Alarm | undefined;
@@ -77,9 +101,18 @@ export class AlarmManager {
     const alarm: Alarm = existing
       ? { ...existing, active: true, clearedAt: null, raisedAt: now, message: input.message, data: input.data ?? {} }
       : {
-          id: randomUUID(), key: input.key, type: input.type, source: input.source, severity: input.severity,
-          message: input.message, data: input.data ?? {}, active: true, raisedAt: now, clearedAt: null,
-          ackedAt: null, ackedBy: null,
+          id: randomUUID(),
+          key: input.key,
+          type: input.type,
+          source: input.source,
+          severity: input.severity,
+          message: input.message,
+          data: input.data ?? {},
+          active: true,
+          raisedAt: now,
+          clearedAt: null,
+          ackedAt: null,
+          ackedBy: null,
         };
     this.record(alarm, 'alarm.raised');
     return alarm;
@@ -111,14 +144,19 @@ export class AlarmManager {
   }
 
   history(limit: number): Alarm[] {
-    return (this.db.prepare('SELECT * FROM alarms ORDER BY raised_at DESC LIMIT ?').all(limit) as AlarmRow[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM alarms ORDER BY raised_at DESC LIMIT ?').all(limit) as AlarmRow[]).map(
+      fromRow,
+    );
   }
 
   private record(alarm: Alarm, type: string): void {
     if (isOpen(alarm)) this.open.set(alarm.key, alarm);
     else this.open.delete(alarm.key);
     this.pipeline.emit({
-      topic: 'alarms', type, source: alarm.source, severity: alarm.severity,
+      topic: 'alarms',
+      type,
+      source: alarm.source,
+      severity: alarm.severity,
       data: { alarm },
     });
   }

@@ -1,14 +1,17 @@
 import type { EventInput } from './types.ts';
 
 /** A wall-clock reading beside a monotonic one, taken together. */
-export interface ClockSample { wallMs: number; monoMs: number }
+export interface ClockSample {
+  wallMs: number;
+  monoMs: number;
+}
 
 /**
  * How far the wall clock moved beyond the monotonic clock between two
  * samples; null while they agree within `toleranceMs` (scheduling jitter).
  */
 export function clockJump(prev: ClockSample, cur: ClockSample, toleranceMs: number): number | null {
-  const jump = (cur.wallMs - prev.wallMs) - (cur.monoMs - prev.monoMs);
+  const jump = cur.wallMs - prev.wallMs - (cur.monoMs - prev.monoMs);
   return Math.abs(jump) > toleranceMs ? jump : null;
 }
 
@@ -24,8 +27,10 @@ export class ClockJumpWatch {
   private last: ClockSample;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly emit: (e: EventInput) => void,
-              private readonly sample: () => ClockSample = () => ({ wallMs: Date.now(), monoMs: performance.now() })) {
+  constructor(
+    private readonly emit: (e: EventInput) => void,
+    private readonly sample: () => ClockSample = () => ({ wallMs: Date.now(), monoMs: performance.now() }),
+  ) {
     this.last = this.sample();
   }
 
@@ -34,14 +39,25 @@ export class ClockJumpWatch {
     const jump = clockJump(this.last, cur, TOLERANCE_MS);
     if (jump !== null) {
       this.emit({
-        topic: 'events/system', type: 'clock.jumped', source: 'gateway', severity: 'warning',
-        data: { jumpMs: Math.round(jump), from: new Date(this.last.wallMs + (cur.monoMs - this.last.monoMs)).toISOString(), to: new Date(cur.wallMs).toISOString() },
+        topic: 'events/system',
+        type: 'clock.jumped',
+        source: 'gateway',
+        severity: 'warning',
+        data: {
+          jumpMs: Math.round(jump),
+          from: new Date(this.last.wallMs + (cur.monoMs - this.last.monoMs)).toISOString(),
+          to: new Date(cur.wallMs).toISOString(),
+        },
       });
     }
     this.last = cur;
     return jump;
   }
 
-  start(): void { this.timer = setInterval(() => this.check(), SAMPLE_EVERY_MS); }
-  stop(): void { clearInterval(this.timer); }
+  start(): void {
+    this.timer = setInterval(() => this.check(), SAMPLE_EVERY_MS);
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }

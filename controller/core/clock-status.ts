@@ -19,14 +19,27 @@ export class ClockStatus {
   state: NtpState = 'unknown';
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly alarms: AlarmManager,
-              private readonly read: () => Promise<string | null> = () => new Promise((r) => execFile('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], { timeout: 5000 }, (err, out) => r(err ? null : out)))) {}
+  constructor(
+    private readonly alarms: AlarmManager,
+    private readonly read: () => Promise<string | null> = () =>
+      new Promise((r) =>
+        execFile('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], { timeout: 5000 }, (err, out) =>
+          r(err ? null : out),
+        ),
+      ),
+  ) {}
 
   async check(): Promise<NtpState> {
     this.state = parseNtp(await this.read());
     if (this.state === 'unsynchronized') {
-      this.alarms.raise({ key: 'clock.unsynchronized', type: 'clock.unsynchronized', source: 'gateway', severity: 'warning',
-        message: 'The gateway clock is not synchronized by NTP: bells and records may drift', data: {} });
+      this.alarms.raise({
+        key: 'clock.unsynchronized',
+        type: 'clock.unsynchronized',
+        source: 'gateway',
+        severity: 'warning',
+        message: 'The gateway clock is not synchronized by NTP: bells and records may drift',
+        data: {},
+      });
     } else if (this.state === 'synchronized') {
       this.alarms.clear('clock.unsynchronized');
     }
@@ -38,5 +51,7 @@ export class ClockStatus {
     this.timer = setInterval(() => void this.check(), CHECK_EVERY_MS);
   }
 
-  stop(): void { clearInterval(this.timer); }
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }

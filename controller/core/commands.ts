@@ -32,19 +32,29 @@ export class CommandBus {
   private readonly specs = new Map<string, { spec: CommandSpec; validate: ValidateFunction }>();
   readonly audit: AuditLog;
 
-  constructor(db: Db, private readonly pipeline: Pipeline, private readonly log?: Logger, now: () => number = Date.now) {
+  constructor(
+    db: Db,
+    private readonly pipeline: Pipeline,
+    private readonly log?: Logger,
+    now: () => number = Date.now,
+  ) {
     this.audit = new AuditLog(db, now);
   }
 
   register(name: string, spec: CommandSpec): void {
-    this.specs.set(name, { spec, validate: ajv.compile({ type: 'object', additionalProperties: false, ...spec.args }) });
+    this.specs.set(name, {
+      spec,
+      validate: ajv.compile({ type: 'object', additionalProperties: false, ...spec.args }),
+    });
   }
 
   permissionFor(name: string): Permission | undefined {
     return this.specs.get(name)?.spec.permission;
   }
 
-  names(): string[] { return [...this.specs.keys()]; }
+  names(): string[] {
+    return [...this.specs.keys()];
+  }
 
   /** `requestId` ties a district command to its answer on cmd-result. */
   async execute(cmd: Command, actor: Actor, requestId?: string): Promise<CommandResult> {
@@ -53,8 +63,18 @@ export class CommandBus {
     const result = await this.run(cmd, actor);
     // The chain head goes to the district with every result, so a rewritten local history shows there.
     const kept = this.redactResult(cmd.name, result);
-    const chain = this.audit.finish(auditId, kept.ok, kept.ok ? kept.result ?? null : kept.error);
-    this.log?.info({ command: cmd.name, args: shown, actor: `${actor.kind}:${actor.name}`, ok: result.ok, error: result.ok ? undefined : result.error, auditId }, 'command');
+    const chain = this.audit.finish(auditId, kept.ok, kept.ok ? (kept.result ?? null) : kept.error);
+    this.log?.info(
+      {
+        command: cmd.name,
+        args: shown,
+        actor: `${actor.kind}:${actor.name}`,
+        ok: result.ok,
+        error: result.ok ? undefined : result.error,
+        auditId,
+      },
+      'command',
+    );
     await this.pipeline.ingest({
       topic: actor.kind === 'district' ? 'cmd-result' : 'events/audit',
       type: 'command.result',
@@ -71,8 +91,13 @@ export class CommandBus {
    */
   record(actor: Actor, what: string, args: Record<string, unknown>, ok: boolean, detail: unknown = null): void {
     const { id: auditId, head: chain } = this.audit.record(actor, what, args, ok, detail);
-    this.pipeline.emit({ topic: 'events/audit', type: 'audit.record', source: `${actor.kind}:${actor.name}`, severity: ok ? 'info' : 'warning',
-      data: { what, args, ok, detail, actor, auditId, chain } });
+    this.pipeline.emit({
+      topic: 'events/audit',
+      type: 'audit.record',
+      source: `${actor.kind}:${actor.name}`,
+      severity: ok ? 'info' : 'warning',
+      data: { what, args, ok, detail, actor, auditId, chain },
+    });
   }
 
   private async run(cmd: Command, actor: Actor): Promise<CommandResult> {
@@ -94,7 +119,12 @@ export class CommandBus {
   private redactResult(name: string, result: CommandResult): CommandResult {
     const secret = this.specs.get(name)?.spec.secretResult ?? [];
     if (!result.ok || !secret.length || typeof result.result !== 'object' || result.result === null) return result;
-    return { ...result, result: Object.fromEntries(Object.entries(result.result).map(([k, v]) => [k, secret.includes(k) ? '[redacted]' : v])) };
+    return {
+      ...result,
+      result: Object.fromEntries(
+        Object.entries(result.result).map(([k, v]) => [k, secret.includes(k) ? '[redacted]' : v]),
+      ),
+    };
   }
 
   private redact(cmd: Command): Record<string, unknown> {

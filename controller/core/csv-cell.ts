@@ -7,4 +7,5 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export const safeCell = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
-export const unsafeCell = (value: string): string => (value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value);
+export const unsafeCell = (value: string): string =>
+  value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;

@@ -18,7 +18,8 @@ export function keyAlgorithm(key: KeyObject): SignatureAlgorithm | null {
 /** A district public key from PEM; anything but ed25519 or SM2 is refused. */
 export function loadDistrictKey(pem: string): KeyObject {
   const key = createPublicKey(pem);
-  if (!keyAlgorithm(key)) throw new Error(`key must be ed25519 or SM2, not ${key.asymmetricKeyType ?? 'an unknown type'}`);
+  if (!keyAlgorithm(key))
+    throw new Error(`key must be ed25519 or SM2, not ${key.asymmetricKeyType ?? 'an unknown type'}`);
   return key;
 }
 

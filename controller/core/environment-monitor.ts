@@ -17,7 +17,10 @@ export class EnvironmentMonitor {
   private readonly bands = new Map<string, Band>();
   private readonly now: () => number;
 
-  constructor(private readonly alarms: AlarmManager, private readonly options: EnvironmentOptions) {
+  constructor(
+    private readonly alarms: AlarmManager,
+    private readonly options: EnvironmentOptions,
+  ) {
     this.now = options.now ?? Date.now;
   }
 
@@ -52,7 +55,9 @@ export class EnvironmentMonitor {
     if (band !== 'ok') {
       const bound = band === 'high' ? limit.max : limit.min;
       this.alarms.raise({
-        key: `env:${stateKey}:${band}`, type: `environment.${reading.point}.${band}`, source: device,
+        key: `env:${stateKey}:${band}`,
+        type: `environment.${reading.point}.${band}`,
+        source: device,
         severity: reading.point === 'co2' || reading.point === 'pm25' ? 'major' : 'warning',
         message: `${room}: ${reading.point} ${reading.value} ${reading.unit} ${band === 'high' ? '>' : '<'} ${bound}`,
         data: { room, point: reading.point, value: reading.value, unit: reading.unit, limit: bound },

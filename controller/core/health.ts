@@ -6,7 +6,12 @@ import type { HealthState } from './types.ts';
 const PERSIST_OK_EVERY_MS = 60_000;
 
 export interface DeviceHealthRow {
-  id: string; kind: string; health: HealthState; detail: string | null; changed_at: number; last_ok_at: number | null;
+  id: string;
+  kind: string;
+  health: HealthState;
+  detail: string | null;
+  changed_at: number;
+  last_ok_at: number | null;
 }
 
 /**
@@ -21,12 +26,17 @@ export class HealthRegistry {
   private readonly upsert;
   private readonly touchOk;
 
-  constructor(private readonly db: Db, private readonly pipeline: Pipeline, private readonly alarms: AlarmManager,
-              private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    private readonly pipeline: Pipeline,
+    private readonly alarms: AlarmManager,
+    private readonly now: () => number = Date.now,
+  ) {
     this.upsert = db.prepare(
       `INSERT INTO devices (id, kind, health, detail, changed_at, last_ok_at) VALUES (@id, @kind, @health, @detail, @ts, @okTs)
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, health = excluded.health, detail = excluded.detail,
-         changed_at = excluded.changed_at, last_ok_at = coalesce(excluded.last_ok_at, devices.last_ok_at)`);
+         changed_at = excluded.changed_at, last_ok_at = coalesce(excluded.last_ok_at, devices.last_ok_at)`,
+    );
     this.touchOk = db.prepare('UPDATE devices SET last_ok_at = ? WHERE id = ?');
   }
 
@@ -47,22 +57,32 @@ export class HealthRegistry {
     // The first report after start-up is only news when it is bad.
     if (previous !== null || health !== 'online') {
       this.pipeline.emit({
-        topic: 'events/device', type: 'device.health', source: id,
+        topic: 'events/device',
+        type: 'device.health',
+        source: id,
         severity: health === 'offline' ? 'warning' : 'info',
         data: { kind, health, previous, detail: detail ?? null },
       });
     }
     const key = `device.offline:${id}`;
     if (health === 'offline') {
-      this.alarms.raise({ key, type: 'device.offline', source: id, severity: 'major',
-        message: `Lost communication with ${id}`, data: { kind, detail: detail ?? null } });
+      this.alarms.raise({
+        key,
+        type: 'device.offline',
+        source: id,
+        severity: 'major',
+        message: `Lost communication with ${id}`,
+        data: { kind, detail: detail ?? null },
+      });
     } else if (health === 'online') {
       this.alarms.clear(key);
     }
   }
 
   list(): DeviceHealthRow[] {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceHealthRow[])
-      .map((d) => ({ ...d, last_ok_at: this.lastOk.get(d.id) ?? d.last_ok_at }));
+    return (this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceHealthRow[]).map((d) => ({
+      ...d,
+      last_ok_at: this.lastOk.get(d.id) ?? d.last_ok_at,
+    }));
   }
 }

@@ -1,10 +1,16 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-const N = 16384, R = 8, P = 1, KEYLEN = 32;
+const N = 16384,
+  R = 8,
+  P = 1,
+  KEYLEN = 32;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password, salt, KEYLEN, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))));
+    scrypt(password, salt, KEYLEN, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
 }
 
 /** `scrypt$N$r$p$salt$hash`, so the cost can rise later without breaking old hashes. */
@@ -28,7 +34,8 @@ const CLASSES = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/];
 export function passwordProblem(password: string): string | null {
   if (password.length < 10) return 'password must be at least 10 characters (密码至少 10 个字符)';
   if (password.length > 256) return 'password must be at most 256 characters (密码最多 256 个字符)';
-  if (CLASSES.filter((c) => c.test(password)).length < 3) return 'password must mix three of: lower case, upper case, digits, other characters (密码须包含小写、大写、数字、其他字符中的三类)';
+  if (CLASSES.filter((c) => c.test(password)).length < 3)
+    return 'password must mix three of: lower case, upper case, digits, other characters (密码须包含小写、大写、数字、其他字符中的三类)';
   return null;
 }
 

@@ -7,11 +7,19 @@ import { type EventInput, type StoredEvent, laneFor } from './types.ts';
 const COMMIT_RETRY_MS = 1000;
 
 /** Whether the store answers and commits (the watchdog's and /api/health's one test). */
-export interface SelfCheck { ok: boolean; failingSince: number | null; error: string | null }
+export interface SelfCheck {
+  ok: boolean;
+  failingSince: number | null;
+  error: string | null;
+}
 
 export type EventListener = (events: readonly StoredEvent[]) => void;
 
-interface Pending { event: StoredEvent; resolve: (e: StoredEvent) => void; reject: (err: Error) => void }
+interface Pending {
+  event: StoredEvent;
+  resolve: (e: StoredEvent) => void;
+  reject: (err: Error) => void;
+}
 
 /**
  * ingest(): give a record its id and sequence number at once, then commit it
@@ -39,7 +47,11 @@ export class Pipeline {
   onError: (err: Error, where: 'listener' | 'commit') => void = () => {};
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now, cipher: PersonalCipher = plainCipher) {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+    cipher: PersonalCipher = plainCipher,
+  ) {
     this.log = new EventLog(db, cipher);
     this.seq = this.log.lastSeq();
     this.commitBatch = db.transaction((events: StoredEvent[]) => {
@@ -135,7 +147,11 @@ export class Pipeline {
     this.stats.batches++;
     for (const p of batch) p.resolve(p.event);
     for (const l of this.listeners) {
-      try { l(events); } catch (err) { this.onError(err as Error, 'listener'); }
+      try {
+        l(events);
+      } catch (err) {
+        this.onError(err as Error, 'listener');
+      }
     }
   }
 
@@ -172,12 +188,17 @@ export class Pipeline {
     this.lastError = err.message;
     this.queue = [...rest, ...this.queue];
     this.onError(err, 'commit');
-    this.retryTimer ??= setTimeout(() => { this.retryTimer = null; this.flush(); }, COMMIT_RETRY_MS);
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = null;
+      this.flush();
+    }, COMMIT_RETRY_MS);
   }
 }
 
 const codeOf = (err: unknown) => String((err as { code?: unknown }).code ?? '');
 /** The sequence number is the primary key: a clash means another writer used it. */
-const isSeqCollision = (err: unknown) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(codeOf(err)) && /events\.seq\b/.test((err as Error).message);
+const isSeqCollision = (err: unknown) =>
+  /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(codeOf(err)) && /events\.seq\b/.test((err as Error).message);
 /** Failures of the disk or of a lock, which pass: the same records will commit later. */
-const isTransient = (err: unknown) => /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL|READONLY)/.test(codeOf(err));
+const isTransient = (err: unknown) =>
+  /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL|READONLY)/.test(codeOf(err));

@@ -3,8 +3,16 @@ export const roles = ['viewer', 'guard', 'admin', 'installer', 'auditor'] as con
 export type Role = (typeof roles)[number];
 
 export type Permission =
-  | 'view' | 'people.read' | 'people.manage' | 'audit.read'
-  | 'alarm.ack' | 'gate.operate' | 'pa.announce' | 'users.manage' | 'config' | 'devices.commission';
+  | 'view'
+  | 'people.read'
+  | 'people.manage'
+  | 'audit.read'
+  | 'alarm.ack'
+  | 'gate.operate'
+  | 'pa.announce'
+  | 'users.manage'
+  | 'config'
+  | 'devices.commission';
 
 /**
  * Minors' names, classes, attendance and card numbers (`people.*`) are for the guards who check

@@ -6,7 +6,8 @@ import { nextBand, type Band } from './thresholds.ts';
 const co2 = gbt18883Limits('winter').find((l) => l.point === 'co2')!;
 
 test('CO2 goes high above 1000 ppm and clears only below the hysteresis band', () => {
-  const walk = (values: number[]) => values.reduce<Band[]>((acc, v) => [...acc, nextBand(acc.at(-1) ?? 'ok', v, co2)], []);
+  const walk = (values: number[]) =>
+    values.reduce<Band[]>((acc, v) => [...acc, nextBand(acc.at(-1) ?? 'ok', v, co2)], []);
   assert.deepEqual(walk([900, 1001, 990, 960, 951, 950, 1000]), ['ok', 'high', 'high', 'high', 'high', 'ok', 'ok']);
 });
 

@@ -11,7 +11,11 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
     secret: ['password'],
     args: {
       required: ['username', 'role', 'password'],
-      properties: { username: { type: 'string', maxLength: 32 }, role: { enum: [...roles] }, password: { type: 'string', maxLength: 256 } },
+      properties: {
+        username: { type: 'string', maxLength: 32 },
+        role: { enum: [...roles] },
+        password: { type: 'string', maxLength: 256 },
+      },
     },
     run: async (args) => {
       await users.add(args.username as string, args.role as Role, args.password as string);
@@ -19,7 +23,9 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
     },
   });
   const user = { type: 'string', maxLength: 32 } as const;
-  const existing = (username: unknown) => { if (!users.get(username as string)) throw new UserError(`no user "${username}" (无此用户)`); };
+  const existing = (username: unknown) => {
+    if (!users.get(username as string)) throw new UserError(`no user "${username}" (无此用户)`);
+  };
   bus.register('user.set-role', {
     permission: 'users.manage',
     from: ['user', 'system'],
@@ -37,27 +43,37 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
     // The one-time password goes to the admin who asked, never into the audit or to the district.
     secretResult: ['password'],
     args: { required: ['username'], properties: { username: user } },
-    run: async (args) => ({ username: args.username, password: await users.resetPassword(args.username as string), mustChange: true }),
+    run: async (args) => ({
+      username: args.username,
+      password: await users.resetPassword(args.username as string),
+      mustChange: true,
+    }),
   });
   /** An admin's action on one existing account, answered with what it did. */
-  const onAccount = (name: string, act: (username: string) => Record<string, unknown>) => bus.register(name, {
-    permission: 'users.manage',
-    from: ['user', 'system'],
-    args: { required: ['username'], properties: { username: user } },
-    run: (args) => {
-      existing(args.username);
-      return { username: args.username, ...act(args.username as string) };
-    },
-  });
+  const onAccount = (name: string, act: (username: string) => Record<string, unknown>) =>
+    bus.register(name, {
+      permission: 'users.manage',
+      from: ['user', 'system'],
+      args: { required: ['username'], properties: { username: user } },
+      run: (args) => {
+        existing(args.username);
+        return { username: args.username, ...act(args.username as string) };
+      },
+    });
   onAccount('user.unlock', (u) => ({ unlocked: users.unlock(u) }));
   onAccount('user.reset-2fa', (u) => ({ enrolAgain: users.totpReset(u) }));
   bus.register('user.set-disabled', {
     permission: 'users.manage',
     from: ['user', 'system'],
-    args: { required: ['username', 'disabled'], properties: { username: { type: 'string', maxLength: 32 }, disabled: { type: 'boolean' } } },
+    args: {
+      required: ['username', 'disabled'],
+      properties: { username: { type: 'string', maxLength: 32 }, disabled: { type: 'boolean' } },
+    },
     run: (args, actor) => {
-      if (args.username === actor.name && args.disabled) throw new UserError('you cannot disable your own account (不能停用自己的账户)');
-      if (!users.setDisabled(args.username as string, args.disabled as boolean)) throw new UserError(`no user "${args.username}" (无此用户)`);
+      if (args.username === actor.name && args.disabled)
+        throw new UserError('you cannot disable your own account (不能停用自己的账户)');
+      if (!users.setDisabled(args.username as string, args.disabled as boolean))
+        throw new UserError(`no user "${args.username}" (无此用户)`);
       return { username: args.username, disabled: args.disabled };
     },
   });

@@ -18,13 +18,23 @@ function filled() {
 }
 
 test('an untouched trail verifies; every change, deletion, insertion or reordering is found at its row', () => {
-  const v = filled().log.verify() as { ok: boolean; links: number; rows: number; head: { n: number }; unfinished: number[] };
+  const v = filled().log.verify() as {
+    ok: boolean;
+    links: number;
+    rows: number;
+    head: { n: number };
+    unfinished: number[];
+  };
   assert.deepEqual([v.ok, v.links, v.rows, v.head.n, v.unfinished], [true, 12, 6, 12, []]);
   const tampering: [string, string, RegExp][] = [
     ['an actor rewritten', "UPDATE audit SET actor = 'nobody' WHERE id = 3", /row 3 was changed/],
     ['an outcome rewritten', 'UPDATE audit SET ok = 0 WHERE id = 2', /row 2 was changed/],
     ['a row deleted', 'DELETE FROM audit WHERE id = 4', /row 4 was deleted/],
-    ['a row added behind the chain', "INSERT INTO audit (ts, actor, actor_kind, command, args) VALUES (1, 'x', 'user', 'user.add', '{}')", /row 7 is in no link/],
+    [
+      'a row added behind the chain',
+      "INSERT INTO audit (ts, actor, actor_kind, command, args) VALUES (1, 'x', 'user', 'user.add', '{}')",
+      /row 7 is in no link/,
+    ],
     ['a link removed', 'DELETE FROM audit_chain WHERE n = 5', /link 5 is missing/],
     ['a link rewritten', "UPDATE audit_chain SET hash = 'ab' WHERE n = 7", /row 4 was changed/],
   ];
@@ -46,7 +56,7 @@ test('a command cut short by a crash shows as unfinished, not as tampering', () 
   assert.deepEqual((v as { unfinished: number[] }).unfinished, [1]);
 });
 
-test('the chain is SM3 as Debian\'s openssl computes it', () => {
+test("the chain is SM3 as Debian's openssl computes it", () => {
   const { db } = filled();
   const link = db.prepare('SELECT * FROM audit_chain WHERE n = 1').get() as { prev: string; hash: string };
   const row = db.prepare('SELECT * FROM audit WHERE id = 1').get() as Record<string, unknown>;
@@ -59,7 +69,9 @@ test('the chain is SM3 as Debian\'s openssl computes it', () => {
 
 test('rows from before the chain are sealed into it once, in order', () => {
   const db = openDatabase(':memory:');
-  db.exec("INSERT INTO audit (ts, actor, actor_kind, command, args, ok, result, done_ts) VALUES (1, 'a', 'user', 'x', '{}', 1, 'null', 2), (3, 'b', 'user', 'y', '{}', NULL, NULL, NULL)");
+  db.exec(
+    "INSERT INTO audit (ts, actor, actor_kind, command, args, ok, result, done_ts) VALUES (1, 'a', 'user', 'x', '{}', 1, 'null', 2), (3, 'b', 'user', 'y', '{}', NULL, NULL, NULL)",
+  );
   const v = new AuditLog(db).verify();
   assert.deepEqual({ ok: v.ok, links: v.links }, { ok: true, links: 3 });
 });

@@ -3,8 +3,15 @@ import { type PersonalCipher, plainCipher } from './personal-cipher.ts';
 import type { Lane, Severity, StoredEvent, Topic } from '../core/types.ts';
 
 interface EventRow {
-  seq: number; id: string; ts: number; lane: number; topic: string; type: string;
-  source: string; severity: string | null; data: string;
+  seq: number;
+  id: string;
+  ts: number;
+  lane: number;
+  topic: string;
+  type: string;
+  source: string;
+  severity: string | null;
+  data: string;
 }
 
 export interface EventQuery {
@@ -22,7 +29,11 @@ export interface EventQuery {
   searchData?: boolean;
 }
 
-export interface LaneBacklog { lane: Lane; count: number; oldestTs: number | null }
+export interface LaneBacklog {
+  lane: Lane;
+  count: number;
+  oldestTs: number | null;
+}
 
 /** Topics whose records are about a person: their data is sealed at rest. */
 export const PERSONAL_TOPICS: readonly string[] = ['events/access', 'events/attendance'];
@@ -34,21 +45,29 @@ export class EventLog {
   private readonly nextStmt;
   private readonly setSeqStmt;
 
-  constructor(private readonly db: Db, private readonly cipher: PersonalCipher = plainCipher) {
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: PersonalCipher = plainCipher,
+  ) {
     this.insertStmt = db.prepare(
       `INSERT INTO events (seq, id, ts, lane, topic, type, source, severity, data, subject)
-       VALUES (@seq, @id, @ts, @lane, @topic, @type, @source, @severity, @data, @subject)`);
+       VALUES (@seq, @id, @ts, @lane, @topic, @type, @source, @severity, @data, @subject)`,
+    );
     this.markStmt = db.prepare('UPDATE events SET delivered = 1 WHERE seq = ?');
     this.nextStmt = db.prepare(
-      'SELECT * FROM events WHERE delivered = 0 AND lane = ? AND seq > ? ORDER BY seq LIMIT ?');
+      'SELECT * FROM events WHERE delivered = 0 AND lane = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
     this.setSeqStmt = db.prepare(
       `INSERT INTO meta (key, value) VALUES ('last_seq', ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    );
   }
 
   /** The highest sequence number ever assigned, even if that record was since evicted. */
   lastSeq(): number {
-    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'last_seq'").get() as { value: string } | undefined;
+    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'last_seq'").get() as
+      | { value: string }
+      | undefined;
     const max = this.db.prepare('SELECT max(seq) AS m FROM events').get() as { m: number | null };
     return Math.max(Number(meta?.value ?? 0), max.m ?? 0);
   }
@@ -68,24 +87,40 @@ export class EventLog {
   }
 
   private fromRow = (r: EventRow): StoredEvent => ({
-    seq: r.seq, id: r.id, ts: r.ts, lane: r.lane as Lane, topic: r.topic as Topic, type: r.type,
-    source: r.source, severity: r.severity as Severity | null, data: JSON.parse(this.cipher.isSealed(r.data) ? this.cipher.open(r.data) : r.data),
+    seq: r.seq,
+    id: r.id,
+    ts: r.ts,
+    lane: r.lane as Lane,
+    topic: r.topic as Topic,
+    type: r.type,
+    source: r.source,
+    severity: r.severity as Severity | null,
+    data: JSON.parse(this.cipher.isSealed(r.data) ? this.cipher.open(r.data) : r.data),
   });
 
   /** A person's records keep what happened and lose who: for an erasure. */
   forget(cardholderId: string): number {
     const subject = this.cipher.mac(cardholderId);
-    const rows = this.db.prepare('SELECT seq, topic, data FROM events WHERE subject = ?').all(subject) as { seq: number; topic: string; data: string }[];
+    const rows = this.db.prepare('SELECT seq, topic, data FROM events WHERE subject = ?').all(subject) as {
+      seq: number;
+      topic: string;
+      data: string;
+    }[];
     const update = this.db.prepare('UPDATE events SET data = ?, subject = NULL WHERE seq = ?');
     for (const r of rows) {
-      const data = JSON.parse(this.cipher.isSealed(r.data) ? this.cipher.open(r.data) : r.data) as Record<string, unknown>;
+      const data = JSON.parse(this.cipher.isSealed(r.data) ? this.cipher.open(r.data) : r.data) as Record<
+        string,
+        unknown
+      >;
       update.run(this.sealed(r.topic, { ...data, cardholderId: null, card: null, erased: true }).data, r.seq);
     }
     return rows.length;
   }
 
   markDelivered(seqs: readonly number[]): void {
-    this.db.transaction(() => { for (const s of seqs) this.markStmt.run(s); })();
+    this.db.transaction(() => {
+      for (const s of seqs) this.markStmt.run(s);
+    })();
   }
 
   /** Undelivered records of one lane after a cursor, in order. */
@@ -94,9 +129,12 @@ export class EventLog {
   }
 
   backlog(): LaneBacklog[] {
-    const rows = this.db.prepare(
-      'SELECT lane, count(*) AS count, min(ts) AS oldestTs FROM events WHERE delivered = 0 GROUP BY lane').all() as LaneBacklog[];
-    return [0, 1, 2].map((lane) => rows.find((r) => r.lane === lane) ?? { lane: lane as Lane, count: 0, oldestTs: null });
+    const rows = this.db
+      .prepare('SELECT lane, count(*) AS count, min(ts) AS oldestTs FROM events WHERE delivered = 0 GROUP BY lane')
+      .all() as LaneBacklog[];
+    return [0, 1, 2].map(
+      (lane) => rows.find((r) => r.lane === lane) ?? { lane: lane as Lane, count: 0, oldestTs: null },
+    );
   }
 
   get(id: string): StoredEvent | undefined {
@@ -111,14 +149,38 @@ export class EventLog {
     // Records about a person are sealed: their id finds them through the record's subject.
     const inData = query.searchData === false ? '' : " OR data LIKE @q ESCAPE '\\' OR subject = @subject";
     if (query.q && query.searchData !== false) args.subject = this.cipher.mac(query.q);
-    if (query.q) { where.push(`(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\'${inData})`); args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`; }
-    if (query.type) { where.push('type = @type'); args.type = query.type; }
-    if (query.topic) { where.push('topic = @topic'); args.topic = query.topic; }
-    if (query.source) { where.push('source = @source'); args.source = query.source; }
-    if (query.from !== undefined) { where.push('ts >= @from'); args.from = query.from; }
-    if (query.to !== undefined) { where.push('ts <= @to'); args.to = query.to; }
-    for (const [i, topic] of (query.excludeTopics ?? []).entries()) { where.push(`topic != @x${i}`); args[`x${i}`] = topic; }
-    if (query.beforeSeq !== undefined) { where.push('seq < @beforeSeq'); args.beforeSeq = query.beforeSeq; }
+    if (query.q) {
+      where.push(`(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\'${inData})`);
+      args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    }
+    if (query.type) {
+      where.push('type = @type');
+      args.type = query.type;
+    }
+    if (query.topic) {
+      where.push('topic = @topic');
+      args.topic = query.topic;
+    }
+    if (query.source) {
+      where.push('source = @source');
+      args.source = query.source;
+    }
+    if (query.from !== undefined) {
+      where.push('ts >= @from');
+      args.from = query.from;
+    }
+    if (query.to !== undefined) {
+      where.push('ts <= @to');
+      args.to = query.to;
+    }
+    for (const [i, topic] of (query.excludeTopics ?? []).entries()) {
+      where.push(`topic != @x${i}`);
+      args[`x${i}`] = topic;
+    }
+    if (query.beforeSeq !== undefined) {
+      where.push('seq < @beforeSeq');
+      args.beforeSeq = query.beforeSeq;
+    }
     const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(args) as EventRow[]).map(this.fromRow);
   }

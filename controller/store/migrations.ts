@@ -179,7 +179,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   },
   {
     version: 5,
-    name: 'minors\' data sealed at rest: cards found by a keyed MAC, records tied to a person by one',
+    name: "minors' data sealed at rest: cards found by a keyed MAC, records tied to a person by one",
     sql: `
       DROP INDEX cardholders_card;
       ALTER TABLE cardholders ADD COLUMN card_mac TEXT;

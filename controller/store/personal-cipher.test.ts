@@ -11,7 +11,7 @@ test('both ciphers seal and open names of any script; altered or foreign text is
   const key = loadPersonalKey(join(t.dir, 'personal.key'));
   for (const name of ['aes-256-gcm', 'sm4'] as const) {
     const c = personalCipher(name, key);
-    for (const text of ['王小明', 'Zoë O\'Brien', '', '𠮷野家', 'x'.repeat(10_000)]) {
+    for (const text of ['王小明', "Zoë O'Brien", '', '𠮷野家', 'x'.repeat(10_000)]) {
       const sealed = c.seal(text);
       assert.ok(c.isSealed(sealed));
       assert.ok(!sealed.includes(text) || text === '', `${name} hides ${text.slice(0, 10)}`);
@@ -27,11 +27,19 @@ test('both ciphers seal and open names of any script; altered or foreign text is
   t.remove();
 });
 
-test('SM4 sealing is SM4-CTR as Debian\'s openssl decrypts it', () => {
+test("SM4 sealing is SM4-CTR as Debian's openssl decrypts it", () => {
   const t = tempDir('sm4');
   const key = loadPersonalKey(join(t.dir, 'personal.key'));
-  const [iv, body] = personalCipher('sm4', key).seal('初一(3)班 王小明').slice(3).split('.').map((p) => Buffer.from(p, 'base64url'));
-  const out = spawnSync('openssl', ['enc', '-d', '-sm4-ctr', '-K', key.subarray(0, 16).toString('hex'), '-iv', iv!.toString('hex')], { input: body });
+  const [iv, body] = personalCipher('sm4', key)
+    .seal('初一(3)班 王小明')
+    .slice(3)
+    .split('.')
+    .map((p) => Buffer.from(p, 'base64url'));
+  const out = spawnSync(
+    'openssl',
+    ['enc', '-d', '-sm4-ctr', '-K', key.subarray(0, 16).toString('hex'), '-iv', iv!.toString('hex')],
+    { input: body },
+  );
   assert.equal(out.status, 0, String(out.stderr));
   assert.equal(out.stdout.toString('utf8'), '初一(3)班 王小明');
   t.remove();

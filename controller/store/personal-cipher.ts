@@ -25,26 +25,39 @@ const PREFIX = 'v1.';
 const KEY_BYTES = 64;
 
 /** No sealing: a lab store, or the benchmark beside the sealed one. */
-export const plainCipher: PersonalCipher = { name: 'none', seal: (t) => t, open: (t) => t, mac: (v) => v, isSealed: () => false };
+export const plainCipher: PersonalCipher = {
+  name: 'none',
+  seal: (t) => t,
+  open: (t) => t,
+  mac: (v) => v,
+  isSealed: () => false,
+};
 
 /** The key file, made on first use (0600); one readable by others is refused. */
 export function loadPersonalKey(file: string): Buffer {
   if (!existsSync(file)) writeFileSync(file, randomBytes(KEY_BYTES), { mode: 0o600 });
   const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0) throw new Error(`${file} holds the key to pupils' data but its mode is ${mode.toString(8)}: chmod 600 it`);
+  if ((mode & 0o077) !== 0)
+    throw new Error(`${file} holds the key to pupils' data but its mode is ${mode.toString(8)}: chmod 600 it`);
   const key = readFileSync(file);
-  if (key.length !== KEY_BYTES) throw new Error(`${file} is not a personal-data key (${key.length} bytes, not ${KEY_BYTES})`);
+  if (key.length !== KEY_BYTES)
+    throw new Error(`${file} is not a personal-data key (${key.length} bytes, not ${KEY_BYTES})`);
   return key;
 }
 
 export function personalCipher(name: CipherName, key: Buffer): PersonalCipher {
   const macKey = key.subarray(32, 64);
-  const mac = (v: string) => createHmac(name === 'sm4' ? 'sm3' : 'sha256', macKey).update(v).digest('base64url');
+  const mac = (v: string) =>
+    createHmac(name === 'sm4' ? 'sm3' : 'sha256', macKey)
+      .update(v)
+      .digest('base64url');
   const b64 = (b: Buffer) => b.toString('base64url');
   if (name === 'aes-256-gcm') {
     const k = key.subarray(0, 32);
     return {
-      name, mac, isSealed: (t) => t.startsWith(PREFIX),
+      name,
+      mac,
+      isSealed: (t) => t.startsWith(PREFIX),
       seal(text) {
         const iv = randomBytes(12);
         const c = createCipheriv('aes-256-gcm', k, iv);
@@ -63,7 +76,9 @@ export function personalCipher(name: CipherName, key: Buffer): PersonalCipher {
   const tagKey = key.subarray(16, 48);
   const tagOf = (iv: Buffer, body: Buffer) => createHmac('sm3', tagKey).update(iv).update(body).digest();
   return {
-    name, mac, isSealed: (t) => t.startsWith(PREFIX),
+    name,
+    mac,
+    isSealed: (t) => t.startsWith(PREFIX),
     seal(text) {
       const iv = randomBytes(16);
       const c = createCipheriv('sm4-ctr', k, iv);
@@ -73,7 +88,8 @@ export function personalCipher(name: CipherName, key: Buffer): PersonalCipher {
     open(sealed) {
       const [iv, body, tag] = parts(sealed);
       const expected = tagOf(iv, body);
-      if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) throw new Error('sealed personal data does not verify: wrong key, or altered');
+      if (tag.length !== expected.length || !timingSafeEqual(tag, expected))
+        throw new Error('sealed personal data does not verify: wrong key, or altered');
       const d = createDecipheriv('sm4-ctr', k, iv);
       return Buffer.concat([d.update(body), d.final()]).toString('utf8');
     },

@@ -1,7 +1,11 @@
 import type { Db } from './database.ts';
 import type { Reading, StoredEvent } from '../core/types.ts';
 
-export interface SeriesPoint { ts: number; value: number; span: number }
+export interface SeriesPoint {
+  ts: number;
+  value: number;
+  span: number;
+}
 
 /**
  * A per-point index of telemetry for the console charts, written in the
@@ -22,16 +26,21 @@ export class ReadingsIndex {
   };
 
   series(room: string, point: string, from: number, to: number): SeriesPoint[] {
-    return this.db.prepare(
-      'SELECT ts, value, span FROM readings WHERE room = ? AND point = ? AND ts BETWEEN ? AND ? ORDER BY ts LIMIT 5000')
+    return this.db
+      .prepare(
+        'SELECT ts, value, span FROM readings WHERE room = ? AND point = ? AND ts BETWEEN ? AND ? ORDER BY ts LIMIT 5000',
+      )
       .all(room, point, from, to) as SeriesPoint[];
   }
 
   /** The newest value of every point in every room. */
   latest(): { room: string; device: string; point: string; ts: number; value: number }[] {
-    return this.db.prepare(
-      `SELECT r.room, r.device, r.point, r.ts, r.value FROM readings r
+    return this.db
+      .prepare(
+        `SELECT r.room, r.device, r.point, r.ts, r.value FROM readings r
        JOIN (SELECT room, point, max(ts) AS ts FROM readings WHERE ts > ? GROUP BY room, point) m
-         ON m.room = r.room AND m.point = r.point AND m.ts = r.ts`).all(Date.now() - 86_400_000) as never;
+         ON m.room = r.room AND m.point = r.point AND m.ts = r.ts`,
+      )
+      .all(Date.now() - 86_400_000) as never;
   }
 }

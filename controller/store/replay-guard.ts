@@ -8,7 +8,11 @@ export class ReplayGuard {
   private readonly insert;
   private readonly prune;
 
-  constructor(db: Db, private readonly keepMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    db: Db,
+    private readonly keepMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.insert = db.prepare('INSERT OR IGNORE INTO seen_commands (id, ts) VALUES (?, ?)');
     this.prune = db.prepare('DELETE FROM seen_commands WHERE ts < ?');
   }

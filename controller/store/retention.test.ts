@@ -6,11 +6,19 @@ import { Lane } from '../core/types.ts';
 import { openDatabase } from './database.ts';
 import { Retention } from './retention.ts';
 
-const policy = { urgentDays: 180, eventDays: 180, telemetryDays: 30, downsampleAfterHours: 24, bucketMinutes: 5, diskBudgetBytes: 1 << 30 };
+const policy = {
+  urgentDays: 180,
+  eventDays: 180,
+  telemetryDays: 30,
+  downsampleAfterHours: 24,
+  bucketMinutes: 5,
+  diskBudgetBytes: 1 << 30,
+};
 
 async function fill(p: Pipeline, n: number, topic: 'telemetry' | 'events/access', ts?: number) {
   const pad = 'x'.repeat(400);
-  for (let i = 0; i < n; i++) void p.ingest({ topic, type: 't', source: 's', ts, data: { pad, room: 'r', readings: [] } });
+  for (let i = 0; i < n; i++)
+    void p.ingest({ topic, type: 't', source: 's', ts, data: { pad, room: 'r', readings: [] } });
   p.flush();
 }
 
@@ -26,7 +34,8 @@ test('over the disk budget telemetry is evicted, recorded, and alarms are kept',
   p.flush();
   assert.ok(report.evictedUndelivered > 0, 'undelivered telemetry was evicted');
   assert.ok(!report.overBudget && report.usedBytes <= budget);
-  const count = (lane: number) => (db.prepare('SELECT count(*) AS n FROM events WHERE lane = ?').get(lane) as { n: number }).n;
+  const count = (lane: number) =>
+    (db.prepare('SELECT count(*) AS n FROM events WHERE lane = ?').get(lane) as { n: number }).n;
   assert.equal(count(Lane.urgent), 200, 'no alarm record was evicted');
   const notice = p.log.search({ type: 'storage.telemetry_evicted', limit: 1 })[0]!;
   assert.equal(notice.data.count, report.evictedUndelivered);
@@ -40,7 +49,10 @@ test('a store full of alarms raises storage.full instead of dropping any', async
   const report = new Retention(db, p, alarms, { ...policy, diskBudgetBytes: 4096 }).run();
   assert.ok(report.overBudget);
   assert.ok(alarms.isActive('storage.full'));
-  assert.equal((db.prepare('SELECT count(*) AS n FROM events WHERE lane = 0 AND type = ?').get('t') as { n: number }).n, 500);
+  assert.equal(
+    (db.prepare('SELECT count(*) AS n FROM events WHERE lane = 0 AND type = ?').get('t') as { n: number }).n,
+    500,
+  );
 });
 
 test('old raw readings are downsampled to bucket means; delivered old records expire', async () => {
@@ -56,8 +68,15 @@ test('old raw readings are downsampled to bucket means; delivered old records ex
   db.prepare('UPDATE events SET delivered = 1 WHERE seq = 1').run();
   const report = new Retention(db, p, alarms, policy, () => now).run();
   assert.equal(report.downsampled, 3);
-  assert.deepEqual(db.prepare('SELECT value, span FROM readings ORDER BY ts').all(), [{ value: 20, span: 300000 }, { value: 99, span: 0 }]);
-  assert.equal((db.prepare('SELECT count(*) AS n FROM events WHERE lane = 0').get() as { n: number }).n, 2, 'only the delivered one expired');
+  assert.deepEqual(db.prepare('SELECT value, span FROM readings ORDER BY ts').all(), [
+    { value: 20, span: 300000 },
+    { value: 99, span: 0 },
+  ]);
+  assert.equal(
+    (db.prepare('SELECT count(*) AS n FROM events WHERE lane = 0').get() as { n: number }).n,
+    2,
+    'only the delivered one expired',
+  );
 });
 
 test('telemetry that aged out undelivered (the clock stepped a month forward) goes on the record, not silently', async () => {

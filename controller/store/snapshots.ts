@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
-export interface SnapshotRef { file: string; bytes: number; sha256: string; takenAt: string }
+export interface SnapshotRef {
+  file: string;
+  bytes: number;
+  sha256: string;
+  takenAt: string;
+}
 
 /**
  * Alarm snapshots as JPEG files under the data directory, within their own
@@ -13,20 +18,29 @@ export class SnapshotStore {
   private used = 0;
   evicted = 0;
 
-  constructor(private readonly dir: string, private readonly budgetBytes: number) {
+  constructor(
+    private readonly dir: string,
+    private readonly budgetBytes: number,
+  ) {
     mkdirSync(dir, { recursive: true });
     const walk = (d: string): void => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
         const p = join(d, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith('.jpg')) { const st = statSync(p); this.files.push({ path: p, bytes: st.size, mtime: st.mtimeMs }); this.used += st.size; }
+        else if (e.name.endsWith('.jpg')) {
+          const st = statSync(p);
+          this.files.push({ path: p, bytes: st.size, mtime: st.mtimeMs });
+          this.used += st.size;
+        }
       }
     };
     walk(dir);
     this.files.sort((a, b) => a.mtime - b.mtime);
   }
 
-  get usedBytes(): number { return this.used; }
+  get usedBytes(): number {
+    return this.used;
+  }
 
   save(name: string, jpeg: Buffer, at = new Date()): SnapshotRef {
     if (!/^[\w.-]+$/.test(name)) throw new Error(`bad snapshot name ${name}`);
@@ -38,19 +52,32 @@ export class SnapshotStore {
     renameSync(`${path}.tmp`, path);
     this.files.push({ path, bytes: jpeg.length, mtime: at.getTime() });
     this.used += jpeg.length;
-    return { file: relative(this.dir, path), bytes: jpeg.length, sha256: createHash('sha256').update(jpeg).digest('hex'), takenAt: at.toISOString() };
+    return {
+      file: relative(this.dir, path),
+      bytes: jpeg.length,
+      sha256: createHash('sha256').update(jpeg).digest('hex'),
+      takenAt: at.toISOString(),
+    };
   }
 
   /** Reads a stored snapshot; a path outside the store is refused. */
   read(file: string): Buffer | null {
     const path = resolve(this.dir, file);
     if (!path.startsWith(resolve(this.dir) + sep) || !path.endsWith('.jpg')) return null;
-    try { return readFileSync(path); } catch { return null; }
+    try {
+      return readFileSync(path);
+    } catch {
+      return null;
+    }
   }
 
   private evictOldest(): void {
     const f = this.files.shift()!;
-    try { unlinkSync(f.path); } catch { /* already gone */ }
+    try {
+      unlinkSync(f.path);
+    } catch {
+      /* already gone */
+    }
     this.used -= f.bytes;
     this.evicted++;
   }

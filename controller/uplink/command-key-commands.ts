@@ -12,7 +12,12 @@ export function registerCommandKeyCommands(bus: CommandBus, keys: CommandKeys): 
     args: {
       required: ['publicKey'],
       properties: {
-        publicKey: { type: 'string', minLength: 40, maxLength: 1024, description: 'The new ed25519 public key, PEM (SPKI)' },
+        publicKey: {
+          type: 'string',
+          minLength: 40,
+          maxLength: 1024,
+          description: 'The new ed25519 public key, PEM (SPKI)',
+        },
         retire: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'Fingerprint of a key to stop trusting' },
       },
     },

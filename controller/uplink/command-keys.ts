@@ -5,9 +5,16 @@ import { CommandError } from '../core/commands.ts';
 import type { TrustedKey } from './signed-command.ts';
 
 /** A key's fingerprint: the first 16 hex digits of SHA-256 over its public key (SPKI DER). */
-export const fingerprint = (key: KeyObject) => createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+export const fingerprint = (key: KeyObject) =>
+  createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 
-interface Saved { added: { pem: string; addedAt: string }[]; revoked: string[] }
+interface Saved {
+  added: { pem: string; addedAt: string }[];
+  revoked: string[];
+}
 
 /**
  * The district command keys this gateway trusts: those the site file names (the key and, during a
@@ -17,25 +24,39 @@ interface Saved { added: { pem: string; addedAt: string }[]; revoked: string[] }
 export class CommandKeys {
   private saved: Saved;
 
-  constructor(private readonly configured: readonly string[], private readonly file: string) {
-    this.saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Saved : { added: [], revoked: [] };
+  constructor(
+    private readonly configured: readonly string[],
+    private readonly file: string,
+  ) {
+    this.saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Saved) : { added: [], revoked: [] };
   }
 
   trusted(): TrustedKey[] {
     const all = [...this.configured, ...this.saved.added.map((a) => a.pem)].map((pem) => loadDistrictKey(pem));
     const unique = new Map(all.map((key) => [fingerprint(key), key]));
-    return [...unique].filter(([fp]) => !this.saved.revoked.includes(fp)).map(([fp, key]) => ({ key, fingerprint: fp }));
+    return [...unique]
+      .filter(([fp]) => !this.saved.revoked.includes(fp))
+      .map(([fp, key]) => ({ key, fingerprint: fp }));
   }
 
   /** Trusts a new key and, in the same step, stops trusting one (a roll-over done in one command). */
   replace(pem: string, retire: string | undefined): { added: string; retired: string | null; trusted: string[] } {
     let key: KeyObject;
-    try { key = loadDistrictKey(pem); } catch (err) { throw new CommandError(`publicKey: ${(err as Error).message}`); }
+    try {
+      key = loadDistrictKey(pem);
+    } catch (err) {
+      throw new CommandError(`publicKey: ${(err as Error).message}`);
+    }
     const added = fingerprint(key);
-    if (added === retire) throw new CommandError('the new key cannot be the one it retires (新密钥不能与被替换的密钥相同)');
-    if (retire && !this.trusted().some((k) => k.fingerprint === retire)) throw new CommandError(`no trusted key ${retire}`);
+    if (added === retire)
+      throw new CommandError('the new key cannot be the one it retires (新密钥不能与被替换的密钥相同)');
+    if (retire && !this.trusted().some((k) => k.fingerprint === retire))
+      throw new CommandError(`no trusted key ${retire}`);
     this.saved = {
-      added: [...this.saved.added.filter((a) => fingerprint(loadDistrictKey(a.pem)) !== added), { pem: key.export({ type: 'spki', format: 'pem' }).toString(), addedAt: new Date().toISOString() }],
+      added: [
+        ...this.saved.added.filter((a) => fingerprint(loadDistrictKey(a.pem)) !== added),
+        { pem: key.export({ type: 'spki', format: 'pem' }).toString(), addedAt: new Date().toISOString() },
+      ],
       revoked: [...this.saved.revoked.filter((r) => r !== added), ...(retire ? [retire] : [])],
     };
     this.save();
@@ -45,7 +66,10 @@ export class CommandKeys {
   revoke(fp: string): { revoked: string; trusted: string[] } {
     const trusted = this.trusted();
     if (!trusted.some((k) => k.fingerprint === fp)) throw new CommandError(`no trusted key ${fp}`);
-    if (trusted.length === 1) throw new CommandError('the last trusted key cannot be revoked: add its successor first (command-key.replace) (不能吊销最后一个受信任密钥)');
+    if (trusted.length === 1)
+      throw new CommandError(
+        'the last trusted key cannot be revoked: add its successor first (command-key.replace) (不能吊销最后一个受信任密钥)',
+      );
     this.saved = { ...this.saved, revoked: [...this.saved.revoked, fp] };
     this.save();
     return { revoked: fp, trusted: this.trusted().map((k) => k.fingerprint) };

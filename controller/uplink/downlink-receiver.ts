@@ -51,16 +51,24 @@ export class DownlinkReceiver {
     this.stats.received++;
     const screened = screenDownlink(topic, this.d.base, payload.length);
     const opened = screened ? { ok: false as const, id: null, error: screened } : this.open(topic, payload);
-    if (!opened.ok) { await this.reject(topic, opened); return; }
+    if (!opened.ok) {
+      await this.reject(topic, opened);
+      return;
+    }
     await this.d.execute(opened.command);
   }
 
   private open(topic: string, payload: Buffer): ParseResult {
     if (!this.d.keys) return parseDownlink(topic, this.d.base, payload);
     const opened = openSignedCommand(payload, {
-      keys: this.d.keys.trusted(), to: this.d.to, name: commandName(topic, this.d.base)!, now: this.now(), maxAgeMs: this.d.maxAgeMs,
+      keys: this.d.keys.trusted(),
+      to: this.d.to,
+      name: commandName(topic, this.d.base)!,
+      now: this.now(),
+      maxAgeMs: this.d.maxAgeMs,
     });
-    if (opened.ok && !this.d.replays.firstTime(opened.command.id)) return { ok: false, id: opened.command.id, error: 'already carried out: a replayed command' };
+    if (opened.ok && !this.d.replays.firstTime(opened.command.id))
+      return { ok: false, id: opened.command.id, error: 'already carried out: a replayed command' };
     return opened;
   }
 
@@ -69,14 +77,25 @@ export class DownlinkReceiver {
     if (!this.budget.admit(this.now(), r.error.slice(0, 80))) return;
     const shown = topic.length > SHOWN_TOPIC ? `${topic.slice(0, SHOWN_TOPIC)}…` : topic;
     this.d.log.warn({ topic: shown, err: r.error }, 'downlink command rejected');
-    await this.d.pipeline.ingest({ topic: 'cmd-result', type: 'command.rejected', source: 'district', severity: 'warning',
-      data: { requestId: r.id, ok: false, error: r.error, topic: shown } });
+    await this.d.pipeline.ingest({
+      topic: 'cmd-result',
+      type: 'command.rejected',
+      source: 'district',
+      severity: 'warning',
+      data: { requestId: r.id, ok: false, error: r.error, topic: shown },
+    });
   }
 
   private summarise(): void {
     const s = this.budget.takeSummary();
     if (!s) return;
     this.d.log.warn(s, 'downlink commands rejected and not recorded one by one');
-    this.d.pipeline.emit({ topic: 'cmd-result', type: 'command.rejected.summary', source: 'district', severity: 'warning', data: s });
+    this.d.pipeline.emit({
+      topic: 'cmd-result',
+      type: 'command.rejected.summary',
+      source: 'district',
+      severity: 'warning',
+      data: s,
+    });
   }
 }

@@ -6,7 +6,11 @@ import { parseDownlink } from './downlink.ts';
 const base = 'campus/d/s/gw';
 
 test('a well-formed command parses, with its name from the topic', () => {
-  const r = parseDownlink(`${base}/cmd/alarm.ack`, base, Buffer.from(JSON.stringify({ id: 'c1', args: { alarmId: 'a' } })));
+  const r = parseDownlink(
+    `${base}/cmd/alarm.ack`,
+    base,
+    Buffer.from(JSON.stringify({ id: 'c1', args: { alarmId: 'a' } })),
+  );
   assert.deepEqual(r, { ok: true, command: { id: 'c1', name: 'alarm.ack', args: { alarmId: 'a' } } });
   assert.deepEqual(contractProblems('cmd/alarm.ack', { id: 'c1', args: {} }), []);
 });

@@ -41,7 +41,8 @@ export function parseDownlink(topic: string, base: string, payload: Buffer): Par
     return { ok: false, id: null, error: 'payload is not JSON' };
   }
   const id = typeof (body as { id?: unknown })?.id === 'string' ? (body as { id: string }).id : null;
-  if (!validate(body)) return { ok: false, id, error: `invalid command: ${ajv.errorsText(validate.errors, { dataVar: 'command' })}` };
+  if (!validate(body))
+    return { ok: false, id, error: `invalid command: ${ajv.errorsText(validate.errors, { dataVar: 'command' })}` };
   const b = body as { id: string; args?: Record<string, unknown> };
   return { ok: true, command: { id: b.id, name, args: b.args ?? {} } };
 }

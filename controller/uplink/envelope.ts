@@ -12,12 +12,24 @@ export interface Envelope {
   data: Record<string, unknown>;
 }
 
-export interface Identity { district: string; school: string; gateway: string }
+export interface Identity {
+  district: string;
+  school: string;
+  gateway: string;
+}
 
 export const topicBase = (id: Identity) => `campus/${id.district}/${id.school}/${id.gateway}`;
 
 export function toEnvelope(e: StoredEvent, gateway: string): Envelope {
-  const env: Envelope = { id: e.id, seq: e.seq, ts: new Date(e.ts).toISOString(), gateway, source: e.source, type: e.type, data: e.data };
+  const env: Envelope = {
+    id: e.id,
+    seq: e.seq,
+    ts: new Date(e.ts).toISOString(),
+    gateway,
+    source: e.source,
+    type: e.type,
+    data: e.data,
+  };
   if (e.severity) env.severity = e.severity;
   return env;
 }

@@ -57,9 +57,23 @@ export class MqttUplink {
   private readonly unsubscribe: () => void;
   readonly status: UplinkStatus;
 
-  constructor(private readonly pipeline: Pipeline, private readonly log: Logger, private readonly opts: UplinkOptions) {
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly log: Logger,
+    private readonly opts: UplinkOptions,
+  ) {
     this.base = topicBase(opts.identity);
-    this.status = { url: opts.config.url, connected: false, since: null, lastError: null, reconnects: 0, published: 0, acked: 0, inflight: 0, window: opts.config.window };
+    this.status = {
+      url: opts.config.url,
+      connected: false,
+      since: null,
+      lastError: null,
+      reconnects: 0,
+      published: 0,
+      acked: 0,
+      inflight: 0,
+      window: opts.config.window,
+    };
     this.unsubscribe = pipeline.onCommitted((events) => {
       for (const e of events) {
         const q = this.fresh[e.lane];
@@ -75,7 +89,9 @@ export class MqttUplink {
     const c = this.opts.config;
     const options: IClientOptions = {
       // Gateway ids repeat across schools; a client id must not, or the broker drops one for the other.
-      clientId: c.client_id ?? `campus-edge-${this.opts.identity.district}-${this.opts.identity.school}-${this.opts.identity.gateway}`,
+      clientId:
+        c.client_id ??
+        `campus-edge-${this.opts.identity.district}-${this.opts.identity.school}-${this.opts.identity.gateway}`,
       protocolVersion: c.protocol_version,
       keepalive: c.keepalive_s,
       reconnectPeriod: c.reconnect_s * 1000,
@@ -84,7 +100,12 @@ export class MqttUplink {
       // mqtt-packet's cache of all 65 536 two-byte numbers as Buffers holds 7 MB for a saving
       // no gateway's message rate notices.
       writeCache: false,
-      will: { topic: `${this.base}/state`, payload: Buffer.from(JSON.stringify({ online: false, gateway: this.opts.identity.gateway })), qos: 1, retain: true },
+      will: {
+        topic: `${this.base}/state`,
+        payload: Buffer.from(JSON.stringify({ online: false, gateway: this.opts.identity.gateway })),
+        qos: 1,
+        retain: true,
+      },
     };
     if (c.username) options.username = c.username;
     if (c.password_file) options.password = readFileSync(this.opts.resolvePath(c.password_file), 'utf8').trim();
@@ -104,11 +125,22 @@ export class MqttUplink {
       this.status.since = Date.now();
       this.status.lastError = null;
       this.log.info({ url: c.url }, 'uplink connected');
-      client.publish(`${this.base}/state`, JSON.stringify({ online: true, gateway: this.opts.identity.gateway, ts: new Date().toISOString(), ...this.opts.birth }), { qos: 1, retain: true });
+      client.publish(
+        `${this.base}/state`,
+        JSON.stringify({
+          online: true,
+          gateway: this.opts.identity.gateway,
+          ts: new Date().toISOString(),
+          ...this.opts.birth,
+        }),
+        { qos: 1, retain: true },
+      );
       client.subscribe(`${this.base}/cmd/+`, { qos: 1 });
       this.schedulePump();
     });
-    client.on('reconnect', () => { this.status.reconnects++; });
+    client.on('reconnect', () => {
+      this.status.reconnects++;
+    });
     client.on('close', () => {
       if (this.status.connected) this.log.warn('uplink disconnected');
       this.status.connected = false;
@@ -127,7 +159,13 @@ export class MqttUplink {
     const client = this.client;
     if (!client) return;
     if (client.connected) {
-      await client.publishAsync(`${this.base}/state`, JSON.stringify({ online: false, gateway: this.opts.identity.gateway, ts: new Date().toISOString() }), { qos: 1, retain: true }).catch(() => {});
+      await client
+        .publishAsync(
+          `${this.base}/state`,
+          JSON.stringify({ online: false, gateway: this.opts.identity.gateway, ts: new Date().toISOString() }),
+          { qos: 1, retain: true },
+        )
+        .catch(() => {});
     }
     await client.endAsync().catch(() => {});
     this.flushAcks();
@@ -137,7 +175,10 @@ export class MqttUplink {
   private schedulePump(): void {
     if (this.pumpQueued) return;
     this.pumpQueued = true;
-    setImmediate(() => { this.pumpQueued = false; this.pump(); });
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -169,22 +210,27 @@ export class MqttUplink {
     this.inflight++;
     this.status.published++;
     this.status.inflight = this.inflight;
-    client.publish(`${this.base}/${e.topic}`, JSON.stringify(toEnvelope(e, this.opts.identity.gateway)), { qos: 1 }, (err) => {
-      if (this.closed) return;
-      this.inflight--;
-      this.status.inflight = this.inflight;
-      if (err) {
-        // Not acknowledged and no longer in mqtt.js's store: send it again from the outbox.
-        this.cursor[e.lane] = Math.min(this.cursor[e.lane]!, e.seq - 1);
-        this.fresh[e.lane] = null;
-      } else {
-        this.status.acked++;
-        this.acks.push(e.seq);
-        this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
-      }
-      // Refill in batches once half the window is free, not one query per PUBACK.
-      if (err || this.inflight <= this.opts.config.window / 2) this.schedulePump();
-    });
+    client.publish(
+      `${this.base}/${e.topic}`,
+      JSON.stringify(toEnvelope(e, this.opts.identity.gateway)),
+      { qos: 1 },
+      (err) => {
+        if (this.closed) return;
+        this.inflight--;
+        this.status.inflight = this.inflight;
+        if (err) {
+          // Not acknowledged and no longer in mqtt.js's store: send it again from the outbox.
+          this.cursor[e.lane] = Math.min(this.cursor[e.lane]!, e.seq - 1);
+          this.fresh[e.lane] = null;
+        } else {
+          this.status.acked++;
+          this.acks.push(e.seq);
+          this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
+        }
+        // Refill in batches once half the window is free, not one query per PUBACK.
+        if (err || this.inflight <= this.opts.config.window / 2) this.schedulePump();
+      },
+    );
   }
 
   private flushAcks(): void {

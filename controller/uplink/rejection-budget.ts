@@ -8,12 +8,21 @@ export class RejectionBudget {
   private recorded = 0;
   private suppressed = new Map<string, number>();
 
-  constructor(private readonly perMinute = 10, private readonly windowMs = 60_000) {}
+  constructor(
+    private readonly perMinute = 10,
+    private readonly windowMs = 60_000,
+  ) {}
 
   /** Whether this rejection may be recorded on its own; when not, it is counted under its reason. */
   admit(now: number, reason: string): boolean {
-    if (now - this.windowStart >= this.windowMs) { this.windowStart = now; this.recorded = 0; }
-    if (this.recorded < this.perMinute) { this.recorded++; return true; }
+    if (now - this.windowStart >= this.windowMs) {
+      this.windowStart = now;
+      this.recorded = 0;
+    }
+    if (this.recorded < this.perMinute) {
+      this.recorded++;
+      return true;
+    }
     this.suppressed.set(reason, (this.suppressed.get(reason) ?? 0) + 1);
     return false;
   }

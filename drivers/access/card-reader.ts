@@ -8,4 +8,3 @@ export interface CardRead {
   /** performance.now() when the read was decoded, for the card-to-gate latency. */
   at: number;
 }
-

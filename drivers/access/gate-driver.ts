@@ -35,12 +35,18 @@ export class GateDriver implements Driver, GateIo {
   private running = false;
   private readonly gates: Map<string, GateState>;
 
-  constructor(private readonly link: ModbusLink, gates: GateConfig[], private readonly onInputs: (gateId: string, inputs: GateInputs) => void) {
+  constructor(
+    private readonly link: ModbusLink,
+    gates: GateConfig[],
+    private readonly onInputs: (gateId: string, inputs: GateInputs) => void,
+  ) {
     link.acquire();
     this.gates = new Map(gates.map((g) => [g.id, { config: g, failures: 0, pulseOff: {}, held: false }]));
   }
 
-  owns(gateId: string): boolean { return this.gates.has(gateId); }
+  owns(gateId: string): boolean {
+    return this.gates.has(gateId);
+  }
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
@@ -60,15 +66,22 @@ export class GateDriver implements Driver, GateIo {
     await this.link.release();
   }
 
-  stats() { return { bus: this.link.bus.id, gates: this.gates.size, ...this.link.stats }; }
+  stats() {
+    return { bus: this.link.bus.id, gates: this.gates.size, ...this.link.stats };
+  }
 
   pulse(gateId: string, direction: Direction): void {
     const g = this.gates.get(gateId);
     if (!g || g.held) return;
     const coil = g.config.open_coils[direction];
     clearTimeout(g.pulseOff[direction]);
-    this.link.writeCoil(g.config.address, coil, true).catch((err: Error) => this.ctx.log.error({ gate: gateId, err: err.message }, 'gate open failed'));
-    g.pulseOff[direction] = setTimeout(() => { delete g.pulseOff[direction]; void this.release(g, coil); }, g.config.pulse_ms);
+    this.link
+      .writeCoil(g.config.address, coil, true)
+      .catch((err: Error) => this.ctx.log.error({ gate: gateId, err: err.message }, 'gate open failed'));
+    g.pulseOff[direction] = setTimeout(() => {
+      delete g.pulseOff[direction];
+      void this.release(g, coil);
+    }, g.config.pulse_ms);
   }
 
   async hold(gateId: string, open: boolean): Promise<void> {
@@ -79,13 +92,20 @@ export class GateDriver implements Driver, GateIo {
       clearTimeout(g.pulseOff[d]);
       delete g.pulseOff[d];
     }
-    await Promise.all((['in', 'out'] as const).map((d) => this.link.writeCoil(g.config.address, g.config.open_coils[d], open)));
+    await Promise.all(
+      (['in', 'out'] as const).map((d) => this.link.writeCoil(g.config.address, g.config.open_coils[d], open)),
+    );
   }
 
   /** A relay left on is a gate left open: retry the off until it takes. */
   private async release(g: GateState, coil: number): Promise<void> {
     for (let i = 0; i < OFF_RETRIES && !g.held; i++) {
-      try { await this.link.writeCoil(g.config.address, coil, false); return; } catch { await new Promise((r) => setTimeout(r, 100 * (i + 1))); }
+      try {
+        await this.link.writeCoil(g.config.address, coil, false);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100 * (i + 1)));
+      }
     }
     if (!g.held) this.ctx.log.error({ gate: g.config.id, coil }, 'gate relay could not be switched off');
   }
@@ -96,7 +116,13 @@ export class GateDriver implements Driver, GateIo {
 
   private async poll(g: GateState): Promise<void> {
     const c = g.config;
-    const addrs = [c.inputs.passage_in, c.inputs.passage_out, c.inputs.forced, c.inputs.fire, c.inputs.door_open ?? c.inputs.fire];
+    const addrs = [
+      c.inputs.passage_in,
+      c.inputs.passage_out,
+      c.inputs.forced,
+      c.inputs.fire,
+      c.inputs.door_open ?? c.inputs.fire,
+    ];
     const start = Math.min(...addrs);
     try {
       const bits = await this.link.readDiscreteInputs(c.address, start, Math.max(...addrs) - start + 1);
@@ -105,7 +131,9 @@ export class GateDriver implements Driver, GateIo {
       g.failures = 0;
       this.ctx.health(c.id, KIND, 'online');
       this.onInputs(c.id, {
-        passageIn: at(c.inputs.passage_in), passageOut: at(c.inputs.passage_out), forced: at(c.inputs.forced),
+        passageIn: at(c.inputs.passage_in),
+        passageOut: at(c.inputs.passage_out),
+        forced: at(c.inputs.forced),
         fire: c.fire_active_low ? !at(c.inputs.fire) : at(c.inputs.fire),
         doorOpen: c.inputs.door_open !== undefined && at(c.inputs.door_open),
       });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeAsciiLine, decodeBinaryFrame, decodeBits, encodeBinaryFrame, encodeBits, WiegandError } from './wiegand-codec.ts';
+import {
+  decodeAsciiLine,
+  decodeBinaryFrame,
+  decodeBits,
+  encodeBinaryFrame,
+  encodeBits,
+  WiegandError,
+} from './wiegand-codec.ts';
 
 test('W26: facility 123, card 4567 with both parity bits', () => {
   const bits = encodeBits('w26', (123 << 16) | 4567);

@@ -42,7 +42,8 @@ export function decodeBits(bits: string): WiegandRead {
 /** Builds a frame with correct parity; the simulators and tests use it. */
 export function encodeBits(format: WiegandFormat, value: number): string {
   const n = BITS[format] - 2;
-  if (!Number.isInteger(value) || value < 0 || value >= 2 ** n) throw new WiegandError(`${value} does not fit ${n} data bits`);
+  if (!Number.isInteger(value) || value < 0 || value >= 2 ** n)
+    throw new WiegandError(`${value} does not fit ${n} data bits`);
   const data = value.toString(2).padStart(n, '0');
   const half = n / 2;
   const even = ones(data.slice(0, half)) % 2 === 0 ? '0' : '1';
@@ -79,7 +80,10 @@ export function decodeBinaryFrame(frame: Uint8Array): WiegandRead {
   if (body.length !== Math.ceil(count / 8)) throw new WiegandError(`length ${body.length} bytes for ${count} bits`);
   const xor = frame.subarray(1, frame.length - 2).reduce((a, b) => a ^ b, 0);
   if (xor !== frame[frame.length - 2]) throw new WiegandError('checksum error');
-  const bits = [...body].map((b) => b.toString(2).padStart(8, '0')).join('').slice(0, count);
+  const bits = [...body]
+    .map((b) => b.toString(2).padStart(8, '0'))
+    .join('')
+    .slice(0, count);
   return decodeBits(bits);
 }
 

@@ -27,7 +27,10 @@ export class WiegandReaderDriver implements Driver {
   private running = false;
   readonly counters = { reads: 0, malformed: 0, reopens: 0 };
 
-  constructor(private readonly reader: WiegandReader, private readonly emitCard: (read: CardRead) => void) {}
+  constructor(
+    private readonly reader: WiegandReader,
+    private readonly emitCard: (read: CardRead) => void,
+  ) {}
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
@@ -43,7 +46,9 @@ export class WiegandReaderDriver implements Driver {
     if (p?.isOpen) await new Promise<void>((r) => p.close(() => r()));
   }
 
-  stats() { return { reader: this.reader.id, ...this.counters }; }
+  stats() {
+    return { reader: this.reader.id, ...this.counters };
+  }
 
   private open(): void {
     const port = new SerialPort({ path: this.reader.port, baudRate: this.reader.baud_rate, autoOpen: false });
@@ -56,7 +61,10 @@ export class WiegandReaderDriver implements Driver {
       this.retry();
     });
     port.open((err) => {
-      if (!this.running) { if (!err) port.close(); return; }
+      if (!this.running) {
+        if (!err) port.close();
+        return;
+      }
       if (err) {
         this.ctx.health(this.reader.id, KIND, this.attempts >= 2 ? 'offline' : 'degraded', err.message);
         this.retry();
@@ -84,13 +92,23 @@ export class WiegandReaderDriver implements Driver {
         this.buf = this.buf.subarray(nl + 1);
         if (line.trim()) this.decode(() => decodeAsciiLine(line, this.reader.format));
       }
-      if (this.buf.length > MAX_LINE) { this.counters.malformed++; this.buf = Buffer.alloc(0); }
+      if (this.buf.length > MAX_LINE) {
+        this.counters.malformed++;
+        this.buf = Buffer.alloc(0);
+      }
       return;
     }
     for (;;) {
       const stx = this.buf.indexOf(0x02);
-      if (stx < 0) { if (this.buf.length) this.counters.malformed++; this.buf = Buffer.alloc(0); return; }
-      if (stx > 0) { this.counters.malformed++; this.buf = this.buf.subarray(stx); }
+      if (stx < 0) {
+        if (this.buf.length) this.counters.malformed++;
+        this.buf = Buffer.alloc(0);
+        return;
+      }
+      if (stx > 0) {
+        this.counters.malformed++;
+        this.buf = this.buf.subarray(stx);
+      }
       if (this.buf.length < 2) return;
       const len = 4 + Math.ceil(this.buf[1]! / 8);
       if (this.buf.length < len) return;
@@ -104,7 +122,13 @@ export class WiegandReaderDriver implements Driver {
     try {
       const r = fn();
       this.counters.reads++;
-      this.emitCard({ readerId: this.reader.id, card: String(r.value), bits: r.bits, format: r.format, at: performance.now() });
+      this.emitCard({
+        readerId: this.reader.id,
+        card: String(r.value),
+        bits: r.bits,
+        format: r.format,
+        at: performance.now(),
+      });
       return true;
     } catch (err) {
       this.counters.malformed++;

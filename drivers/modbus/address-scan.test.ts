@@ -7,11 +7,17 @@ import { TimeoutError } from './bus-scheduler.ts';
 import { LinkDownError } from './modbus-link.ts';
 import { parseAddressList, scanAddresses } from './address-scan.ts';
 
-const profiles = new Map<string, DeviceProfile>(['renke-th', 'renke-co2', 'renke-pm'].map((id) => [id, loadProfile(join(shippedProfilesDir, `${id}.yaml`), [])!]));
+const profiles = new Map<string, DeviceProfile>(
+  ['renke-th', 'renke-co2', 'renke-pm'].map((id) => [id, loadProfile(join(shippedProfilesDir, `${id}.yaml`), [])!]),
+);
 const exception = () => Object.assign(new Error('Modbus exception 2: Illegal data address'), { modbusCode: 2 });
 
 test('units are found by their answers, and the profile with the most fitting points comes first', async () => {
-  const units = new Map<number, number[]>([[3, [555, 234]], [7, [450, 201, 650, 0, 12, 0, 0, 0, 0, 30]], [9, [1500, 3000]]]);
+  const units = new Map<number, number[]>([
+    [3, [555, 234]],
+    [7, [450, 201, 650, 0, 12, 0, 0, 0, 0, 30]],
+    [9, [1500, 3000]],
+  ]);
   const asked: string[] = [];
   const read = async (unit: number, _fc: 3 | 4, start: number, count: number) => {
     asked.push(`${unit}:${start}:${count}`);
@@ -21,18 +27,36 @@ test('units are found by their answers, and the profile with the most fitting po
     return regs.slice(start, start + count);
   };
   const hits = await scanAddresses(read, [1, 3, 7, 9], profiles);
-  assert.deepEqual(hits.map((h) => [h.address, h.matches.map((m) => m.profile)]), [
-    [3, ['renke-th']],
-    [7, ['renke-co2', 'renke-th', 'renke-pm']], // ties keep the profiles' order
-    // 150 %RH is no humidity: the unit answers, but no profile fits it.
-    [9, []],
-  ]);
-  assert.deepEqual(hits[0]!.matches[0]!.readings.map((r) => [r.point, r.value]), [['humidity', 55.5], ['temperature', 23.4]]);
+  assert.deepEqual(
+    hits.map((h) => [h.address, h.matches.map((m) => m.profile)]),
+    [
+      [3, ['renke-th']],
+      [7, ['renke-co2', 'renke-th', 'renke-pm']], // ties keep the profiles' order
+      // 150 %RH is no humidity: the unit answers, but no profile fits it.
+      [9, []],
+    ],
+  );
+  assert.deepEqual(
+    hits[0]!.matches[0]!.readings.map((r) => [r.point, r.value]),
+    [
+      ['humidity', 55.5],
+      ['temperature', 23.4],
+    ],
+  );
   assert.equal(asked.filter((a) => a === '3:0:2').length, 1, 'a read shared by two profiles is asked once');
 });
 
 test('a port that cannot be opened stops the scan with its reason', async () => {
-  await assert.rejects(scanAddresses(async () => { throw new LinkDownError('cannot open scan: No such file or directory'); }, [1], profiles), /cannot open/);
+  await assert.rejects(
+    scanAddresses(
+      async () => {
+        throw new LinkDownError('cannot open scan: No such file or directory');
+      },
+      [1],
+      profiles,
+    ),
+    /cannot open/,
+  );
 });
 
 test('address lists: ranges and single units within 1..247, with a clear error otherwise', () => {

@@ -18,7 +18,11 @@ export interface ScanHit {
  * every profile means no unit (cheap sensors ignore registers they lack rather than answer an
  * exception, so one timeout proves nothing). The best match (most points) comes first.
  */
-export async function scanAddresses(read: ReadRegisters, addresses: readonly number[], profiles: ReadonlyMap<string, DeviceProfile>): Promise<ScanHit[]> {
+export async function scanAddresses(
+  read: ReadRegisters,
+  addresses: readonly number[],
+  profiles: ReadonlyMap<string, DeviceProfile>,
+): Promise<ScanHit[]> {
   const hits: ScanHit[] = [];
   for (const address of addresses) {
     const matches: ScanHit['matches'] = [];

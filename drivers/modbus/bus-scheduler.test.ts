@@ -16,7 +16,12 @@ test('one transaction at a time, with urgent jobs ahead of queued ones', async (
     active--;
     return name;
   };
-  const all = [bus.run(job('poll-1'), 100), bus.run(job('poll-2'), 100), bus.run(job('poll-3'), 100), bus.run(job('gate'), 100, true)];
+  const all = [
+    bus.run(job('poll-1'), 100),
+    bus.run(job('poll-2'), 100),
+    bus.run(job('poll-3'), 100),
+    bus.run(job('gate'), 100, true),
+  ];
   await Promise.all(all);
   assert.deepEqual(order, ['poll-1', 'gate', 'poll-2', 'poll-3']);
 });

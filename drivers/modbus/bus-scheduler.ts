@@ -1,4 +1,9 @@
-interface Job { run: () => Promise<unknown>; timeoutMs: number; resolve: (v: unknown) => void; reject: (e: Error) => void }
+interface Job {
+  run: () => Promise<unknown>;
+  timeoutMs: number;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
 
 /**
  * One transaction at a time on a bus: several devices share one RS-485 pair
@@ -13,11 +18,18 @@ export class BusScheduler {
 
   constructor(private readonly gapMs: number) {}
 
-  get queued(): number { return this.normal.length + this.urgent.length + (this.busy ? 1 : 0); }
+  get queued(): number {
+    return this.normal.length + this.urgent.length + (this.busy ? 1 : 0);
+  }
 
   run<T>(job: () => Promise<T>, timeoutMs: number, urgent = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      (urgent ? this.urgent : this.normal).push({ run: job, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
+      (urgent ? this.urgent : this.normal).push({
+        run: job,
+        timeoutMs,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       void this.drain();
     });
   }
@@ -45,7 +57,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p,
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new TimeoutError(`no answer within ${ms} ms`)), ms); }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`no answer within ${ms} ms`)), ms);
+    }),
   ]).finally(() => clearTimeout(timer));
 }
 

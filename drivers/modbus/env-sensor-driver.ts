@@ -30,9 +30,17 @@ export class EnvSensorDriver implements Driver {
   private running = false;
   private polls = { ok: 0, failed: 0 };
 
-  constructor(private readonly link: ModbusLink, devices: { config: DeviceConfig; profile: DeviceProfile }[]) {
+  constructor(
+    private readonly link: ModbusLink,
+    devices: { config: DeviceConfig; profile: DeviceProfile }[],
+  ) {
     link.acquire();
-    this.sensors = devices.map(({ config, profile }) => ({ config, profile, blocks: planReads(profile.points), failures: 0 }));
+    this.sensors = devices.map(({ config, profile }) => ({
+      config,
+      profile,
+      blocks: planReads(profile.points),
+      failures: 0,
+    }));
   }
 
   async start(ctx: DriverContext): Promise<void> {
@@ -69,7 +77,9 @@ export class EnvSensorDriver implements Driver {
       this.polls.ok++;
       this.ctx.health(s.config.id, KIND, 'online');
       this.ctx.emit({
-        topic: 'telemetry', type: 'env.reading', source: s.config.id,
+        topic: 'telemetry',
+        type: 'env.reading',
+        source: s.config.id,
         data: { room: s.config.room ?? '', model: s.profile.model, readings },
       });
       this.schedule(s, interval);
@@ -79,8 +89,10 @@ export class EnvSensorDriver implements Driver {
       this.polls.failed++;
       const health = healthFor(s.failures, { offlineAfter: OFFLINE_AFTER });
       this.ctx.health(s.config.id, KIND, health, (err as Error).message);
-      if (s.failures === 1 || health === 'offline') this.ctx.log.debug({ device: s.config.id, err: (err as Error).message }, 'poll failed');
-      const wait = health === 'offline' ? backoffDelay(s.failures - OFFLINE_AFTER, interval, maxBackoffMs(interval)) : interval;
+      if (s.failures === 1 || health === 'offline')
+        this.ctx.log.debug({ device: s.config.id, err: (err as Error).message }, 'poll failed');
+      const wait =
+        health === 'offline' ? backoffDelay(s.failures - OFFLINE_AFTER, interval, maxBackoffMs(interval)) : interval;
       this.schedule(s, wait);
     }
   }

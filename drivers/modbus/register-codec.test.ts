@@ -3,25 +3,45 @@ import { test } from 'node:test';
 import type { PointProfile } from '../../controller/config/types.ts';
 import { DecodeError, decodeBlock, planReads } from './register-codec.ts';
 
-const point = (p: Partial<PointProfile> & Pick<PointProfile, 'name' | 'address'>): PointProfile =>
-  ({ function: 3, type: 'uint16', word_order: 'big', scale: 1, offset: 0, unit: '', ...p });
+const point = (p: Partial<PointProfile> & Pick<PointProfile, 'name' | 'address'>): PointProfile => ({
+  function: 3,
+  type: 'uint16',
+  word_order: 'big',
+  scale: 1,
+  offset: 0,
+  unit: '',
+  ...p,
+});
 
 test('Renke layout: humidity x10 in register 0, signed temperature x10 in register 1', () => {
-  const points = [point({ name: 'humidity', address: 0, scale: 0.1 }), point({ name: 'temperature', address: 1, type: 'int16', scale: 0.1 })];
+  const points = [
+    point({ name: 'humidity', address: 0, scale: 0.1 }),
+    point({ name: 'temperature', address: 1, type: 'int16', scale: 0.1 }),
+  ];
   const [block] = planReads(points);
   assert.deepEqual({ fc: block!.function, start: block!.start, count: block!.count }, { fc: 3, start: 0, count: 2 });
   // 0xFF9C is -100, i.e. -10.0 degrees
   assert.deepEqual(decodeBlock(block!, [652, 0xff9c]), [
-    { point: 'humidity', value: 65.2, unit: '' }, { point: 'temperature', value: -10, unit: '' },
+    { point: 'humidity', value: 65.2, unit: '' },
+    { point: 'temperature', value: -10, unit: '' },
   ]);
 });
 
 test('reads are grouped per function code and split when registers are far apart', () => {
   const blocks = planReads([
-    point({ name: 'a', address: 0 }), point({ name: 'b', address: 4 }), point({ name: 'c', address: 200 }),
+    point({ name: 'a', address: 0 }),
+    point({ name: 'b', address: 4 }),
+    point({ name: 'c', address: 200 }),
     point({ name: 'd', address: 0, function: 4 }),
   ]);
-  assert.deepEqual(blocks.map((b) => [b.function, b.start, b.count]), [[3, 0, 5], [3, 200, 1], [4, 0, 1]]);
+  assert.deepEqual(
+    blocks.map((b) => [b.function, b.start, b.count]),
+    [
+      [3, 0, 5],
+      [3, 200, 1],
+      [4, 0, 1],
+    ],
+  );
 });
 
 test('32-bit values honour the word order', () => {
@@ -32,7 +52,10 @@ test('32-bit values honour the word order', () => {
   const [hi, lo] = [buf.readUInt16BE(0), buf.readUInt16BE(2)];
   assert.equal(decodeBlock(planReads([big])[0]!, [hi, lo])[0]!.value, 412.5);
   assert.equal(decodeBlock(planReads([little])[0]!, [lo, hi])[0]!.value, 412.5);
-  assert.equal(decodeBlock(planReads([point({ name: 'i', address: 0, type: 'int32' })])[0]!, [0xffff, 0xfffe])[0]!.value, -2);
+  assert.equal(
+    decodeBlock(planReads([point({ name: 'i', address: 0, type: 'int32' })])[0]!, [0xffff, 0xfffe])[0]!.value,
+    -2,
+  );
 });
 
 test('a short response or a value outside the valid range is a decode error, not a reading', () => {

@@ -23,7 +23,12 @@ export function planReads(points: readonly PointProfile[], maxGap = 8): ReadBloc
   for (const p of sorted) {
     const end = p.address + registerWidth(p);
     const last = blocks[blocks.length - 1];
-    if (last && last.function === p.function && p.address - (last.start + last.count) <= maxGap && end - last.start <= MAX_REGISTERS) {
+    if (
+      last &&
+      last.function === p.function &&
+      p.address - (last.start + last.count) <= maxGap &&
+      end - last.start <= MAX_REGISTERS
+    ) {
       last.count = Math.max(last.count, end - last.start);
       last.points.push(p);
     } else {

@@ -9,10 +9,14 @@ export type AudioSource =
   | { kind: 'file'; path: string }
   | { kind: 'tts'; text: string; lang?: 'zh' | 'en' };
 
-export interface Playback { stop(): void; done: Promise<{ ok: boolean; detail: string }> }
+export interface Playback {
+  stop(): void;
+  done: Promise<{ ok: boolean; detail: string }>;
+}
 
 /** Two-tone "ding-dong" at 8 kHz, repeated to the requested length. */
-const chime = (seconds: number) => `aevalsrc=0.5*if(lt(mod(t\\,1.4)\\,0.6)\\,sin(2*PI*659*t)\\,sin(2*PI*523*t)):s=8000:d=${seconds}`;
+const chime = (seconds: number) =>
+  `aevalsrc=0.5*if(lt(mod(t\\,1.4)\\,0.6)\\,sin(2*PI*659*t)\\,sin(2*PI*523*t)):s=8000:d=${seconds}`;
 
 /**
  * Plays audio to PA zones as RTP (G.711 mu-law, 8 kHz, the open transport
@@ -30,29 +34,76 @@ export function playRtp(source: AudioSource, destinations: string[]): Playback {
     else {
       tmp = mkdtempSync(join(tmpdir(), 'campus-edge-tts-'));
       const wav = join(tmp, 'say.wav');
-      const r = await run('espeak-ng', ['-v', source.lang === 'en' ? 'en' : 'cmn', '-s', '150', '-w', wav, source.text]);
+      const r = await run('espeak-ng', [
+        '-v',
+        source.lang === 'en' ? 'en' : 'cmn',
+        '-s',
+        '150',
+        '-w',
+        wav,
+        source.text,
+      ]);
       if (!r.ok) return { ok: false, detail: `espeak-ng: ${r.detail}` };
       input = ['-i', wav];
     }
     if (stopped) return { ok: false, detail: 'stopped' };
     const outs = destinations.map((d) => `[f=rtp]rtp://${d}${/^2(2[4-9]|3\d)\./.test(d) ? '?ttl=4' : ''}`).join('|');
-    const p = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', ...input, '-map', '0:a', '-ac', '1', '-ar', '8000', '-c:a', 'pcm_mulaw',
-      '-payload_type', '0', '-f', 'tee', outs], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-re',
+        ...input,
+        '-map',
+        '0:a',
+        '-ac',
+        '1',
+        '-ar',
+        '8000',
+        '-c:a',
+        'pcm_mulaw',
+        '-payload_type',
+        '0',
+        '-f',
+        'tee',
+        outs,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     proc = p;
     return await new Promise((resolve) => {
       let err = '';
-      p.stderr!.on('data', (d) => { err = (err + d).slice(-500); });
-      p.on('exit', (code, signal) => resolve({ ok: code === 0, detail: signal ? `stopped (${signal})` : code === 0 ? 'finished' : `ffmpeg exited ${code}: ${err.trim()}` }));
+      p.stderr!.on('data', (d) => {
+        err = (err + d).slice(-500);
+      });
+      p.on('exit', (code, signal) =>
+        resolve({
+          ok: code === 0,
+          detail: signal ? `stopped (${signal})` : code === 0 ? 'finished' : `ffmpeg exited ${code}: ${err.trim()}`,
+        }),
+      );
     });
-  })().finally(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
-  return { done, stop: () => { stopped = true; proc?.kill('SIGKILL'); } };
+  })().finally(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      proc?.kill('SIGKILL');
+    },
+  };
 }
 
 function run(cmd: string, args: string[]): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
     const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    p.stderr!.on('data', (d) => { err += d; });
+    p.stderr!.on('data', (d) => {
+      err += d;
+    });
     p.on('error', (e) => resolve({ ok: false, detail: e.message }));
     p.on('exit', (code) => resolve({ ok: code === 0, detail: err.trim() || `exit ${code}` }));
   });

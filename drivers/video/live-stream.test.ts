@@ -15,19 +15,41 @@ function collect(): Viewer & { messages: (Buffer | string)[] } {
 }
 
 test('MP4 boxes split across chunks; the codec string comes from avcC', () => {
-  const box = (type: string, body: Buffer) => { const b = Buffer.alloc(8 + body.length); b.writeUInt32BE(b.length); b.write(type, 4, 'latin1'); body.copy(b, 8); return b; };
+  const box = (type: string, body: Buffer) => {
+    const b = Buffer.alloc(8 + body.length);
+    b.writeUInt32BE(b.length);
+    b.write(type, 4, 'latin1');
+    body.copy(b, 8);
+    return b;
+  };
   const avcC = box('avcC', Buffer.from([1, 0x42, 0xc0, 0x1e, 0xff]));
   const stream = Buffer.concat([box('ftyp', Buffer.from('isom')), box('moov', avcC), box('moof', Buffer.alloc(3))]);
   const s = new BoxSplitter();
   const boxes = [...s.push(stream.subarray(0, 10)), ...s.push(stream.subarray(10, 30)), ...s.push(stream.subarray(30))];
-  assert.deepEqual(boxes.map((b) => b.type), ['ftyp', 'moov', 'moof']);
+  assert.deepEqual(
+    boxes.map((b) => b.type),
+    ['ftyp', 'moov', 'moof'],
+  );
   assert.equal(avcCodec(boxes[1]!.bytes), 'avc1.42C01E');
   assert.throws(() => new BoxSplitter().push(Buffer.from([0, 0, 0, 3, 0x61, 0x62, 0x63, 0x64])), /bad MP4 box size/);
 });
 
 test('a fragment starts on a keyframe when its first sample is a sync sample', () => {
-  const box = (type: string, body: Buffer) => { const b = Buffer.alloc(8 + body.length); b.writeUInt32BE(b.length); b.write(type, 4, 'latin1'); body.copy(b, 8); return b; };
-  const u32 = (...v: number[]) => Buffer.concat(v.map((x) => { const b = Buffer.alloc(4); b.writeUInt32BE(x >>> 0); return b; }));
+  const box = (type: string, body: Buffer) => {
+    const b = Buffer.alloc(8 + body.length);
+    b.writeUInt32BE(b.length);
+    b.write(type, 4, 'latin1');
+    body.copy(b, 8);
+    return b;
+  };
+  const u32 = (...v: number[]) =>
+    Buffer.concat(
+      v.map((x) => {
+        const b = Buffer.alloc(4);
+        b.writeUInt32BE(x >>> 0);
+        return b;
+      }),
+    );
   const NON_SYNC = 0x01010000;
   // tfhd: flags 0x20 (default_sample_flags), track 1, defaults = non-sync
   const tfhd = box('tfhd', u32(0x000020, 1, NON_SYNC));
@@ -42,11 +64,19 @@ test('a stream the browser cannot play (MJPEG) falls back to a bounded H.264 tra
   const rtsp = new RtspTestStream(t.dir, '320x240', 'mjpeg');
   await rtsp.start();
   const events: string[] = [];
-  const live = new LiveStream('cam-mjpeg', () => rtsp.url, { lost: (d) => events.push(`lost ${d}`), restored: () => events.push('restored') });
+  const live = new LiveStream('cam-mjpeg', () => rtsp.url, {
+    lost: (d) => events.push(`lost ${d}`),
+    restored: () => events.push('restored'),
+  });
   const v = collect();
   try {
     live.add(v);
-    const init = await waitFor('an init segment', () => v.messages.find((m): m is string => typeof m === 'string'), 30_000, 100);
+    const init = await waitFor(
+      'an init segment',
+      () => v.messages.find((m): m is string => typeof m === 'string'),
+      30_000,
+      100,
+    );
     assert.match(JSON.parse(init).mime, /avc1\./);
     assert.equal(JSON.parse(init).transcoded, true);
     await waitFor('fragments', () => v.messages.filter((m) => typeof m !== 'string').length > 3, 20_000, 100);

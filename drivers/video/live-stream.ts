@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { backoffDelay } from '../backoff.ts';
 import { avcCodec, BoxSplitter, startsWithKeyframe } from './mp4-boxes.ts';
 
-export interface Viewer { send(data: Buffer | string): void; close(): void }
+export interface Viewer {
+  send(data: Buffer | string): void;
+  close(): void;
+}
 
 export interface LiveStreamEvents {
   lost(detail: string): void;
@@ -40,14 +43,24 @@ export class LiveStream {
   private needsTranscode = false;
   readonly counters = { starts: 0, fragments: 0, bytes: 0 };
 
-  get transcoded(): boolean { return this.transcoding; }
+  get transcoded(): boolean {
+    return this.transcoding;
+  }
 
   /** The ffmpeg process's pid while it runs, for CPU accounting. */
-  get pid(): number | undefined { return this.proc?.pid; }
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
 
-  constructor(readonly cameraId: string, private readonly url: () => string | null, private readonly events: LiveStreamEvents) {}
+  constructor(
+    readonly cameraId: string,
+    private readonly url: () => string | null,
+    private readonly events: LiveStreamEvents,
+  ) {}
 
-  get watching(): number { return this.viewers.size; }
+  get watching(): number {
+    return this.viewers.size;
+  }
 
   add(v: Viewer): void {
     clearTimeout(this.idleTimer);
@@ -86,24 +99,76 @@ export class LiveStream {
 
   private start(transcode = false): void {
     const url = this.url();
-    if (!url) { this.retry('no stream URI yet'); return; }
-    if (transcode && transcoders >= MAX_TRANSCODERS) { this.retry('another camera is already being transcoded'); return; }
+    if (!url) {
+      this.retry('no stream URI yet');
+      return;
+    }
+    if (transcode && transcoders >= MAX_TRANSCODERS) {
+      this.retry('another camera is already being transcoded');
+      return;
+    }
     this.transcoding = transcode;
     if (transcode) transcoders++;
     this.counters.starts++;
     // Passthrough timing: with a short probe the source rate may be unknown, and ffmpeg would duplicate frames to fill one in.
-    const video = transcode ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough'] : ['-c:v', 'copy'];
+    const video = transcode
+      ? [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-tune',
+          'zerolatency',
+          '-g',
+          '25',
+          '-pix_fmt',
+          'yuv420p',
+          '-fps_mode',
+          'passthrough',
+        ]
+      : ['-c:v', 'copy'];
     let gotInit = false;
     // Short fragments keep the view near live; a fragment also starts at every keyframe, where new viewers join.
     // Codec parameters come from the SDP, so probing can be short: every probed packet is latency.
-    const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-analyzeduration', '200000', '-probesize', '65536', '-rtsp_transport', 'tcp', '-i', url, '-an', ...video,
-      '-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-frag_duration', String(FRAGMENT_US), 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-fflags',
+        'nobuffer',
+        '-analyzeduration',
+        '200000',
+        '-probesize',
+        '65536',
+        '-rtsp_transport',
+        'tcp',
+        '-i',
+        url,
+        '-an',
+        ...video,
+        '-f',
+        'mp4',
+        '-movflags',
+        'frag_keyframe+empty_moov+default_base_moof',
+        '-frag_duration',
+        String(FRAGMENT_US),
+        'pipe:1',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.proc = proc;
     const boxes = new BoxSplitter();
     let stderr = '';
-    proc.stderr!.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
+    proc.stderr!.on('data', (d) => {
+      stderr = (stderr + d).slice(-2000);
+    });
     proc.stdout!.on('data', (chunk: Buffer) => {
-      for (const box of boxes.push(chunk)) { if (box.type === 'moov') gotInit = true; this.onBox(box.type, box.bytes, transcode); }
+      for (const box of boxes.push(chunk)) {
+        if (box.type === 'moov') gotInit = true;
+        this.onBox(box.type, box.bytes, transcode);
+      }
     });
     proc.on('exit', (code) => {
       if (transcode) transcoders--;
@@ -117,18 +182,32 @@ export class LiveStream {
   }
 
   private onBox(type: string, bytes: Buffer, transcoded: boolean): void {
-    if (type === 'ftyp') { this.init = Buffer.from(bytes); return; }
+    if (type === 'ftyp') {
+      this.init = Buffer.from(bytes);
+      return;
+    }
     if (type === 'moov' && this.init) {
       const codec = avcCodec(bytes);
-      if (!codec && !transcoded) { this.needsTranscode = true; this.stop(); this.start(true); return; }
+      if (!codec && !transcoded) {
+        this.needsTranscode = true;
+        this.stop();
+        this.start(true);
+        return;
+      }
       this.init = Buffer.concat([this.init, bytes]);
       this.mime = `video/mp4; codecs="${codec ?? 'avc1.42E01E'}"`;
       this.attempts = 0;
-      if (this.lost) { this.lost = false; this.events.restored(); }
+      if (this.lost) {
+        this.lost = false;
+        this.events.restored();
+      }
       for (const v of this.viewers) this.greet(v);
       return;
     }
-    if (type === 'moof') { this.pendingMoof = Buffer.from(bytes); return; }
+    if (type === 'moof') {
+      this.pendingMoof = Buffer.from(bytes);
+      return;
+    }
     if (type === 'mdat' && this.pendingMoof) {
       const key = startsWithKeyframe(this.pendingMoof);
       const fragment = Buffer.concat([this.pendingMoof, bytes]);
@@ -136,7 +215,10 @@ export class LiveStream {
       this.counters.fragments++;
       this.counters.bytes += fragment.length;
       for (const v of this.viewers) {
-        if (this.waiting.has(v)) { if (!key) continue; this.waiting.delete(v); }
+        if (this.waiting.has(v)) {
+          if (!key) continue;
+          this.waiting.delete(v);
+        }
         v.send(fragment);
       }
     }
@@ -144,7 +226,16 @@ export class LiveStream {
 
   private retry(detail: string): void {
     if (!this.viewers.size) return;
-    if (!this.lost) { this.lost = true; this.events.lost(detail); }
-    this.retryTimer = setTimeout(() => { this.retryTimer = undefined; if (this.viewers.size) this.start(this.needsTranscode); }, backoffDelay(this.attempts++, 500, 15_000));
+    if (!this.lost) {
+      this.lost = true;
+      this.events.lost(detail);
+    }
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        if (this.viewers.size) this.start(this.needsTranscode);
+      },
+      backoffDelay(this.attempts++, 500, 15_000),
+    );
   }
 }

@@ -4,7 +4,10 @@
  * fragments (moof + mdat), and the codec string MSE needs. Pure.
  */
 
-export interface Box { type: string; bytes: Buffer }
+export interface Box {
+  type: string;
+  bytes: Buffer;
+}
 
 export class BoxSplitter {
   private buf: Buffer = Buffer.alloc(0);

@@ -13,7 +13,10 @@ const RENEW_AT = 0.75;
 const SNAPSHOT_TIMEOUT_MS = 1500;
 
 /** A parsed URL as the onvif package expects it. */
-interface CamUrl { href: string; path?: string }
+interface CamUrl {
+  href: string;
+  path?: string;
+}
 
 interface OnvifCam {
   connect(cb: (err: Error | null) => void): void;
@@ -24,12 +27,18 @@ interface OnvifCam {
   continuousMove(o: object, cb: (err: Error | null) => void): void;
   stop(o: object, cb: (err: Error | null) => void): void;
   gotoPreset(o: object, cb: (err: Error | null) => void): void;
-  getPresets(o: object, cb: (err: Error | null, presets: Record<string, { $: { token: string | number } }>) => void): void;
+  getPresets(
+    o: object,
+    cb: (err: Error | null, presets: Record<string, { $: { token: string | number } }>) => void,
+  ): void;
   uri: { events?: URL };
   activeSource: { profileToken: string };
   _envelopeHeader(openHeader?: boolean): string;
   _envelopeFooter(): string;
-  _request(o: { service?: string; url?: CamUrl; body: string; replyTimeout?: number }, cb: (err: Error | null, res: unknown, xml: string) => void): void;
+  _request(
+    o: { service?: string; url?: CamUrl; body: string; replyTimeout?: number },
+    cb: (err: Error | null, res: unknown, xml: string) => void,
+  ): void;
   /** The package's own URL form (legacy url.parse, with `path`), which its Digest code needs. */
   _parseUrl(address: string): CamUrl;
 }
@@ -44,7 +53,15 @@ export interface CameraHooks {
   onConnected(cameraId: string, clockDriftMs: number): void;
 }
 
-export interface CameraInfo { manufacturer: string; model: string; firmware: string; serial: string; streamUri: string; snapshotUri: string; clockDriftMs: number }
+export interface CameraInfo {
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  serial: string;
+  streamUri: string;
+  snapshotUri: string;
+  clockDriftMs: number;
+}
 
 /**
  * An ONVIF camera on the `onvif` package, extended where it falls short: a
@@ -63,7 +80,11 @@ export class OnvifCameraDriver implements Driver {
   info: CameraInfo | null = null;
   readonly counters = { subscriptions: 0, renewals: 0, pulls: 0, notifications: 0, reconnects: 0, malformed: 0 };
 
-  constructor(readonly config: CameraConfig, private readonly password: string, private readonly hooks: CameraHooks) {}
+  constructor(
+    readonly config: CameraConfig,
+    private readonly password: string,
+    private readonly hooks: CameraHooks,
+  ) {}
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
@@ -76,7 +97,9 @@ export class OnvifCameraDriver implements Driver {
     await this.unsubscribe();
   }
 
-  stats() { return { camera: this.config.id, ...this.counters, subscribed: this.subscription !== null }; }
+  stats() {
+    return { camera: this.config.id, ...this.counters, subscribed: this.subscription !== null };
+  }
 
   /** The camera's PTZ presets, token to name. */
   async presets(): Promise<{ token: string; name: string }[]> {
@@ -105,12 +128,19 @@ export class OnvifCameraDriver implements Driver {
     return jpeg;
   }
 
-  async ptz(action: 'move' | 'stop' | 'preset', args: { x?: number; y?: number; zoom?: number; preset?: string }): Promise<void> {
+  async ptz(
+    action: 'move' | 'stop' | 'preset',
+    args: { x?: number; y?: number; zoom?: number; preset?: string },
+  ): Promise<void> {
     const cam = this.cam;
     if (!cam || !this.info) throw new Error(`${this.config.id} is not connected`);
     const profileToken = xmlText(cam.activeSource.profileToken);
-    if (action === 'move') await call<void>((cb) => cam.continuousMove({ profileToken, x: args.x ?? 0, y: args.y ?? 0, zoom: args.zoom ?? 0 }, cb as never));
-    else if (action === 'stop') await call<void>((cb) => cam.stop({ profileToken, panTilt: true, zoom: true }, cb as never));
+    if (action === 'move')
+      await call<void>((cb) =>
+        cam.continuousMove({ profileToken, x: args.x ?? 0, y: args.y ?? 0, zoom: args.zoom ?? 0 }, cb as never),
+      );
+    else if (action === 'stop')
+      await call<void>((cb) => cam.stop({ profileToken, panTilt: true, zoom: true }, cb as never));
     else await call<void>((cb) => cam.gotoPreset({ profileToken, preset: xmlText(args.preset ?? '') }, cb as never));
   }
 
@@ -134,8 +164,16 @@ export class OnvifCameraDriver implements Driver {
 
   private async connect(): Promise<void> {
     const c = this.config;
-    const cam = new Cam({ hostname: c.host, port: c.port, path: c.path, username: c.username, password: this.password, autoconnect: false, timeout: 10_000,
-      useWSSecurity: c.auth === 'ws-security' });
+    const cam = new Cam({
+      hostname: c.host,
+      port: c.port,
+      path: c.path,
+      username: c.username,
+      password: this.password,
+      autoconnect: false,
+      timeout: 10_000,
+      useWSSecurity: c.auth === 'ws-security',
+    });
     await call<void>((cb) => cam.connect(cb as never));
     const info = await call<Record<string, string>>((cb) => cam.getDeviceInformation(cb));
     const stream = await call<{ uri: string }>((cb) => cam.getStreamUri({ protocol: 'RTSP' }, cb));
@@ -143,8 +181,13 @@ export class OnvifCameraDriver implements Driver {
     const camTime = await call<Date>((cb) => cam.getSystemDateAndTime(cb));
     this.cam = cam;
     this.info = {
-      manufacturer: info.manufacturer ?? '', model: info.model ?? '', firmware: info.firmwareVersion ?? '', serial: info.serialNumber ?? '',
-      streamUri: stream.uri, snapshotUri: snap.uri, clockDriftMs: camTime.getTime() - Date.now(),
+      manufacturer: info.manufacturer ?? '',
+      model: info.model ?? '',
+      firmware: info.firmwareVersion ?? '',
+      serial: info.serialNumber ?? '',
+      streamUri: stream.uri,
+      snapshotUri: snap.uri,
+      clockDriftMs: camTime.getTime() - Date.now(),
     };
     this.ctx.emit({ topic: 'events/video', type: 'camera.connected', source: c.id, data: { ...this.info } });
     this.hooks.onConnected(c.id, this.info.clockDriftMs);
@@ -155,26 +198,54 @@ export class OnvifCameraDriver implements Driver {
     const cam = this.cam!;
     await this.unsubscribe();
     const life = this.config.subscription_s;
-    const created = await this.soap(cam, { service: 'events' },
-      `<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>PT${life}S</InitialTerminationTime></CreatePullPointSubscription>`);
-    const ref = (xml.parse(created) as { Envelope?: { Body?: { CreatePullPointSubscriptionResponse?: { SubscriptionReference?: { Address?: string } } } } })
-      .Envelope?.Body?.CreatePullPointSubscriptionResponse?.SubscriptionReference?.Address;
+    const created = await this.soap(
+      cam,
+      { service: 'events' },
+      `<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>PT${life}S</InitialTerminationTime></CreatePullPointSubscription>`,
+    );
+    const ref = (
+      xml.parse(created) as {
+        Envelope?: {
+          Body?: { CreatePullPointSubscriptionResponse?: { SubscriptionReference?: { Address?: string } } };
+        };
+      }
+    ).Envelope?.Body?.CreatePullPointSubscriptionResponse?.SubscriptionReference?.Address;
     if (!ref) throw new Error('CreatePullPointSubscription returned no address');
     this.subscription = { url: cam._parseUrl(ref), expires: Date.now() + life * 1000, lifeMs: life * 1000 };
     this.counters.subscriptions++;
     while (this.running && this.subscription) {
       const sub = this.subscription;
       if (Date.now() >= sub.expires - sub.lifeMs * (1 - RENEW_AT)) {
-        await this.soap(cam, { url: sub.url }, `<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>PT${life}S</TerminationTime></Renew>`, sub.url);
+        await this.soap(
+          cam,
+          { url: sub.url },
+          `<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>PT${life}S</TerminationTime></Renew>`,
+          sub.url,
+        );
         sub.expires = Date.now() + sub.lifeMs;
         this.counters.renewals++;
       }
-      const wait = Math.max(1, Math.min(this.config.pull_timeout_s, Math.floor((sub.expires - sub.lifeMs * (1 - RENEW_AT) - Date.now()) / 1000)));
-      const res = await this.soap(cam, { url: sub.url, replyTimeout: (wait + 10) * 1000 },
-        `<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>PT${wait}S</Timeout><MessageLimit>100</MessageLimit></PullMessages>`, sub.url);
+      const wait = Math.max(
+        1,
+        Math.min(
+          this.config.pull_timeout_s,
+          Math.floor((sub.expires - sub.lifeMs * (1 - RENEW_AT) - Date.now()) / 1000),
+        ),
+      );
+      const res = await this.soap(
+        cam,
+        { url: sub.url, replyTimeout: (wait + 10) * 1000 },
+        `<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>PT${wait}S</Timeout><MessageLimit>100</MessageLimit></PullMessages>`,
+        sub.url,
+      );
       this.counters.pulls++;
       let notes;
-      try { notes = parseNotifications(res); } catch { this.counters.malformed++; continue; }
+      try {
+        notes = parseNotifications(res);
+      } catch {
+        this.counters.malformed++;
+        continue;
+      }
       for (const n of notes) {
         this.counters.notifications++;
         const e = classify(n);
@@ -187,12 +258,28 @@ export class OnvifCameraDriver implements Driver {
     const sub = this.subscription;
     this.subscription = null;
     if (!sub || !this.cam) return;
-    await this.soap(this.cam, { url: sub.url }, '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>', sub.url).catch(() => {});
+    await this.soap(
+      this.cam,
+      { url: sub.url },
+      '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>',
+      sub.url,
+    ).catch(() => {});
   }
 
-  private soap(cam: OnvifCam, target: { service?: string; url?: CamUrl; replyTimeout?: number }, body: string, to?: CamUrl): Promise<string> {
-    const head = to ? `${cam._envelopeHeader(true)}<a:To>${xmlText(to.href)}</a:To></s:Header><s:Body>` : cam._envelopeHeader();
-    return new Promise((resolve, reject) => cam._request({ ...target, body: head + body + cam._envelopeFooter() }, (err, _res, raw) => (err ? reject(err) : resolve(raw))));
+  private soap(
+    cam: OnvifCam,
+    target: { service?: string; url?: CamUrl; replyTimeout?: number },
+    body: string,
+    to?: CamUrl,
+  ): Promise<string> {
+    const head = to
+      ? `${cam._envelopeHeader(true)}<a:To>${xmlText(to.href)}</a:To></s:Header><s:Body>`
+      : cam._envelopeHeader();
+    return new Promise((resolve, reject) =>
+      cam._request({ ...target, body: head + body + cam._envelopeFooter() }, (err, _res, raw) =>
+        err ? reject(err) : resolve(raw),
+      ),
+    );
   }
 }
 

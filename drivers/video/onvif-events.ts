@@ -30,7 +30,11 @@ export interface CameraEvent {
 }
 
 const parser = new XMLParser({
-  removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false,
+  removeNSPrefix: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
   isArray: (name) => ['NotificationMessage', 'SimpleItem'].includes(name),
 });
 
@@ -38,7 +42,9 @@ export class OnvifXmlError extends Error {}
 
 const items = (node: unknown): Record<string, string> => {
   const list = (node as { SimpleItem?: { Name?: string; Value?: string }[] } | undefined)?.SimpleItem ?? [];
-  return Object.fromEntries(list.filter((i) => typeof i.Name === 'string').map((i) => [i.Name!, String(i.Value ?? '')]));
+  return Object.fromEntries(
+    list.filter((i) => typeof i.Name === 'string').map((i) => [i.Name!, String(i.Value ?? '')]),
+  );
 };
 
 /** Parses a PullMessagesResponse (or any envelope holding NotificationMessages). Never throws on odd content, only on non-XML. */
@@ -61,17 +67,24 @@ export function parseNotifications(xml: string): OnvifNotification[] {
   return found.flatMap((m): OnvifNotification[] => {
     const msg = m as { Topic?: unknown; Message?: { Message?: Record<string, unknown> } };
     const topicNode = msg.Topic;
-    const rawTopic = typeof topicNode === 'string' ? topicNode : (topicNode as { '#text'?: string } | undefined)?.['#text'];
+    const rawTopic =
+      typeof topicNode === 'string' ? topicNode : (topicNode as { '#text'?: string } | undefined)?.['#text'];
     const inner = msg.Message?.Message;
     if (!rawTopic || !inner) return [];
     const op = inner.PropertyOperation as string | undefined;
-    return [{
-      topic: rawTopic.trim().split('/').map((part) => part.replace(/^[\w.-]+:/, '')).join('/'),
-      utcTime: (inner.UtcTime as string | undefined) ?? null,
-      operation: op === 'Initialized' || op === 'Changed' || op === 'Deleted' ? op : null,
-      source: items(inner.Source),
-      data: items(inner.Data),
-    }];
+    return [
+      {
+        topic: rawTopic
+          .trim()
+          .split('/')
+          .map((part) => part.replace(/^[\w.-]+:/, ''))
+          .join('/'),
+        utcTime: (inner.UtcTime as string | undefined) ?? null,
+        operation: op === 'Initialized' || op === 'Changed' || op === 'Deleted' ? op : null,
+        source: items(inner.Source),
+        data: items(inner.Data),
+      },
+    ];
   });
 }
 
@@ -94,9 +107,18 @@ export function classify(n: OnvifNotification): CameraEvent | null {
   if (!rule) return null;
   const stateKey = rule.state?.find((k) => k in n.data);
   if (!rule.momentary && !stateKey) return null;
-  const sourceKey = Object.entries(n.source).map(([k, v]) => `${k}=${v}`).sort().join(';') || n.topic;
+  const sourceKey =
+    Object.entries(n.source)
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join(';') || n.topic;
   return {
-    kind: rule.kind, active: rule.momentary ? true : truthy(n.data[stateKey!]), momentary: rule.momentary ?? false,
-    sourceKey, snapshot: n.operation === 'Initialized', topic: n.topic, utcTime: n.utcTime,
+    kind: rule.kind,
+    active: rule.momentary ? true : truthy(n.data[stateKey!]),
+    momentary: rule.momentary ?? false,
+    sourceKey,
+    snapshot: n.operation === 'Initialized',
+    topic: n.topic,
+    utcTime: n.utcTime,
   };
 }

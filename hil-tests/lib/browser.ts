@@ -5,11 +5,20 @@ import type { Role } from '../../controller/core/roles.ts';
 /** Debian's Chromium, headless, with the background services that would call out to the internet turned off. */
 export function launchChromium(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(executablePath))
+    throw new Error(`no Chromium at ${executablePath}: apt-get install chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -27,8 +36,13 @@ export async function consoleLogin(page: Page, base: string, username: string, p
  * Adds a console user, opens Chromium logged in as them on `path`, runs `fn`
  * and closes the browser, whatever happens.
  */
-export async function asConsoleUser(base: string, users: { add(u: string, role: Role, pw: string): Promise<void> }, user: { name: string; role: Role; password: string },
-  path: string, fn: (page: Page) => Promise<void>): Promise<void> {
+export async function asConsoleUser(
+  base: string,
+  users: { add(u: string, role: Role, pw: string): Promise<void> },
+  user: { name: string; role: Role; password: string },
+  path: string,
+  fn: (page: Page) => Promise<void>,
+): Promise<void> {
   await users.add(user.name, user.role, user.password);
   const browser = await launchChromium();
   try {

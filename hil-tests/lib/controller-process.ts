@@ -17,7 +17,11 @@ export class ControllerProcess {
   private proc: ChildProcess | null = null;
   output = '';
 
-  constructor(private readonly siteFile: string, private readonly consolePort: number, private readonly opts: ProcessOptions = {}) {}
+  constructor(
+    private readonly siteFile: string,
+    private readonly consolePort: number,
+    private readonly opts: ProcessOptions = {},
+  ) {}
 
   async start(): Promise<void> {
     const [cmd, ...pre] = this.opts.command ?? [process.execPath, bin];
@@ -25,19 +29,35 @@ export class ControllerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'info', ...this.opts.env },
     });
-    proc.stdout!.on('data', (d) => { this.output += d; });
-    proc.stderr!.on('data', (d) => { this.output += d; });
+    proc.stdout!.on('data', (d) => {
+      this.output += d;
+    });
+    proc.stderr!.on('data', (d) => {
+      this.output += d;
+    });
     this.proc = proc;
-    await waitFor('the controller to serve /api/health', async () => {
-      if (proc.exitCode !== null) throw new Error(`controller exited ${proc.exitCode}: ${this.output}`);
-      return fetch(`http://127.0.0.1:${this.consolePort}/api/health`).then((r) => r.ok, () => false);
-    }, this.opts.startTimeoutMs ?? 20_000, 100);
+    await waitFor(
+      'the controller to serve /api/health',
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`controller exited ${proc.exitCode}: ${this.output}`);
+        return fetch(`http://127.0.0.1:${this.consolePort}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      this.opts.startTimeoutMs ?? 20_000,
+      100,
+    );
   }
 
-  get pid(): number | undefined { return this.proc?.pid; }
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
 
   /** Whether the process started last is still running. */
-  get alive(): boolean { return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null; }
+  get alive(): boolean {
+    return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
 
   /** Resident memory in MB, from /proc. */
   rssMb(): number {
@@ -51,6 +71,9 @@ export class ControllerProcess {
     this.proc = null;
     if (!proc) return Promise.resolve(null);
     if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
-    return new Promise((resolve) => { proc.once('exit', (code, sig) => resolve(code ?? sig)); proc.kill(signal); });
+    return new Promise((resolve) => {
+      proc.once('exit', (code, sig) => resolve(code ?? sig));
+      proc.kill(signal);
+    });
   }
 }

@@ -16,14 +16,21 @@ export interface DeliveryReport {
 export function committedRecords(dbFile: string): { id: string; seq: number; lane: number }[] {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT id, seq, lane FROM events ORDER BY seq').all() as { id: string; seq: number; lane: number }[];
+    return db.prepare('SELECT id, seq, lane FROM events ORDER BY seq').all() as {
+      id: string;
+      seq: number;
+      lane: number;
+    }[];
   } finally {
     db.close();
   }
 }
 
 /** Compares what was committed with what a subscriber received. */
-export function compareDelivery(committed: { id: string; seq: number; lane: number }[], received: Envelope[]): DeliveryReport {
+export function compareDelivery(
+  committed: { id: string; seq: number; lane: number }[],
+  received: Envelope[],
+): DeliveryReport {
   const firstArrival = new Map<string, Envelope>();
   for (const e of received) if (!firstArrival.has(e.id)) firstArrival.set(e.id, e);
   const laneOf = new Map(committed.map((c) => [c.id, c.lane]));

@@ -29,8 +29,26 @@ const draft = join(dir, 'draft-site.yaml');
 const [cmd, ...pre] = binaryFor('x64');
 const started = performance.now();
 // Asynchronous: the simulators answer from this process's event loop.
-const { stdout: out } = await promisify(execFile)(cmd!, [...pre, 'discover', '--modbus', pty.controllerEnd, '--serial', '4800-8N1', '--addresses', '1-10', '--timeout-ms', '150', '--onvif-timeout', '2', '--out', draft],
-  { encoding: 'utf8', env: { ...process.env, CAMPUS_EDGE_RUNTIME_DIR: join(dir, 'runtime') } });
+const { stdout: out } = await promisify(execFile)(
+  cmd!,
+  [
+    ...pre,
+    'discover',
+    '--modbus',
+    pty.controllerEnd,
+    '--serial',
+    '4800-8N1',
+    '--addresses',
+    '1-10',
+    '--timeout-ms',
+    '150',
+    '--onvif-timeout',
+    '2',
+    '--out',
+    draft,
+  ],
+  { encoding: 'utf8', env: { ...process.env, CAMPUS_EDGE_RUNTIME_DIR: join(dir, 'runtime') } },
+);
 const seconds = (performance.now() - started) / 1000;
 console.log(JSON.stringify({ out, draft: readFileSync(draft, 'utf8'), seconds, probes: cameras.responder.probes }));
 await rtu.close();

@@ -4,11 +4,26 @@ import { WsDiscoveryResponder } from '../sim/ws-discovery-responder.ts';
 
 /** Two simulated cameras that answer WS-Discovery probes; only inside a network namespace of its own. */
 export async function startDiscoverableCameras() {
-  const cams = [new OnvifCameraSim('admin', 'pw-gate-123', 'SIM-A'), new OnvifCameraSim('admin', 'pw-yard-123', 'SIM-B')];
+  const cams = [
+    new OnvifCameraSim('admin', 'pw-gate-123', 'SIM-A'),
+    new OnvifCameraSim('admin', 'pw-yard-123', 'SIM-B'),
+  ];
   for (const c of cams) await c.start();
   const responder = new WsDiscoveryResponder([
-    { urn: 'urn:uuid:11111111-0000-4000-8000-000000000001', xaddr: `http://127.0.0.1:${cams[0]!.port}/onvif/device_service`, name: '南门 Gate', hardware: 'SC-2000', location: 'south gate' },
-    { urn: 'urn:uuid:11111111-0000-4000-8000-000000000002', xaddr: `http://127.0.0.1:${cams[1]!.port}/onvif/device_service`, name: 'Playground', hardware: 'SC-2000', location: 'yard' },
+    {
+      urn: 'urn:uuid:11111111-0000-4000-8000-000000000001',
+      xaddr: `http://127.0.0.1:${cams[0]!.port}/onvif/device_service`,
+      name: '南门 Gate',
+      hardware: 'SC-2000',
+      location: 'south gate',
+    },
+    {
+      urn: 'urn:uuid:11111111-0000-4000-8000-000000000002',
+      xaddr: `http://127.0.0.1:${cams[1]!.port}/onvif/device_service`,
+      name: 'Playground',
+      hardware: 'SC-2000',
+      location: 'yard',
+    },
   ]);
   await responder.start();
   return {
@@ -28,9 +43,17 @@ export async function startDiscoverableCameras() {
  */
 export function runInNetworkNamespace<T>(script: string, args: string[] = [], timeoutMs = 60_000): T {
   const quoted = args.map((a) => `"${a}"`).join(' ');
-  const res = spawnSync('unshare', ['-n', 'sh', '-c',
-    `ip link set lo up multicast on && ip route add 224.0.0.0/4 dev lo && exec "${process.execPath}" --import tsx "${script}" ${quoted}`],
-  { encoding: 'utf8', timeout: timeoutMs });
-  if (res.status !== 0) throw new Error(`${script} in a network namespace failed (unshare -n needs root): ${res.stderr}`);
+  const res = spawnSync(
+    'unshare',
+    [
+      '-n',
+      'sh',
+      '-c',
+      `ip link set lo up multicast on && ip route add 224.0.0.0/4 dev lo && exec "${process.execPath}" --import tsx "${script}" ${quoted}`,
+    ],
+    { encoding: 'utf8', timeout: timeoutMs },
+  );
+  if (res.status !== 0)
+    throw new Error(`${script} in a network namespace failed (unshare -n needs root): ${res.stderr}`);
   return JSON.parse(res.stdout.trim().split('\n').pop()!) as T;
 }

@@ -11,8 +11,20 @@ const cameras = await startDiscoverableCameras();
 const found = await discoverCameras(1500);
 const first = found.find((f) => f.name === '南门 Gate');
 const url = new URL(first!.xaddrs[0]!);
-const cam = new (onvif as unknown as { Cam: new (o: object) => { connect(cb: (e: Error | null) => void): void; defaultProfile?: { $: { token: string } } } }).Cam(
-  { hostname: url.hostname, port: Number(url.port), path: url.pathname, username: 'admin', password: 'pw-gate-123', autoconnect: false });
-const connected = await new Promise<string>((resolve) => cam.connect((e) => resolve(e ? `error ${e.message}` : cam.defaultProfile!.$.token)));
+const cam = new (
+  onvif as unknown as {
+    Cam: new (o: object) => { connect(cb: (e: Error | null) => void): void; defaultProfile?: { $: { token: string } } };
+  }
+).Cam({
+  hostname: url.hostname,
+  port: Number(url.port),
+  path: url.pathname,
+  username: 'admin',
+  password: 'pw-gate-123',
+  autoconnect: false,
+});
+const connected = await new Promise<string>((resolve) =>
+  cam.connect((e) => resolve(e ? `error ${e.message}` : cam.defaultProfile!.$.token)),
+);
 console.log(JSON.stringify({ found, connected, probes: cameras.responder.probes }));
 await cameras.stop();

@@ -4,7 +4,11 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, waitFor } from './ports.ts';
 
-export interface TlsFiles { ca: string; cert: string; key: string }
+export interface TlsFiles {
+  ca: string;
+  cert: string;
+  key: string;
+}
 
 export interface BrokerOptions {
   tls?: TlsFiles & { requireCertificate: boolean };
@@ -23,7 +27,10 @@ export class Mosquitto {
   port = 0;
   log = '';
 
-  constructor(private readonly dir: string, private readonly opts: BrokerOptions = {}) {}
+  constructor(
+    private readonly dir: string,
+    private readonly opts: BrokerOptions = {},
+  ) {}
 
   /** Starts the broker; a no-op while it runs, so cleanup after a fault can call it safely. */
   async start(): Promise<void> {
@@ -47,7 +54,8 @@ export class Mosquitto {
     if (this.opts.users) {
       const file = join(this.dir, 'passwords');
       writeFileSync(file, '', { mode: 0o600 });
-      for (const [user, password] of Object.entries(this.opts.users)) execFileSync('mosquitto_passwd', ['-b', file, user, password]);
+      for (const [user, password] of Object.entries(this.opts.users))
+        execFileSync('mosquitto_passwd', ['-b', file, user, password]);
       lines.push(`password_file ${file}`);
     }
     if (this.opts.acl) {
@@ -56,32 +64,54 @@ export class Mosquitto {
     }
     const { tls } = this.opts;
     if (tls) {
-      lines.push(`cafile ${tls.ca}`, `certfile ${tls.cert}`, `keyfile ${tls.key}`,
-        `require_certificate ${tls.requireCertificate}`, 'use_identity_as_username false');
+      lines.push(
+        `cafile ${tls.ca}`,
+        `certfile ${tls.cert}`,
+        `keyfile ${tls.key}`,
+        `require_certificate ${tls.requireCertificate}`,
+        'use_identity_as_username false',
+      );
     }
     writeFileSync(conf, lines.join('\n') + '\n');
     const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    proc.stderr!.on('data', (d) => { this.log += d; });
+    proc.stderr!.on('data', (d) => {
+      this.log += d;
+    });
     this.proc = proc;
-    await waitFor('mosquitto to listen', () => (proc.exitCode !== null ? Promise.reject(new Error(`mosquitto exited: ${this.log}`)) : canConnect(this.port)), 10_000);
+    await waitFor(
+      'mosquitto to listen',
+      () =>
+        proc.exitCode !== null ? Promise.reject(new Error(`mosquitto exited: ${this.log}`)) : canConnect(this.port),
+      10_000,
+    );
   }
 
   async stop(): Promise<void> {
     const proc = this.proc;
     this.proc = null;
     if (!proc || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM'); });
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
   }
 
-  get pid(): number | undefined { return this.proc?.pid; }
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
 
-  get url(): string { return `${this.opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`; }
+  get url(): string {
+    return `${this.opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }

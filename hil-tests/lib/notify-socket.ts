@@ -8,11 +8,15 @@ export class NotifySocket {
   readonly received: string[] = [];
   private proc: ChildProcess | null = null;
 
-  constructor(dir: string) { this.path = join(dir, 'notify.sock'); }
+  constructor(dir: string) {
+    this.path = join(dir, 'notify.sock');
+  }
 
   async listen(): Promise<void> {
     // One child per datagram prints it and a "--" line, so messages of several lines stay whole.
-    const proc = spawn('socat', ['-u', `UNIX-RECVFROM:${this.path},fork,unlink-early`, 'SYSTEM:cat; echo; echo --'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn('socat', ['-u', `UNIX-RECVFROM:${this.path},fork,unlink-early`, 'SYSTEM:cat; echo; echo --'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let buffer = '';
     proc.stdout!.on('data', (d: Buffer) => {
       buffer += d.toString();
@@ -28,7 +32,11 @@ export class NotifySocket {
     }
   }
 
-  count(state: string): number { return this.received.filter((m) => m.split('\n').includes(state)).length; }
+  count(state: string): number {
+    return this.received.filter((m) => m.split('\n').includes(state)).length;
+  }
 
-  close(): void { this.proc?.kill(); }
+  close(): void {
+    this.proc?.kill();
+  }
 }

@@ -18,11 +18,16 @@ export class PtyPair {
   }
 
   async plug(): Promise<void> {
-    const proc = spawn('socat', [`pty,raw,echo=0,link=${this.controllerEnd}`, `pty,raw,echo=0,link=${this.deviceEnd}`], { stdio: 'ignore' });
+    const proc = spawn(
+      'socat',
+      [`pty,raw,echo=0,link=${this.controllerEnd}`, `pty,raw,echo=0,link=${this.deviceEnd}`],
+      { stdio: 'ignore' },
+    );
     this.proc = proc;
     const deadline = Date.now() + 5000;
     while (!(existsSync(this.controllerEnd) && existsSync(this.deviceEnd))) {
-      if (proc.exitCode !== null || Date.now() > deadline) throw new Error('socat did not create the pty pair (is socat installed?)');
+      if (proc.exitCode !== null || Date.now() > deadline)
+        throw new Error('socat did not create the pty pair (is socat installed?)');
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -31,7 +36,10 @@ export class PtyPair {
     const proc = this.proc;
     this.proc = null;
     if (!proc || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM'); });
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
     while (existsSync(this.controllerEnd)) await new Promise((r) => setTimeout(r, 10));
   }
 }

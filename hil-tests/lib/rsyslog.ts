@@ -13,7 +13,10 @@ export class Rsyslog {
   port = 0;
   readonly out: string;
 
-  constructor(private readonly dir: string, private readonly tls: { ca: string; cert: string; key: string }) {
+  constructor(
+    private readonly dir: string,
+    private readonly tls: { ca: string; cert: string; key: string },
+  ) {
     mkdirSync(join(dir, 'work'), { recursive: true });
     this.out = join(dir, 'received.log');
   }
@@ -21,7 +24,9 @@ export class Rsyslog {
   async start(): Promise<void> {
     this.port ||= await freePort();
     const conf = join(this.dir, 'rsyslog.conf');
-    writeFileSync(conf, `
+    writeFileSync(
+      conf,
+      `
 global(workDirectory="${join(this.dir, 'work')}"
   DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="${this.tls.ca}"
   DefaultNetstreamDriverCertFile="${this.tls.cert}" DefaultNetstreamDriverKeyFile="${this.tls.key}")
@@ -29,20 +34,35 @@ module(load="imtcp" StreamDriver.Name="gtls" StreamDriver.Mode="1" StreamDriver.
 input(type="imtcp" port="${this.port}" address="127.0.0.1")
 template(name="line" type="string" string="%msgid%|%structured-data%|%msg%\\n")
 *.* action(type="omfile" file="${this.out}" template="line")
-`);
-    const proc = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(this.dir, 'rsyslog.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+`,
+    );
+    const proc = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(this.dir, 'rsyslog.pid')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    proc.stdout!.on('data', (d) => { output += d; });
-    proc.stderr!.on('data', (d) => { output += d; });
+    proc.stdout!.on('data', (d) => {
+      output += d;
+    });
+    proc.stderr!.on('data', (d) => {
+      output += d;
+    });
     this.proc = proc;
-    await waitFor('rsyslog to listen', async () => {
-      if (proc.exitCode !== null) throw new Error(`rsyslogd exited ${proc.exitCode}: ${output}`);
-      return new Promise<boolean>((resolve) => {
-        const s = connect(this.port, '127.0.0.1');
-        s.once('connect', () => { s.destroy(); resolve(true); });
-        s.once('error', () => resolve(false));
-      });
-    }, 10_000, 100);
+    await waitFor(
+      'rsyslog to listen',
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`rsyslogd exited ${proc.exitCode}: ${output}`);
+        return new Promise<boolean>((resolve) => {
+          const s = connect(this.port, '127.0.0.1');
+          s.once('connect', () => {
+            s.destroy();
+            resolve(true);
+          });
+          s.once('error', () => resolve(false));
+        });
+      },
+      10_000,
+      100,
+    );
   }
 
   lines(): string[] {
@@ -53,6 +73,9 @@ template(name="line" type="string" string="%msgid%|%structured-data%|%msg%\\n")
     const p = this.proc;
     this.proc = null;
     if (!p || p.exitCode !== null) return;
-    await new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); });
+    await new Promise((r) => {
+      p.once('exit', r);
+      p.kill('SIGTERM');
+    });
   }
 }

@@ -28,7 +28,8 @@ export async function writeSite(dir: string, parts: Record<string, unknown>): Pr
   };
   // Tests of other features run the uplink in lab mode, and admins without a second factor;
   // the security tests set these themselves.
-  if (site.uplink && typeof site.uplink === 'object') site.uplink = { allow_plaintext: true, allow_unsigned_commands: true, ...site.uplink };
+  if (site.uplink && typeof site.uplink === 'object')
+    site.uplink = { allow_plaintext: true, allow_unsigned_commands: true, ...site.uplink };
   const consoleSection = site.console as { security?: object };
   site.console = { ...consoleSection, security: { two_factor_roles: [], ...consoleSection.security } };
   mkdirSync(dir, { recursive: true });

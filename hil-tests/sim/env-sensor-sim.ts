@@ -14,10 +14,16 @@ export class EnvSensorSim {
   readonly unit = new ModbusUnit();
   private readonly points: Map<string, PointProfile>;
 
-  constructor(readonly profile: DeviceProfile, initial: Record<string, number> = {}) {
+  constructor(
+    readonly profile: DeviceProfile,
+    initial: Record<string, number> = {},
+  ) {
     this.points = new Map(profile.points.map((p) => [p.name, p]));
     for (const fc of [3, 4] as const) {
-      this.unit.registerCount[fc] = Math.max(0, ...profile.points.filter((p) => p.function === fc).map((p) => p.address + registerWidth(p)));
+      this.unit.registerCount[fc] = Math.max(
+        0,
+        ...profile.points.filter((p) => p.function === fc).map((p) => p.address + registerWidth(p)),
+      );
     }
     for (const [k, v] of Object.entries(initial)) this.set(k, v);
   }
@@ -36,10 +42,19 @@ export class EnvSensorSim {
     const raw = Math.round((value - p.offset) / p.scale);
     const buf = Buffer.alloc(4);
     switch (p.type) {
-      case 'uint16': case 'int16': table[p.address] = raw & 0xffff; return;
-      case 'uint32': buf.writeUInt32BE(raw >>> 0); break;
-      case 'int32': buf.writeInt32BE(raw); break;
-      case 'float32': buf.writeFloatBE((value - p.offset) / p.scale); break;
+      case 'uint16':
+      case 'int16':
+        table[p.address] = raw & 0xffff;
+        return;
+      case 'uint32':
+        buf.writeUInt32BE(raw >>> 0);
+        break;
+      case 'int32':
+        buf.writeInt32BE(raw);
+        break;
+      case 'float32':
+        buf.writeFloatBE((value - p.offset) / p.scale);
+        break;
     }
     const [hi, lo] = [buf.readUInt16BE(0), buf.readUInt16BE(2)];
     table[p.address] = p.word_order === 'little' ? lo : hi;

@@ -25,4 +25,5 @@ export function rtuRequestLength(buf: Buffer): number | null {
   return -1; // unsupported: resynchronise
 }
 
-export const crcOk = (frame: Buffer) => frame.length >= 4 && crc16modbus(frame.subarray(0, -2)) === frame.readUInt16LE(frame.length - 2);
+export const crcOk = (frame: Buffer) =>
+  frame.length >= 4 && crc16modbus(frame.subarray(0, -2)) === frame.readUInt16LE(frame.length - 2);

@@ -9,15 +9,19 @@ const garbage = () => Buffer.from(Array.from({ length: 7 }, () => Math.floor(Mat
 /** Decides what goes on the wire for a unit's response, given its fault. */
 function wireResponse(unit: ModbusUnit, frame: Buffer, rtu: boolean): { bytes: Buffer | null; delay: number } {
   switch (unit.fault) {
-    case 'silent': return { bytes: null, delay: 0 };
-    case 'garbage': return { bytes: garbage(), delay: 0 };
+    case 'silent':
+      return { bytes: null, delay: 0 };
+    case 'garbage':
+      return { bytes: garbage(), delay: 0 };
     case 'bad-crc': {
       const bad = Buffer.from(frame);
       bad[bad.length - 1]! ^= 0xff;
       return { bytes: rtu ? bad : garbage(), delay: 0 };
     }
-    case 'slow': return { bytes: frame, delay: SLOW_MS };
-    default: return { bytes: frame, delay: 0 };
+    case 'slow':
+      return { bytes: frame, delay: SLOW_MS };
+    default:
+      return { bytes: frame, delay: 0 };
   }
 }
 
@@ -27,11 +31,17 @@ export class RtuSlaveSim {
   private buf = Buffer.alloc(0);
   dropped = 0;
 
-  constructor(private readonly path: string, private readonly units: Map<number, ModbusUnit>, private readonly baudRate = 9600) {}
+  constructor(
+    private readonly path: string,
+    private readonly units: Map<number, ModbusUnit>,
+    private readonly baudRate = 9600,
+  ) {}
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const port = new SerialPort({ path: this.path, baudRate: this.baudRate }, (err) => (err ? reject(err) : resolve()));
+      const port = new SerialPort({ path: this.path, baudRate: this.baudRate }, (err) =>
+        err ? reject(err) : resolve(),
+      );
       port.on('data', (d: Buffer) => this.onData(d));
       port.on('error', () => {});
       this.port = port;
@@ -51,7 +61,11 @@ export class RtuSlaveSim {
       const len = rtuRequestLength(this.buf);
       if (len === null || (len > 0 && this.buf.length < len)) return;
       const frame = len > 0 ? this.buf.subarray(0, len) : null;
-      if (!frame || !crcOk(frame)) { this.buf = this.buf.subarray(1); this.dropped++; continue; }
+      if (!frame || !crcOk(frame)) {
+        this.buf = this.buf.subarray(1);
+        this.dropped++;
+        continue;
+      }
       this.buf = this.buf.subarray(len);
       const unit = this.units.get(frame[0]!);
       if (!unit) continue; // another slave's address: stay quiet, as on a real bus
@@ -106,7 +120,10 @@ export class TcpSlaveSim {
         head.writeUInt16BE(pdu.length + 1, 4);
         head[6] = adu[6]!;
         const { bytes, delay } = wireResponse(unit, Buffer.concat([head, pdu]), false);
-        if (bytes) setTimeout(() => { if (!socket.destroyed) socket.write(bytes); }, delay);
+        if (bytes)
+          setTimeout(() => {
+            if (!socket.destroyed) socket.write(bytes);
+          }, delay);
       }
     });
   }

@@ -24,14 +24,16 @@ export class ModbusUnit {
     const addr = pdu.readUInt16BE(1);
     const qty = pdu.readUInt16BE(3);
     switch (fc) {
-      case 1: case 2: {
+      case 1:
+      case 2: {
         if (qty < 1 || qty > 2000 || addr + qty > 0x10000) return exception(2);
         const table = fc === 1 ? this.coils : this.discrete;
         const bytes = Buffer.alloc(Math.ceil(qty / 8));
         for (let i = 0; i < qty; i++) if (table[addr + i]) bytes[i >> 3]! |= 1 << (i & 7);
         return Buffer.concat([Buffer.from([fc, bytes.length]), bytes]);
       }
-      case 3: case 4: {
+      case 3:
+      case 4: {
         if (qty < 1 || qty > 125 || addr + qty > this.registerCount[fc]) return exception(2);
         const table = fc === 3 ? this.holding : this.input;
         const out = Buffer.alloc(2 + qty * 2);

@@ -2,8 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { SerialPort } from 'serialport';
 import { encodeBits } from '../../drivers/access/wiegand-codec.ts';
 import { encodePacket, PacketSplitter, type OsdpPacket } from '../../drivers/access/osdp/frame.ts';
-import { clientUid, Cmd, encodePdId, encodeRaw, parseKeySet, parseLed, Reply, Scs, type PdId } from '../../drivers/access/osdp/messages.ts';
-import { clientCryptogram, initialRmac, SCBK_D, SecureSession, serverCryptogram, sessionKeys, type SessionKeys } from '../../drivers/access/osdp/secure-channel.ts';
+import {
+  clientUid,
+  Cmd,
+  encodePdId,
+  encodeRaw,
+  parseKeySet,
+  parseLed,
+  Reply,
+  Scs,
+  type PdId,
+} from '../../drivers/access/osdp/messages.ts';
+import {
+  clientCryptogram,
+  initialRmac,
+  SCBK_D,
+  SecureSession,
+  serverCryptogram,
+  sessionKeys,
+  type SessionKeys,
+} from '../../drivers/access/osdp/secure-channel.ts';
 
 export type PdFault = 'none' | 'silent' | 'garbage' | 'bad-crc';
 
@@ -23,22 +41,33 @@ export class OsdpReaderSim {
   private lastReply: { sqn: number; bytes: Buffer } | null = null;
   readonly id: PdId;
 
-  constructor(readonly address: number, serial = 0x1000 + address) {
+  constructor(
+    readonly address: number,
+    serial = 0x1000 + address,
+  ) {
     this.id = { vendor: '5a4b01', model: 2, version: 1, serial, firmware: '1.4.2' };
   }
 
-  get secure(): boolean { return this.session !== null; }
+  get secure(): boolean {
+    return this.session !== null;
+  }
 
-  present(card: number, format: 'w26' | 'w34' = 'w26'): void { this.cards.push(encodeBits(format, card)); }
+  present(card: number, format: 'w26' | 'w34' = 'w26'): void {
+    this.cards.push(encodeBits(format, card));
+  }
 
   /** The PD side of one command; null means stay silent. */
   answer(cmd: OsdpPacket, macInput: Buffer): Buffer | null {
     if (this.fault === 'silent') return null;
     // The same sequence number again: the CP missed our reply, so repeat it.
-    if (cmd.sqn !== 0 && this.lastReply?.sqn === cmd.sqn && cmd.code === Cmd.POLL && !this.session) return this.lastReply.bytes;
+    if (cmd.sqn !== 0 && this.lastReply?.sqn === cmd.sqn && cmd.code === Cmd.POLL && !this.session)
+      return this.lastReply.bytes;
     let data: Buffer = cmd.data;
     if (cmd.scb && cmd.scb[1]! >= Scs.CMD_MAC) {
-      if (!this.session || !this.session.verifyCommand(macInput, cmd.mac!)) { this.session = null; return this.reply(cmd, Reply.NAK, Buffer.from([1])); }
+      if (!this.session || !this.session.verifyCommand(macInput, cmd.mac!)) {
+        this.session = null;
+        return this.reply(cmd, Reply.NAK, Buffer.from([1]));
+      }
       if (cmd.scb[1] === Scs.CMD_ENC) data = this.session.decryptCommand(data);
     } else if (cmd.code !== Cmd.CHLNG && cmd.code !== Cmd.SCRYPT) {
       this.session = null; // a plain command ends any secure session
@@ -46,14 +75,20 @@ export class OsdpReaderSim {
     switch (cmd.code) {
       case Cmd.POLL: {
         const bits = this.cards.shift();
-        return bits ? this.reply(cmd, Reply.RAW, encodeRaw({ reader: 0, format: 1, bits })) : this.reply(cmd, Reply.ACK);
+        return bits
+          ? this.reply(cmd, Reply.RAW, encodeRaw({ reader: 0, format: 1, bits }))
+          : this.reply(cmd, Reply.ACK);
       }
-      case Cmd.ID: return this.reply(cmd, Reply.PDID, encodePdId(this.id));
-      case Cmd.CAP: return this.reply(cmd, Reply.PDCAP, Buffer.from([4, 1, 1, 5, 1, 1, 9, 1, 1]));
+      case Cmd.ID:
+        return this.reply(cmd, Reply.PDID, encodePdId(this.id));
+      case Cmd.CAP:
+        return this.reply(cmd, Reply.PDCAP, Buffer.from([4, 1, 1, 5, 1, 1, 9, 1, 1]));
       case Cmd.LED:
         for (const l of parseLed(data)) this.leds.push({ color: l.color, ms: l.ms, at: Date.now() });
         return this.reply(cmd, Reply.ACK);
-      case Cmd.BUZ: this.buzzes.push(Date.now()); return this.reply(cmd, Reply.ACK);
+      case Cmd.BUZ:
+        this.buzzes.push(Date.now());
+        return this.reply(cmd, Reply.ACK);
       case Cmd.KEEPACTIVE:
         if (data.length !== 2) return this.reply(cmd, Reply.NAK, Buffer.from([2]));
         this.keepActive.push(data.readUInt16LE(0));
@@ -70,7 +105,8 @@ export class OsdpReaderSim {
       }
       case Cmd.SCRYPT: {
         const hs = this.hs;
-        if (!hs || !serverCryptogram(hs.keys, hs.rndA, hs.rndB).equals(data)) return this.reply(cmd, Reply.NAK, Buffer.from([1]));
+        if (!hs || !serverCryptogram(hs.keys, hs.rndA, hs.rndB).equals(data))
+          return this.reply(cmd, Reply.NAK, Buffer.from([1]));
         const rmac = initialRmac(hs.keys, data);
         this.hs = null;
         const out = this.reply(cmd, Reply.RMAC_I, rmac, Buffer.from([3, Scs.RMAC_I, 1]));
@@ -92,8 +128,14 @@ export class OsdpReaderSim {
     const secure = s !== null && scb === null;
     const body = secure && data.length ? s.encryptReply(data) : data;
     const block = secure ? Buffer.from([2, data.length ? Scs.REPLY_ENC : Scs.REPLY_MAC]) : scb;
-    let bytes = encodePacket({ addr: this.address, reply: true, sqn: cmd.sqn, scb: block, code, data: body }, secure ? s.macReply : undefined);
-    if (this.fault === 'bad-crc') { bytes = Buffer.from(bytes); bytes[bytes.length - 1]! ^= 0xff; }
+    let bytes = encodePacket(
+      { addr: this.address, reply: true, sqn: cmd.sqn, scb: block, code, data: body },
+      secure ? s.macReply : undefined,
+    );
+    if (this.fault === 'bad-crc') {
+      bytes = Buffer.from(bytes);
+      bytes[bytes.length - 1]! ^= 0xff;
+    }
     if (this.fault === 'garbage') bytes = randomBytes(12);
     this.lastReply = { sqn: cmd.sqn, bytes };
     return bytes;
@@ -105,7 +147,10 @@ export class OsdpBusSim {
   private port: SerialPort | null = null;
   private readonly splitter = new PacketSplitter();
 
-  constructor(private readonly path: string, readonly readers: OsdpReaderSim[]) {}
+  constructor(
+    private readonly path: string,
+    readonly readers: OsdpReaderSim[],
+  ) {}
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {

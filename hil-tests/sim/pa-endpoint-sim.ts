@@ -13,7 +13,7 @@ export class PaEndpointSim {
   async start(): Promise<number> {
     const s = createSocket('udp4');
     s.on('message', (m) => {
-      if (m.length < 12 || (m[0]! >> 6) !== 2) return;
+      if (m.length < 12 || m[0]! >> 6 !== 2) return;
       this.packets.push({ at: Date.now(), ssrc: m.readUInt32BE(8), payload: Buffer.from(m.subarray(12)) });
     });
     await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
@@ -22,7 +22,9 @@ export class PaEndpointSim {
     return this.port;
   }
 
-  stop(): void { this.socket?.close(); }
+  stop(): void {
+    this.socket?.close();
+  }
 
   /** Streams (by SSRC) in order of arrival, each with its first and last packet time. */
   streams(): { ssrc: number; first: number; last: number; packets: number }[] {
@@ -40,12 +42,30 @@ export class PaEndpointSim {
   meanVolumeDb(ssrc: number): Promise<number> {
     const audio = Buffer.concat(this.packets.filter((p) => p.ssrc === ssrc).map((p) => p.payload));
     return new Promise((resolve, reject) => {
-      const p = spawn('ffmpeg', ['-hide_banner', '-f', 'mulaw', '-ar', '8000', '-ac', '1', '-i', 'pipe:0', '-af', 'volumedetect', '-f', 'null', '-']);
+      const p = spawn('ffmpeg', [
+        '-hide_banner',
+        '-f',
+        'mulaw',
+        '-ar',
+        '8000',
+        '-ac',
+        '1',
+        '-i',
+        'pipe:0',
+        '-af',
+        'volumedetect',
+        '-f',
+        'null',
+        '-',
+      ]);
       let err = '';
-      p.stderr.on('data', (d) => { err += d; });
+      p.stderr.on('data', (d) => {
+        err += d;
+      });
       p.on('exit', () => {
         const m = /mean_volume: (-?[\d.]+) dB/.exec(err);
-        if (m) resolve(Number(m[1])); else reject(new Error(`ffmpeg could not decode: ${err.slice(-200)}`));
+        if (m) resolve(Number(m[1]));
+        else reject(new Error(`ffmpeg could not decode: ${err.slice(-200)}`));
       });
       p.stdin.end(audio);
     });

@@ -23,9 +23,15 @@ export class RtspTestStream {
   /** The RTP timestamp of the first packet each viewer received: its ffmpeg's time zero. */
   readonly firstTimestamp = new Map<Socket, number>();
 
-  constructor(private readonly dir: string, private readonly size = '640x360', private readonly codec: 'h264' | 'mjpeg' = 'h264') {}
+  constructor(
+    private readonly dir: string,
+    private readonly size = '640x360',
+    private readonly codec: 'h264' | 'mjpeg' = 'h264',
+  ) {}
 
-  get url(): string { return `rtsp://127.0.0.1:${this.port}/stream1`; }
+  get url(): string {
+    return `rtsp://127.0.0.1:${this.port}/stream1`;
+  }
 
   async start(): Promise<void> {
     const udp = createSocket('udp4');
@@ -40,19 +46,61 @@ export class RtspTestStream {
       }
       for (const s of this.players) if (!this.firstTimestamp.has(s)) this.firstTimestamp.set(s, ts);
       const head = Buffer.from([0x24, 0, pkt.length >> 8, pkt.length & 0xff]);
-      for (const s of this.players) if (!s.destroyed && s.writableLength < 4 * 1024 * 1024) s.write(Buffer.concat([head, pkt]));
+      for (const s of this.players)
+        if (!s.destroyed && s.writableLength < 4 * 1024 * 1024) s.write(Buffer.concat([head, pkt]));
     });
     const sdpFile = join(this.dir, `stream-${udp.address().port}.sdp`);
-    const video = this.codec === 'mjpeg'
-      ? ['-c:v', 'mjpeg', '-huffman', '0', '-q:v', '6', '-pix_fmt', 'yuvj420p'] // RFC 2435 wants the standard Huffman tables
-      : ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline',
-        // SPS/PPS in the SDP and on every keyframe, so a viewer can join at any keyframe.
-        '-flags', '+global_header', '-x264-params', 'repeat-headers=1', '-payload_type', '96'];
-    this.encoder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${this.size}:rate=${this.codec === 'mjpeg' ? 10 : 25}`,
-      ...video, '-f', 'rtp', '-sdp_file', sdpFile, `rtp://127.0.0.1:${udp.address().port}?pkt_size=1200`], { stdio: 'ignore' });
+    const video =
+      this.codec === 'mjpeg'
+        ? ['-c:v', 'mjpeg', '-huffman', '0', '-q:v', '6', '-pix_fmt', 'yuvj420p'] // RFC 2435 wants the standard Huffman tables
+        : [
+            '-c:v',
+            'libx264',
+            '-preset',
+            'ultrafast',
+            '-tune',
+            'zerolatency',
+            '-g',
+            '25',
+            '-pix_fmt',
+            'yuv420p',
+            '-profile:v',
+            'baseline',
+            // SPS/PPS in the SDP and on every keyframe, so a viewer can join at any keyframe.
+            '-flags',
+            '+global_header',
+            '-x264-params',
+            'repeat-headers=1',
+            '-payload_type',
+            '96',
+          ];
+    this.encoder = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=size=${this.size}:rate=${this.codec === 'mjpeg' ? 10 : 25}`,
+        ...video,
+        '-f',
+        'rtp',
+        '-sdp_file',
+        sdpFile,
+        `rtp://127.0.0.1:${udp.address().port}?pkt_size=1200`,
+      ],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 10_000;
     while (!this.sdp) {
-      try { this.sdp = readFileSync(sdpFile, 'utf8'); } catch { /* not written yet */ }
+      try {
+        this.sdp = readFileSync(sdpFile, 'utf8');
+      } catch {
+        /* not written yet */
+      }
       if (Date.now() > deadline) throw new Error('ffmpeg did not start the RTP stream');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -72,11 +120,16 @@ export class RtspTestStream {
   }
 
   /** Drops every viewer, as a camera does when its stream is lost. */
-  dropViewers(): void { for (const s of this.players) s.destroy(); }
+  dropViewers(): void {
+    for (const s of this.players) s.destroy();
+  }
 
   private session(s: Socket): void {
     s.on('error', () => {});
-    s.on('close', () => { this.players.delete(s); this.firstTimestamp.delete(s); });
+    s.on('close', () => {
+      this.players.delete(s);
+      this.firstTimestamp.delete(s);
+    });
     let buf = '';
     s.on('data', (d) => {
       buf += d.toString('latin1');
@@ -92,17 +145,36 @@ export class RtspTestStream {
   private answer(s: Socket, req: string): void {
     const [line = '', ...headers] = req.split('\r\n');
     const [method, url] = line.split(' ');
-    const cseq = headers.find((h) => /^cseq:/i.test(h))?.split(':')[1]?.trim() ?? '0';
+    const cseq =
+      headers
+        .find((h) => /^cseq:/i.test(h))
+        ?.split(':')[1]
+        ?.trim() ?? '0';
     const reply = (extra: string[], body = '') =>
-      s.write([`RTSP/1.0 200 OK`, `CSeq: ${cseq}`, ...extra, ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : []), '', body].join('\r\n'));
+      s.write(
+        [
+          `RTSP/1.0 200 OK`,
+          `CSeq: ${cseq}`,
+          ...extra,
+          ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : []),
+          '',
+          body,
+        ].join('\r\n'),
+      );
     switch (method) {
-      case 'OPTIONS': reply(['Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN']); return;
+      case 'OPTIONS':
+        reply(['Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN']);
+        return;
       case 'DESCRIBE': {
-        const sdp = this.sdp.replace(/^c=IN IP4 .*$/m, 'c=IN IP4 0.0.0.0').replace(/^m=video \d+/m, 'm=video 0') + 'a=control:track1\r\n';
+        const sdp =
+          this.sdp.replace(/^c=IN IP4 .*$/m, 'c=IN IP4 0.0.0.0').replace(/^m=video \d+/m, 'm=video 0') +
+          'a=control:track1\r\n';
         reply([`Content-Base: ${url}/`, 'Content-Type: application/sdp'], sdp);
         return;
       }
-      case 'SETUP': reply(['Transport: RTP/AVP/TCP;unicast;interleaved=0-1', 'Session: 12345678;timeout=60']); return;
+      case 'SETUP':
+        reply(['Transport: RTP/AVP/TCP;unicast;interleaved=0-1', 'Session: 12345678;timeout=60']);
+        return;
       case 'PLAY':
         reply(['Session: 12345678', 'Range: npt=0.000-']);
         this.players.add(s);
@@ -116,4 +188,3 @@ export class RtspTestStream {
     }
   }
 }
-

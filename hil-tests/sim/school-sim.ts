@@ -8,7 +8,13 @@ import { OsdpBusSim, OsdpReaderSim } from './osdp-pd-sim.ts';
 import { TurnstileSim } from './turnstile-sim.ts';
 import { WiegandConverterSim } from './wiegand-converter-sim.ts';
 
-export interface SimSensor { id: string; profile: string; room: string; unit: number; sim: EnvSensorSim }
+export interface SimSensor {
+  id: string;
+  profile: string;
+  room: string;
+  unit: number;
+  sim: EnvSensorSim;
+}
 
 /** The sensors of a small simulated school, with values that drift through a day's pattern. */
 export const schoolSensors = (): Omit<SimSensor, 'sim'>[] => [
@@ -46,19 +52,55 @@ const DEMO_FACILITY = 12;
 
 /** The demo school's cardholders, as the district would sync them down. */
 export const schoolCardholders = () => ({
-  version: 1, full: true,
-  groups: [{ id: 'students', name: '学生' }, { id: 'staff', name: '教职工' }],
-  schedules: [
-    { id: 'school-day', name: '上学日', onHolidays: false, intervals: [{ days: [1, 2, 3, 4, 5], from: '06:30', to: '18:30' }] },
-    { id: 'always', name: '全天', onHolidays: true, intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] },
+  version: 1,
+  full: true,
+  groups: [
+    { id: 'students', name: '学生' },
+    { id: 'staff', name: '教职工' },
   ],
-  rules: [{ gateId: 'south', groupId: 'students', scheduleId: 'school-day' }, { gateId: 'south', groupId: 'staff', scheduleId: 'always' }],
+  schedules: [
+    {
+      id: 'school-day',
+      name: '上学日',
+      onHolidays: false,
+      intervals: [{ days: [1, 2, 3, 4, 5], from: '06:30', to: '18:30' }],
+    },
+    {
+      id: 'always',
+      name: '全天',
+      onHolidays: true,
+      intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+    },
+  ],
+  rules: [
+    { gateId: 'south', groupId: 'students', scheduleId: 'school-day' },
+    { gateId: 'south', groupId: 'staff', scheduleId: 'always' },
+  ],
   cardholders: [
-    ...['张小明', '李华', '王芳', '赵磊', '陈静', '刘洋'].map((name, i): Cardholder => ({
-      id: `stu-${101 + i}`, name, kind: 'student', class: i < 3 ? '初一(1)班' : '初一(2)班', card: String(DEMO_FACILITY << 16 | (34500 + i)),
-      validFrom: null, validTo: '2027-07-31', enabled: true, groups: ['students'],
-    })),
-    { id: 'tch-01', name: '周老师', kind: 'staff', class: null, card: String(DEMO_FACILITY << 16 | 40001), validFrom: null, validTo: null, enabled: true, groups: ['staff'] },
+    ...['张小明', '李华', '王芳', '赵磊', '陈静', '刘洋'].map(
+      (name, i): Cardholder => ({
+        id: `stu-${101 + i}`,
+        name,
+        kind: 'student',
+        class: i < 3 ? '初一(1)班' : '初一(2)班',
+        card: String((DEMO_FACILITY << 16) | (34500 + i)),
+        validFrom: null,
+        validTo: '2027-07-31',
+        enabled: true,
+        groups: ['students'],
+      }),
+    ),
+    {
+      id: 'tch-01',
+      name: '周老师',
+      kind: 'staff',
+      class: null,
+      card: String((DEMO_FACILITY << 16) | 40001),
+      validFrom: null,
+      validTo: null,
+      enabled: true,
+      groups: ['staff'],
+    },
   ] satisfies Cardholder[],
 });
 
@@ -74,8 +116,16 @@ async function startReaderSims(dir: string) {
   await entry.open();
   await line.open();
   return {
-    wiegandPath: wiegandPty.controllerEnd, osdpPath: osdpPty.controllerEnd, entry, exit,
-    async stop() { await entry.close(); await line.close(); await wiegandPty.unplug(); await osdpPty.unplug(); },
+    wiegandPath: wiegandPty.controllerEnd,
+    osdpPath: osdpPty.controllerEnd,
+    entry,
+    exit,
+    async stop() {
+      await entry.close();
+      await line.close();
+      await wiegandPty.unplug();
+      await osdpPty.unplug();
+    },
   };
 }
 
@@ -83,9 +133,12 @@ async function startReaderSims(dir: string) {
 export async function startSchoolSims(dir: string, withSerial: boolean) {
   const defs = schoolSensors();
   const sensors: (SimSensor & { bus: 'rs485-1' | 'lan-gw' })[] = defs.map((d, i) => ({
-    ...d, sim: EnvSensorSim.fromProfile(d.profile), bus: withSerial && i < 2 ? 'rs485-1' : 'lan-gw',
+    ...d,
+    sim: EnvSensorSim.fromProfile(d.profile),
+    bus: withSerial && i < 2 ? 'rs485-1' : 'lan-gw',
   }));
-  const unitsOf = (bus: string) => new Map<number, ModbusUnit>(sensors.filter((s) => s.bus === bus).map((s) => [s.unit, s.sim.unit]));
+  const unitsOf = (bus: string) =>
+    new Map<number, ModbusUnit>(sensors.filter((s) => s.bus === bus).map((s) => [s.unit, s.sim.unit]));
   const turnstile = new TurnstileSim();
   const tcp = new TcpSlaveSim(unitsOf('lan-gw').set(TURNSTILE_UNIT, turnstile.unit));
   const tcpPort = await tcp.listen(0);
@@ -98,11 +151,17 @@ export async function startSchoolSims(dir: string, withSerial: boolean) {
     await rtu.open();
   }
   const readers = withSerial ? await startReaderSims(dir) : null;
-  const tick = () => { for (const s of sensors) updateSensor(s, Date.now()); };
+  const tick = () => {
+    for (const s of sensors) updateSensor(s, Date.now());
+  };
   tick();
   const timer = setInterval(tick, 1000);
   return {
-    sensors, tcpPort, serialPath: pty?.controllerEnd ?? null, turnstile, readers,
+    sensors,
+    tcpPort,
+    serialPath: pty?.controllerEnd ?? null,
+    turnstile,
+    readers,
     async stop() {
       clearInterval(timer);
       await readers?.stop();

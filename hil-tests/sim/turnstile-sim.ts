@@ -7,7 +7,11 @@ export interface TurnstileLayout {
   fireActiveLow: boolean;
 }
 
-export const defaultLayout: TurnstileLayout = { coils: { in: 0, out: 1 }, inputs: { passage_in: 0, passage_out: 1, forced: 2, fire: 3 }, fireActiveLow: true };
+export const defaultLayout: TurnstileLayout = {
+  coils: { in: 0, out: 1 },
+  inputs: { passage_in: 0, passage_out: 1, forced: 2, fire: 3 },
+  fireActiveLow: true,
+};
 
 /**
  * A turnstile behind a Modbus relay board: open relays on coils, passage,
@@ -31,18 +35,24 @@ export class TurnstileSim {
     };
   }
 
-  isOpen(direction: Direction): boolean { return this.unit.coils[this.layout.coils[direction]] === 1; }
+  isOpen(direction: Direction): boolean {
+    return this.unit.coils[this.layout.coils[direction]] === 1;
+  }
 
   /** A passage pulse on the direction's input, as the turnstile's arm sensor gives. */
   walk(direction: Direction, ms = 300): void {
     const input = direction === 'in' ? this.layout.inputs.passage_in : this.layout.inputs.passage_out;
     this.unit.discrete[input] = 1;
-    setTimeout(() => { this.unit.discrete[input] = 0; }, ms);
+    setTimeout(() => {
+      this.unit.discrete[input] = 0;
+    }, ms);
   }
 
   setFire(active: boolean): void {
     this.unit.discrete[this.layout.inputs.fire] = active !== this.layout.fireActiveLow ? 1 : 0;
   }
 
-  setForced(active: boolean): void { this.unit.discrete[this.layout.inputs.forced] = active ? 1 : 0; }
+  setForced(active: boolean): void {
+    this.unit.discrete[this.layout.inputs.forced] = active ? 1 : 0;
+  }
 }

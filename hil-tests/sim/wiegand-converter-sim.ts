@@ -5,7 +5,11 @@ import { encodeBinaryFrame, encodeBits, type WiegandFormat } from '../../drivers
 export class WiegandConverterSim {
   private port: SerialPort | null = null;
 
-  constructor(private readonly path: string, private readonly framing: 'ascii' | 'binary', private readonly format: WiegandFormat) {}
+  constructor(
+    private readonly path: string,
+    private readonly framing: 'ascii' | 'binary',
+    private readonly format: WiegandFormat,
+  ) {}
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -16,7 +20,9 @@ export class WiegandConverterSim {
 
   swipe(card: number): void {
     const bits = encodeBits(this.format, card);
-    this.write(this.framing === 'ascii' ? Buffer.from(`${String(card).padStart(10, '0')}\r\n`) : encodeBinaryFrame(bits));
+    this.write(
+      this.framing === 'ascii' ? Buffer.from(`${String(card).padStart(10, '0')}\r\n`) : encodeBinaryFrame(bits),
+    );
   }
 
   /** Line noise: bytes that are no card at all, and a frame with a flipped parity bit. */
@@ -27,7 +33,9 @@ export class WiegandConverterSim {
     this.write(this.framing === 'ascii' ? Buffer.from(`xx#${'9'.repeat(30)}\r\n`) : encodeBinaryFrame(flipped));
   }
 
-  write(b: Buffer): void { this.port?.write(b); }
+  write(b: Buffer): void {
+    this.port?.write(b);
+  }
 
   close(): Promise<void> {
     const p = this.port;

@@ -1,18 +1,62 @@
 /** Talks to the controller: JSON over fetch with the CSRF header, and the live socket. */
 import { lang } from './i18n.ts';
 
-export interface Session { username: string; role: string; csrf: string; expiresAt: number; setup: ('password' | 'totp')[] }
-export interface StoredEvent { seq: number; id: string; ts: number; topic: string; type: string; source: string; severity: string | null; data: Record<string, any> }
-export interface Alarm { id: string; key: string; type: string; source: string; severity: string; message: string; data: Record<string, any>; active: boolean; raisedAt: number; clearedAt: number | null; ackedAt: number | null; ackedBy: string | null }
+export interface Session {
+  username: string;
+  role: string;
+  csrf: string;
+  expiresAt: number;
+  setup: ('password' | 'totp')[];
+}
+export interface StoredEvent {
+  seq: number;
+  id: string;
+  ts: number;
+  topic: string;
+  type: string;
+  source: string;
+  severity: string | null;
+  data: Record<string, any>;
+}
+export interface Alarm {
+  id: string;
+  key: string;
+  type: string;
+  source: string;
+  severity: string;
+  message: string;
+  data: Record<string, any>;
+  active: boolean;
+  raisedAt: number;
+  clearedAt: number | null;
+  ackedAt: number | null;
+  ackedBy: string | null;
+}
 
 let csrf = '';
-export const setCsrf = (token: string) => { csrf = token; };
+export const setCsrf = (token: string) => {
+  csrf = token;
+};
 
 /** A refusal: its text in the console's language, and the server's key for it. */
-export class ApiError extends Error { constructor(readonly status: number, message: string, readonly code?: string) { super(message); } }
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
 
 export class ApiProblems extends ApiError {
-  constructor(status: number, message: string, readonly problems: { line: number; field: string; message: string }[]) { super(status, message); }
+  constructor(
+    status: number,
+    message: string,
+    readonly problems: { line: number; field: string; message: string }[],
+  ) {
+    super(status, message);
+  }
 }
 
 /** JSON in and out; `text` sends a raw body of that content type instead (CSV import). */
@@ -25,7 +69,10 @@ export async function api<T>(method: string, path: string, body?: unknown, text?
   const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw json.problems ? new ApiProblems(res.status, json.error, json.problems) : new ApiError(res.status, json.error ?? res.statusText, json.code);
+  if (!res.ok)
+    throw json.problems
+      ? new ApiProblems(res.status, json.error, json.problems)
+      : new ApiError(res.status, json.error ?? res.statusText, json.code);
   return json as T;
 }
 
@@ -36,13 +83,22 @@ export function live(onEvents: (events: StoredEvent[]) => void, onState: (connec
   let attempt = 0;
   const connect = () => {
     ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/live`);
-    ws.onopen = () => { attempt = 0; onState(true); };
-    ws.onmessage = (m) => { const msg = JSON.parse(m.data); if (msg.kind === 'events') onEvents(msg.events); };
+    ws.onopen = () => {
+      attempt = 0;
+      onState(true);
+    };
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(m.data);
+      if (msg.kind === 'events') onEvents(msg.events);
+    };
     ws.onclose = () => {
       onState(false);
       if (!closed) setTimeout(connect, Math.min(10_000, 500 * 2 ** attempt++));
     };
   };
   connect();
-  return () => { closed = true; ws?.close(); };
+  return () => {
+    closed = true;
+    ws?.close();
+  };
 }

@@ -1,7 +1,11 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
-interface Takeover { kind: 'lockdown' | 'evacuation' | 'message'; message: string; drill: boolean }
+interface Takeover {
+  kind: 'lockdown' | 'evacuation' | 'message';
+  message: string;
+  drill: boolean;
+}
 interface State {
   board: { id: string; name: string; class: string; room: string | null; assemblyPoint: string | null };
   timetable: { days: number[]; from: string; to: string; subject: string }[];
@@ -13,7 +17,10 @@ interface State {
 const id = location.pathname.split('/').pop()!;
 const key = new URLSearchParams(location.search).get('key') ?? '';
 /** A kiosk shows both languages: it has no one to choose for it. */
-const refusals = { 'not-recognised': '非本班学生卡 · Not a card of this class', 'too-many': '刷卡过于频繁，请稍候 · Too many taps, wait a moment' } as const;
+const refusals = {
+  'not-recognised': '非本班学生卡 · Not a card of this class',
+  'too-many': '刷卡过于频繁，请稍候 · Too many taps, wait a moment',
+} as const;
 
 /** The kiosk page of one class board: reconnects forever, and a USB card reader types digits then Enter. */
 function Board() {
@@ -27,28 +34,57 @@ function Board() {
     let closed = false;
     let typed = '';
     const connect = () => {
-      ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/board-live/${encodeURIComponent(id)}?key=${encodeURIComponent(key)}`);
-      ws.onopen = () => { attempt = 0; setOnline(true); };
+      ws = new WebSocket(
+        `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/board-live/${encodeURIComponent(id)}?key=${encodeURIComponent(key)}`,
+      );
+      ws.onopen = () => {
+        attempt = 0;
+        setOnline(true);
+      };
       ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
         if (msg.kind === 'state') setState(msg.state);
-        if (msg.kind === 'tap-result') { setTap(msg.ok ? `✓ ${msg.name}` : `✗ ${refusals[msg.reason as keyof typeof refusals] ?? refusals['not-recognised']}`); setTimeout(() => setTap(null), 3000); }
+        if (msg.kind === 'tap-result') {
+          setTap(
+            msg.ok
+              ? `✓ ${msg.name}`
+              : `✗ ${refusals[msg.reason as keyof typeof refusals] ?? refusals['not-recognised']}`,
+          );
+          setTimeout(() => setTap(null), 3000);
+        }
       };
-      ws.onclose = () => { setOnline(false); if (!closed) setTimeout(connect, Math.min(10_000, 500 * 2 ** attempt++)); };
+      ws.onclose = () => {
+        setOnline(false);
+        if (!closed) setTimeout(connect, Math.min(10_000, 500 * 2 ** attempt++));
+      };
     };
     connect();
     const onKey = (e: KeyboardEvent) => {
       if (/^\d$/.test(e.key)) typed += e.key;
-      else if (e.key === 'Enter' && typed) { ws?.send(JSON.stringify({ kind: 'tap', card: typed })); typed = ''; }
+      else if (e.key === 'Enter' && typed) {
+        ws?.send(JSON.stringify({ kind: 'tap', card: typed }));
+        typed = '';
+      }
     };
     addEventListener('keydown', onKey);
     const clock = setInterval(() => setNow(new Date()), 1000);
-    return () => { closed = true; ws?.close(); clearInterval(clock); removeEventListener('keydown', onKey); };
+    return () => {
+      closed = true;
+      ws?.close();
+      clearInterval(clock);
+      removeEventListener('keydown', onKey);
+    };
   }, []);
-  if (!state) return <div class="board"><h1>…</h1></div>;
+  if (!state)
+    return (
+      <div class="board">
+        <h1>…</h1>
+      </div>
+    );
   const t = state.takeover;
   if (t) {
-    const text = t.kind === 'lockdown' ? '紧急封闭 · LOCKDOWN' : t.kind === 'evacuation' ? '紧急疏散 · EVACUATE' : '通知';
+    const text =
+      t.kind === 'lockdown' ? '紧急封闭 · LOCKDOWN' : t.kind === 'evacuation' ? '紧急疏散 · EVACUATE' : '通知';
     return (
       <div class={`takeover ${t.kind}`} data-testid="takeover">
         {t.drill && <small>演练 DRILL</small>}
@@ -66,11 +102,32 @@ function Board() {
       <div>
         <h1 data-testid="class">{state.board.name}</h1>
         <div class="clock">{hhmm}</div>
-        <div class="panel"><table>{today.map((p) => <tr class={p.from <= hhmm && hhmm < p.to ? 'now' : ''}><td>{p.from}–{p.to}</td><td>{p.subject}</td></tr>)}</table></div>
+        <div class="panel">
+          <table>
+            {today.map((p) => (
+              <tr class={p.from <= hhmm && hhmm < p.to ? 'now' : ''}>
+                <td>
+                  {p.from}–{p.to}
+                </td>
+                <td>{p.subject}</td>
+              </tr>
+            ))}
+          </table>
+        </div>
       </div>
       <div>
-        <div class="panel"><div class="muted">今日出勤</div><div class="count" data-testid="attendance">{state.attendance.present} / {state.attendance.enrolled}</div>{tap && <div>{tap}</div>}</div>
-        <div class="panel" data-testid="notices">{state.notices.map((n) => <div class="notice">{n.text}</div>)}</div>
+        <div class="panel">
+          <div class="muted">今日出勤</div>
+          <div class="count" data-testid="attendance">
+            {state.attendance.present} / {state.attendance.enrolled}
+          </div>
+          {tap && <div>{tap}</div>}
+        </div>
+        <div class="panel" data-testid="notices">
+          {state.notices.map((n) => (
+            <div class="notice">{n.text}</div>
+          ))}
+        </div>
       </div>
       {!online && <div class="offline">离线，正在重连…</div>}
     </div>

@@ -18,7 +18,19 @@ import { Uplink } from './pages/Uplink.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
-const pages = { dashboard: Dashboard, alarms: Alarms, access: Access, cameras: Cameras, emergency: Emergency, environment: Environment, events: Events, uplink: Uplink, admin: Admin, auditor: Audit, account: Account } as const;
+const pages = {
+  dashboard: Dashboard,
+  alarms: Alarms,
+  access: Access,
+  cameras: Cameras,
+  emergency: Emergency,
+  environment: Environment,
+  events: Events,
+  uplink: Uplink,
+  admin: Admin,
+  auditor: Audit,
+  account: Account,
+} as const;
 type Page = keyof typeof pages;
 
 /** The pages a role works in; the API decides what each may read, this only spares dead links. */
@@ -42,11 +54,18 @@ function useRoute(allowed: Page[]): Page {
 function AlarmBanner() {
   const list = useSignal(alarms).filter((a) => !a.ackedAt);
   if (!list.length) return null;
-  const worst = list.some((a) => a.severity === 'critical') ? 'critical' : list.some((a) => a.severity === 'major') ? '' : 'warning';
+  const worst = list.some((a) => a.severity === 'critical')
+    ? 'critical'
+    : list.some((a) => a.severity === 'major')
+      ? ''
+      : 'warning';
   return (
     <a href="#/alarms" style="text-decoration:none">
       <div class={`banner ${worst}`} role="alert" data-testid="alarm-banner">
-        <strong>{list.length} {t('alarmBanner')}</strong><span>{alarmText(list[0]!)}</span>
+        <strong>
+          {list.length} {t('alarmBanner')}
+        </strong>
+        <span>{alarmText(list[0]!)}</span>
       </div>
     </a>
   );
@@ -56,24 +75,51 @@ function Shell({ s }: { s: Session }) {
   const allowed = pagesFor(s.role);
   const page = useRoute(allowed);
   const connected = useSignal(liveConnected);
-  useEffect(() => { if (s.role === 'auditor') return undefined; startLive(); return stopLiveFeed; }, []);
-  const logout = async () => { await api('DELETE', '/api/session').catch(() => {}); stopLiveFeed(); session.value = null; };
+  useEffect(() => {
+    if (s.role === 'auditor') return undefined;
+    startLive();
+    return stopLiveFeed;
+  }, []);
+  const logout = async () => {
+    await api('DELETE', '/api/session').catch(() => {});
+    stopLiveFeed();
+    session.value = null;
+  };
   const Page = pages[page];
   return (
     <>
       <header>
         <h1>{t('title')}</h1>
-        <nav>{allowed.map((p) => <a href={`#/${p}`} class={p === page ? 'active' : ''}>{t(p as Key)}</a>)}</nav>
+        <nav>
+          {allowed.map((p) => (
+            <a href={`#/${p}`} class={p === page ? 'active' : ''}>
+              {t(p as Key)}
+            </a>
+          ))}
+        </nav>
         <div class="who">
-          <span class={`pill ${connected ? 'online' : 'offline'}`} data-testid="live-state">{connected ? t('live') : t('disconnected')}</span>
-          <span>{s.username} ({t(`role_${s.role}` as Key)})</span>
-          <button onClick={() => { lang.value = lang.value === 'en' ? 'zh-CN' : 'en'; }} data-testid="lang-toggle">{lang.value === 'en' ? '中文' : 'EN'}</button>
+          <span class={`pill ${connected ? 'online' : 'offline'}`} data-testid="live-state">
+            {connected ? t('live') : t('disconnected')}
+          </span>
+          <span>
+            {s.username} ({t(`role_${s.role}` as Key)})
+          </span>
+          <button
+            onClick={() => {
+              lang.value = lang.value === 'en' ? 'zh-CN' : 'en';
+            }}
+            data-testid="lang-toggle"
+          >
+            {lang.value === 'en' ? '中文' : 'EN'}
+          </button>
           <button onClick={logout}>{t('logout')}</button>
         </div>
       </header>
       <HealthBanner />
       <AlarmBanner />
-      <main><Page /></main>
+      <main>
+        <Page />
+      </main>
     </>
   );
 }
@@ -83,7 +129,13 @@ function App() {
   useSignal(lang);
   const [checked, setChecked] = useState(false);
   useEffect(() => {
-    api<Session>('GET', '/api/session').then((cur) => { setCsrf(cur.csrf); session.value = cur; }).catch(() => {}).finally(() => setChecked(true));
+    api<Session>('GET', '/api/session')
+      .then((cur) => {
+        setCsrf(cur.csrf);
+        session.value = cur;
+      })
+      .catch(() => {})
+      .finally(() => setChecked(true));
   }, []);
   if (!checked) return null;
   if (!s) return <Login />;

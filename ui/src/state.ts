@@ -1,7 +1,16 @@
 import { api, type Alarm, live, type Session, type StoredEvent } from './api.ts';
 import { signal } from './signal.ts';
 
-export interface Device { id: string; name: string; room: string | null; bus: string; model: string | null; health: string; detail: string | null; lastOkAt: number | null }
+export interface Device {
+  id: string;
+  name: string;
+  room: string | null;
+  bus: string;
+  model: string | null;
+  health: string;
+  detail: string | null;
+  lastOkAt: number | null;
+}
 
 export const session = signal<Session | null>(null);
 export const alarms = signal<Alarm[]>([]);
@@ -22,15 +31,24 @@ let pending: ReturnType<typeof setTimeout> | null = null;
 /** Applies live records; alarm and health changes trigger a (debounced) refetch of the lists. */
 export function startLive(): void {
   stopLive?.();
-  stopLive = live((events) => {
-    recent.value = [...events.slice().reverse(), ...recent.value].slice(0, 500);
-    if (events.some((e) => e.topic === 'alarms' || e.type === 'device.health')) {
-      pending ??= setTimeout(() => { pending = null; void refresh(); }, 150);
-    }
-  }, (up) => {
-    liveConnected.value = up;
-    if (up) void refresh(); // resync after a reconnect
-  });
+  stopLive = live(
+    (events) => {
+      recent.value = [...events.slice().reverse(), ...recent.value].slice(0, 500);
+      if (events.some((e) => e.topic === 'alarms' || e.type === 'device.health')) {
+        pending ??= setTimeout(() => {
+          pending = null;
+          void refresh();
+        }, 150);
+      }
+    },
+    (up) => {
+      liveConnected.value = up;
+      if (up) void refresh(); // resync after a reconnect
+    },
+  );
 }
 
-export function stopLiveFeed(): void { stopLive?.(); stopLive = null; }
+export function stopLiveFeed(): void {
+  stopLive?.();
+  stopLive = null;
+}

@@ -4,37 +4,60 @@ import { alarmSchema, commandResultSchema } from '../schemas.ts';
 import { asSeenBy } from '../personal-data.ts';
 
 export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api/alarms', {
-    config: { access: 'view' },
-    schema: {
-      tags: ['alarms'], summary: 'Open alarms, or the history',
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { state: { enum: ['open', 'all'], default: 'open' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
+  app.get(
+    '/api/alarms',
+    {
+      config: { access: 'view' },
+      schema: {
+        tags: ['alarms'],
+        summary: 'Open alarms, or the history',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            state: { enum: ['open', 'all'], default: 'open' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+          },
+        },
+        response: { 200: { type: 'array', items: alarmSchema } },
       },
-      response: { 200: { type: 'array', items: alarmSchema } },
     },
-  }, async (req) => {
-    const q = req.query as { state: 'open' | 'all'; limit: number };
-    return (q.state === 'open' ? deps.alarms.openAlarms() : deps.alarms.history(q.limit)).map((a) => asSeenBy(req.session!.role, a));
-  });
-
-  app.post('/api/alarms/:id/ack', {
-    config: { access: 'alarm.ack' },
-    schema: {
-      tags: ['alarms'], summary: 'Acknowledge an alarm (audited)',
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-      response: { 200: commandResultSchema, 409: commandResultSchema },
+    async (req) => {
+      const q = req.query as { state: 'open' | 'all'; limit: number };
+      return (q.state === 'open' ? deps.alarms.openAlarms() : deps.alarms.history(q.limit)).map((a) =>
+        asSeenBy(req.session!.role, a),
+      );
     },
-  }, async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const result = await deps.commands.execute({ name: 'alarm.ack', args: { alarmId: id } }, { kind: 'user', name: req.session!.username });
-    return reply.code(result.ok ? 200 : 409).send(result);
-  });
+  );
 
-  app.get('/api/snapshots/*', { config: { access: 'view' }, schema: { tags: ['alarms'], summary: 'An alarm snapshot (JPEG)' } }, async (req, reply) => {
-    const jpeg = deps.snapshots.read((req.params as { '*': string })['*']);
-    if (!jpeg) return reply.code(404).send({ error: 'no such snapshot' });
-    return reply.type('image/jpeg').send(jpeg);
-  });
+  app.post(
+    '/api/alarms/:id/ack',
+    {
+      config: { access: 'alarm.ack' },
+      schema: {
+        tags: ['alarms'],
+        summary: 'Acknowledge an alarm (audited)',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        response: { 200: commandResultSchema, 409: commandResultSchema },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const result = await deps.commands.execute(
+        { name: 'alarm.ack', args: { alarmId: id } },
+        { kind: 'user', name: req.session!.username },
+      );
+      return reply.code(result.ok ? 200 : 409).send(result);
+    },
+  );
+
+  app.get(
+    '/api/snapshots/*',
+    { config: { access: 'view' }, schema: { tags: ['alarms'], summary: 'An alarm snapshot (JPEG)' } },
+    async (req, reply) => {
+      const jpeg = deps.snapshots.read((req.params as { '*': string })['*']);
+      if (!jpeg) return reply.code(404).send({ error: 'no such snapshot' });
+      return reply.type('image/jpeg').send(jpeg);
+    },
+  );
 }

@@ -15,24 +15,48 @@ export function boardRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.type('text/html; charset=utf-8').send(readFileSync(page));
   });
 
-  app.get('/board-live/:id', { websocket: true, config: { access: 'public' }, schema: { hide: true } }, (socket, req) => {
-    const { id } = req.params as { id: string };
-    const key = new URL(req.url, 'http://x').searchParams.get('key') ?? '';
-    if (!deps.boards.checkKey(id, key)) { socket.close(1008, 'unknown board or wrong key'); return; }
-    const leave = deps.boards.connect(id, { send: (m) => socket.send(JSON.stringify(m)) });
-    socket.on('close', leave);
-    socket.on('message', (raw: Buffer) => {
-      let msg: unknown;
-      try { msg = JSON.parse(raw.toString()); } catch { return; }
-      // Anything but an object ({"kind":"tap","card":"123"}) is dropped: null, arrays, numbers.
-      if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return;
-      const m = msg as { kind?: unknown; card?: unknown };
-      if (m.kind === 'tap' && typeof m.card === 'string' && /^\d{1,20}$/.test(m.card)) {
-        socket.send(JSON.stringify({ kind: 'tap-result', ...deps.boards.tap(id, m.card) }));
+  app.get(
+    '/board-live/:id',
+    { websocket: true, config: { access: 'public' }, schema: { hide: true } },
+    (socket, req) => {
+      const { id } = req.params as { id: string };
+      const key = new URL(req.url, 'http://x').searchParams.get('key') ?? '';
+      if (!deps.boards.checkKey(id, key)) {
+        socket.close(1008, 'unknown board or wrong key');
+        return;
       }
-    });
-  });
+      const leave = deps.boards.connect(id, { send: (m) => socket.send(JSON.stringify(m)) });
+      socket.on('close', leave);
+      socket.on('message', (raw: Buffer) => {
+        let msg: unknown;
+        try {
+          msg = JSON.parse(raw.toString());
+        } catch {
+          return;
+        }
+        // Anything but an object ({"kind":"tap","card":"123"}) is dropped: null, arrays, numbers.
+        if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return;
+        const m = msg as { kind?: unknown; card?: unknown };
+        if (m.kind === 'tap' && typeof m.card === 'string' && /^\d{1,20}$/.test(m.card)) {
+          socket.send(JSON.stringify({ kind: 'tap-result', ...deps.boards.tap(id, m.card) }));
+        }
+      });
+    },
+  );
 
-  app.get('/api/boards', { config: { access: 'config' }, schema: { tags: ['boards'], summary: 'Class boards with their kiosk URLs and connections' } }, async () =>
-    deps.boards.boards.map((b) => ({ id: b.id, name: b.name, class: b.class, url: `/board/${b.id}?key=${deps.boards.key(b.id)}`, connected: deps.boards.connected(b.id) })));
+  app.get(
+    '/api/boards',
+    {
+      config: { access: 'config' },
+      schema: { tags: ['boards'], summary: 'Class boards with their kiosk URLs and connections' },
+    },
+    async () =>
+      deps.boards.boards.map((b) => ({
+        id: b.id,
+        name: b.name,
+        class: b.class,
+        url: `/board/${b.id}?key=${deps.boards.key(b.id)}`,
+        connected: deps.boards.connected(b.id),
+      })),
+  );
 }

@@ -4,15 +4,31 @@ import { commandResultSchema, errorSchema } from '../schemas.ts';
 
 /** PA, bells, board notices and scenarios for the console; each action is a command, so each is audited. */
 export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const actor = (req: { session: { username: string } | null }) => ({ kind: 'user' as const, name: req.session!.username });
-  const command = (name: string, permission: 'pa.announce' | 'gate.operate' | 'config' | 'alarm.ack', summary: string) =>
-    app.post(`/api/commands/${name}`, {
-      config: { access: permission },
-      schema: { tags: ['emergency'], summary: `${summary} (audited)`, body: { type: 'object' }, response: { 200: commandResultSchema, 400: errorSchema } },
-    }, async (req, reply) => {
-      const r = await deps.commands.execute({ name, args: req.body as Record<string, unknown> }, actor(req));
-      return reply.code(r.ok ? 200 : 400).send(r);
-    });
+  const actor = (req: { session: { username: string } | null }) => ({
+    kind: 'user' as const,
+    name: req.session!.username,
+  });
+  const command = (
+    name: string,
+    permission: 'pa.announce' | 'gate.operate' | 'config' | 'alarm.ack',
+    summary: string,
+  ) =>
+    app.post(
+      `/api/commands/${name}`,
+      {
+        config: { access: permission },
+        schema: {
+          tags: ['emergency'],
+          summary: `${summary} (audited)`,
+          body: { type: 'object' },
+          response: { 200: commandResultSchema, 400: errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const r = await deps.commands.execute({ name, args: req.body as Record<string, unknown> }, actor(req));
+        return reply.code(r.ok ? 200 : 400).send(r);
+      },
+    );
   command('scenario.start', 'gate.operate', 'Start lockdown, evacuation or all-clear, or a drill of it');
   command('pa.play', 'pa.announce', 'Broadcast a chime, a recorded message or text-to-speech');
   command('pa.stop', 'pa.announce', 'Stop the PA');
@@ -22,14 +38,21 @@ export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps): void {
   command('emergency.reset', 'alarm.ack', 'Reset a latched emergency button');
   command('emergency.test-mode', 'alarm.ack', 'Put an emergency button in test mode');
 
-  app.get('/api/emergency', { config: { access: 'view' }, schema: { tags: ['emergency'], summary: 'PA state, bell schedules, zones, boards and the last scenario report' } }, async () => ({
-    playing: deps.pa.playing,
-    zones: deps.site.config.pa.zones.map((z) => ({ id: z.id, name: z.name })),
-    schedules: deps.bells.schedules,
-    activeSchedule: deps.bells.active?.id ?? null,
-    boards: deps.boards.boards.map((b) => ({ id: b.id, name: b.name, connected: deps.boards.connected(b.id) })),
-    buttons: deps.site.config.emergency_buttons.map((b) => ({ id: b.id, name: b.name })),
-    lastScenario: deps.scenarios.last,
-    ntp: deps.ntp(),
-  }));
+  app.get(
+    '/api/emergency',
+    {
+      config: { access: 'view' },
+      schema: { tags: ['emergency'], summary: 'PA state, bell schedules, zones, boards and the last scenario report' },
+    },
+    async () => ({
+      playing: deps.pa.playing,
+      zones: deps.site.config.pa.zones.map((z) => ({ id: z.id, name: z.name })),
+      schedules: deps.bells.schedules,
+      activeSchedule: deps.bells.active?.id ?? null,
+      boards: deps.boards.boards.map((b) => ({ id: b.id, name: b.name, connected: deps.boards.connected(b.id) })),
+      buttons: deps.site.config.emergency_buttons.map((b) => ({ id: b.id, name: b.name })),
+      lastScenario: deps.scenarios.last,
+      ntp: deps.ntp(),
+    }),
+  );
 }

@@ -7,13 +7,19 @@ import type { AccessService } from './access-service.ts';
 import type { Cardholder, Direction, GateMode } from './types.ts';
 
 const cardholder = {
-  type: 'object', additionalProperties: false, required: ['id', 'name', 'kind', 'card'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'kind', 'card'],
   properties: {
-    id: { type: 'string', minLength: 1, maxLength: 64 }, name: { type: 'string', minLength: 1, maxLength: 64 },
-    kind: { enum: ['student', 'staff', 'visitor'] }, class: { type: ['string', 'null'], maxLength: 64 },
+    id: { type: 'string', minLength: 1, maxLength: 64 },
+    name: { type: 'string', minLength: 1, maxLength: 64 },
+    kind: { enum: ['student', 'staff', 'visitor'] },
+    class: { type: ['string', 'null'], maxLength: 64 },
     card: { type: 'string', pattern: '^[0-9]{1,20}$' },
-    validFrom: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, validTo: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-    enabled: { type: 'boolean' }, groups: { type: 'array', items: { type: 'string' }, maxItems: 32 },
+    validFrom: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    validTo: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    enabled: { type: 'boolean' },
+    groups: { type: 'array', items: { type: 'string' }, maxItems: 32 },
   },
 };
 const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' };
@@ -23,34 +29,97 @@ const idList = { type: 'array', items: { type: 'string' } };
 export const syncArgs = {
   required: ['version'],
   properties: {
-    version: { type: 'integer', minimum: 1 }, baseVersion: { type: 'integer', minimum: 0 }, full: { type: 'boolean' },
+    version: { type: 'integer', minimum: 1 },
+    baseVersion: { type: 'integer', minimum: 0 },
+    full: { type: 'boolean' },
     cardholders: { type: 'array', items: cardholder, maxItems: 100_000 },
-    groups: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name'],
+        properties: { id: { type: 'string' }, name: { type: 'string' } },
+      },
+    },
     schedules: {
-      type: 'array', items: {
-        type: 'object', additionalProperties: false, required: ['id', 'name', 'intervals'],
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'intervals'],
         properties: {
-          id: { type: 'string' }, name: { type: 'string' }, onHolidays: { type: 'boolean' },
-          intervals: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['days', 'from', 'to'],
-            properties: { days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 } }, from: hhmm, to: hhmm } } },
+          id: { type: 'string' },
+          name: { type: 'string' },
+          onHolidays: { type: 'boolean' },
+          intervals: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['days', 'from', 'to'],
+              properties: {
+                days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 } },
+                from: hhmm,
+                to: hhmm,
+              },
+            },
+          },
         },
       },
     },
-    holidays: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['date', 'name'], properties: { date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, name: { type: 'string' } } } },
-    rules: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['gateId', 'groupId', 'scheduleId'], properties: { gateId: { type: 'string' }, groupId: { type: 'string' }, scheduleId: { type: 'string' } } } },
-    deleteCardholders: idList, deleteGroups: idList, deleteSchedules: idList, deleteHolidays: idList,
-    deleteRules: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['gateId', 'groupId'], properties: { gateId: { type: 'string' }, groupId: { type: 'string' } } } },
+    holidays: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['date', 'name'],
+        properties: { date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, name: { type: 'string' } },
+      },
+    },
+    rules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['gateId', 'groupId', 'scheduleId'],
+        properties: { gateId: { type: 'string' }, groupId: { type: 'string' }, scheduleId: { type: 'string' } },
+      },
+    },
+    deleteCardholders: idList,
+    deleteGroups: idList,
+    deleteSchedules: idList,
+    deleteHolidays: idList,
+    deleteRules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['gateId', 'groupId'],
+        properties: { gateId: { type: 'string' }, groupId: { type: 'string' } },
+      },
+    },
   },
 };
 
 /** Gate operation (audited, from the console, the district or a scenario) and cardholder sync. */
-export function registerAccessCommands(bus: CommandBus, access: AccessService, allowlist: Allowlist, log: EventLog, keyset: (readerId: string) => Promise<void>): void {
+export function registerAccessCommands(
+  bus: CommandBus,
+  access: AccessService,
+  allowlist: Allowlist,
+  log: EventLog,
+  keyset: (readerId: string) => Promise<void>,
+): void {
   const gate = { type: 'string', minLength: 1, maxLength: 64 };
   bus.register('gate.open', {
     permission: 'gate.operate',
     args: { required: ['gateId', 'direction'], properties: { gateId: gate, direction: { enum: ['in', 'out'] } } },
     run: (args) => {
-      try { access.open(args.gateId as string, args.direction as Direction); } catch (err) { throw new CommandError((err as Error).message); }
+      try {
+        access.open(args.gateId as string, args.direction as Direction);
+      } catch (err) {
+        throw new CommandError((err as Error).message);
+      }
       return { gateId: args.gateId, direction: args.direction };
     },
   });
@@ -58,7 +127,11 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
     permission: 'gate.operate',
     args: { required: ['gateId', 'mode'], properties: { gateId: gate, mode: { enum: ['normal', 'locked', 'free'] } } },
     run: async (args) => {
-      try { await access.setMode(args.gateId as string, args.mode as GateMode); } catch (err) { throw new CommandError((err as Error).message); }
+      try {
+        await access.setMode(args.gateId as string, args.mode as GateMode);
+      } catch (err) {
+        throw new CommandError((err as Error).message);
+      }
       return { gateId: args.gateId, mode: args.mode, fireOverride: access.fireActive };
     },
   });
@@ -81,7 +154,10 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
     permission: 'people.manage',
     from: ['user', 'system'],
     secret: ['cardholders'],
-    args: { required: ['cardholders'], properties: { cardholders: { type: 'array', items: cardholder, minItems: 1, maxItems: MAX_IMPORT_ROWS } } },
+    args: {
+      required: ['cardholders'],
+      properties: { cardholders: { type: 'array', items: cardholder, minItems: 1, maxItems: MAX_IMPORT_ROWS } },
+    },
     run: async (args) => {
       const list = args.cardholders as Cardholder[];
       await allowlist.upsertInChunks(list);
@@ -90,7 +166,10 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
   });
   bus.register('cardholder.erase', {
     permission: 'people.manage',
-    args: { required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, reason: { type: 'string', maxLength: 200 } } },
+    args: {
+      required: ['id'],
+      properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, reason: { type: 'string', maxLength: 200 } },
+    },
     run: (args) => {
       if (!allowlist.byId(args.id as string)) throw new CommandError(`no cardholder "${args.id}" (无此人员)`);
       return { id: args.id, ...allowlist.erase(args.id as string, log) };
@@ -101,7 +180,11 @@ export function registerAccessCommands(bus: CommandBus, access: AccessService, a
     from: ['user', 'system'],
     args: { required: ['readerId'], properties: { readerId: { type: 'string', minLength: 1, maxLength: 64 } } },
     run: async (args) => {
-      try { await keyset(args.readerId as string); } catch (err) { throw new CommandError((err as Error).message); }
+      try {
+        await keyset(args.readerId as string);
+      } catch (err) {
+        throw new CommandError((err as Error).message);
+      }
       return { readerId: args.readerId, keyed: true };
     },
   });

@@ -53,12 +53,22 @@ export class AccessService {
     }, TICK_MS);
   }
 
-  stop(): void { clearInterval(this.timer); }
+  stop(): void {
+    clearInterval(this.timer);
+  }
 
-  get fireActive(): boolean { return this.fireAt.size > 0; }
+  get fireActive(): boolean {
+    return this.fireAt.size > 0;
+  }
 
   gateStates() {
-    return this.d.config.gates.map((g) => ({ id: g.id, name: g.name ?? g.id, mode: this.logic.get(g.id)!.mode, configuredMode: this.configured.get(g.id)!, fire: this.fireAt.has(g.id) }));
+    return this.d.config.gates.map((g) => ({
+      id: g.id,
+      name: g.name ?? g.id,
+      mode: this.logic.get(g.id)!.mode,
+      configuredMode: this.configured.get(g.id)!,
+      fire: this.fireAt.has(g.id),
+    }));
   }
 
   onCard = (read: CardRead): void => {
@@ -69,7 +79,17 @@ export class AccessService {
     const at = localTime(ts, this.d.timeZone);
     this.d.allowlist.setToday(at.date);
     const decision = gate
-      ? decide({ card: read.card, gateId: reader.gate, direction: reader.direction, mode: gate.mode, at, antiPassback: this.d.config.anti_passback }, this.d.allowlist)
+      ? decide(
+          {
+            card: read.card,
+            gateId: reader.gate,
+            direction: reader.direction,
+            mode: gate.mode,
+            at,
+            antiPassback: this.d.config.anti_passback,
+          },
+          this.d.allowlist,
+        )
       : { granted: false as const, cardholder: null, reason: 'no-rule' as const };
     if (decision.granted && gate) {
       if (gate.mode !== 'free') this.d.gates.pulse(reader.gate, reader.direction);
@@ -80,12 +100,20 @@ export class AccessService {
     this.d.feedback(reader.id, decision.granted);
     this.countDenials(reader.id, decision.granted);
     this.d.pipeline.emit({
-      topic: 'events/access', type: decision.granted ? 'access.granted' : 'access.denied', source: reader.id,
-      severity: decision.granted ? 'info' : 'warning', ts,
+      topic: 'events/access',
+      type: decision.granted ? 'access.granted' : 'access.denied',
+      source: reader.id,
+      severity: decision.granted ? 'info' : 'warning',
+      ts,
       data: {
-        gate: reader.gate, direction: reader.direction, reason: decision.reason, cardholderId: decision.cardholder?.id ?? null,
+        gate: reader.gate,
+        direction: reader.direction,
+        reason: decision.reason,
+        cardholderId: decision.cardholder?.id ?? null,
         // The card number only when it matches nobody: known cards are named by their holder's id.
-        card: decision.cardholder ? null : read.card, bits: read.bits, format: read.format,
+        card: decision.cardholder ? null : read.card,
+        bits: read.bits,
+        format: read.format,
       },
     });
   };
@@ -119,16 +147,30 @@ export class AccessService {
     const wasFree = l.mode === 'free';
     l.mode = mode;
     if ((mode === 'free') !== wasFree) await this.d.gates.hold(gateId, mode === 'free');
-    this.d.pipeline.emit({ topic: 'events/access', type: 'gate.mode', source: gateId, data: { mode, fire: this.fireActive } });
+    this.d.pipeline.emit({
+      topic: 'events/access',
+      type: 'gate.mode',
+      source: gateId,
+      data: { mode, fire: this.fireActive },
+    });
   }
 
   private countDenials(readerId: string, granted: boolean): void {
-    if (granted) { this.denials.delete(readerId); return; }
+    if (granted) {
+      this.denials.delete(readerId);
+      return;
+    }
     const n = (this.denials.get(readerId) ?? 0) + 1;
     this.denials.set(readerId, n);
     if (n >= this.d.config.deny_alarm_after) {
-      this.d.alarms.raise({ key: `access.denied-repeatedly:${readerId}`, type: 'access.denied-repeatedly', source: readerId, severity: 'major',
-        message: `${n} consecutive denials at ${readerId}`, data: { count: n } });
+      this.d.alarms.raise({
+        key: `access.denied-repeatedly:${readerId}`,
+        type: 'access.denied-repeatedly',
+        source: readerId,
+        severity: 'major',
+        message: `${n} consecutive denials at ${readerId}`,
+        data: { count: n },
+      });
     }
   }
 
@@ -138,14 +180,29 @@ export class AccessService {
         case 'passage': {
           const day = localTime(this.now(), this.d.timeZone).date;
           if (o.grant?.cardholderId) this.d.allowlist.notePassage(o.grant.cardholderId, o.direction, day);
-          this.d.pipeline.emit({ topic: 'events/access', type: 'access.passage', source: gateId,
-            data: { gate: gateId, direction: o.direction, cardholderId: o.grant?.cardholderId ?? null, day, granted: o.grant !== null } });
+          this.d.pipeline.emit({
+            topic: 'events/access',
+            type: 'access.passage',
+            source: gateId,
+            data: {
+              gate: gateId,
+              direction: o.direction,
+              cardholderId: o.grant?.cardholderId ?? null,
+              day,
+              granted: o.grant !== null,
+            },
+          });
           break;
         }
         case 'alarm':
-          this.d.alarms.raise({ key: `gate.${o.type}:${gateId}`, type: `gate.${o.type}`, source: gateId,
-            severity: o.type === 'forced-entry' ? 'critical' : 'major', message: `${gateId}: ${o.type}${o.direction ? ` (${o.direction})` : ''}`,
-            data: { gate: gateId, direction: o.direction ?? null } });
+          this.d.alarms.raise({
+            key: `gate.${o.type}:${gateId}`,
+            type: `gate.${o.type}`,
+            source: gateId,
+            severity: o.type === 'forced-entry' ? 'critical' : 'major',
+            message: `${gateId}: ${o.type}${o.direction ? ` (${o.direction})` : ''}`,
+            data: { gate: gateId, direction: o.direction ?? null },
+          });
           // Tailgating and reverse entry are moments, not states: they stay until acknowledged.
           if (o.type === 'tailgating' || o.type === 'reverse-entry') this.d.alarms.clear(`gate.${o.type}:${gateId}`);
           break;
@@ -156,8 +213,12 @@ export class AccessService {
           void this.onFire(gateId, o.active);
           break;
         case 'grant-expired':
-          this.d.pipeline.emit({ topic: 'events/access', type: 'access.not-passed', source: gateId,
-            data: { gate: gateId, direction: o.grant.direction, cardholderId: o.grant.cardholderId } });
+          this.d.pipeline.emit({
+            topic: 'events/access',
+            type: 'access.not-passed',
+            source: gateId,
+            data: { gate: gateId, direction: o.grant.direction, cardholderId: o.grant.cardholderId },
+          });
           break;
       }
     }
@@ -170,19 +231,35 @@ export class AccessService {
     else this.fireAt.delete(gateId);
     if (before === this.fireActive) return;
     if (this.fireActive) {
-      this.d.alarms.raise({ key: 'fire.linkage', type: 'fire.linkage', source: gateId, severity: 'critical',
-        message: 'Fire signal: all gates released to free passage', data: { gate: gateId } });
+      this.d.alarms.raise({
+        key: 'fire.linkage',
+        type: 'fire.linkage',
+        source: gateId,
+        severity: 'critical',
+        message: 'Fire signal: all gates released to free passage',
+        data: { gate: gateId },
+      });
     } else {
       this.d.alarms.clear('fire.linkage');
     }
-    await Promise.all(this.d.config.gates.map((g: GateConfig) => this.applyMode(g.id, this.fireActive ? 'free' : this.configured.get(g.id)!).catch(() => {})));
+    await Promise.all(
+      this.d.config.gates.map((g: GateConfig) =>
+        this.applyMode(g.id, this.fireActive ? 'free' : this.configured.get(g.id)!).catch(() => {}),
+      ),
+    );
   }
 
   private projectPassages(d: AccessDeps) {
     return (events: readonly { type: string; ts: number; data: Record<string, unknown> }[]) => {
       for (const e of events) {
         if (e.type !== 'access.passage' || typeof e.data.cardholderId !== 'string') continue;
-        d.allowlist.recordPassage(e.ts, String(e.data.day), e.data.cardholderId, String(e.data.gate), String(e.data.direction));
+        d.allowlist.recordPassage(
+          e.ts,
+          String(e.data.day),
+          e.data.cardholderId,
+          String(e.data.gate),
+          String(e.data.direction),
+        );
       }
     };
   }

@@ -5,13 +5,33 @@ import type { Cardholder } from './types.ts';
 import { safeCell, unsafeCell } from '../csv-cell.ts';
 
 /** Columns of the cardholder CSV, as the console imports and exports it. */
-export const CSV_COLUMNS = ['id', 'name', 'kind', 'class', 'card', 'valid_from', 'valid_to', 'enabled', 'groups'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'class',
+  'card',
+  'valid_from',
+  'valid_to',
+  'enabled',
+  'groups',
+] as const;
 
-export interface CsvProblem { line: number; field: string; message: string }
+export interface CsvProblem {
+  line: number;
+  field: string;
+  message: string;
+}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const OPTIONS = { columns: true, bom: true, skip_empty_lines: true, trim: true, cast: (value: string) => unsafeCell(value) } as const;
+const OPTIONS = {
+  columns: true,
+  bom: true,
+  skip_empty_lines: true,
+  trim: true,
+  cast: (value: string) => unsafeCell(value),
+} as const;
 export type CsvResult = { cardholders: Cardholder[]; problems: CsvProblem[] };
 const unreadable = (err: unknown): CsvResult => {
   const e = err as Error & { lines?: number };
@@ -35,7 +55,10 @@ export function parseCardholderCsv(text: string): CsvResult {
 /** Rows a school may import at once: far more than the largest school has people. */
 export const MAX_IMPORT_ROWS = 20_000;
 const SLICE = 32 * 1024;
-const tooMany = (max: number): CsvResult => ({ cardholders: [], problems: [{ line: max + 2, field: '', message: `more than ${max} cardholders in one file: split it` }] });
+const tooMany = (max: number): CsvResult => ({
+  cardholders: [],
+  problems: [{ line: max + 2, field: '', message: `more than ${max} cardholders in one file: split it` }],
+});
 
 /**
  * The same, for the console's import: the text is fed to the parser a slice at a time with the
@@ -45,9 +68,17 @@ export async function readCardholderCsv(text: string, maxRows = MAX_IMPORT_ROWS)
   const rows: Record<string, string>[] = [];
   const parser = parseStream(OPTIONS);
   let failed: unknown = null;
-  parser.on('readable', () => { let r; while ((r = parser.read()) !== null) rows.push(r as Record<string, string>); });
-  parser.on('error', (err) => { failed = err; });
-  const done = new Promise<void>((resolve) => { parser.on('end', resolve); parser.on('error', () => resolve()); });
+  parser.on('readable', () => {
+    let r;
+    while ((r = parser.read()) !== null) rows.push(r as Record<string, string>);
+  });
+  parser.on('error', (err) => {
+    failed = err;
+  });
+  const done = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('error', () => resolve());
+  });
   for (let at = 0; at < text.length && !failed; at += SLICE) {
     parser.write(text.slice(at, at + SLICE));
     if (rows.length > maxRows) return tooMany(maxRows);
@@ -63,7 +94,8 @@ export async function readCardholderCsv(text: string, maxRows = MAX_IMPORT_ROWS)
 function validateRows(rows: Record<string, string>[]): CsvResult {
   const problems: CsvProblem[] = [];
   const header = Object.keys(rows[0] ?? {});
-  for (const col of ['id', 'name', 'kind', 'card']) if (rows.length && !header.includes(col)) problems.push({ line: 1, field: col, message: 'missing column' });
+  for (const col of ['id', 'name', 'kind', 'card'])
+    if (rows.length && !header.includes(col)) problems.push({ line: 1, field: col, message: 'missing column' });
   const cards = new Map<string, number>();
   const cardholders = rows.map((r, i): Cardholder => {
     const line = i + 2;
@@ -75,18 +107,44 @@ function validateRows(rows: Record<string, string>[]): CsvResult {
     else if (cards.has(r.card!)) bad('card', `same card as line ${cards.get(r.card!)}`);
     else cards.set(r.card!, line);
     for (const f of ['valid_from', 'valid_to']) if (r[f] && !DATE.test(r[f]!)) bad(f, 'must be YYYY-MM-DD');
-    if (r.enabled && !['true', 'false', '1', '0', 'yes', 'no'].includes(r.enabled.toLowerCase())) bad('enabled', 'must be true or false');
+    if (r.enabled && !['true', 'false', '1', '0', 'yes', 'no'].includes(r.enabled.toLowerCase()))
+      bad('enabled', 'must be true or false');
     return {
-      id: r.id ?? '', name: r.name ?? '', kind: r.kind as Cardholder['kind'], class: r.class || null, card: r.card ?? '',
-      validFrom: r.valid_from || null, validTo: r.valid_to || null,
+      id: r.id ?? '',
+      name: r.name ?? '',
+      kind: r.kind as Cardholder['kind'],
+      class: r.class || null,
+      card: r.card ?? '',
+      validFrom: r.valid_from || null,
+      validTo: r.valid_to || null,
       enabled: !['false', '0', 'no'].includes((r.enabled ?? 'true').toLowerCase()),
-      groups: (r.groups ?? '').split('|').map((g) => g.trim()).filter(Boolean),
+      groups: (r.groups ?? '')
+        .split('|')
+        .map((g) => g.trim())
+        .filter(Boolean),
     };
   });
   return { cardholders: problems.length ? [] : cardholders, problems };
 }
 
 export function cardholderCsv(list: readonly Cardholder[]): string {
-  return '\ufeff' + stringify(list.map((c) => [c.id, c.name, c.kind, c.class ?? '', c.card, c.validFrom ?? '', c.validTo ?? '', String(c.enabled), c.groups.join('|')].map(safeCell)),
-    { header: true, columns: [...CSV_COLUMNS] });
+  return (
+    '\ufeff' +
+    stringify(
+      list.map((c) =>
+        [
+          c.id,
+          c.name,
+          c.kind,
+          c.class ?? '',
+          c.card,
+          c.validFrom ?? '',
+          c.validTo ?? '',
+          String(c.enabled),
+          c.groups.join('|'),
+        ].map(safeCell),
+      ),
+      { header: true, columns: [...CSV_COLUMNS] },
+    )
+  );
 }

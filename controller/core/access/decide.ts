@@ -1,14 +1,33 @@
 import type { Cardholder, Decision, Direction, GateMode, GateRule, Interval, Schedule } from './types.ts';
 
 /** Local wall-clock time of the school, as the schedules are written. */
-export interface LocalTime { date: string; weekday: number; minutes: number }
+export interface LocalTime {
+  date: string;
+  weekday: number;
+  minutes: number;
+}
 
 export function localTime(ms: number, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23',
-  }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
   const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday!) + 1;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -50,8 +69,10 @@ export function decide(input: DecisionInput, data: DecisionData): Decision {
   if (!holder) return { granted: false, cardholder: null, reason: 'unknown-card' };
   if (input.mode === 'free') return { granted: true, cardholder: holder, reason: 'free-passage' };
   if (!holder.enabled) return { granted: false, cardholder: holder, reason: 'disabled' };
-  if (holder.validFrom && input.at.date < holder.validFrom) return { granted: false, cardholder: holder, reason: 'not-yet-valid' };
-  if (holder.validTo && input.at.date > holder.validTo) return { granted: false, cardholder: holder, reason: 'expired' };
+  if (holder.validFrom && input.at.date < holder.validFrom)
+    return { granted: false, cardholder: holder, reason: 'not-yet-valid' };
+  if (holder.validTo && input.at.date > holder.validTo)
+    return { granted: false, cardholder: holder, reason: 'expired' };
   const rules = data.rulesFor(input.gateId).filter((r) => holder.groups.includes(r.groupId));
   if (!rules.length) return { granted: false, cardholder: holder, reason: 'no-rule' };
   const holiday = data.isHoliday(input.at.date);

@@ -1,9 +1,19 @@
 import type { Direction, GateMode } from './types.ts';
 
 /** The gate's inputs after polarity is applied: true means active. */
-export interface GateInputs { passageIn: boolean; passageOut: boolean; forced: boolean; fire: boolean; doorOpen: boolean }
+export interface GateInputs {
+  passageIn: boolean;
+  passageOut: boolean;
+  forced: boolean;
+  fire: boolean;
+  doorOpen: boolean;
+}
 
-export interface Grant { direction: Direction; cardholderId: string | null; until: number }
+export interface Grant {
+  direction: Direction;
+  cardholderId: string | null;
+  until: number;
+}
 
 export type GateOutcome =
   | { kind: 'passage'; direction: Direction; grant: Grant | null }
@@ -27,7 +37,11 @@ export class GateLogic {
   private doorOpenSince: number | null = null;
   private heldOpenRaised = false;
 
-  constructor(private readonly grantWindowMs: number, private readonly heldOpenMs: number, mode: GateMode = 'normal') {
+  constructor(
+    private readonly grantWindowMs: number,
+    private readonly heldOpenMs: number,
+    mode: GateMode = 'normal',
+  ) {
     this.mode = mode;
   }
 
@@ -37,7 +51,9 @@ export class GateLogic {
     return g;
   }
 
-  get pending(): readonly Grant[] { return this.grants; }
+  get pending(): readonly Grant[] {
+    return this.grants;
+  }
 
   inputs(next: GateInputs, now: number): GateOutcome[] {
     const out: GateOutcome[] = [];
@@ -46,7 +62,10 @@ export class GateLogic {
     if (rising('fire') || falling('fire')) out.push({ kind: 'fire', active: next.fire });
     if (rising('forced')) out.push({ kind: 'alarm', type: 'forced-entry' });
     if (falling('forced')) out.push({ kind: 'clear', type: 'forced-entry' });
-    for (const [key, direction] of [['passageIn', 'in'], ['passageOut', 'out']] as const) {
+    for (const [key, direction] of [
+      ['passageIn', 'in'],
+      ['passageOut', 'out'],
+    ] as const) {
       if (rising(key)) out.push(...this.passage(direction, now, next.fire));
     }
     if (rising('doorOpen')) this.doorOpenSince = now;
@@ -79,7 +98,14 @@ export class GateLogic {
       return [{ kind: 'passage', direction, grant: mine }];
     }
     if (this.mode === 'free' || fire) return [{ kind: 'passage', direction, grant: null }];
-    if (live.some((g) => g.direction !== direction)) return [{ kind: 'passage', direction, grant: null }, { kind: 'alarm', type: 'reverse-entry', direction }];
-    return [{ kind: 'passage', direction, grant: null }, { kind: 'alarm', type: 'tailgating', direction }];
+    if (live.some((g) => g.direction !== direction))
+      return [
+        { kind: 'passage', direction, grant: null },
+        { kind: 'alarm', type: 'reverse-entry', direction },
+      ];
+    return [
+      { kind: 'passage', direction, grant: null },
+      { kind: 'alarm', type: 'tailgating', direction },
+    ];
   }
 }

@@ -16,12 +16,32 @@ export interface Cardholder {
   groups: string[];
 }
 
-export interface Interval { days: number[]; from: string; to: string }
-export interface Schedule { id: string; name: string; intervals: Interval[]; onHolidays: boolean }
-export interface GateRule { gateId: string; groupId: string; scheduleId: string }
+export interface Interval {
+  days: number[];
+  from: string;
+  to: string;
+}
+export interface Schedule {
+  id: string;
+  name: string;
+  intervals: Interval[];
+  onHolidays: boolean;
+}
+export interface GateRule {
+  gateId: string;
+  groupId: string;
+  scheduleId: string;
+}
 
 export type DenyReason =
-  | 'unknown-card' | 'disabled' | 'not-yet-valid' | 'expired' | 'no-rule' | 'outside-schedule' | 'anti-passback' | 'gate-locked';
+  | 'unknown-card'
+  | 'disabled'
+  | 'not-yet-valid'
+  | 'expired'
+  | 'no-rule'
+  | 'outside-schedule'
+  | 'anti-passback'
+  | 'gate-locked';
 
 export type Decision =
   | { granted: true; cardholder: Cardholder; reason: 'granted' | 'free-passage' }

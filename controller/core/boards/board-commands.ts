@@ -7,8 +7,12 @@ export function registerBoardCommands(bus: CommandBus, boards: BoardService): vo
     permission: 'pa.announce',
     args: {
       required: ['text', 'boards'],
-      properties: { text: { type: 'string', minLength: 1, maxLength: 500 }, boards: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] } },
+      properties: {
+        text: { type: 'string', minLength: 1, maxLength: 500 },
+        boards: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+      },
     },
-    run: (args, actor) => boards.notice(args.text as string, args.boards as string[] | 'all', `${actor.kind}:${actor.name}`),
+    run: (args, actor) =>
+      boards.notice(args.text as string, args.boards as string[] | 'all', `${actor.kind}:${actor.name}`),
   });
 }

@@ -7,8 +7,18 @@ import type { Pipeline } from '../pipeline.ts';
 import type { AlarmManager } from '../alarms.ts';
 import { TapGuard } from './tap-guard.ts';
 
-export interface Notice { id: string; text: string; from: string; at: number }
-export interface Takeover { kind: 'lockdown' | 'evacuation' | 'message'; message: string; drill: boolean; at: number }
+export interface Notice {
+  id: string;
+  text: string;
+  from: string;
+  at: number;
+}
+export interface Takeover {
+  kind: 'lockdown' | 'evacuation' | 'message';
+  message: string;
+  drill: boolean;
+  at: number;
+}
 
 export interface BoardState {
   board: { id: string; name: string; class: string; room: string | null; assemblyPoint: string | null };
@@ -18,9 +28,16 @@ export interface BoardState {
   takeover: Takeover | null;
 }
 
-export interface BoardClient { send(msg: object): void }
+export interface BoardClient {
+  send(msg: object): void;
+}
 
-export interface TapResult { ok: boolean; name?: string; already?: boolean; reason?: 'not-recognised' | 'too-many' }
+export interface TapResult {
+  ok: boolean;
+  name?: string;
+  already?: boolean;
+  reason?: 'not-recognised' | 'too-many';
+}
 
 const MAX_NOTICES = 20;
 
@@ -34,10 +51,18 @@ export class BoardService {
   private takeover: Takeover | null = null;
   private readonly guard = new TapGuard();
 
-  constructor(private readonly db: Db, readonly boards: BoardConfig[], private readonly pipeline: Pipeline, private readonly allowlist: Allowlist,
-              private readonly alarms: AlarmManager, private readonly timeZone: string, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    readonly boards: BoardConfig[],
+    private readonly pipeline: Pipeline,
+    private readonly allowlist: Allowlist,
+    private readonly alarms: AlarmManager,
+    private readonly timeZone: string,
+    private readonly now: () => number = Date.now,
+  ) {
     pipeline.onCommitted((events) => {
-      if (events.some((e) => e.type === 'access.passage' || e.type === 'board.tap')) for (const b of boards) this.push(b.id);
+      if (events.some((e) => e.type === 'access.passage' || e.type === 'board.tap'))
+        for (const b of boards) this.push(b.id);
     });
   }
 
@@ -53,7 +78,8 @@ export class BoardService {
 
   checkKey(boardId: string, key: string): boolean {
     if (!this.boards.some((b) => b.id === boardId)) return false;
-    const a = Buffer.from(this.key(boardId)), b = Buffer.from(key);
+    const a = Buffer.from(this.key(boardId)),
+      b = Buffer.from(key);
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
@@ -65,10 +91,14 @@ export class BoardService {
     return () => set.delete(client);
   }
 
-  connected(boardId: string): number { return this.clients.get(boardId)?.size ?? 0; }
+  connected(boardId: string): number {
+    return this.clients.get(boardId)?.size ?? 0;
+  }
 
   notices(boardId: string): Notice[] {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(`board_notices:${boardId}`) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(`board_notices:${boardId}`) as
+      | { value: string }
+      | undefined;
     return row ? JSON.parse(row.value) : [];
   }
 
@@ -77,10 +107,17 @@ export class BoardService {
     const n: Notice = { id: randomBytes(6).toString('hex'), text, from, at: this.now() };
     for (const b of this.targets(boardIds)) {
       const list = [n, ...this.notices(b.id)].slice(0, MAX_NOTICES);
-      this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(`board_notices:${b.id}`, JSON.stringify(list));
+      this.db
+        .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(`board_notices:${b.id}`, JSON.stringify(list));
       this.push(b.id);
     }
-    this.pipeline.emit({ topic: 'events/boards', type: 'board.notice', source: from, data: { boards: boardIds, text, noticeId: n.id } });
+    this.pipeline.emit({
+      topic: 'events/boards',
+      type: 'board.notice',
+      source: from,
+      data: { boards: boardIds, text, noticeId: n.id },
+    });
     return n;
   }
 
@@ -102,10 +139,16 @@ export class BoardService {
     const now = this.now();
     if (!this.guard.take(boardId, now)) return this.refuse(board, 'too-many', now);
     const holder = this.allowlist.byCard(card);
-    if (!holder || holder.class !== board.class || holder.kind !== 'student' || !holder.enabled) return this.refuse(board, 'not-recognised', now);
+    if (!holder || holder.class !== board.class || holder.kind !== 'student' || !holder.enabled)
+      return this.refuse(board, 'not-recognised', now);
     const day = localTime(now, this.timeZone).date;
     if (this.presentToday(board, day).has(holder.id)) return { ok: true, name: holder.name, already: true };
-    this.pipeline.emit({ topic: 'events/attendance', type: 'board.tap', source: boardId, data: { cardholderId: holder.id, class: board.class, day } });
+    this.pipeline.emit({
+      topic: 'events/attendance',
+      type: 'board.tap',
+      source: boardId,
+      data: { cardholderId: holder.id, class: board.class, day },
+    });
     return { ok: true, name: holder.name };
   }
 
@@ -113,8 +156,14 @@ export class BoardService {
     if (this.guard.failed(board.id, now)) {
       // Raised and cleared at once: it stays open until a guard acknowledges it.
       const key = `board.taps-refused:${board.id}`;
-      this.alarms.raise({ key, type: 'board.taps-refused', source: board.id, severity: 'major',
-        message: `${board.name}: repeated refused card taps (班牌多次刷卡被拒)`, data: { board: board.id, class: board.class, reason } });
+      this.alarms.raise({
+        key,
+        type: 'board.taps-refused',
+        source: board.id,
+        severity: 'major',
+        message: `${board.name}: repeated refused card taps (班牌多次刷卡被拒)`,
+        data: { board: board.id, class: board.class, reason },
+      });
       this.alarms.clear(key);
     }
     return { ok: false, reason };
@@ -126,17 +175,30 @@ export class BoardService {
     const enrolled = this.allowlist.cardholders().filter((c) => c.class === b.class && c.kind === 'student').length;
     return {
       board: { id: b.id, name: b.name, class: b.class, room: b.room ?? null, assemblyPoint: b.assembly_point ?? null },
-      timetable: b.timetable, notices: this.notices(b.id), attendance: { day, present: this.presentToday(b, day).size, enrolled }, takeover: this.takeover,
+      timetable: b.timetable,
+      notices: this.notices(b.id),
+      attendance: { day, present: this.presentToday(b, day).size, enrolled },
+      takeover: this.takeover,
     };
   }
 
   /** The board's pupils present today: through a gate, or by a tap on this board. */
   private presentToday(b: BoardConfig, day: string): Set<string> {
-    const ids = new Set(this.allowlist.cardholders().filter((c) => c.class === b.class && c.kind === 'student').map((s) => s.id));
+    const ids = new Set(
+      this.allowlist
+        .cardholders()
+        .filter((c) => c.class === b.class && c.kind === 'student')
+        .map((s) => s.id),
+    );
     return new Set([
-      ...this.allowlist.attendance(day).filter((a) => a.entries > 0 && ids.has(a.cardholderId)).map((a) => a.cardholderId),
-      ...this.pipeline.log.search({ type: 'board.tap', source: b.id, from: Date.parse(`${day}T00:00:00Z`) - 86_400_000, limit: 500 })
-        .filter((e) => e.data.day === day).map((e) => e.data.cardholderId as string),
+      ...this.allowlist
+        .attendance(day)
+        .filter((a) => a.entries > 0 && ids.has(a.cardholderId))
+        .map((a) => a.cardholderId),
+      ...this.pipeline.log
+        .search({ type: 'board.tap', source: b.id, from: Date.parse(`${day}T00:00:00Z`) - 86_400_000, limit: 500 })
+        .filter((e) => e.data.day === day)
+        .map((e) => e.data.cardholderId as string),
     ]);
   }
 

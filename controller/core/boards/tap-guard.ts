@@ -7,7 +7,12 @@ export class TapGuard {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly burst = 30, private readonly perSecond = 1, private readonly failuresForAlarm = 5, private readonly windowMs = 60_000) {}
+  constructor(
+    private readonly burst = 30,
+    private readonly perSecond = 1,
+    private readonly failuresForAlarm = 5,
+    private readonly windowMs = 60_000,
+  ) {}
 
   /** Takes one tap from the board's bucket; false when it is empty. */
   take(boardId: string, now: number): boolean {

@@ -2,10 +2,24 @@ import type { LocalTime } from '../access/decide.ts';
 
 /** Bell schedules (summer, winter, exam day): pure validation and the next bell. */
 
-export interface Bell { at: string; days: number[]; sound: string; zones: string[] | 'all'; label?: string }
-export interface BellSchedule { id: string; name: string; bells: Bell[] }
+export interface Bell {
+  at: string;
+  days: number[];
+  sound: string;
+  zones: string[] | 'all';
+  label?: string;
+}
+export interface BellSchedule {
+  id: string;
+  name: string;
+  bells: Bell[];
+}
 
-export interface ScheduleProblem { schedule: string; bell: number | null; message: string }
+export interface ScheduleProblem {
+  schedule: string;
+  bell: number | null;
+  message: string;
+}
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 export const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -20,11 +34,19 @@ export function validateSchedules(schedules: readonly BellSchedule[], zones: rea
     const taken = new Map<string, number>();
     s.bells.forEach((b, i) => {
       if (!HHMM.test(b.at)) problems.push({ schedule: s.id, bell: i, message: `time "${b.at}" is not HH:MM` });
-      if (!b.days.length || b.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) problems.push({ schedule: s.id, bell: i, message: 'days must be 1 (Monday) to 7' });
-      if (b.zones !== 'all') for (const z of b.zones) if (!zones.includes(z)) problems.push({ schedule: s.id, bell: i, message: `no zone "${z}"` });
+      if (!b.days.length || b.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7))
+        problems.push({ schedule: s.id, bell: i, message: 'days must be 1 (Monday) to 7' });
+      if (b.zones !== 'all')
+        for (const z of b.zones)
+          if (!zones.includes(z)) problems.push({ schedule: s.id, bell: i, message: `no zone "${z}"` });
       for (const d of b.days) {
         const key = `${d}@${b.at}`;
-        if (taken.has(key)) problems.push({ schedule: s.id, bell: i, message: `rings at ${b.at} on day ${d} like bell ${taken.get(key)}` });
+        if (taken.has(key))
+          problems.push({
+            schedule: s.id,
+            bell: i,
+            message: `rings at ${b.at} on day ${d} like bell ${taken.get(key)}`,
+          });
         else taken.set(key, i);
       }
     });

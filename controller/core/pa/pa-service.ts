@@ -4,10 +4,27 @@ import type { Pipeline } from '../pipeline.ts';
 export const PRIORITY = { bell: 1, announcement: 2, emergency: 3 } as const;
 export type PaPriority = keyof typeof PRIORITY;
 
-export interface PaZone { id: string; name: string; address: string; relay?: { bus: string; address: number; coil: number } }
-export interface PaRequest { source: AudioSource; zones: string[] | 'all'; priority: PaPriority; label: string; by: string }
+export interface PaZone {
+  id: string;
+  name: string;
+  address: string;
+  relay?: { bus: string; address: number; coil: number };
+}
+export interface PaRequest {
+  source: AudioSource;
+  zones: string[] | 'all';
+  priority: PaPriority;
+  label: string;
+  by: string;
+}
 
-interface Running { id: number; req: PaRequest; playback: Playback; startedAt: number; zones: PaZone[] }
+interface Running {
+  id: number;
+  req: PaRequest;
+  playback: Playback;
+  startedAt: number;
+  zones: PaZone[];
+}
 
 /**
  * One broadcast at a time on the PA. A higher priority preempts what is
@@ -19,9 +36,13 @@ export class PaService {
   private readonly queue: (PaRequest & { id: number })[] = [];
   private nextId = 1;
 
-  constructor(private readonly zones: PaZone[], private readonly pipeline: Pipeline, private readonly play: (s: AudioSource, destinations: string[]) => Playback,
-              /** Switches zone relays (amplifiers, speaker lines) where a zone has one. */
-              private readonly relays: (zones: PaZone[], on: boolean) => Promise<void> = async () => {}) {}
+  constructor(
+    private readonly zones: PaZone[],
+    private readonly pipeline: Pipeline,
+    private readonly play: (s: AudioSource, destinations: string[]) => Playback,
+    /** Switches zone relays (amplifiers, speaker lines) where a zone has one. */
+    private readonly relays: (zones: PaZone[], on: boolean) => Promise<void> = async () => {},
+  ) {}
 
   get playing(): { id: number; label: string; priority: PaPriority } | null {
     return this.running && { id: this.running.id, label: this.running.req.label, priority: this.running.req.priority };
@@ -43,7 +64,10 @@ export class PaService {
     if (cur) {
       this.running = null;
       cur.playback.stop();
-      void this.relays(cur.zones.filter((z) => !this.zonesOf(req).includes(z)), false).catch(() => {});
+      void this.relays(
+        cur.zones.filter((z) => !this.zonesOf(req).includes(z)),
+        false,
+      ).catch(() => {});
       this.record('pa.preempted', cur.id, cur.req, { by: req.label, byPriority: req.priority });
     }
     this.start(id, req);
@@ -65,8 +89,13 @@ export class PaService {
   private start(id: number, req: PaRequest): void {
     const zones = this.zonesOf(req);
     // Relays first, so the opening words are not lost; a relay fault must not silence an emergency.
-    void this.relays(zones, true).catch((err: Error) => this.record('pa.relay-failed', id, req, { detail: err.message }));
-    const playback = this.play(req.source, zones.map((z) => z.address));
+    void this.relays(zones, true).catch((err: Error) =>
+      this.record('pa.relay-failed', id, req, { detail: err.message }),
+    );
+    const playback = this.play(
+      req.source,
+      zones.map((z) => z.address),
+    );
     const run = { id, req, playback, startedAt: Date.now(), zones };
     this.running = run;
     this.record('pa.started', id, req, { zones: zones.map((z) => z.id) });
@@ -74,7 +103,10 @@ export class PaService {
       if (this.running !== run) return; // preempted: already recorded
       this.running = null;
       void this.relays(zones, false).catch(() => {});
-      this.record(r.ok ? 'pa.finished' : 'pa.failed', id, req, { detail: r.detail, seconds: (Date.now() - run.startedAt) / 1000 });
+      this.record(r.ok ? 'pa.finished' : 'pa.failed', id, req, {
+        detail: r.detail,
+        seconds: (Date.now() - run.startedAt) / 1000,
+      });
       const next = this.queue.shift();
       if (next) this.start(next.id, next);
     });
@@ -82,8 +114,18 @@ export class PaService {
 
   private record(type: string, id: number, req: PaRequest, extra: Record<string, unknown>): void {
     this.pipeline.emit({
-      topic: 'events/pa', type, source: 'pa', severity: req.priority === 'emergency' ? 'major' : 'info',
-      data: { broadcast: id, label: req.label, priority: req.priority, by: req.by, sourceKind: req.source.kind, ...extra },
+      topic: 'events/pa',
+      type,
+      source: 'pa',
+      severity: req.priority === 'emergency' ? 'major' : 'info',
+      data: {
+        broadcast: id,
+        label: req.label,
+        priority: req.priority,
+        by: req.by,
+        sourceKind: req.source.kind,
+        ...extra,
+      },
     });
   }
 }

@@ -1,7 +1,12 @@
 import type { AlarmManager } from '../alarms.ts';
 import type { Pipeline } from '../pipeline.ts';
 
-export interface ButtonConfig { id: string; name: string; camera: string; input: string }
+export interface ButtonConfig {
+  id: string;
+  name: string;
+  camera: string;
+  input: string;
+}
 
 const MAX_TEST_MINUTES = 60;
 
@@ -13,8 +18,12 @@ const MAX_TEST_MINUTES = 60;
 export class EmergencyButtons {
   private readonly testUntil = new Map<string, { until: number; by: string }>();
 
-  constructor(private readonly buttons: ButtonConfig[], private readonly alarms: AlarmManager, private readonly pipeline: Pipeline,
-              private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly buttons: ButtonConfig[],
+    private readonly alarms: AlarmManager,
+    private readonly pipeline: Pipeline,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The button wired to this camera input, if any. */
   find(cameraId: string, sourceKey: string): ButtonConfig | undefined {
@@ -24,11 +33,22 @@ export class EmergencyButtons {
   press(button: ButtonConfig): void {
     const test = this.testUntil.get(button.id);
     if (test && test.until > this.now()) {
-      this.pipeline.emit({ topic: 'events/emergency', type: 'emergency.test-press', source: button.id, data: { name: button.name, testBy: test.by } });
+      this.pipeline.emit({
+        topic: 'events/emergency',
+        type: 'emergency.test-press',
+        source: button.id,
+        data: { name: button.name, testBy: test.by },
+      });
       return;
     }
-    this.alarms.raise({ key: `emergency.button:${button.id}`, type: 'emergency.button', source: button.id, severity: 'critical',
-      message: `一键报警 Emergency button: ${button.name}`, data: { camera: button.camera, input: button.input, latched: true } });
+    this.alarms.raise({
+      key: `emergency.button:${button.id}`,
+      type: 'emergency.button',
+      source: button.id,
+      severity: 'critical',
+      message: `一键报警 Emergency button: ${button.name}`,
+      data: { camera: button.camera, input: button.input, latched: true },
+    });
   }
 
   /** Only a person at the console resets a latched button alarm; that also acknowledges it. */
@@ -42,10 +62,16 @@ export class EmergencyButtons {
   }
 
   testMode(buttonId: string, minutes: number, by: string): { until: number } {
-    if (!this.buttons.some((b) => b.id === buttonId)) throw new Error(`no emergency button "${buttonId}" (无此一键报警按钮)`);
+    if (!this.buttons.some((b) => b.id === buttonId))
+      throw new Error(`no emergency button "${buttonId}" (无此一键报警按钮)`);
     const until = this.now() + Math.min(minutes, MAX_TEST_MINUTES) * 60_000;
     this.testUntil.set(buttonId, { until, by });
-    this.pipeline.emit({ topic: 'events/emergency', type: 'emergency.test-mode', source: buttonId, data: { until: new Date(until).toISOString(), by } });
+    this.pipeline.emit({
+      topic: 'events/emergency',
+      type: 'emergency.test-mode',
+      source: buttonId,
+      data: { until: new Date(until).toISOString(), by },
+    });
     return { until };
   }
 }

@@ -6,8 +6,16 @@ import type { ScenarioService } from './scenario-service.ts';
 export function registerScenarioCommands(bus: CommandBus, scenarios: ScenarioService): void {
   bus.register('scenario.start', {
     permission: 'gate.operate',
-    args: { required: ['kind'], properties: { kind: { enum: ['lockdown', 'evacuation', 'all-clear'] }, drill: { type: 'boolean' } } },
-    run: (args, actor) => scenarios.run(args.kind as 'lockdown' | 'evacuation' | 'all-clear', args.drill === true, `${actor.kind}:${actor.name}`),
+    args: {
+      required: ['kind'],
+      properties: { kind: { enum: ['lockdown', 'evacuation', 'all-clear'] }, drill: { type: 'boolean' } },
+    },
+    run: (args, actor) =>
+      scenarios.run(
+        args.kind as 'lockdown' | 'evacuation' | 'all-clear',
+        args.drill === true,
+        `${actor.kind}:${actor.name}`,
+      ),
   });
 }
 
@@ -18,15 +26,26 @@ export function registerButtonCommands(bus: CommandBus, buttons: EmergencyButton
     from: ['user'],
     args: { required: ['buttonId'], properties: { buttonId: { type: 'string', maxLength: 64 } } },
     run: (args, actor) => {
-      if (!buttons.reset(args.buttonId as string, `user:${actor.name}`)) throw new CommandError(`no latched alarm on "${args.buttonId}" (该按钮无锁定报警)`);
+      if (!buttons.reset(args.buttonId as string, `user:${actor.name}`))
+        throw new CommandError(`no latched alarm on "${args.buttonId}" (该按钮无锁定报警)`);
       return { reset: args.buttonId };
     },
   });
   bus.register('emergency.test-mode', {
     permission: 'alarm.ack',
-    args: { required: ['buttonId', 'minutes'], properties: { buttonId: { type: 'string', maxLength: 64 }, minutes: { type: 'integer', minimum: 1, maximum: 60 } } },
+    args: {
+      required: ['buttonId', 'minutes'],
+      properties: {
+        buttonId: { type: 'string', maxLength: 64 },
+        minutes: { type: 'integer', minimum: 1, maximum: 60 },
+      },
+    },
     run: (args, actor) => {
-      try { return buttons.testMode(args.buttonId as string, args.minutes as number, `${actor.kind}:${actor.name}`); } catch (err) { throw new CommandError((err as Error).message); }
+      try {
+        return buttons.testMode(args.buttonId as string, args.minutes as number, `${actor.kind}:${actor.name}`);
+      } catch (err) {
+        throw new CommandError((err as Error).message);
+      }
     },
   });
 }

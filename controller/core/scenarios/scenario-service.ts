@@ -6,8 +6,23 @@ import type { Pipeline } from '../pipeline.ts';
 
 export type ScenarioKind = 'lockdown' | 'evacuation' | 'all-clear';
 
-export interface TimelineEntry { step: string; target: string; commandedAt: number; confirmedAt: number | null; ok: boolean; detail?: string }
-export interface ScenarioReport { id: string; kind: ScenarioKind; drill: boolean; by: string; startedAt: number; finishedAt: number; timeline: TimelineEntry[] }
+export interface TimelineEntry {
+  step: string;
+  target: string;
+  commandedAt: number;
+  confirmedAt: number | null;
+  ok: boolean;
+  detail?: string;
+}
+export interface ScenarioReport {
+  id: string;
+  kind: ScenarioKind;
+  drill: boolean;
+  by: string;
+  startedAt: number;
+  finishedAt: number;
+  timeline: TimelineEntry[];
+}
 
 const MESSAGES: Record<Exclude<ScenarioKind, 'all-clear'>, string> = {
   lockdown: '紧急情况，全校封闭。请立即进入最近的教室，锁好门窗，保持安静，等待通知。',
@@ -22,43 +37,96 @@ const MESSAGES: Record<Exclude<ScenarioKind, 'all-clear'>, string> = {
 export class ScenarioService {
   last: ScenarioReport | null = null;
 
-  constructor(private readonly d: { access: AccessService; pa: PaService; boards: BoardService; pipeline: Pipeline; gateIds: string[]; configuredModes: Map<string, 'normal' | 'locked' | 'free'>;
-    /** A recorded message for the scenario (sounds_dir/lockdown.wav, evacuation.wav), if the school has one. */
-    recording(kind: 'lockdown' | 'evacuation'): AudioSource | null },
-              private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly d: {
+      access: AccessService;
+      pa: PaService;
+      boards: BoardService;
+      pipeline: Pipeline;
+      gateIds: string[];
+      configuredModes: Map<string, 'normal' | 'locked' | 'free'>;
+      /** A recorded message for the scenario (sounds_dir/lockdown.wav, evacuation.wav), if the school has one. */
+      recording(kind: 'lockdown' | 'evacuation'): AudioSource | null;
+    },
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async run(kind: ScenarioKind, drill: boolean, by: string): Promise<ScenarioReport> {
     const startedAt = this.now();
     const id = `${kind}-${startedAt}`;
-    this.d.pipeline.emit({ topic: 'events/scenario', type: 'scenario.started', source: by, severity: drill ? 'warning' : 'critical', data: { id, kind, drill } });
+    this.d.pipeline.emit({
+      topic: 'events/scenario',
+      type: 'scenario.started',
+      source: by,
+      severity: drill ? 'warning' : 'critical',
+      data: { id, kind, drill },
+    });
     const timeline: TimelineEntry[] = [];
     const step = async (name: string, target: string, fn: () => Promise<string | void> | string | void) => {
       const commandedAt = this.now();
       try {
         const detail = await fn();
-        timeline.push({ step: name, target, commandedAt, confirmedAt: this.now(), ok: true, ...(detail ? { detail } : {}) });
+        timeline.push({
+          step: name,
+          target,
+          commandedAt,
+          confirmedAt: this.now(),
+          ok: true,
+          ...(detail ? { detail } : {}),
+        });
       } catch (err) {
-        timeline.push({ step: name, target, commandedAt, confirmedAt: null, ok: false, detail: (err as Error).message });
+        timeline.push({
+          step: name,
+          target,
+          commandedAt,
+          confirmedAt: null,
+          ok: false,
+          detail: (err as Error).message,
+        });
       }
     };
     const mode = kind === 'lockdown' ? 'locked' : kind === 'evacuation' ? 'free' : null;
     await Promise.all([
-      ...this.d.gateIds.map((g) => step('gate', g, () => this.d.access.setMode(g, mode ?? this.d.configuredModes.get(g) ?? 'normal'))),
+      ...this.d.gateIds.map((g) =>
+        step('gate', g, () => this.d.access.setMode(g, mode ?? this.d.configuredModes.get(g) ?? 'normal')),
+      ),
       step('boards', 'all', () => {
-        this.d.boards.setTakeover(kind === 'all-clear' ? null : { kind, message: (drill ? '【演练】' : '') + MESSAGES[kind], drill, at: startedAt });
+        this.d.boards.setTakeover(
+          kind === 'all-clear'
+            ? null
+            : { kind, message: (drill ? '【演练】' : '') + MESSAGES[kind], drill, at: startedAt },
+        );
         return `${this.d.boards.boards.reduce((n, b) => n + this.d.boards.connected(b.id), 0)} boards connected`;
       }),
       step('pa', 'all', () => {
-        if (kind === 'all-clear') { this.d.pa.stop(); return 'stopped'; }
+        if (kind === 'all-clear') {
+          this.d.pa.stop();
+          return 'stopped';
+        }
         // A recorded message when there is one; text-to-speech otherwise.
-        const source = this.d.recording(kind) ?? { kind: 'tts' as const, text: (drill ? '这是演练。' : '') + MESSAGES[kind] };
-        const r = this.d.pa.request({ source, zones: 'all', priority: 'emergency', label: `${kind}${drill ? ' drill' : ''}`, by });
+        const source = this.d.recording(kind) ?? {
+          kind: 'tts' as const,
+          text: (drill ? '这是演练。' : '') + MESSAGES[kind],
+        };
+        const r = this.d.pa.request({
+          source,
+          zones: 'all',
+          priority: 'emergency',
+          label: `${kind}${drill ? ' drill' : ''}`,
+          by,
+        });
         return r.state;
       }),
     ]);
     const report: ScenarioReport = { id, kind, drill, by, startedAt, finishedAt: this.now(), timeline };
     this.last = report;
-    this.d.pipeline.emit({ topic: 'events/scenario', type: 'scenario.report', source: by, severity: drill ? 'info' : 'critical', data: { ...report } });
+    this.d.pipeline.emit({
+      topic: 'events/scenario',
+      type: 'scenario.report',
+      source: by,
+      severity: drill ? 'info' : 'critical',
+      data: { ...report },
+    });
     return report;
   }
 }

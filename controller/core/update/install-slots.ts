@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export type Slot = 'a' | 'b';
@@ -15,7 +24,12 @@ export interface Trial {
 }
 
 const parseKv = (text: string): Record<string, string> =>
-  Object.fromEntries(text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 /**
  * The A/B layout an installed gateway runs from: `$HOME/slots/{a,b}/campus-edge`, `$HOME/current`
@@ -32,16 +46,24 @@ export class InstallSlots {
 
   readonly updateDir: string;
 
-  constructor(readonly home: string, readonly running: Slot) {
+  constructor(
+    readonly home: string,
+    readonly running: Slot,
+  ) {
     this.updateDir = join(home, 'update');
   }
 
-  binary(slot: Slot): string { return join(this.home, 'slots', slot, 'campus-edge'); }
-  other(slot: Slot): Slot { return slot === 'a' ? 'b' : 'a'; }
+  binary(slot: Slot): string {
+    return join(this.home, 'slots', slot, 'campus-edge');
+  }
+  other(slot: Slot): Slot {
+    return slot === 'a' ? 'b' : 'a';
+  }
 
   active(): Slot {
     const target = basename(readlinkSync(join(this.home, 'current')));
-    if (target !== 'a' && target !== 'b') throw new Error(`${join(this.home, 'current')} links to ${target}, not a slot`);
+    if (target !== 'a' && target !== 'b')
+      throw new Error(`${join(this.home, 'current')} links to ${target}, not a slot`);
     return target;
   }
 
@@ -57,13 +79,25 @@ export class InstallSlots {
     const file = join(this.updateDir, 'trial');
     if (!existsSync(file)) return null;
     const kv = parseKv(readFileSync(file, 'utf8'));
-    return { slot: kv.slot as Slot, previous: kv.previous as Slot, deadline: Number(kv.deadline), max_starts: Number(kv.max_starts), version: kv.version ?? '', sha256: kv.sha256 ?? '' };
+    return {
+      slot: kv.slot as Slot,
+      previous: kv.previous as Slot,
+      deadline: Number(kv.deadline),
+      max_starts: Number(kv.max_starts),
+      version: kv.version ?? '',
+      sha256: kv.sha256 ?? '',
+    };
   }
 
   writeTrial(t: Trial): void {
     mkdirSync(this.updateDir, { recursive: true, mode: 0o750 });
     const file = join(this.updateDir, 'trial');
-    writeFileSync(`${file}.next`, Object.entries(t).map(([k, v]) => `${k}=${v}\n`).join(''));
+    writeFileSync(
+      `${file}.next`,
+      Object.entries(t)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     rmSync(join(this.updateDir, 'starts'), { force: true });
     renameSync(`${file}.next`, file);
   }
@@ -81,5 +115,7 @@ export class InstallSlots {
   }
 
   /** Once the rollback is on record. */
-  clearRollback(): void { rmSync(join(this.updateDir, 'rolled-back'), { force: true }); }
+  clearRollback(): void {
+    rmSync(join(this.updateDir, 'rolled-back'), { force: true });
+  }
 }

@@ -12,9 +12,24 @@ export function registerUpdateCommands(bus: CommandBus, updates: UpdateService):
     args: {
       required: ['manifest', 'signature'],
       properties: {
-        manifest: { type: 'string', minLength: 2, maxLength: 4096, description: 'The signed manifest, as the exact JSON text that was signed' },
-        signature: { type: 'string', minLength: 1, maxLength: 200, description: 'ed25519 signature of the manifest, base64' },
-        url: { type: 'string', minLength: 8, maxLength: 2048, description: 'Where to download the build; without it, the build follows in update.chunk commands' },
+        manifest: {
+          type: 'string',
+          minLength: 2,
+          maxLength: 4096,
+          description: 'The signed manifest, as the exact JSON text that was signed',
+        },
+        signature: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'ed25519 signature of the manifest, base64',
+        },
+        url: {
+          type: 'string',
+          minLength: 8,
+          maxLength: 2048,
+          description: 'Where to download the build; without it, the build follows in update.chunk commands',
+        },
       },
     },
     run: (args) => updates.begin(args as { manifest: string; signature: string; url?: string }),

@@ -17,8 +17,14 @@ test('a manifest signed by the district key is accepted', () => {
 
 test('a wrong key, a changed byte or a mangled signature is refused before the manifest is read', () => {
   const refused = /signature does not verify/;
-  assert.match((checkManifest(manifest, signed(manifest, stranger.privateKey), key, 'arm64', 1e4) as { error: string }).error, refused);
-  assert.match((checkManifest(manifest.replace('1000', '1001'), signed(manifest), key, 'arm64', 1e4) as { error: string }).error, refused);
+  assert.match(
+    (checkManifest(manifest, signed(manifest, stranger.privateKey), key, 'arm64', 1e4) as { error: string }).error,
+    refused,
+  );
+  assert.match(
+    (checkManifest(manifest.replace('1000', '1001'), signed(manifest), key, 'arm64', 1e4) as { error: string }).error,
+    refused,
+  );
   for (const sig of ['', 'not base64!', Buffer.alloc(64).toString('base64'), signed(manifest).slice(4)]) {
     assert.match((checkManifest(manifest, sig, key, 'arm64', 1e4) as { error: string }).error, refused);
   }
@@ -30,7 +36,10 @@ test('a signed manifest is still checked: shape, architecture and size', () => {
     return (checkManifest(text, signed(text), key, arch, max) as { error: string }).error;
   };
   assert.match(check({ version: '1', arch: 'arm64', size: 1, sha256: 'xyz' }), /sha256/);
-  assert.match(check({ version: '1', arch: 'arm64', size: 1, sha256: 'ab'.repeat(32), extra: 1 }), /additional properties/);
+  assert.match(
+    check({ version: '1', arch: 'arm64', size: 1, sha256: 'ab'.repeat(32), extra: 1 }),
+    /additional properties/,
+  );
   assert.match(check(JSON.parse(manifest), 'x64'), /for arm64, this gateway is x64/);
   assert.match(check(JSON.parse(manifest), 'arm64', 999), /over the limit/);
   const text = 'not json';
@@ -38,7 +47,10 @@ test('a signed manifest is still checked: shape, architecture and size', () => {
 });
 
 test('only an ed25519 or SM2 public key is a district key', () => {
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+    type: 'spki',
+    format: 'pem',
+  }) as string;
   assert.throws(() => loadDistrictKey(ec), /key must be ed25519 or SM2, not ec/);
   assert.throws(() => loadDistrictKey('garbage'));
 });

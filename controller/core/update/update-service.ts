@@ -54,10 +54,18 @@ export class UpdateService {
 
   status() {
     return {
-      installed: this.slots ? { home: this.slots.home, running: this.slots.running, active: this.slots.active() } : null,
+      installed: this.slots
+        ? { home: this.slots.home, running: this.slots.running, active: this.slots.active() }
+        : null,
       trial: this.trialState,
       keyConfigured: this.key !== null,
-      transfer: this.transfer && { version: this.transfer.manifest.version, slot: this.transfer.slot, received: this.transfer.received, size: this.transfer.manifest.size, source: this.transfer.source },
+      transfer: this.transfer && {
+        version: this.transfer.manifest.version,
+        slot: this.transfer.slot,
+        received: this.transfer.received,
+        size: this.transfer.manifest.size,
+        source: this.transfer.source,
+      },
     };
   }
 
@@ -66,8 +74,14 @@ export class UpdateService {
     if (!this.slots) return;
     const rolledBack = this.slots.readRollback();
     if (rolledBack) {
-      this.alarms.raise({ key: ROLLBACK_ALARM, type: ROLLBACK_ALARM, source: 'gateway', severity: 'major',
-        message: `Update to ${rolledBack.version} failed its trial and was rolled back to slot ${rolledBack.previous}`, data: rolledBack });
+      this.alarms.raise({
+        key: ROLLBACK_ALARM,
+        type: ROLLBACK_ALARM,
+        source: 'gateway',
+        severity: 'major',
+        message: `Update to ${rolledBack.version} failed its trial and was rolled back to slot ${rolledBack.previous}`,
+        data: rolledBack,
+      });
       this.pipeline.flush();
       this.slots.clearRollback();
     }
@@ -82,18 +96,27 @@ export class UpdateService {
     let provenSince: number | null = null;
     this.trialTimer = setInterval(() => {
       const now = Date.now();
-      provenSince = this.hooks.proven() ? provenSince ?? now : null;
+      provenSince = this.hooks.proven() ? (provenSince ?? now) : null;
       if (provenSince !== null && now - provenSince >= this.cfg.confirm_after_s * 1000) {
         clearInterval(this.trialTimer);
         this.slots!.endTrial();
         this.trialState = 'confirmed';
-        this.pipeline.emit({ topic: 'events/system', type: 'update.confirmed', source: 'gateway', severity: 'info', data: { version: trial.version, slot: trial.slot, sha256: trial.sha256 } });
+        this.pipeline.emit({
+          topic: 'events/system',
+          type: 'update.confirmed',
+          source: 'gateway',
+          severity: 'info',
+          data: { version: trial.version, slot: trial.slot, sha256: trial.sha256 },
+        });
         this.alarms.clear(ROLLBACK_ALARM);
         pruneUnpackedBuilds();
         this.log.info({ version: trial.version, slot: trial.slot }, 'update confirmed');
       } else if (now / 1000 > trial.deadline) {
         clearInterval(this.trialTimer);
-        this.log.error({ version: trial.version }, 'update trial deadline passed without the build proving itself; restarting to roll back');
+        this.log.error(
+          { version: trial.version },
+          'update trial deadline passed without the build proving itself; restarting to roll back',
+        );
         this.hooks.restart('update trial failed');
       }
     }, 1000);
@@ -106,22 +129,48 @@ export class UpdateService {
 
   /** update.start: checks the signed manifest, then takes the build from a URL or in chunks. */
   async begin(args: { manifest: string; signature: string; url?: string }): Promise<unknown> {
-    if (!this.slots) throw new CommandError(`updates need an installed gateway (A/B slots); this controller runs from ${process.execPath}`);
+    if (!this.slots)
+      throw new CommandError(
+        `updates need an installed gateway (A/B slots); this controller runs from ${process.execPath}`,
+      );
     if (!this.key) throw new CommandError('no update key is configured (update.public_key in the site file)');
-    if (this.trialState === 'on trial') throw new CommandError('the running build is still on trial; update again once it is confirmed');
+    if (this.trialState === 'on trial')
+      throw new CommandError('the running build is still on trial; update again once it is confirmed');
     const checked = checkManifest(args.manifest, args.signature, this.key, this.arch, this.cfg.max_size_mb * 1e6);
     if (!checked.ok) throw new CommandError(checked.error);
     // MQTT delivers at least once: the same update.start again must not restart a transfer under way.
     const current = this.transfer;
-    if (current && current.manifest.sha256 === checked.manifest.sha256 && current.source === (args.url ? 'url' : 'chunks')) {
-      return { slot: current.slot, version: current.manifest.version, expect: args.url ? 'download' : { chunkOffset: current.received }, repeated: true };
+    if (
+      current &&
+      current.manifest.sha256 === checked.manifest.sha256 &&
+      current.source === (args.url ? 'url' : 'chunks')
+    ) {
+      return {
+        slot: current.slot,
+        version: current.manifest.version,
+        expect: args.url ? 'download' : { chunkOffset: current.received },
+        repeated: true,
+      };
     }
     await this.abort('replaced by a newer update');
     const slot = this.slots.other(this.slots.running);
     const path = `${this.slots.binary(slot)}.partial`;
     const file = await open(path, 'w', 0o600);
-    this.transfer = { manifest: checked.manifest, slot, file, path, hash: createHash('sha256'), received: 0, source: args.url ? 'url' : 'chunks' };
-    this.pipeline.emit({ topic: 'events/system', type: 'update.started', source: 'gateway', data: { ...checked.manifest, slot, source: this.transfer.source } });
+    this.transfer = {
+      manifest: checked.manifest,
+      slot,
+      file,
+      path,
+      hash: createHash('sha256'),
+      received: 0,
+      source: args.url ? 'url' : 'chunks',
+    };
+    this.pipeline.emit({
+      topic: 'events/system',
+      type: 'update.started',
+      source: 'gateway',
+      data: { ...checked.manifest, slot, source: this.transfer.source },
+    });
     if (args.url) void this.download(this.transfer, args.url);
     return { slot, version: checked.manifest.version, expect: args.url ? 'download' : { chunkOffset: 0 } };
   }
@@ -129,9 +178,11 @@ export class UpdateService {
   /** update.chunk: in order; a repeated chunk (MQTT delivers at least once) is acknowledged again. */
   async chunk(args: { sha256: string; offset: number; data: string }): Promise<unknown> {
     const t = this.transfer;
-    if (!t || t.manifest.sha256 !== args.sha256 || t.source !== 'chunks') throw new CommandError('no chunked update in progress for that sha256');
+    if (!t || t.manifest.sha256 !== args.sha256 || t.source !== 'chunks')
+      throw new CommandError('no chunked update in progress for that sha256');
     if (args.offset < t.received) return { received: t.received, size: t.manifest.size, duplicate: true };
-    if (args.offset > t.received) throw new CommandError(`expected the chunk at offset ${t.received}, got ${args.offset}`);
+    if (args.offset > t.received)
+      throw new CommandError(`expected the chunk at offset ${t.received}, got ${args.offset}`);
     const data = Buffer.from(args.data, 'base64');
     if (t.received + data.length > t.manifest.size) {
       await this.fail(t, `chunk overruns the manifest size ${t.manifest.size}`);
@@ -150,7 +201,8 @@ export class UpdateService {
       if (!res.ok || !res.body) throw new Error(`download answered ${res.status}`);
       for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
         if (this.transfer !== t) return;
-        if (t.received + part.length > t.manifest.size) throw new Error(`download is larger than the manifest size ${t.manifest.size}`);
+        if (t.received + part.length > t.manifest.size)
+          throw new Error(`download is larger than the manifest size ${t.manifest.size}`);
         await this.write(t, part);
       }
       await this.install(t);
@@ -171,7 +223,8 @@ export class UpdateService {
     const slots = this.slots!;
     try {
       const sha256 = t.hash.digest('hex');
-      if (t.received !== t.manifest.size) throw new Error(`received ${t.received} bytes, the manifest says ${t.manifest.size}`);
+      if (t.received !== t.manifest.size)
+        throw new Error(`received ${t.received} bytes, the manifest says ${t.manifest.size}`);
       if (sha256 !== t.manifest.sha256) throw new Error(`sha256 ${sha256} does not match the signed manifest`);
       await t.file.sync();
       await t.file.close();
@@ -179,13 +232,28 @@ export class UpdateService {
       const binary = slots.binary(t.slot);
       await rename(t.path, binary);
       // Cheap proof that the build runs on this gateway at all, before the switch.
-      const { stdout } = await promisify(execFile)(binary, ['version'], { timeout: 60_000, env: { ...process.env, NOTIFY_SOCKET: '' } });
+      const { stdout } = await promisify(execFile)(binary, ['version'], {
+        timeout: 60_000,
+        env: { ...process.env, NOTIFY_SOCKET: '' },
+      });
       const previous = slots.active();
-      slots.writeTrial({ slot: t.slot, previous, deadline: Math.floor(Date.now() / 1000 + this.cfg.rollback_after_min * 60), max_starts: this.cfg.max_starts, version: t.manifest.version, sha256 });
+      slots.writeTrial({
+        slot: t.slot,
+        previous,
+        deadline: Math.floor(Date.now() / 1000 + this.cfg.rollback_after_min * 60),
+        max_starts: this.cfg.max_starts,
+        version: t.manifest.version,
+        sha256,
+      });
       slots.activate(t.slot);
       this.transfer = null;
-      await this.pipeline.ingest({ topic: 'events/system', type: 'update.installed', source: 'gateway', severity: 'info',
-        data: { ...t.manifest, slot: t.slot, previous, reports: stdout.trim() } });
+      await this.pipeline.ingest({
+        topic: 'events/system',
+        type: 'update.installed',
+        source: 'gateway',
+        severity: 'info',
+        data: { ...t.manifest, slot: t.slot, previous, reports: stdout.trim() },
+      });
       this.log.info({ version: t.manifest.version, slot: t.slot }, 'update installed; restarting into it');
       this.hooks.restart(`update to ${t.manifest.version}`);
     } catch (err) {
@@ -199,7 +267,13 @@ export class UpdateService {
     await t.file.close().catch(() => {});
     await rm(t.path, { force: true });
     this.log.warn({ version: t.manifest.version, reason }, 'update failed');
-    this.pipeline.emit({ topic: 'events/system', type: 'update.failed', source: 'gateway', severity: 'warning', data: { version: t.manifest.version, sha256: t.manifest.sha256, reason } });
+    this.pipeline.emit({
+      topic: 'events/system',
+      type: 'update.failed',
+      source: 'gateway',
+      severity: 'warning',
+      data: { version: t.manifest.version, sha256: t.manifest.sha256, reason },
+    });
   }
 
   private async abort(reason: string): Promise<void> {

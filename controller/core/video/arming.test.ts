@@ -4,7 +4,12 @@ import { classify, parseNotifications } from '../../../drivers/video/onvif-event
 import { localTime } from '../access/decide.ts';
 import { CameraAlarmState, isArmed } from './arming.ts';
 
-const message = (topic: string, op: string, data: [string, string][], source: [string, string][] = [['Rule', 'MyRule']]) => `
+const message = (
+  topic: string,
+  op: string,
+  data: [string, string][],
+  source: [string, string][] = [['Rule', 'MyRule']],
+) => `
 <wsnt:NotificationMessage>
   <wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">tns1:${topic}</wsnt:Topic>
   <wsnt:Message><tt:Message UtcTime="2026-11-23T13:00:00Z" PropertyOperation="${op}">
@@ -13,29 +18,57 @@ const message = (topic: string, op: string, data: [string, string][], source: [s
   </tt:Message></wsnt:Message>
 </wsnt:NotificationMessage>`;
 
-const envelope = (...msgs: string[]) => `<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:tns1="http://www.onvif.org/ver10/topics"><s:Body><tev:PullMessagesResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl"><tev:CurrentTime>2026-11-23T13:00:00Z</tev:CurrentTime>${msgs.join('')}</tev:PullMessagesResponse></s:Body></s:Envelope>`;
+const envelope = (...msgs: string[]) =>
+  `<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:tns1="http://www.onvif.org/ver10/topics"><s:Body><tev:PullMessagesResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl"><tev:CurrentTime>2026-11-23T13:00:00Z</tev:CurrentTime>${msgs.join('')}</tev:PullMessagesResponse></s:Body></s:Envelope>`;
 
 test('notifications parse to topics without prefixes, with source and data items', () => {
-  const [n] = parseNotifications(envelope(message('RuleEngine/FieldDetector/ObjectsInside', 'Changed', [['IsInside', 'true']], [['VideoSourceConfigurationToken', 'vsc1'], ['Rule', 'Fence']])));
+  const [n] = parseNotifications(
+    envelope(
+      message(
+        'RuleEngine/FieldDetector/ObjectsInside',
+        'Changed',
+        [['IsInside', 'true']],
+        [
+          ['VideoSourceConfigurationToken', 'vsc1'],
+          ['Rule', 'Fence'],
+        ],
+      ),
+    ),
+  );
   assert.deepEqual(n, {
-    topic: 'RuleEngine/FieldDetector/ObjectsInside', utcTime: '2026-11-23T13:00:00Z', operation: 'Changed',
-    source: { VideoSourceConfigurationToken: 'vsc1', Rule: 'Fence' }, data: { IsInside: 'true' },
+    topic: 'RuleEngine/FieldDetector/ObjectsInside',
+    utcTime: '2026-11-23T13:00:00Z',
+    operation: 'Changed',
+    source: { VideoSourceConfigurationToken: 'vsc1', Rule: 'Fence' },
+    data: { IsInside: 'true' },
   });
   assert.deepEqual(parseNotifications('<s:Envelope><s:Body/></s:Envelope>'), []);
   assert.throws(() => parseNotifications('<<<not xml'), /not XML/);
 });
 
 test('the ONVIF topics a school acts on map to typed events; others are ignored', () => {
-  const kinds = parseNotifications(envelope(
-    message('RuleEngine/CellMotionDetector/Motion', 'Changed', [['IsMotion', 'true']]),
-    message('VideoSource/MotionAlarm', 'Changed', [['State', 'false']]),
-    message('RuleEngine/LineDetector/Crossed', 'Changed', [['ObjectId', '7']]),
-    message('RuleEngine/TamperDetector/Tamper', 'Changed', [['IsTamper', 'true']]),
-    message('VideoSource/GlobalSceneChange/ImagingService', 'Changed', [['State', 'true']]),
-    message('Device/Trigger/DigitalInput', 'Initialized', [['LogicalState', 'false']], [['InputToken', 'DI_1']]),
-    message('Monitoring/ProcessorUsage', 'Changed', [['Value', '12']]),
-  )).map(classify).map((e) => e && `${e.kind}:${e.active}${e.snapshot ? ':snapshot' : ''}`);
-  assert.deepEqual(kinds, ['motion:true', 'motion:false', 'line-crossing:true', 'tamper:true', 'tamper:true', 'digital-input:false:snapshot', null]);
+  const kinds = parseNotifications(
+    envelope(
+      message('RuleEngine/CellMotionDetector/Motion', 'Changed', [['IsMotion', 'true']]),
+      message('VideoSource/MotionAlarm', 'Changed', [['State', 'false']]),
+      message('RuleEngine/LineDetector/Crossed', 'Changed', [['ObjectId', '7']]),
+      message('RuleEngine/TamperDetector/Tamper', 'Changed', [['IsTamper', 'true']]),
+      message('VideoSource/GlobalSceneChange/ImagingService', 'Changed', [['State', 'true']]),
+      message('Device/Trigger/DigitalInput', 'Initialized', [['LogicalState', 'false']], [['InputToken', 'DI_1']]),
+      message('Monitoring/ProcessorUsage', 'Changed', [['Value', '12']]),
+    ),
+  )
+    .map(classify)
+    .map((e) => e && `${e.kind}:${e.active}${e.snapshot ? ':snapshot' : ''}`);
+  assert.deepEqual(kinds, [
+    'motion:true',
+    'motion:false',
+    'line-crossing:true',
+    'tamper:true',
+    'tamper:true',
+    'digital-input:false:snapshot',
+    null,
+  ]);
 });
 
 test('arming: intrusion armed only after hours, tamper always, motion not by default', () => {
@@ -50,13 +83,36 @@ test('arming: intrusion armed only after hours, tamper always, motion not by def
 
 test('alarm state: Initialized only sets state; edges raise when armed and clear; line crossings are momentary', () => {
   const s = new CameraAlarmState('cam1');
-  const ev = (kind: 'intrusion' | 'line-crossing', active: boolean, snapshot = false) =>
-    ({ kind, active, momentary: kind === 'line-crossing', sourceKey: 'Rule=Fence', snapshot, topic: 't', utcTime: null });
+  const ev = (kind: 'intrusion' | 'line-crossing', active: boolean, snapshot = false) => ({
+    kind,
+    active,
+    momentary: kind === 'line-crossing',
+    sourceKey: 'Rule=Fence',
+    snapshot,
+    topic: 't',
+    utcTime: null,
+  });
   assert.deepEqual(s.onEvent(ev('intrusion', true, true), true), [], 'a snapshot of an active state is not an alarm');
   assert.deepEqual(s.onEvent(ev('intrusion', true), true), [], 'no change from the snapshot');
-  assert.deepEqual(s.onEvent(ev('intrusion', false), true).map((a) => a.action), ['record', 'clear']);
-  assert.deepEqual(s.onEvent(ev('intrusion', true), true).map((a) => a.action), ['record', 'raise']);
-  assert.deepEqual(s.onEvent(ev('intrusion', false), false).map((a) => a.action), ['record', 'clear']);
-  assert.deepEqual(s.onEvent(ev('intrusion', true), false).map((a) => a.action), ['record'], 'disarmed: recorded, no alarm');
-  assert.deepEqual(s.onEvent(ev('line-crossing', true), true).map((a) => a.action), ['record', 'raise', 'clear']);
+  assert.deepEqual(
+    s.onEvent(ev('intrusion', false), true).map((a) => a.action),
+    ['record', 'clear'],
+  );
+  assert.deepEqual(
+    s.onEvent(ev('intrusion', true), true).map((a) => a.action),
+    ['record', 'raise'],
+  );
+  assert.deepEqual(
+    s.onEvent(ev('intrusion', false), false).map((a) => a.action),
+    ['record', 'clear'],
+  );
+  assert.deepEqual(
+    s.onEvent(ev('intrusion', true), false).map((a) => a.action),
+    ['record'],
+    'disarmed: recorded, no alarm',
+  );
+  assert.deepEqual(
+    s.onEvent(ev('line-crossing', true), true).map((a) => a.action),
+    ['record', 'raise', 'clear'],
+  );
 });

@@ -12,7 +12,10 @@ export type ArmingConfig = Partial<Record<Exclude<CameraEventKind, 'tamper'>, Ar
 
 /** Motion alone is too common in a school to alarm unless a site asks for it. */
 const DEFAULTS: Record<Exclude<CameraEventKind, 'tamper'>, ArmingRule> = {
-  motion: 'never', 'line-crossing': 'always', intrusion: 'always', 'digital-input': 'always',
+  motion: 'never',
+  'line-crossing': 'always',
+  intrusion: 'always',
+  'digital-input': 'always',
 };
 
 export function isArmed(kind: CameraEventKind, config: ArmingConfig, at: LocalTime): boolean {
@@ -45,14 +48,32 @@ export class CameraAlarmState {
       this.state.set(key, e.active);
       return [];
     }
-    if (e.momentary) return armed ? [{ action: 'record', event: e }, { action: 'raise', event: e, key }, { action: 'clear', key }] : [{ action: 'record', event: e }];
+    if (e.momentary)
+      return armed
+        ? [
+            { action: 'record', event: e },
+            { action: 'raise', event: e, key },
+            { action: 'clear', key },
+          ]
+        : [{ action: 'record', event: e }];
     const was = this.state.get(key) ?? false;
     this.state.set(key, e.active);
     if (was === e.active) return [];
-    if (e.active) return armed ? [{ action: 'record', event: e }, { action: 'raise', event: e, key }] : [{ action: 'record', event: e }];
-    return [{ action: 'record', event: e }, { action: 'clear', key }];
+    if (e.active)
+      return armed
+        ? [
+            { action: 'record', event: e },
+            { action: 'raise', event: e, key },
+          ]
+        : [{ action: 'record', event: e }];
+    return [
+      { action: 'record', event: e },
+      { action: 'clear', key },
+    ];
   }
 
   /** After a camera reboot its Initialized messages restate everything. */
-  reset(): void { this.state.clear(); }
+  reset(): void {
+    this.state.clear();
+  }
 }

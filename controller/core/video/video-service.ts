@@ -18,7 +18,13 @@ export interface VideoDeps {
   now?: () => number;
 }
 
-const SEVERITY = { tamper: 'critical', intrusion: 'major', 'line-crossing': 'major', 'digital-input': 'critical', motion: 'warning' } as const;
+const SEVERITY = {
+  tamper: 'critical',
+  intrusion: 'major',
+  'line-crossing': 'major',
+  'digital-input': 'critical',
+  motion: 'warning',
+} as const;
 
 /**
  * Camera events to records and alarms: arming per camera and kind, edge
@@ -39,7 +45,8 @@ export class VideoService {
     const camera = this.d.cameras.find((c) => c.id === cameraId);
     const state = this.states.get(cameraId);
     if (!camera || !state) return;
-    const button = e.kind === 'digital-input' && !e.snapshot ? this.d.emergencyButton(cameraId, e.sourceKey) : undefined;
+    const button =
+      e.kind === 'digital-input' && !e.snapshot ? this.d.emergencyButton(cameraId, e.sourceKey) : undefined;
     if (button) {
       if (e.active) button.press();
       return;
@@ -49,8 +56,12 @@ export class VideoService {
     this.chain = this.chain.then(async () => {
       for (const a of actions) {
         if (a.action === 'record') {
-          this.d.pipeline.emit({ topic: 'events/video', type: `camera.${e.kind}`, source: cameraId,
-            data: { active: e.active, armed, sourceKey: e.sourceKey, topic: e.topic, cameraTime: e.utcTime } });
+          this.d.pipeline.emit({
+            topic: 'events/video',
+            type: `camera.${e.kind}`,
+            source: cameraId,
+            data: { active: e.active, armed, sourceKey: e.sourceKey, topic: e.topic, cameraTime: e.utcTime },
+          });
         } else if (a.action === 'raise') {
           await this.raiseWithSnapshot(camera, a.key, e);
         } else {
@@ -67,8 +78,14 @@ export class VideoService {
     if (!camera) return;
     const key = `camera.clock-drift:${cameraId}`;
     if (Math.abs(clockDriftMs) > camera.max_clock_drift_s * 1000) {
-      this.d.alarms.raise({ key, type: 'camera.clock-drift', source: cameraId, severity: 'warning',
-        message: `${camera.name ?? cameraId}: clock is ${Math.round(clockDriftMs / 1000)} s off the gateway's`, data: { driftMs: clockDriftMs } });
+      this.d.alarms.raise({
+        key,
+        type: 'camera.clock-drift',
+        source: cameraId,
+        severity: 'warning',
+        message: `${camera.name ?? cameraId}: clock is ${Math.round(clockDriftMs / 1000)} s off the gateway's`,
+        data: { driftMs: clockDriftMs },
+      });
     } else {
       this.d.alarms.clear(key);
     }
@@ -83,7 +100,10 @@ export class VideoService {
       snapshotError = (err as Error).message;
     }
     this.d.alarms.raise({
-      key, type: `camera.${e.kind}`, source: camera.id, severity: SEVERITY[e.kind],
+      key,
+      type: `camera.${e.kind}`,
+      source: camera.id,
+      severity: SEVERITY[e.kind],
       message: `${camera.name ?? camera.id}: ${e.kind}`,
       data: { camera: camera.id, location: camera.location ?? null, sourceKey: e.sourceKey, snapshot, snapshotError },
     });

@@ -81,11 +81,22 @@ export class PacketSplitter {
     const out: { packet: OsdpPacket; macInput: Buffer }[] = [];
     for (;;) {
       const som = this.buf.indexOf(SOM);
-      if (som < 0) { this.dropped += this.buf.length ? 1 : 0; this.buf = Buffer.alloc(0); return out; }
-      if (som > 0) { this.dropped++; this.buf = this.buf.subarray(som); }
+      if (som < 0) {
+        this.dropped += this.buf.length ? 1 : 0;
+        this.buf = Buffer.alloc(0);
+        return out;
+      }
+      if (som > 0) {
+        this.dropped++;
+        this.buf = this.buf.subarray(som);
+      }
       if (this.buf.length < 4) return out;
       const len = this.buf.readUInt16LE(2);
-      if (len < 7 || len > MAX_PACKET) { this.dropped++; this.buf = this.buf.subarray(1); continue; }
+      if (len < 7 || len > MAX_PACKET) {
+        this.dropped++;
+        this.buf = this.buf.subarray(1);
+        continue;
+      }
       if (this.buf.length < len) return out;
       try {
         out.push(decodePacket(Buffer.from(this.buf.subarray(0, len))));
@@ -97,5 +108,7 @@ export class PacketSplitter {
     }
   }
 
-  reset(): void { this.buf = Buffer.alloc(0); }
+  reset(): void {
+    this.buf = Buffer.alloc(0);
+  }
 }

@@ -9,9 +9,31 @@ import type { Driver, DriverContext } from '../../contract.ts';
 import type { CardRead } from '../card-reader.ts';
 import { encodePacket, PacketSplitter, type OsdpPacket } from './frame.ts';
 import type { OsdpKeyStore } from './key-store.ts';
-import { buzzer, Cmd, Color, keepActive, keySet, ledTemporary, NakReason, parsePdCap, parsePdId, parseRaw, Reply, Scs, type PdId } from './messages.ts';
+import {
+  buzzer,
+  Cmd,
+  Color,
+  keepActive,
+  keySet,
+  ledTemporary,
+  NakReason,
+  parsePdCap,
+  parsePdId,
+  parseRaw,
+  Reply,
+  Scs,
+  type PdId,
+} from './messages.ts';
 import { cardFromRaw } from './raw-card.ts';
-import { clientCryptogram, initialRmac, SCBK_D, SecureSession, serverCryptogram, sessionKeys, type SessionKeys } from './secure-channel.ts';
+import {
+  clientCryptogram,
+  initialRmac,
+  SCBK_D,
+  SecureSession,
+  serverCryptogram,
+  sessionKeys,
+  type SessionKeys,
+} from './secure-channel.ts';
 
 type OsdpBus = Extract<BusConfig, { type: 'osdp' }>;
 type OsdpReader = Extract<ReaderConfig, { type: 'osdp' }>;
@@ -46,17 +68,36 @@ export class OsdpBusDriver implements Driver {
   private ctx!: DriverContext;
   private port: SerialPort | null = null;
   private readonly splitter = new PacketSplitter();
-  private waiting: { addr: number; resolve: (p: { packet: OsdpPacket; macInput: Buffer } | null) => void } | null = null;
+  private waiting: { addr: number; resolve: (p: { packet: OsdpPacket; macInput: Buffer } | null) => void } | null =
+    null;
   private readonly pds: Pd[];
   private running = false;
   private attempts = 0;
   readonly counters = { commands: 0, replies: 0, timeouts: 0, naks: 0, macFailures: 0, cards: 0 };
 
-  constructor(private readonly bus: OsdpBus, readers: OsdpReader[], private readonly keys: OsdpKeyStore, private readonly emitCard: (r: CardRead) => void) {
-    this.pds = readers.map((reader) => ({ reader, state: 'reset', sqn: 0, queue: [], session: null, handshake: null, lastReply: 0, refusedAt: 0, id: null, online: null }));
+  constructor(
+    private readonly bus: OsdpBus,
+    readers: OsdpReader[],
+    private readonly keys: OsdpKeyStore,
+    private readonly emitCard: (r: CardRead) => void,
+  ) {
+    this.pds = readers.map((reader) => ({
+      reader,
+      state: 'reset',
+      sqn: 0,
+      queue: [],
+      session: null,
+      handshake: null,
+      lastReply: 0,
+      refusedAt: 0,
+      id: null,
+      online: null,
+    }));
   }
 
-  owns(readerId: string): boolean { return this.pds.some((p) => p.reader.id === readerId); }
+  owns(readerId: string): boolean {
+    return this.pds.some((p) => p.reader.id === readerId);
+  }
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
@@ -74,37 +115,55 @@ export class OsdpBusDriver implements Driver {
   }
 
   stats() {
-    return { bus: this.bus.id, ...this.counters, dropped: this.splitter.dropped,
-      readers: this.pds.map((p) => ({ id: p.reader.id, state: p.state, secure: p.session !== null, online: p.online })) };
+    return {
+      bus: this.bus.id,
+      ...this.counters,
+      dropped: this.splitter.dropped,
+      readers: this.pds.map((p) => ({ id: p.reader.id, state: p.state, secure: p.session !== null, online: p.online })),
+    };
   }
 
   secureState(readerId: string): { state: State; secure: boolean; installKey: boolean } | undefined {
     const p = this.pds.find((x) => x.reader.id === readerId);
-    return p && { state: p.state, secure: p.session !== null, installKey: p.session !== null && !this.keys.get(readerId) };
+    return (
+      p && { state: p.state, secure: p.session !== null, installKey: p.session !== null && !this.keys.get(readerId) }
+    );
   }
 
   /** Green and one beep for a grant, red and two for a denial; a grant also keeps the reader active while the gate is open. */
   feedback(readerId: string, granted: boolean, keepActiveMs = 0): void {
     const p = this.pds.find((x) => x.reader.id === readerId);
     if (!p || p.state !== 'online') return;
-    p.queue.push({ code: Cmd.LED, data: ledTemporary(0, granted ? Color.green : Color.red, granted ? 15 : 3, granted ? 1500 : 1200) });
+    p.queue.push({
+      code: Cmd.LED,
+      data: ledTemporary(0, granted ? Color.green : Color.red, granted ? 15 : 3, granted ? 1500 : 1200),
+    });
     p.queue.push({ code: Cmd.BUZ, data: granted ? buzzer(0, 1, 0, 1) : buzzer(0, 2, 2, 2) });
-    if (granted && keepActiveMs > 0) p.queue.push({ code: Cmd.KEEPACTIVE, data: keepActive(Math.min(keepActiveMs, 0xffff)) });
+    if (granted && keepActiveMs > 0)
+      p.queue.push({ code: Cmd.KEEPACTIVE, data: keepActive(Math.min(keepActiveMs, 0xffff)) });
   }
 
   /** Installer flow: send the reader a new random base key over the secure channel, then rekey. */
   keyset(readerId: string): Promise<void> {
     const p = this.pds.find((x) => x.reader.id === readerId);
     if (!p) return Promise.reject(new Error(`no OSDP reader "${readerId}" on ${this.bus.id}`));
-    if (!p.session) return Promise.reject(new Error(`${readerId} has no secure channel: KEYSET is only sent encrypted`));
+    if (!p.session)
+      return Promise.reject(new Error(`${readerId} has no secure channel: KEYSET is only sent encrypted`));
     const key = randomBytes(16);
     return new Promise((resolve, reject) => {
-      p.queue.push({ code: Cmd.KEYSET, data: keySet(key), done: (ok, err) => {
-        if (!ok) { reject(new Error(`${readerId} refused the new key: ${err}`)); return; }
-        this.keys.set(readerId, key);
-        this.restartSecure(p);
-        resolve();
-      } });
+      p.queue.push({
+        code: Cmd.KEYSET,
+        data: keySet(key),
+        done: (ok, err) => {
+          if (!ok) {
+            reject(new Error(`${readerId} refused the new key: ${err}`));
+            return;
+          }
+          this.keys.set(readerId, key);
+          this.restartSecure(p);
+          resolve();
+        },
+      });
     });
   }
 
@@ -133,7 +192,12 @@ export class OsdpBusDriver implements Driver {
     this.attempts = 0;
     port.on('data', (d: Buffer) => this.onData(d));
     port.on('error', () => {});
-    port.on('close', () => { if (this.port === port) { this.port = null; for (const p of this.pds) this.reset(p); } });
+    port.on('close', () => {
+      if (this.port === port) {
+        this.port = null;
+        for (const p of this.pds) this.reset(p);
+      }
+    });
     this.splitter.reset();
     this.port = port;
   }
@@ -147,11 +211,16 @@ export class OsdpBusDriver implements Driver {
     }
   }
 
-  private next(p: Pd): { code: number; data: Buffer; scb: Buffer | null; done?: (ok: boolean, err?: string) => void } | null {
+  private next(
+    p: Pd,
+  ): { code: number; data: Buffer; scb: Buffer | null; done?: (ok: boolean, err?: string) => void } | null {
     switch (p.state) {
-      case 'reset': return { code: Cmd.POLL, data: Buffer.alloc(0), scb: null };
-      case 'id': return { code: Cmd.ID, data: Buffer.from([0]), scb: null };
-      case 'cap': return { code: Cmd.CAP, data: Buffer.from([0]), scb: null };
+      case 'reset':
+        return { code: Cmd.POLL, data: Buffer.alloc(0), scb: null };
+      case 'id':
+        return { code: Cmd.ID, data: Buffer.from([0]), scb: null };
+      case 'cap':
+        return { code: Cmd.CAP, data: Buffer.from([0]), scb: null };
       case 'chlng': {
         const stored = this.keys.get(p.reader.id);
         const rndA = randomBytes(8);
@@ -160,7 +229,11 @@ export class OsdpBusDriver implements Driver {
       }
       case 'scrypt': {
         const h = p.handshake!;
-        return { code: Cmd.SCRYPT, data: serverCryptogram(h.keys, h.rndA, h.rndB!), scb: Buffer.from([3, Scs.SCRYPT, h.installKey ? 0 : 1]) };
+        return {
+          code: Cmd.SCRYPT,
+          data: serverCryptogram(h.keys, h.rndA, h.rndB!),
+          scb: Buffer.from([3, Scs.SCRYPT, h.installKey ? 0 : 1]),
+        };
       }
       case 'refused':
         if (this.ctx.now() - p.refusedAt < REFUSED_RETRY_MS) return null;
@@ -179,7 +252,17 @@ export class OsdpBusDriver implements Driver {
     if (!cmd) return;
     const s = p.session;
     const data = s && cmd.data.length ? s.encryptCommand(cmd.data) : cmd.data;
-    const wire = encodePacket({ addr: p.reader.address, reply: false, sqn: p.state === 'reset' ? 0 : p.sqn, scb: cmd.scb, code: cmd.code, data }, s ? s.macCommand : undefined);
+    const wire = encodePacket(
+      {
+        addr: p.reader.address,
+        reply: false,
+        sqn: p.state === 'reset' ? 0 : p.sqn,
+        scb: cmd.scb,
+        code: cmd.code,
+        data,
+      },
+      s ? s.macCommand : undefined,
+    );
     this.counters.commands++;
     const reply = await this.transact(p.reader.address, wire);
     if (!reply) {
@@ -190,7 +273,10 @@ export class OsdpBusDriver implements Driver {
     }
     this.counters.replies++;
     p.lastReply = this.ctx.now();
-    if (!p.online) { p.online = true; this.ctx.health(p.reader.id, KIND, 'online'); }
+    if (!p.online) {
+      p.online = true;
+      this.ctx.health(p.reader.id, KIND, 'online');
+    }
     try {
       this.handle(p, reply.packet, reply.macInput, cmd.done);
     } catch (err) {
@@ -211,17 +297,20 @@ export class OsdpBusDriver implements Driver {
     } else if (p.session && r.code !== Reply.NAK) {
       throw new Error('plain reply on a secure channel');
     }
-    p.sqn = p.sqn % 3 + 1;
+    p.sqn = (p.sqn % 3) + 1;
     if (r.code === Reply.NAK) {
       this.counters.naks++;
       const reason = NakReason[data[0] ?? 0] ?? `code ${data[0]}`;
       done?.(false, reason);
-      if (p.state === 'chlng' || p.state === 'scrypt') return this.refuse(p, `secure channel refused by the reader: ${reason}`);
+      if (p.state === 'chlng' || p.state === 'scrypt')
+        return this.refuse(p, `secure channel refused by the reader: ${reason}`);
       if (data[0] === 4 || data[0] === 6 || data[0] === 1) this.reset(p);
       return;
     }
     switch (p.state) {
-      case 'reset': p.state = 'id'; return;
+      case 'reset':
+        p.state = 'id';
+        return;
       case 'id':
         if (r.code === Reply.PDID) p.id = parsePdId(data);
         p.state = 'cap';
@@ -236,7 +325,10 @@ export class OsdpBusDriver implements Driver {
         if (r.code !== Reply.CCRYPT || data.length !== 32) return this.refuse(p, 'no CCRYPT in answer to CHLNG');
         h.rndB = Buffer.from(data.subarray(8, 16));
         if (!clientCryptogram(h.keys, h.rndA, h.rndB).equals(data.subarray(16, 32))) {
-          return this.refuse(p, h.installKey ? 'the reader does not accept the install key (SCBK-D)' : 'the reader holds a different key');
+          return this.refuse(
+            p,
+            h.installKey ? 'the reader does not accept the install key (SCBK-D)' : 'the reader holds a different key',
+          );
         }
         p.state = 'scrypt';
         return;
@@ -260,8 +352,12 @@ export class OsdpBusDriver implements Driver {
   }
 
   private announce(p: Pd): void {
-    this.ctx.emit({ topic: 'events/device', type: 'osdp.online', source: p.reader.id,
-      data: { secure: p.session !== null, installKey: p.session !== null && !this.keys.get(p.reader.id), id: p.id } });
+    this.ctx.emit({
+      topic: 'events/device',
+      type: 'osdp.online',
+      source: p.reader.id,
+      data: { secure: p.session !== null, installKey: p.session !== null && !this.keys.get(p.reader.id), id: p.id },
+    });
   }
 
   private refuse(p: Pd, why: string): void {
@@ -269,7 +365,13 @@ export class OsdpBusDriver implements Driver {
     p.refusedAt = this.ctx.now();
     p.session = null;
     this.ctx.health(p.reader.id, KIND, 'degraded', why);
-    this.ctx.emit({ topic: 'events/device', type: 'osdp.secure-channel-refused', source: p.reader.id, severity: 'warning', data: { reason: why } });
+    this.ctx.emit({
+      topic: 'events/device',
+      type: 'osdp.secure-channel-refused',
+      source: p.reader.id,
+      severity: 'warning',
+      data: { reason: why },
+    });
   }
 
   private card(p: Pd, data: Buffer): void {
@@ -304,8 +406,17 @@ export class OsdpBusDriver implements Driver {
 
   private transact(addr: number, wire: Buffer): Promise<{ packet: OsdpPacket; macInput: Buffer } | null> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { if (this.waiting?.addr === addr) this.waiting = null; resolve(null); }, this.bus.reply_timeout_ms);
-      this.waiting = { addr, resolve: (v) => { clearTimeout(timer); resolve(v); } };
+      const timer = setTimeout(() => {
+        if (this.waiting?.addr === addr) this.waiting = null;
+        resolve(null);
+      }, this.bus.reply_timeout_ms);
+      this.waiting = {
+        addr,
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+      };
       this.port!.write(wire);
     });
   }

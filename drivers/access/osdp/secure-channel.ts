@@ -11,7 +11,11 @@ import { OsdpPayloadError } from './messages.ts';
 /** The well-known install-mode key (SCBK-D) every reader accepts until KEYSET. */
 export const SCBK_D = Buffer.from('303132333435363738393a3b3c3d3e3f', 'hex');
 
-export interface SessionKeys { enc: Buffer; mac1: Buffer; mac2: Buffer }
+export interface SessionKeys {
+  enc: Buffer;
+  mac1: Buffer;
+  mac2: Buffer;
+}
 
 const ecb = (key: Buffer, block: Buffer) => {
   const c = createCipheriv('aes-128-ecb', key, null);
@@ -28,7 +32,8 @@ const cbc = (key: Buffer, iv: Buffer, data: Buffer, decrypt = false) => {
 const not = (b: Buffer) => Buffer.from(b.map((x) => ~x & 0xff));
 
 export function sessionKeys(scbk: Buffer, rndA: Buffer): SessionKeys {
-  const derive = (a: number, b: number) => ecb(scbk, Buffer.concat([Buffer.from([a, b]), rndA.subarray(0, 6), Buffer.alloc(8)]));
+  const derive = (a: number, b: number) =>
+    ecb(scbk, Buffer.concat([Buffer.from([a, b]), rndA.subarray(0, 6), Buffer.alloc(8)]));
   return { enc: derive(0x01, 0x82), mac1: derive(0x01, 0x01), mac2: derive(0x01, 0x02) };
 }
 
@@ -88,12 +93,21 @@ export function decryptData(k: SessionKeys, lastMac: Buffer, data: Buffer): Buff
 export class SecureSession {
   cmac: Buffer = Buffer.alloc(16);
 
-  constructor(readonly keys: SessionKeys, public rmac: Buffer) {}
+  constructor(
+    readonly keys: SessionKeys,
+    public rmac: Buffer,
+  ) {}
 
   /** CP side: MAC a command; returns the 4 bytes to send. */
-  macCommand = (macInput: Buffer): Buffer => { this.cmac = mac(this.keys, this.rmac, macInput); return this.cmac.subarray(0, 4); };
+  macCommand = (macInput: Buffer): Buffer => {
+    this.cmac = mac(this.keys, this.rmac, macInput);
+    return this.cmac.subarray(0, 4);
+  };
   /** PD side: MAC a reply. */
-  macReply = (macInput: Buffer): Buffer => { this.rmac = mac(this.keys, this.cmac, macInput); return this.rmac.subarray(0, 4); };
+  macReply = (macInput: Buffer): Buffer => {
+    this.rmac = mac(this.keys, this.cmac, macInput);
+    return this.rmac.subarray(0, 4);
+  };
 
   /** PD side: checks a command's MAC and advances the C-MAC. */
   verifyCommand(macInput: Buffer, received: Buffer): boolean {

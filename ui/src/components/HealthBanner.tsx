@@ -14,8 +14,11 @@ export function HealthBanner() {
     let stopped = false;
     const check = async () => {
       try {
-        const res = await fetch('/api/health', { headers: { 'accept-language': document.documentElement.lang }, cache: 'no-store' });
-        const body = await res.json().catch(() => ({})) as { ok?: boolean; error?: string };
+        const res = await fetch('/api/health', {
+          headers: { 'accept-language': document.documentElement.lang },
+          cache: 'no-store',
+        });
+        const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: string };
         setState(res.ok && body.ok ? 'ok' : 'store');
         setDetail(body.error ?? '');
       } catch {
@@ -23,13 +26,19 @@ export function HealthBanner() {
       }
     };
     void check();
-    const timer = setInterval(() => { if (!stopped) void check(); }, EVERY_MS);
-    return () => { stopped = true; clearInterval(timer); };
+    const timer = setInterval(() => {
+      if (!stopped) void check();
+    }, EVERY_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }, []);
   if (state === 'ok') return null;
   return (
     <div class="banner critical" role="alert" data-testid="health-banner">
-      <strong>{t(state === 'store' ? 'storeFailing' : 'unreachable')}</strong>{state === 'store' && detail ? <span>{detail}</span> : null}
+      <strong>{t(state === 'store' ? 'storeFailing' : 'unreachable')}</strong>
+      {state === 'store' && detail ? <span>{detail}</span> : null}
     </div>
   );
 }

@@ -31,21 +31,58 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
   if (!list.length) return <p class="muted">{t('noAlarms')}</p>;
   return (
     <>
-      {error && <div class="error" role="alert">{error}</div>}
+      {error && (
+        <div class="error" role="alert">
+          {error}
+        </div>
+      )}
       <table data-testid="alarm-table">
-        <thead><tr><th>{t('severity')}</th><th>{t('message')}</th><th>{t('source')}</th><th>{t('raised')}</th><th>{t('state')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('severity')}</th>
+            <th>{t('message')}</th>
+            <th>{t('source')}</th>
+            <th>{t('raised')}</th>
+            <th>{t('state')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {list.map((a) => (
             <tr key={a.id} data-alarm={a.key}>
-              <td><span class={`pill ${a.severity}`}>{t(a.severity as Key)}</span></td>
-              <td>{alarmText(a)}{(a.data.snapshot as { file?: string } | null)?.file && (
-                <a href={`/api/snapshots/${(a.data.snapshot as { file: string }).file}`} target="_blank" rel="noopener">
-                  <img src={`/api/snapshots/${(a.data.snapshot as { file: string }).file}`} alt="snapshot" data-testid="alarm-snapshot" style="display:block;max-width:160px;margin-top:4px" />
-                </a>)}</td>
+              <td>
+                <span class={`pill ${a.severity}`}>{t(a.severity as Key)}</span>
+              </td>
+              <td>
+                {alarmText(a)}
+                {(a.data.snapshot as { file?: string } | null)?.file && (
+                  <a
+                    href={`/api/snapshots/${(a.data.snapshot as { file: string }).file}`}
+                    target="_blank"
+                    rel="noopener"
+                  >
+                    <img
+                      src={`/api/snapshots/${(a.data.snapshot as { file: string }).file}`}
+                      alt="snapshot"
+                      data-testid="alarm-snapshot"
+                      style="display:block;max-width:160px;margin-top:4px"
+                    />
+                  </a>
+                )}
+              </td>
               <td>{a.source}</td>
               <td>{fmtTime(a.raisedAt)}</td>
-              <td>{a.active ? t('active') : t('cleared')}{a.ackedAt ? ` · ${t('acked')} (${a.ackedBy})` : ''}</td>
-              <td>{!a.ackedAt && canAck(s?.role) && <button class="primary" onClick={() => ack(a.id)}>{t('ack')}</button>}</td>
+              <td>
+                {a.active ? t('active') : t('cleared')}
+                {a.ackedAt ? ` · ${t('acked')} (${a.ackedBy})` : ''}
+              </td>
+              <td>
+                {!a.ackedAt && canAck(s?.role) && (
+                  <button class="primary" onClick={() => ack(a.id)}>
+                    {t('ack')}
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -56,5 +93,10 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
 
 export function Alarms() {
   const list = useSignal(alarms);
-  return <><h2>{t('openAlarms')}</h2><AlarmTable list={list} /></>;
+  return (
+    <>
+      <h2>{t('openAlarms')}</h2>
+      <AlarmTable list={list} />
+    </>
+  );
 }

@@ -13,22 +13,48 @@ export function Dashboard() {
   return (
     <>
       <div class="grid">
-        <div class="card"><h3>{t('openAlarms')}</h3><div class="kpi" data-testid="open-alarms">{list.length}</div></div>
+        <div class="card">
+          <h3>{t('openAlarms')}</h3>
+          <div class="kpi" data-testid="open-alarms">
+            {list.length}
+          </div>
+        </div>
         {(['online', 'degraded', 'offline'] as const).map((h) => (
-          <div class="card"><h3>{t('devices')} · {t(h)}</h3><div class="kpi">{count(h)}</div></div>
+          <div class="card">
+            <h3>
+              {t('devices')} · {t(h)}
+            </h3>
+            <div class="kpi">{count(h)}</div>
+          </div>
         ))}
       </div>
       <h2>{t('alarms')}</h2>
       <AlarmTable list={list} />
       <h2>{t('devices')}</h2>
       <table data-testid="device-table">
-        <thead><tr><th>{t('device')}</th><th>{t('room')}</th><th>{t('model')}</th><th>{t('health')}</th><th>{t('live')}</th><th>{t('lastSeen')}</th></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('device')}</th>
+            <th>{t('room')}</th>
+            <th>{t('model')}</th>
+            <th>{t('health')}</th>
+            <th>{t('live')}</th>
+            <th>{t('lastSeen')}</th>
+          </tr>
+        </thead>
         <tbody>
           {devs.map((d) => (
             <tr key={d.id} data-device={d.id}>
-              <td>{d.name}</td><td>{d.room ?? '—'}</td><td>{d.model ?? '—'}</td>
-              <td><span class={`pill ${d.health}`}>{t(d.health as Key)}</span>{d.detail && d.health !== 'online' ? <div class="muted">{d.detail}</div> : null}</td>
-              <td class="live-reading">{(latest.get(d.id) ?? []).map((r) => `${t(r.point as Key)} ${r.value} ${r.unit}`).join(' · ')}</td>
+              <td>{d.name}</td>
+              <td>{d.room ?? '—'}</td>
+              <td>{d.model ?? '—'}</td>
+              <td>
+                <span class={`pill ${d.health}`}>{t(d.health as Key)}</span>
+                {d.detail && d.health !== 'online' ? <div class="muted">{d.detail}</div> : null}
+              </td>
+              <td class="live-reading">
+                {(latest.get(d.id) ?? []).map((r) => `${t(r.point as Key)} ${r.value} ${r.unit}`).join(' · ')}
+              </td>
               <td>{fmtTime(d.lastOkAt)}</td>
             </tr>
           ))}

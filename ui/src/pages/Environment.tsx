@@ -5,7 +5,12 @@ import { LineChart, type Point } from '../components/LineChart.tsx';
 import { useSignal } from '../signal.ts';
 import { alarms, recent } from '../state.ts';
 
-interface Room { id: string; name: string; nameEn: string; latest: { point: string; value: number; ts: number }[] }
+interface Room {
+  id: string;
+  name: string;
+  nameEn: string;
+  latest: { point: string; value: number; ts: number }[];
+}
 
 /** GB/T 18883 reference lines drawn on the charts (the controller holds the real, season-aware limits). */
 const LIMIT_LINES: Record<string, number[]> = { co2: [1000], pm25: [50] };
@@ -20,22 +25,39 @@ export function Environment() {
   const open = useSignal(alarms);
   useSignal(lang);
 
-  useEffect(() => { void api<Room[]>('GET', '/api/rooms').then((r) => { setRooms(r); setRoom((cur) => cur ?? r[0]?.id ?? null); }); }, []);
+  useEffect(() => {
+    void api<Room[]>('GET', '/api/rooms').then((r) => {
+      setRooms(r);
+      setRoom((cur) => cur ?? r[0]?.id ?? null);
+    });
+  }, []);
   const current = rooms.find((r) => r.id === room);
   const points = [...new Set(current?.latest.map((l) => l.point) ?? [])];
 
   useEffect(() => {
     if (!room) return;
-    void Promise.all(points.map(async (p) => [p, await api<Point[]>('GET', `/api/rooms/${encodeURIComponent(room)}/series?point=${p}&hours=${hours}`)] as const))
-      .then((pairs) => setSeries(Object.fromEntries(pairs)));
+    void Promise.all(
+      points.map(
+        async (p) =>
+          [
+            p,
+            await api<Point[]>('GET', `/api/rooms/${encodeURIComponent(room)}/series?point=${p}&hours=${hours}`),
+          ] as const,
+      ),
+    ).then((pairs) => setSeries(Object.fromEntries(pairs)));
   }, [room, hours, points.join()]);
 
   // Live readings extend the charts without refetching.
   const livePoints = (p: string): Point[] => {
     const base = series[p] ?? [];
     const last = base[base.length - 1]?.ts ?? 0;
-    const extra = events.filter((e) => e.topic === 'telemetry' && e.data.room === room && e.ts > last)
-      .flatMap((e) => (e.data.readings as { point: string; value: number }[]).filter((r) => r.point === p).map((r) => ({ ts: e.ts, value: r.value })))
+    const extra = events
+      .filter((e) => e.topic === 'telemetry' && e.data.room === room && e.ts > last)
+      .flatMap((e) =>
+        (e.data.readings as { point: string; value: number }[])
+          .filter((r) => r.point === p)
+          .map((r) => ({ ts: e.ts, value: r.value })),
+      )
       .reverse();
     return [...base, ...extra];
   };
@@ -44,12 +66,23 @@ export function Environment() {
   return (
     <>
       <div class="toolbar">
-        <label>{t('room')} <select value={room ?? ''} onChange={(e) => setRoom(e.currentTarget.value)} data-testid="room-select">
-          {rooms.map((r) => <option value={r.id}>{lang.value === 'en' ? r.nameEn : r.name}</option>)}
-        </select></label>
-        <label><select value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>
-          {[1, 6, 24, 168].map((h) => <option value={h}>{h} {t('hours')}</option>)}
-        </select></label>
+        <label>
+          {t('room')}{' '}
+          <select value={room ?? ''} onChange={(e) => setRoom(e.currentTarget.value)} data-testid="room-select">
+            {rooms.map((r) => (
+              <option value={r.id}>{lang.value === 'en' ? r.nameEn : r.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <select value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>
+            {[1, 6, 24, 168].map((h) => (
+              <option value={h}>
+                {h} {t('hours')}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <div class="grid" style="grid-template-columns: repeat(auto-fill, minmax(420px, 1fr))">
         {points.map((p) => {
@@ -57,7 +90,10 @@ export function Environment() {
           const last = pts[pts.length - 1];
           return (
             <div class={`card reading ${alarmed(p) ? 'bad' : ''}`} data-point={p}>
-              <h3>{t(p as Key)} <span class="v">{last ? last.value : '—'}</span> <span class="muted">{UNITS[p] ?? ''}</span></h3>
+              <h3>
+                {t(p as Key)} <span class="v">{last ? last.value : '—'}</span>{' '}
+                <span class="muted">{UNITS[p] ?? ''}</span>
+              </h3>
               <LineChart points={pts} limits={LIMIT_LINES[p]} unit={UNITS[p] ?? ''} />
             </div>
           );
