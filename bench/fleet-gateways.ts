@@ -72,7 +72,10 @@ const counts = (): FleetReport =>
         n: number;
         d: number;
       };
-      return { ...c, committed: c.committed + r.n, delivered: c.delivered + r.d, alarms: c.alarms + g.raised };
+      c.committed += r.n;
+      c.delivered += r.d;
+      c.alarms += g.raised;
+      return c;
     },
     { type: 'counts' as const, committed: 0, delivered: 0, alarms: 0 },
   );

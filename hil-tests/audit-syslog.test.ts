@@ -32,14 +32,12 @@ test('every audit link reaches rsyslog over TLS in chain order, Chinese intact, 
   );
   const links = () => c.db.prepare('SELECT n, hash FROM audit_chain ORDER BY n').all() as { n: number; hash: string }[];
   const received = () =>
-    receiver
-      .lines()
-      .map((l) => ({
-        msgId: l.split('|')[0],
-        link: Number(/ link="(\d+)"/.exec(l)?.[1]),
-        hash: / hash="([0-9a-f]+)"/.exec(l)?.[1],
-        line: l,
-      }));
+    receiver.lines().map((l) => ({
+      msgId: l.split('|')[0],
+      link: Number(/ link="(\d+)"/.exec(l)?.[1]),
+      hash: / hash="([0-9a-f]+)"/.exec(l)?.[1],
+      line: l,
+    }));
   try {
     for (let i = 0; i < 5; i++)
       await c.commands.execute({ name: 'status', args: {} }, { kind: 'user', name: `guard${i}` });

@@ -135,7 +135,7 @@ describe('class boards', () => {
       'not json',
       '{"kind":"tap","card":"12ab"}',
       '{"kind":"tap","card":1001}',
-      '{"kind":"tap","card":"' + '9'.repeat(40) + '"}',
+      `{"kind":"tap","card":"${'9'.repeat(40)}"}`,
       '[]',
       'null',
       Buffer.from([0xff, 0x00, 0xfe]),

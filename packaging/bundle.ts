@@ -27,7 +27,7 @@ export async function bundleController(outFile: string): Promise<void> {
     logOverride: { 'empty-import-meta': 'silent' },
     logLevel: 'warning',
   });
-  const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(outFile, 'latin1'));
+  const nonAscii = /[\x80-\xff]/.exec(readFileSync(outFile, 'latin1'));
   if (nonAscii)
     throw new Error(`${outFile} has a non-ASCII byte at ${nonAscii.index}: V8 would keep it as a two-byte string`);
 }

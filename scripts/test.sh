@@ -13,6 +13,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 node ui/build.mjs
 npx tsc --noEmit -p .
+# Format and lint (biome.json); `npm run format` rewrites what this refuses.
+npx biome ci --colors=off .
 
 run() { node --import tsx --test --test-concurrency=1 --test-timeout=420000 "$@"; }
 mapfile -t unit < <(find controller drivers ui/src fuzz -name '*.test.ts' | sort)

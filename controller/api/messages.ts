@@ -37,7 +37,7 @@ export type Lang = 'zh-CN' | 'en';
 /** Chinese first: a browser set to Chinese, or one that names no language, reads Chinese. */
 export function requestLang(acceptLanguage: string | undefined): Lang {
   const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase();
-  return first && first.startsWith('en') ? 'en' : 'zh-CN';
+  return first?.startsWith('en') ? 'en' : 'zh-CN';
 }
 
 export function text(key: MessageKey, lang: Lang, vars: Record<string, string | number> = {}): string {

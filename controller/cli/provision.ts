@@ -56,9 +56,8 @@ function references(c: SiteConfig): Reference[] {
   }
   if (c.uplink.password_file)
     refs.push({ at: ['uplink', 'password_file'], file: c.uplink.password_file, place: 'secrets' });
-  c.video.cameras.forEach((cam, i) =>
-    refs.push({ at: ['video', 'cameras', i, 'password_file'], file: cam.password_file, place: 'secrets' }),
-  );
+  for (const [i, cam] of c.video.cameras.entries())
+    refs.push({ at: ['video', 'cameras', i, 'password_file'], file: cam.password_file, place: 'secrets' });
   if (c.update.public_key) refs.push({ at: ['update', 'public_key'], file: c.update.public_key, place: 'certs' });
   if (c.profiles_dir) refs.push({ at: ['profiles_dir'], file: c.profiles_dir, place: 'profiles', dir: true });
   if (c.pa.sounds_dir) refs.push({ at: ['pa', 'sounds_dir'], file: c.pa.sounds_dir, place: 'sounds', dir: true });

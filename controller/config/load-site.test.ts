@@ -91,7 +91,7 @@ test('a broken profile is reported in the profile file', () => {
     'model: X\nvendor: Y\nkind: env-sensor\npoints:\n  - { name: t, address: -1, unit: C }\n',
   );
   const file = join(t.dir, 'site.yaml');
-  writeFileSync(file, good.replace('profile: renke-th', 'profile: odd') + 'profiles_dir: ./profiles\n');
+  writeFileSync(file, `${good.replace('profile: renke-th', 'profile: odd')}profiles_dir: ./profiles\n`);
   const lines = checkSite(file).issues.map(formatIssue);
   t.remove();
   assert.ok(
@@ -243,10 +243,10 @@ test('secrets must be readable by their owner alone; certificates may be public'
     writeFileSync(join(t.dir, 'ca.pem'), 'not checked here\n', { mode: 0o644 });
     writeFileSync(
       file,
-      good.replace(
+      `${good.replace(
         'uplink: { url: "mqtt://127.0.0.1:1883", allow_plaintext: true, allow_unsigned_commands: true }',
         'uplink: { url: "mqtts://127.0.0.1:8883", tls: { ca: ca.pem }, allow_unsigned_commands: true }',
-      ) + 'video:\n  cameras:\n    - { id: cam1, host: 192.0.2.1, username: admin, password_file: cam.pw }\n',
+      )}video:\n  cameras:\n    - { id: cam1, host: 192.0.2.1, username: admin, password_file: cam.pw }\n`,
     );
     assert.deepEqual(checkSite(file).issues.map(formatIssue), [
       `${file}:10:68: video.cameras[0].password_file: ${join(t.dir, 'cam.pw')} is a secret but its mode is 644: chmod 600 it`,

@@ -123,9 +123,8 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
       at(at_, `${full} is a secret but its mode is ${mode.toString(8)}: chmod 600 it`);
     return full;
   };
-  config.video.cameras.forEach((cam, i) =>
-    named(['video', 'cameras', i, 'password_file'], cam.password_file, 'secret'),
-  );
+  for (const [i, cam] of config.video.cameras.entries())
+    named(['video', 'cameras', i, 'password_file'], cam.password_file, 'secret');
   const tls = config.uplink.tls;
   named(['uplink', 'tls', 'ca'], tls?.ca, 'public');
   named(['uplink', 'tls', 'cert'], tls?.cert, 'public');

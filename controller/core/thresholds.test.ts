@@ -7,7 +7,10 @@ const co2 = gbt18883Limits('winter').find((l) => l.point === 'co2')!;
 
 test('CO2 goes high above 1000 ppm and clears only below the hysteresis band', () => {
   const walk = (values: number[]) =>
-    values.reduce<Band[]>((acc, v) => [...acc, nextBand(acc.at(-1) ?? 'ok', v, co2)], []);
+    values.reduce<Band[]>((acc, v) => {
+      acc.push(nextBand(acc.at(-1) ?? 'ok', v, co2));
+      return acc;
+    }, []);
   assert.deepEqual(walk([900, 1001, 990, 960, 951, 950, 1000]), ['ok', 'high', 'high', 'high', 'high', 'ok', 'ok']);
 });
 

@@ -151,7 +151,7 @@ export class EventLog {
     if (query.q && query.searchData !== false) args.subject = this.cipher.mac(query.q);
     if (query.q) {
       where.push(`(type LIKE @q ESCAPE '\\' OR source LIKE @q ESCAPE '\\'${inData})`);
-      args.q = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      args.q = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
     if (query.type) {
       where.push('type = @type');
@@ -181,7 +181,7 @@ export class EventLog {
       where.push('seq < @beforeSeq');
       args.beforeSeq = query.beforeSeq;
     }
-    const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(args) as EventRow[]).map(this.fromRow);
   }
 }

@@ -62,7 +62,7 @@ test('old raw readings are downsampled to bucket means; delivered old records ex
   const now = Date.UTC(2026, 10, 20, 12);
   const ins = db.prepare('INSERT INTO readings (device, room, point, ts, value) VALUES (?, ?, ?, ?, ?)');
   const old = now - 48 * 3_600_000;
-  [10, 20, 30].forEach((v, i) => ins.run('d', 'r', 'co2', old + i * 1000, v));
+  for (const [i, v] of [10, 20, 30].entries()) ins.run('d', 'r', 'co2', old + i * 1000, v);
   ins.run('d', 'r', 'co2', now - 1000, 99);
   await fill(p, 3, 'events/access', now - 200 * 86_400_000);
   db.prepare('UPDATE events SET delivered = 1 WHERE seq = 1').run();

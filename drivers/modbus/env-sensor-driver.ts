@@ -47,7 +47,7 @@ export class EnvSensorDriver implements Driver {
     this.ctx = ctx;
     this.running = true;
     // Spread the first polls so devices sharing a bus do not queue up in step.
-    this.sensors.forEach((s, i) => this.schedule(s, Math.min(1000, 50 * i)));
+    for (const [i, s] of this.sensors.entries()) this.schedule(s, Math.min(1000, 50 * i));
   }
 
   async stop(): Promise<void> {

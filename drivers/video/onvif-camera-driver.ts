@@ -4,7 +4,7 @@ import type { CameraConfig } from '../../controller/config/types.ts';
 import { backoffDelay } from '../backoff.ts';
 import type { Driver, DriverContext } from '../contract.ts';
 import { fetchWithAuth } from './http-digest.ts';
-import { classify, parseNotifications, type CameraEvent } from './onvif-events.ts';
+import { classify, parseNotifications, type CameraEvent, type OnvifNotification } from './onvif-events.ts';
 import { xmlText } from './xml-text.ts';
 
 const KIND = 'camera';
@@ -239,7 +239,7 @@ export class OnvifCameraDriver implements Driver {
         sub.url,
       );
       this.counters.pulls++;
-      let notes;
+      let notes: OnvifNotification[];
       try {
         notes = parseNotifications(res);
       } catch {

@@ -59,7 +59,7 @@ export class Mosquitto {
       lines.push(`password_file ${file}`);
     }
     if (this.opts.acl) {
-      writeFileSync(join(this.dir, 'acl'), this.opts.acl.join('\n') + '\n');
+      writeFileSync(join(this.dir, 'acl'), `${this.opts.acl.join('\n')}\n`);
       lines.push(`acl_file ${join(this.dir, 'acl')}`);
     }
     const { tls } = this.opts;
@@ -72,7 +72,7 @@ export class Mosquitto {
         'use_identity_as_username false',
       );
     }
-    writeFileSync(conf, lines.join('\n') + '\n');
+    writeFileSync(conf, `${lines.join('\n')}\n`);
     const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr!.on('data', (d) => {
       this.log += d;

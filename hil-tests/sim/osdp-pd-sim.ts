@@ -64,7 +64,7 @@ export class OsdpReaderSim {
       return this.lastReply.bytes;
     let data: Buffer = cmd.data;
     if (cmd.scb && cmd.scb[1]! >= Scs.CMD_MAC) {
-      if (!this.session || !this.session.verifyCommand(macInput, cmd.mac!)) {
+      if (!this.session?.verifyCommand(macInput, cmd.mac!)) {
         this.session = null;
         return this.reply(cmd, Reply.NAK, Buffer.from([1]));
       }

@@ -1,6 +1,9 @@
 /** Talks to the controller: JSON over fetch with the CSRF header, and the live socket. */
 import { lang } from './i18n.ts';
 
+/** The data of a record; its shape depends on the record type, and pages read the fields they show. */
+// biome-ignore lint/suspicious/noExplicitAny: each page reads the fields of the record types it shows
+type RecordData = Record<string, any>;
 export interface Session {
   username: string;
   role: string;
@@ -16,7 +19,7 @@ export interface StoredEvent {
   type: string;
   source: string;
   severity: string | null;
-  data: Record<string, any>;
+  data: RecordData;
 }
 export interface Alarm {
   id: string;
@@ -25,7 +28,7 @@ export interface Alarm {
   source: string;
   severity: string;
   message: string;
-  data: Record<string, any>;
+  data: RecordData;
   active: boolean;
   raisedAt: number;
   clearedAt: number | null;

@@ -105,6 +105,7 @@ function Shell({ s }: { s: Session }) {
             {s.username} ({t(`role_${s.role}` as Key)})
           </span>
           <button
+            type="button"
             onClick={() => {
               lang.value = lang.value === 'en' ? 'zh-CN' : 'en';
             }}
@@ -112,7 +113,9 @@ function Shell({ s }: { s: Session }) {
           >
             {lang.value === 'en' ? '中文' : 'EN'}
           </button>
-          <button onClick={logout}>{t('logout')}</button>
+          <button type="button" onClick={logout}>
+            {t('logout')}
+          </button>
         </div>
       </header>
       <HealthBanner />

@@ -26,6 +26,7 @@ export async function refresh(): Promise<void> {
 }
 
 let stopLive: (() => void) | null = null;
+// biome-ignore lint/correctness/noUnusedVariables: read by the ??= below, which the rule does not see
 let pending: ReturnType<typeof setTimeout> | null = null;
 
 /** Applies live records; alarm and health changes trigger a (debounced) refetch of the lists. */

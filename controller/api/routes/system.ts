@@ -18,14 +18,12 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const check = deps.selfCheck();
       const uptimeS = Math.round((Date.now() - deps.startedAt) / 1000);
       if (check.ok) return { ok: true, uptimeS };
-      return reply
-        .code(503)
-        .send({
-          ok: false,
-          uptimeS,
-          failingSince: check.failingSince,
-          ...msg(req, 'store.failing', { detail: check.error ?? '' }),
-        });
+      return reply.code(503).send({
+        ok: false,
+        uptimeS,
+        failingSince: check.failingSince,
+        ...msg(req, 'store.failing', { detail: check.error ?? '' }),
+      });
     },
   );
 

@@ -69,7 +69,7 @@ export async function readCardholderCsv(text: string, maxRows = MAX_IMPORT_ROWS)
   const parser = parseStream(OPTIONS);
   let failed: unknown = null;
   parser.on('readable', () => {
-    let r;
+    let r: unknown;
     while ((r = parser.read()) !== null) rows.push(r as Record<string, string>);
   });
   parser.on('error', (err) => {

@@ -62,6 +62,7 @@ export class ScenarioService {
       data: { id, kind, drill },
     });
     const timeline: TimelineEntry[] = [];
+    // biome-ignore lint/suspicious/noConfusingVoidType: a step either reports a detail or returns nothing
     const step = async (name: string, target: string, fn: () => Promise<string | void> | string | void) => {
       const commandedAt = this.now();
       try {

@@ -1,5 +1,5 @@
 import { verifyDistrict } from '../district-key.ts';
-import { type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { Ajv } from 'ajv';
 
 /** What the district signs for one build. Sent as the exact JSON text that was signed. */

@@ -133,7 +133,7 @@ export class OsdpBusDriver implements Driver {
   /** Green and one beep for a grant, red and two for a denial; a grant also keeps the reader active while the gate is open. */
   feedback(readerId: string, granted: boolean, keepActiveMs = 0): void {
     const p = this.pds.find((x) => x.reader.id === readerId);
-    if (!p || p.state !== 'online') return;
+    if (p?.state !== 'online') return;
     p.queue.push({
       code: Cmd.LED,
       data: ledTemporary(0, granted ? Color.green : Color.red, granted ? 15 : 3, granted ? 1500 : 1200),
@@ -302,8 +302,10 @@ export class OsdpBusDriver implements Driver {
       this.counters.naks++;
       const reason = NakReason[data[0] ?? 0] ?? `code ${data[0]}`;
       done?.(false, reason);
-      if (p.state === 'chlng' || p.state === 'scrypt')
-        return this.refuse(p, `secure channel refused by the reader: ${reason}`);
+      if (p.state === 'chlng' || p.state === 'scrypt') {
+        this.refuse(p, `secure channel refused by the reader: ${reason}`);
+        return;
+      }
       if (data[0] === 4 || data[0] === 6 || data[0] === 1) this.reset(p);
       return;
     }
@@ -322,13 +324,17 @@ export class OsdpBusDriver implements Driver {
         return;
       case 'chlng': {
         const h = p.handshake!;
-        if (r.code !== Reply.CCRYPT || data.length !== 32) return this.refuse(p, 'no CCRYPT in answer to CHLNG');
+        if (r.code !== Reply.CCRYPT || data.length !== 32) {
+          this.refuse(p, 'no CCRYPT in answer to CHLNG');
+          return;
+        }
         h.rndB = Buffer.from(data.subarray(8, 16));
         if (!clientCryptogram(h.keys, h.rndA, h.rndB).equals(data.subarray(16, 32))) {
-          return this.refuse(
+          this.refuse(
             p,
             h.installKey ? 'the reader does not accept the install key (SCBK-D)' : 'the reader holds a different key',
           );
+          return;
         }
         p.state = 'scrypt';
         return;
@@ -336,7 +342,10 @@ export class OsdpBusDriver implements Driver {
       case 'scrypt': {
         const h = p.handshake!;
         const expected = initialRmac(h.keys, serverCryptogram(h.keys, h.rndA, h.rndB!));
-        if (r.code !== Reply.RMAC_I || !data.equals(expected)) return this.refuse(p, 'RMAC_I did not verify');
+        if (r.code !== Reply.RMAC_I || !data.equals(expected)) {
+          this.refuse(p, 'RMAC_I did not verify');
+          return;
+        }
         p.session = new SecureSession(h.keys, expected);
         p.handshake = null;
         p.state = 'online';

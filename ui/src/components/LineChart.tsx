@@ -13,7 +13,7 @@ export function LineChart({ points, limits = [], unit }: { points: Point[]; limi
     R = 8;
   if (!points.length)
     return (
-      <svg class="chart" viewBox={`0 0 ${W} ${H}`}>
+      <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={unit}>
         <text x={W / 2} y={H / 2} text-anchor="middle">
           —
         </text>
@@ -37,7 +37,14 @@ export function LineChart({ points, limits = [], unit }: { points: Point[]; limi
   const time = (ms: number) =>
     new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
   return (
-    <svg class="chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" data-points={points.length}>
+    <svg
+      class="chart"
+      viewBox={`0 0 ${W} ${H}`}
+      preserveAspectRatio="none"
+      data-points={points.length}
+      role="img"
+      aria-label={unit}
+    >
       {ticks.map((v) => (
         <text x={4} y={sy(v) + 3}>
           {v.toFixed(1)}

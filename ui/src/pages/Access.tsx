@@ -134,12 +134,14 @@ export function Access() {
             {operate && (
               <div class="toolbar" style="margin-top:8px">
                 <button
+                  type="button"
                   class="primary"
                   onClick={() => act(() => api('POST', `/api/access/gates/${g.id}/open`, { direction: 'in' }))}
                 >
                   {t('openIn')}
                 </button>
                 <button
+                  type="button"
                   class="primary"
                   onClick={() => act(() => api('POST', `/api/access/gates/${g.id}/open`, { direction: 'out' }))}
                 >
@@ -147,6 +149,7 @@ export function Access() {
                 </button>
                 {(['normal', 'locked', 'free'] as const).map((m) => (
                   <button
+                    type="button"
                     disabled={g.configuredMode === m}
                     data-mode={m}
                     onClick={() => act(() => api('PUT', `/api/access/gates/${g.id}/mode`, { mode: m }))}
@@ -189,7 +192,11 @@ export function Access() {
               </td>
               <td>
                 {commission && r.secure && r.installKey && (
-                  <button class="primary" onClick={() => act(() => api('POST', `/api/access/readers/${r.id}/keyset`))}>
+                  <button
+                    type="button"
+                    class="primary"
+                    onClick={() => act(() => api('POST', `/api/access/readers/${r.id}/keyset`))}
+                  >
                     {t('setKey')}
                   </button>
                 )}
@@ -269,7 +276,7 @@ export function Access() {
         <input placeholder={t('search')} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         {manage && (
           <a href="/api/cardholders/export" download="cardholders.csv">
-            <button>{t('exportCsv')}</button>
+            <button type="button">{t('exportCsv')}</button>
           </a>
         )}
         {manage && (
@@ -354,6 +361,7 @@ export function Access() {
                 {manage && (
                   <>
                     <button
+                      type="button"
                       onClick={() =>
                         setForm({
                           id: h.id,
@@ -367,7 +375,7 @@ export function Access() {
                     >
                       {t('edit')}
                     </button>
-                    <button onClick={() => void save({ ...h, enabled: !h.enabled })}>
+                    <button type="button" onClick={() => void save({ ...h, enabled: !h.enabled })}>
                       {h.enabled ? t('disable') : t('enable')}
                     </button>
                   </>

@@ -92,6 +92,7 @@ export function TotpEnrol() {
         <p>{t('recoveryCodes')}</p>
         <pre class="data">{codes.join('\n')}</pre>
         <button
+          type="button"
           class="primary"
           onClick={() => {
             if (pendingSession) session.value = pendingSession;
@@ -105,6 +106,7 @@ export function TotpEnrol() {
   if (!offer)
     return (
       <button
+        type="button"
         class="primary"
         onClick={() => void start().catch((e) => setError((e as Error).message))}
         data-testid="totp-start"
@@ -206,7 +208,7 @@ export function Account() {
           ))}
         </tbody>
       </table>
-      <button onClick={() => void everywhere()} data-testid="logout-everywhere">
+      <button type="button" onClick={() => void everywhere()} data-testid="logout-everywhere">
         {t('logoutEverywhere')}
       </button>
     </>

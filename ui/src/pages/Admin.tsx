@@ -125,17 +125,24 @@ export function Admin() {
                 </td>
                 <td>{u.twoFactor ? '✓' : '—'}</td>
                 <td class="toolbar">
-                  <button onClick={() => run(() => api('PUT', `${path}/disabled`, { disabled: !u.disabled }))}>
+                  <button
+                    type="button"
+                    onClick={() => run(() => api('PUT', `${path}/disabled`, { disabled: !u.disabled }))}
+                  >
                     {u.disabled ? t('enable') : t('disable')}
                   </button>
                   {u.lockedUntil && (
-                    <button onClick={() => run(() => api('POST', `${path}/unlock`))} data-testid="unlock">
+                    <button type="button" onClick={() => run(() => api('POST', `${path}/unlock`))} data-testid="unlock">
                       {t('unlock')}
                     </button>
                   )}
-                  <button onClick={reset}>{t('resetPassword')}</button>
+                  <button type="button" onClick={reset}>
+                    {t('resetPassword')}
+                  </button>
                   {u.twoFactor && (
-                    <button onClick={() => run(() => api('DELETE', `${path}/totp`))}>{t('reset2fa')}</button>
+                    <button type="button" onClick={() => run(() => api('DELETE', `${path}/totp`))}>
+                      {t('reset2fa')}
+                    </button>
                   )}
                 </td>
               </tr>

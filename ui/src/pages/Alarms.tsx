@@ -78,7 +78,7 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
               </td>
               <td>
                 {!a.ackedAt && canAck(s?.role) && (
-                  <button class="primary" onClick={() => ack(a.id)}>
+                  <button type="button" class="primary" onClick={() => ack(a.id)}>
                     {t('ack')}
                   </button>
                 )}

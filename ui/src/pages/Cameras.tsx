@@ -36,7 +36,7 @@ function Ptz({ id }: { id: string }) {
       <button {...hold(0, 0, 0.5)}>＋</button>
       <button {...hold(0, 0, -0.5)}>－</button>
       {presets.map((p) => (
-        <button data-preset={p.token} onClick={() => ptz({ action: 'preset', preset: p.token })}>
+        <button type="button" data-preset={p.token} onClick={() => ptz({ action: 'preset', preset: p.token })}>
           {t('preset')} {p.name}
         </button>
       ))}

@@ -89,7 +89,13 @@ function BellEditor({
             <td>
               <input value={r.label} disabled={!editable} onInput={(e) => set(i, { label: e.currentTarget.value })} />
             </td>
-            <td>{editable && <button onClick={() => setRows(rows.filter((_, j) => j !== i))}>✕</button>}</td>
+            <td>
+              {editable && (
+                <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+                  ✕
+                </button>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -97,10 +103,10 @@ function BellEditor({
         <tfoot>
           <tr>
             <td colSpan={4}>
-              <button onClick={() => setRows([...rows, { at: '08:00', days: '1,2,3,4,5', label: '' }])}>
+              <button type="button" onClick={() => setRows([...rows, { at: '08:00', days: '1,2,3,4,5', label: '' }])}>
                 {t('addBell')}
               </button>{' '}
-              <button class="primary" data-testid="save-bells" onClick={submit}>
+              <button type="button" class="primary" data-testid="save-bells" onClick={submit}>
                 {t('save')}
               </button>
             </td>
@@ -152,6 +158,7 @@ export function Emergency() {
             <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} /> {t('drill')}
           </label>
           <button
+            type="button"
             class="primary"
             style="background:#b00020"
             data-scenario="lockdown"
@@ -160,6 +167,7 @@ export function Emergency() {
             {t('lockdown')}
           </button>
           <button
+            type="button"
             class="primary"
             style="background:#0b7a3e"
             data-scenario="evacuation"
@@ -168,6 +176,7 @@ export function Emergency() {
             {t('evacuation')}
           </button>
           <button
+            type="button"
             class="primary"
             data-scenario="all-clear"
             onClick={() => run('scenario.start', { kind: 'all-clear', drill })}
@@ -245,6 +254,7 @@ export function Emergency() {
       <div class="toolbar">
         {o.schedules.map((sc) => (
           <button
+            type="button"
             class={sc.id === o.activeSchedule ? 'primary' : ''}
             data-schedule={sc.id}
             disabled={s?.role !== 'admin'}
@@ -288,9 +298,15 @@ export function Emergency() {
       {o.buttons.map((b) => (
         <div class="toolbar">
           {b.name}
-          {operate && <button onClick={() => run('emergency.reset', { buttonId: b.id })}>{t('reset')}</button>}
           {operate && (
-            <button onClick={() => run('emergency.test-mode', { buttonId: b.id, minutes: 30 })}>{t('testMode')}</button>
+            <button type="button" onClick={() => run('emergency.reset', { buttonId: b.id })}>
+              {t('reset')}
+            </button>
+          )}
+          {operate && (
+            <button type="button" onClick={() => run('emergency.test-mode', { buttonId: b.id, minutes: 30 })}>
+              {t('testMode')}
+            </button>
           )}
         </div>
       ))}

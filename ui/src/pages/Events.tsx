@@ -68,7 +68,7 @@ export function Events() {
       </table>
       {rows.length >= 100 && (
         <p>
-          <button class="primary" onClick={() => load(rows[rows.length - 1]!.seq)}>
+          <button type="button" class="primary" onClick={() => load(rows[rows.length - 1]!.seq)}>
             {t('more')}
           </button>
         </p>

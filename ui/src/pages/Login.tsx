@@ -78,15 +78,15 @@ export function Login() {
         <button class="primary" type="submit" disabled={busy}>
           {t('login')}
         </button>
-        <a
-          href="#"
-          onClick={(e) => {
-            e.preventDefault();
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
             lang.value = lang.value === 'en' ? 'zh-CN' : 'en';
           }}
         >
           {lang.value === 'en' ? '中文' : 'English'}
-        </a>
+        </button>
       </div>
       {error && (
         <div class="error" role="alert">
