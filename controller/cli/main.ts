@@ -26,8 +26,6 @@ import { untilSignal } from './signals.ts';
 const usage = `campus-edge — edge controller for a school's campus hardware
 
   campus-edge run --config SITE.yaml         run the controller
-  campus-edge demo [--port 8080] [--mqtt-port 1883] [--dir DIR]
-                                             a simulated school: broker, sensors, console
   campus-edge config check SITE.yaml         validate a site file and its profiles
   campus-edge user add --config SITE.yaml --username NAME --role ROLE
                                              add a console user (password from the terminal or stdin)
@@ -48,8 +46,6 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'run':
       return run(rest);
-    case 'demo':
-      return (await import('./demo.ts')).demo(rest);
     case 'config':
       return configCheck(rest);
     case 'user':

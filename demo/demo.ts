@@ -1,22 +1,22 @@
 import { Aedes } from 'aedes';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { generatePassword } from '../core/passwords.ts';
+import { generatePassword } from '../controller/core/passwords.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { loadSite } from '../config/load-site.ts';
-import { createLogger } from '../core/logger.ts';
-import { Controller } from '../runtime.ts';
-import { schoolCardholders, startSchoolSims, TURNSTILE_UNIT } from '../../hil-tests/sim/school-sim.ts';
-import type { TurnstileSim } from '../../hil-tests/sim/turnstile-sim.ts';
-import type { OsdpReaderSim } from '../../hil-tests/sim/osdp-pd-sim.ts';
-import type { WiegandConverterSim } from '../../hil-tests/sim/wiegand-converter-sim.ts';
-import { OnvifCameraSim } from '../../hil-tests/sim/onvif-camera-sim.ts';
-import { RtspTestStream } from '../../hil-tests/sim/rtsp-test-stream.ts';
-import { untilSignal } from './signals.ts';
+import { loadSite } from '../controller/config/load-site.ts';
+import { createLogger } from '../controller/core/logger.ts';
+import { Controller } from '../controller/runtime.ts';
+import { schoolCardholders, startSchoolSims, TURNSTILE_UNIT } from '../hil-tests/sim/school-sim.ts';
+import type { TurnstileSim } from '../hil-tests/sim/turnstile-sim.ts';
+import type { OsdpReaderSim } from '../hil-tests/sim/osdp-pd-sim.ts';
+import type { WiegandConverterSim } from '../hil-tests/sim/wiegand-converter-sim.ts';
+import { OnvifCameraSim } from '../hil-tests/sim/onvif-camera-sim.ts';
+import { RtspTestStream } from '../hil-tests/sim/rtsp-test-stream.ts';
+import { untilSignal } from '../controller/cli/signals.ts';
 
 const hasTool = (cmd: string) => {
   try {
