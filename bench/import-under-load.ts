@@ -4,7 +4,7 @@
  * latency during the import, beside the same figures with no import running.
  */
 import { performance } from 'node:perf_hooks';
-import { MAX_IMPORT_ROWS } from '../controller/core/access/cardholder-csv.ts';
+import { MAX_IMPORT_ROWS } from '../controller/features/access/cardholder-csv.ts';
 import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { startGateRig } from './gate-rig.ts';
 import { summary } from './stats.ts';

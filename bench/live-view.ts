@@ -3,7 +3,8 @@
  * (-c copy, the main path) against transcoded (the bounded fallback), from
  * ffmpeg's own CPU time in /proc while each stream feeds one viewer.
  */
-import { LiveStream, type Viewer } from '../drivers/video/live-stream.ts';
+import type { Viewer } from '../drivers/contract.ts';
+import { LiveStream } from '../drivers/video/live-stream.ts';
 import { waitFor } from '../hil-tests/lib/ports.ts';
 import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { RtspTestStream } from '../hil-tests/sim/rtsp-test-stream.ts';

@@ -24,6 +24,8 @@ export const appPath = (...parts: string[]): string => path.join(appRoot, ...par
 
 /** True inside the single binary, false when run from the source tree. */
 export const isBinary = isSea;
+/** The built console. */
+export const uiDist = appPath('ui/dist');
 
 /** Which build is running: the binary's build id, or "source" when run from the source tree. */
 export const buildId: string = isSea()

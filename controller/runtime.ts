@@ -1,49 +1,32 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { appPath, buildId } from './app-files.ts';
-import { InstallSlots } from './core/update/install-slots.ts';
-import { registerUpdateCommands } from './core/update/update-commands.ts';
-import { loadDistrictKey } from './core/district-key.ts';
-import { UpdateService } from './core/update/update-service.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { buildApi } from './api/server.ts';
 import { sitePath } from './config/load-site.ts';
 import type { LoadedSite } from './config/types.ts';
-import { AccessService } from './core/access/access-service.ts';
-import { localTime } from './core/access/decide.ts';
-import { VideoService } from './core/video/video-service.ts';
-import { registerVideoCommands } from './core/video/video-commands.ts';
-import { BellScheduler } from './core/pa/bell-scheduler.ts';
-import { registerPaCommands } from './core/pa/pa-commands.ts';
-import { PaService } from './core/pa/pa-service.ts';
-import { BoardService } from './core/boards/board-service.ts';
-import { registerBoardCommands } from './core/boards/board-commands.ts';
-import { ScenarioService } from './core/scenarios/scenario-service.ts';
-import { registerButtonCommands, registerScenarioCommands } from './core/scenarios/scenario-commands.ts';
-import { EmergencyButtons } from './core/scenarios/emergency-buttons.ts';
+import { localTime } from './features/access/decide.ts';
 import { ClockJumpWatch } from './core/clock-jump.ts';
 import { ClockStatus } from './core/clock-status.ts';
-import { playRtp } from '../drivers/pa/rtp-audio.ts';
-import { SnapshotStore } from './store/snapshots.ts';
-import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
-import { LiveStream } from '../drivers/video/live-stream.ts';
-import { registerAccessCommands } from './core/access/access-commands.ts';
 import { AlarmManager } from './core/alarms.ts';
 import { registerBuiltinCommands } from './core/builtin-commands.ts';
 import { registerUserCommands } from './core/user-commands.ts';
 import { CommandBus } from './core/commands.ts';
-import { EnvironmentMonitor } from './core/environment-monitor.ts';
+import { DeviceDirectory } from './core/device-directory.ts';
 import { HealthRegistry } from './core/health.ts';
+import { deviceHealth } from './core/health-policy.ts';
+import { InboundBus } from './core/inbound-bus.ts';
 import type { Logger } from './core/logger.ts';
 import { Pipeline, type SelfCheck } from './core/pipeline.ts';
 import { type Db, openDatabase, openDatabaseReadOnly, schemaVersion } from './store/database.ts';
-import { Allowlist } from './store/allowlist.ts';
+import { Allowlist } from './features/access/allowlist.ts';
 import { loadPersonalKey, personalCipher, plainCipher } from './store/personal-cipher.ts';
 import { sealPersonalData } from './store/seal-personal-data.ts';
 import { ReadingsIndex } from './store/readings.ts';
 import { Retention } from './store/retention.ts';
+import type { SnapshotStore } from './store/snapshots.ts';
 import { Users } from './store/users.ts';
 import { CommandKeys } from './uplink/command-keys.ts';
 import { registerCommandKeyCommands } from './uplink/command-key-commands.ts';
@@ -51,11 +34,26 @@ import { DownlinkReceiver } from './uplink/downlink-receiver.ts';
 import { ReplayGuard } from './store/replay-guard.ts';
 import { MqttUplink } from './uplink/mqtt-uplink.ts';
 import type { Driver, DriverContext } from '../drivers/contract.ts';
-import { createDrivers } from '../drivers/registry.ts';
-import { OsdpKeyStore } from '../drivers/access/osdp/key-store.ts';
+import { ModbusLinks } from '../drivers/modbus/modbus-links.ts';
 import { adminSocketPath } from './admin/admin-protocol.ts';
 import { AdminSocket } from './admin/admin-socket.ts';
 import { SyslogForwarder } from './audit/syslog-forwarder.ts';
+import type { Feature, FeatureContext } from './features/feature.ts';
+import { wire as wireAccess } from './features/access/wire.ts';
+import type { AccessService } from './features/access/access-service.ts';
+import { wire as wireBoards } from './features/boards/wire.ts';
+import type { BoardService } from './features/boards/board-service.ts';
+import { wire as wireEnvironment } from './features/environment/wire.ts';
+import { wire as wirePa } from './features/pa/wire.ts';
+import type { BellScheduler } from './features/pa/bell-scheduler.ts';
+import type { PaService } from './features/pa/pa-service.ts';
+import { wire as wireScenarios } from './features/scenarios/wire.ts';
+import type { EmergencyButtons } from './features/scenarios/emergency-buttons.ts';
+import type { ScenarioService } from './features/scenarios/scenario-service.ts';
+import { wire as wireUpdates } from './features/updates/wire.ts';
+import type { UpdateService } from './features/updates/update-service.ts';
+import { wire as wireVideo } from './features/video/wire.ts';
+import type { VideoService } from './features/video/video-service.ts';
 
 export const VERSION = (JSON.parse(readFileSync(appPath('package.json'), 'utf8')) as { version: string }).version;
 const RETENTION_EVERY_MS = 5 * 60_000;
@@ -97,13 +95,15 @@ export class Controller {
   readonly users: Users;
   readonly retention: Retention;
   readonly uplink: MqttUplink;
-  readonly drivers: Driver[];
   readonly allowlist: Allowlist;
+  /** What each device can do, by id, whichever driver serves it. */
+  readonly devices: DeviceDirectory;
+  private readonly inbound = new InboundBus();
+  /** The controller is the sum of its features, wired in dependency order. */
+  readonly features: Feature[];
+  readonly drivers: Driver[];
   readonly access: AccessService;
-  readonly osdpKeys: OsdpKeyStore;
   readonly video: VideoService;
-  readonly cameras: OnvifCameraDriver[];
-  readonly live: Map<string, LiveStream>;
   readonly snapshots: SnapshotStore;
   readonly pa: PaService;
   readonly bells: BellScheduler;
@@ -146,11 +146,6 @@ export class Controller {
     this.commands = new CommandBus(this.db, this.pipeline, log);
     this.health = new HealthRegistry(this.db, this.pipeline, this.alarms);
     this.users = new Users(this.db, c.console.security, c.console.session_hours);
-    const env = new EnvironmentMonitor(this.alarms, {
-      summerMonths: c.environment.summer_months,
-      overrides: c.environment.limits,
-    });
-    this.pipeline.onCommitted(env.onCommitted);
     this.retention = new Retention(this.db, this.pipeline, this.alarms, {
       urgentDays: c.storage.retention_days.alarms_and_access,
       eventDays: c.storage.retention_days.events,
@@ -184,116 +179,56 @@ export class Controller {
     );
     registerUserCommands(this.commands, this.users);
     this.allowlist = new Allowlist(this.db, cipher);
-    this.osdpKeys = new OsdpKeyStore(join(site.dataDir, 'osdp-keys.json'));
-    const built = createDrivers(
-      site,
-      log,
-      this.osdpKeys,
-      {
-        onCard: (read) => this.access.onCard(read),
-        onGateInputs: (id, inputs) => this.access.onGateInputs(id, inputs),
-      },
-      {
-        onEvent: (id, e) => this.video.onEvent(id, e),
-        onConnected: (id, drift) => this.video.onConnected(id, drift),
-      },
-    );
-    this.cameras = built.cameras;
     this.clock = new ClockStatus(this.alarms);
     this.clockJumps = new ClockJumpWatch((e) => this.pipeline.emit(e));
-    this.buttons = new EmergencyButtons(c.emergency_buttons, this.alarms, this.pipeline);
-    this.live = new Map(
-      built.cameras.map((cam) => [
-        cam.config.id,
-        new LiveStream(cam.config.id, () => cam.rtspUrl(), {
-          lost: (detail) =>
-            this.alarms.raise({
-              key: `camera.stream-lost:${cam.config.id}`,
-              type: 'camera.stream-lost',
-              source: cam.config.id,
-              severity: 'major',
-              message: `${cam.config.name ?? cam.config.id}: live stream lost`,
-              data: { detail },
-            }),
-          restored: () => this.alarms.clear(`camera.stream-lost:${cam.config.id}`),
-        }),
-      ]),
-    );
-    this.snapshots = new SnapshotStore(join(site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
-    this.video = new VideoService({
-      cameras: c.video.cameras,
-      pipeline: this.pipeline,
-      alarms: this.alarms,
-      snapshots: this.snapshots,
-      timeZone: c.school.timezone,
-      emergencyButton: (cameraId, sourceKey) => {
-        const b = this.buttons.find(cameraId, sourceKey);
-        return b && { press: () => this.buttons.press(b) };
-      },
-      snapshot: (id) => {
-        const cam = this.cameras.find((x) => x.config.id === id);
-        return cam ? cam.snapshot() : Promise.reject(new Error(`no camera ${id}`));
-      },
-    });
-    this.drivers = built.drivers;
-    this.access = new AccessService({
-      config: c.access,
-      allowlist: this.allowlist,
-      pipeline: this.pipeline,
-      alarms: this.alarms,
-      gates: built.gates,
-      feedback: built.feedback,
-      timeZone: c.school.timezone,
-    });
-    registerAccessCommands(this.commands, this.access, this.allowlist, this.pipeline.log, built.keyset);
-    registerVideoCommands(this.commands, () => this.cameras);
-    const soundsDir = c.pa.sounds_dir ? sitePath(site, c.pa.sounds_dir) : null;
-    this.pa = new PaService(c.pa.zones, this.pipeline, playRtp, async (zones, on) => {
-      await Promise.all(
-        zones
-          .filter((z) => z.relay)
-          .map((z) => built.modbus(z.relay!.bus)?.writeCoil(z.relay!.address, z.relay!.coil, on)),
-      );
-    });
-    this.bells = new BellScheduler(
-      this.db,
-      c.pa.schedules,
-      c.pa.active_schedule,
-      c.school.timezone,
-      (d) => this.allowlist.isHoliday(d),
-      (bell) =>
-        void this.commands.execute(
-          { name: 'pa.bell', args: { label: bell.label, sound: bell.sound, zones: bell.zones } },
-          { kind: 'schedule', name: bell.schedule },
-        ),
-    );
-    registerPaCommands(
-      this.commands,
-      this.pa,
-      this.bells,
-      soundsDir,
-      c.pa.zones.map((z) => z.id),
-    );
-    this.boards = new BoardService(this.db, c.boards, this.pipeline, this.allowlist, this.alarms, c.school.timezone);
-    registerBoardCommands(this.commands, this.boards);
-    this.scenarios = new ScenarioService({
-      access: this.access,
-      pa: this.pa,
-      boards: this.boards,
-      pipeline: this.pipeline,
-      gateIds: c.access.gates.map((g) => g.id),
-      configuredModes: new Map(c.access.gates.map((g) => [g.id, g.mode])),
-      recording: (kind) =>
-        soundsDir && existsSync(join(soundsDir, `${kind}.wav`))
-          ? { kind: 'file', path: join(soundsDir, `${kind}.wav`) }
-          : null,
-    });
-    registerScenarioCommands(this.commands, this.scenarios);
     this.restartRequested = new Promise((resolve) => {
       this.requestRestart = resolve;
     });
-    const districtKey = (file: string | undefined) =>
-      file ? loadDistrictKey(readFileSync(sitePath(site, file), 'utf8')) : null;
+
+    const devices = new DeviceDirectory();
+    const ctx: FeatureContext = {
+      site,
+      log,
+      db: this.db,
+      pipeline: this.pipeline,
+      alarms: this.alarms,
+      commands: this.commands,
+      allowlist: this.allowlist,
+      devices,
+      inbound: this.inbound,
+      modbus: new ModbusLinks(c.buses, log),
+      sitePath: (p) => sitePath(site, p),
+    };
+    const environment = wireEnvironment(ctx);
+    const access = wireAccess(ctx);
+    const pa = wirePa(ctx);
+    const boards = wireBoards(ctx);
+    const scenarios = wireScenarios(ctx, {
+      access: access.service,
+      pa: pa.service,
+      bells: pa.bells,
+      boards: boards.service,
+      soundsDir: pa.soundsDir,
+    });
+    const video = wireVideo(ctx, scenarios.buttons);
+    const updates = wireUpdates(ctx, {
+      proven: () => this.healthy() && this.uplink.status.connected,
+      restart: (reason) => this.requestRestart(reason),
+    });
+    this.features = [environment, access, pa, boards, scenarios, video, updates];
+    this.drivers = this.features.flatMap((f) => f.drivers ?? []);
+    for (const d of this.drivers) devices.add(d);
+    this.devices = devices;
+    this.access = access.service;
+    this.pa = pa.service;
+    this.bells = pa.bells;
+    this.boards = boards.service;
+    this.scenarios = scenarios.service;
+    this.buttons = scenarios.buttons;
+    this.video = video.service;
+    this.snapshots = video.snapshots;
+    this.updates = updates.service;
+
     const keyFiles = [c.uplink.command_key, c.uplink.command_key_next].filter((f): f is string => f !== undefined);
     const commandKeys = c.uplink.command_key
       ? new CommandKeys(
@@ -317,20 +252,6 @@ export class Controller {
           cmd.id,
         ),
     });
-    this.updates = new UpdateService(
-      c.update,
-      districtKey(c.update.public_key),
-      InstallSlots.around(process.execPath),
-      this.pipeline,
-      this.alarms,
-      log,
-      {
-        proven: () => this.healthy() && this.uplink.status.connected,
-        restart: (reason) => this.requestRestart(reason),
-      },
-    );
-    registerUpdateCommands(this.commands, this.updates);
-    registerButtonCommands(this.commands, this.buttons);
     const syslog = c.audit.syslog;
     this.syslog = syslog
       ? new SyslogForwarder(
@@ -368,15 +289,19 @@ export class Controller {
       emit: (e) => {
         if (!this.stopping) this.pipeline.emit(e);
       },
-      health: (id, kind, state, detail) => {
-        if (this.stopping) return;
-        // A store that cannot write this now (locked, full) must not take the driver's loop down with it.
-        try {
-          this.health.report(id, kind, state, detail);
-        } catch (err) {
-          this.log.warn({ id, err: (err as Error).message }, 'device health not stored');
-        }
+      send: (channel, message) => {
+        if (!this.stopping) this.inbound.send(channel, message);
       },
+      device: (id, kind) =>
+        deviceHealth(id, kind, (device, k, state, detail) => {
+          if (this.stopping) return;
+          // A store that cannot write this now (locked, full) must not take the driver's loop down with it.
+          try {
+            this.health.report(device, k, state, detail);
+          } catch (err) {
+            this.log.warn({ id: device, err: (err as Error).message }, 'device health not stored');
+          }
+        }),
       log: this.log,
       now: Date.now,
     };
@@ -385,8 +310,6 @@ export class Controller {
         .start(ctx)
         .catch((err: Error) => this.log.error({ kind: d.kind, err: err.message }, 'driver failed to start'));
     }
-    this.access.start();
-    this.bells.start();
     if (this.site.config.clock.ntp_check) this.clock.start();
     this.runRetention();
     this.retentionTimer = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
@@ -397,7 +320,7 @@ export class Controller {
     this.api = await buildApi(this.apiDeps());
     const { listen, port } = this.site.config.console;
     const address = await this.api.listen({ host: listen, port });
-    await this.updates.start();
+    for (const f of this.features) await f.start?.();
     this.log.info({ address, devices: this.site.config.devices.length, build: buildId }, 'controller started');
   }
 
@@ -406,14 +329,10 @@ export class Controller {
     clearInterval(this.retentionTimer);
     clearInterval(this.budgetTimer);
     this.clockJumps.stop();
-    this.updates.stop();
+    for (const f of [...this.features].reverse()) await f.stop?.();
     this.downlink.stop();
     this.syslog?.stop();
-    this.access.stop();
-    this.bells.stop();
     this.clock.stop();
-    this.pa.stop();
-    for (const l of this.live.values()) l.close();
     await this.admin.stop();
     await this.api?.close();
     // A driver stuck on a dead device must not keep the store from closing cleanly.
@@ -465,17 +384,10 @@ export class Controller {
       users: this.users,
       startedAt: this.startedAt,
       selfCheck: () => this.selfCheck(),
-      access: this.access,
-      boards: this.boards,
-      pa: this.pa,
-      bells: this.bells,
-      scenarios: this.scenarios,
       ntp: () => this.clock.state,
       allowlist: this.allowlist,
       snapshots: this.snapshots,
-      cameras: () => this.cameras,
-      live: (id) => this.live.get(id),
-      osdpKeyed: (id) => this.osdpKeys.get(id) !== undefined,
+      featureRoutes: this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
     };

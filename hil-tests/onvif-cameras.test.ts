@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { contractProblems } from '../controller/uplink/contract.ts';
-import type { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
+import { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
 import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
@@ -31,7 +31,8 @@ describe('ONVIF cameras', () => {
   let c: Controller;
 
   const alarm = (key: string) => c.alarms.openAlarms().find((a) => a.key.startsWith(key));
-  const driver = (id: string) => c.cameras.find((d) => d.config.id === id) as OnvifCameraDriver;
+  const driver = (id: string) =>
+    c.drivers.find((d) => d instanceof OnvifCameraDriver && d.config.id === id) as OnvifCameraDriver;
   const health = (id: string) => c.health.list().find((d) => d.id === id)?.health;
 
   before(async () => {
@@ -252,7 +253,7 @@ describe('ONVIF cameras', () => {
       const second = await video.screenshot();
       assert.ok(!first.equals(second), 'the picture moves');
       assert.ok((await video.evaluate((v: HTMLVideoElement) => v.videoWidth)) === 640);
-      const stream = c.live.get('cam-gate')!;
+      const stream = driver('cam-gate').live;
       const second_viewer = await context.newPage();
       await second_viewer.goto(`${base}/#/cameras/cam-gate`);
       await waitFor('two viewers', () => stream.watching === 2, 10_000);

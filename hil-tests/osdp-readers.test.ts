@@ -33,7 +33,7 @@ describe('OSDP readers', () => {
   let c: Controller;
   let osdp: OsdpBusDriver;
 
-  const state = (id: string) => osdp.secureState(id);
+  const state = (id: string) => c.devices.get(id, 'secureReader')?.state();
   const health = (id: string) => c.health.list().find((d) => d.id === id)?.health;
   const events = (type: string) => c.pipeline.log.search({ type, limit: 50 });
 

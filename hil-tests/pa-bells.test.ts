@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { localTime } from '../controller/core/access/decide.ts';
+import { localTime } from '../controller/features/access/decide.ts';
 import type { Controller } from '../controller/runtime.ts';
 import { asConsoleUser } from './lib/browser.ts';
 import { waitFor } from './lib/ports.ts';

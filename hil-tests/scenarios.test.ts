@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ScenarioReport } from '../controller/core/scenarios/scenario-service.ts';
+import type { ScenarioReport } from '../controller/features/scenarios/scenario-service.ts';
 import type { Controller } from '../controller/runtime.ts';
 import { asConsoleUser } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';

@@ -9,15 +9,9 @@ import type { Users } from '../store/users.ts';
 
 import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
 import type { LaneBacklog } from '../store/event-log.ts';
-import type { AccessService } from '../core/access/access-service.ts';
-import type { BoardService } from '../core/boards/board-service.ts';
-import type { BellScheduler } from '../core/pa/bell-scheduler.ts';
-import type { PaService } from '../core/pa/pa-service.ts';
-import type { ScenarioService } from '../core/scenarios/scenario-service.ts';
-import type { Allowlist } from '../store/allowlist.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Allowlist } from '../features/access/allowlist.ts';
 import type { SnapshotStore } from '../store/snapshots.ts';
-import type { LiveStream } from '../../drivers/video/live-stream.ts';
-import type { OnvifCameraDriver } from '../../drivers/video/onvif-camera-driver.ts';
 
 /** What the console API reads and drives; the controller provides it. */
 export interface ApiDeps {
@@ -29,21 +23,16 @@ export interface ApiDeps {
   health: HealthRegistry;
   readings: ReadingsIndex;
   users: Users;
-  access: AccessService;
-  boards: BoardService;
-  pa: PaService;
-  bells: BellScheduler;
-  scenarios: ScenarioService;
   ntp(): string;
-  /** Whether a reader has a site key in the key store (false: install mode). */
-  osdpKeyed(readerId: string): boolean;
   allowlist: Allowlist;
   snapshots: SnapshotStore;
-  cameras(): OnvifCameraDriver[];
-  live(cameraId: string): LiveStream | undefined;
+  /** Each feature's own routes, registered beside the shared ones. */
+  featureRoutes: FeatureRoutes[];
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };
   drivers(): Record<string, unknown>[];
   startedAt: number;
   /** Whether the store commits: /api/health answers 503 while it does not. */
   selfCheck(): SelfCheck;
 }
+
+export type FeatureRoutes = (app: FastifyInstance, deps: ApiDeps) => void;

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
-import { appPath } from '../app-files.ts';
+import { uiDist } from '../app-files.ts';
 import { sitePath } from '../config/load-site.ts';
 import type { StoredEvent } from '../core/types.ts';
 import type { Role } from '../core/roles.ts';
@@ -16,17 +16,11 @@ import { securityHeaders } from './security-headers.ts';
 import { msg } from './messages.ts';
 import { catalogRoutes, publicScope } from './route-catalog.ts';
 import type { ApiDeps } from './deps.ts';
-import { accessRoutes } from './routes/access.ts';
 import { alarmRoutes } from './routes/alarms.ts';
-import { boardRoutes } from './routes/boards.ts';
-import { emergencyRoutes } from './routes/emergency.ts';
-import { cameraRoutes } from './routes/cameras.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { systemRoutes } from './routes/system.ts';
-
-export const uiDist = appPath('ui/dist');
 
 function hasNonFinite(v: unknown, depth = 0): boolean {
   if (typeof v === 'number') return !Number.isFinite(v);
@@ -118,10 +112,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   eventRoutes(app, deps);
   deviceRoutes(app, deps);
   systemRoutes(app, deps);
-  accessRoutes(app, deps);
-  cameraRoutes(app, deps);
-  boardRoutes(app, deps);
-  emergencyRoutes(app, deps);
+  for (const routes of deps.featureRoutes) routes(app, deps);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   liveSocket(app, deps);
 

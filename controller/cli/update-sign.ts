@@ -2,7 +2,7 @@ import { keyAlgorithm, signDistrict } from '../core/district-key.ts';
 import { createHash, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { UpdateManifest } from '../core/update/update-manifest.ts';
+import type { UpdateManifest } from '../features/updates/update-manifest.ts';
 import { elfArch } from './provision.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appPath } from '../app-files.ts';
-import { validateSchedules } from '../core/pa/bell-schedule.ts';
+import { validateSchedules } from '../features/pa/bell-schedule.ts';
 import { loadDistrictKey } from '../core/district-key.ts';
 import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
 import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';

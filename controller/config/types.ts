@@ -1,6 +1,13 @@
-import type { BellSchedule } from '../core/pa/bell-schedule.ts';
-import type { PaZone } from '../core/pa/pa-service.ts';
-import type { ArmingConfig } from '../core/video/arming.ts';
+import type { BellSchedule } from '../features/pa/bell-schedule.ts';
+import type { ArmingConfig } from '../features/video/arming.ts';
+
+/** A PA zone: its RTP stream address, and the relay of its amplifier where it has one. */
+export interface PaZone {
+  id: string;
+  name: string;
+  address: string;
+  relay?: { bus: string; address: number; coil: number };
+}
 
 /** The site file after validation and defaults (snake_case as written in YAML). */
 export interface SiteConfig {

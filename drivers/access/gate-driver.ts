@@ -1,24 +1,13 @@
 import type { GateConfig } from '../../controller/config/types.ts';
-import type { GateInputs } from '../../controller/core/access/gate-logic.ts';
-import type { Direction } from '../../controller/core/access/types.ts';
-import { healthFor } from '../backoff.ts';
-import type { Driver, DriverContext } from '../contract.ts';
+import type { Capabilities, DeviceHealth, Direction, Driver, DriverContext } from '../contract.ts';
 import type { ModbusLink } from '../modbus/modbus-link.ts';
 
 const KIND = 'gate';
-const OFFLINE_AFTER = 3;
 const OFF_RETRIES = 5;
-
-/** Opens and holds gates; what the access service needs from the gate hardware. */
-export interface GateIo {
-  pulse(gateId: string, direction: Direction): void;
-  /** Free passage: both directions held open until released. */
-  hold(gateId: string, open: boolean): Promise<void>;
-}
 
 interface GateState {
   config: GateConfig;
-  failures: number;
+  health?: DeviceHealth;
   pulseOff: Partial<Record<Direction, NodeJS.Timeout>>;
   held: boolean;
   timer?: NodeJS.Timeout;
@@ -29,7 +18,7 @@ interface GateState {
  * open pulse itself (FC05 on, then off), and polls the passage, forced and
  * fire inputs (FC02) on the shared bus.
  */
-export class GateDriver implements Driver, GateIo {
+export class GateDriver implements Driver {
   readonly kind = KIND;
   private ctx!: DriverContext;
   private running = false;
@@ -38,20 +27,25 @@ export class GateDriver implements Driver, GateIo {
   constructor(
     private readonly link: ModbusLink,
     gates: GateConfig[],
-    private readonly onInputs: (gateId: string, inputs: GateInputs) => void,
   ) {
     link.acquire();
-    this.gates = new Map(gates.map((g) => [g.id, { config: g, failures: 0, pulseOff: {}, held: false }]));
+    this.gates = new Map(gates.map((g) => [g.id, { config: g, pulseOff: {}, held: false }]));
   }
 
-  owns(gateId: string): boolean {
-    return this.gates.has(gateId);
+  devices(): ReadonlyMap<string, Partial<Capabilities>> {
+    return new Map(
+      [...this.gates.keys()].map((id) => [
+        id,
+        { gate: { pulse: (direction) => this.pulse(id, direction), hold: (open) => this.hold(id, open) } },
+      ]),
+    );
   }
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
     this.running = true;
     for (const g of this.gates.values()) {
+      g.health = ctx.device(g.config.id, KIND);
       if (g.config.mode === 'free') await this.hold(g.config.id, true).catch(() => {});
       this.schedule(g, 0);
     }
@@ -70,7 +64,7 @@ export class GateDriver implements Driver, GateIo {
     return { bus: this.link.bus.id, gates: this.gates.size, ...this.link.stats };
   }
 
-  pulse(gateId: string, direction: Direction): void {
+  private pulse(gateId: string, direction: Direction): void {
     const g = this.gates.get(gateId);
     if (!g || g.held) return;
     const coil = g.config.open_coils[direction];
@@ -84,7 +78,7 @@ export class GateDriver implements Driver, GateIo {
     }, g.config.pulse_ms);
   }
 
-  async hold(gateId: string, open: boolean): Promise<void> {
+  private async hold(gateId: string, open: boolean): Promise<void> {
     const g = this.gates.get(gateId);
     if (!g) return;
     g.held = open;
@@ -128,19 +122,21 @@ export class GateDriver implements Driver, GateIo {
       const bits = await this.link.readDiscreteInputs(c.address, start, Math.max(...addrs) - start + 1);
       if (!this.running) return;
       const at = (a: number) => bits[a - start] === true;
-      g.failures = 0;
-      this.ctx.health(c.id, KIND, 'online');
-      this.onInputs(c.id, {
-        passageIn: at(c.inputs.passage_in),
-        passageOut: at(c.inputs.passage_out),
-        forced: at(c.inputs.forced),
-        fire: c.fire_active_low ? !at(c.inputs.fire) : at(c.inputs.fire),
-        doorOpen: c.inputs.door_open !== undefined && at(c.inputs.door_open),
+      g.health!.ok();
+      this.ctx.send('gateInputs', {
+        gate: c.id,
+        inputs: {
+          passageIn: at(c.inputs.passage_in),
+          passageOut: at(c.inputs.passage_out),
+          forced: at(c.inputs.forced),
+          fire: c.fire_active_low ? !at(c.inputs.fire) : at(c.inputs.fire),
+          doorOpen: c.inputs.door_open !== undefined && at(c.inputs.door_open),
+        },
       });
     } catch (err) {
       if (!this.running) return;
-      g.failures++;
-      this.ctx.health(c.id, KIND, healthFor(g.failures, { offlineAfter: OFFLINE_AFTER }), (err as Error).message);
+      this.schedule(g, g.health!.failed((err as Error).message, c.poll_ms));
+      return;
     }
     this.schedule(g, c.poll_ms);
   }

@@ -3,14 +3,14 @@ import '../serial-wakeup.ts';
 import { performance } from 'node:perf_hooks';
 import { SerialPort } from 'serialport';
 import type { ReaderConfig } from '../../controller/config/types.ts';
-import { backoffDelay } from '../backoff.ts';
-import type { Driver, DriverContext } from '../contract.ts';
-import type { CardRead } from './card-reader.ts';
+import type { Capabilities, DeviceHealth, Driver, DriverContext } from '../contract.ts';
 import { decodeAsciiLine, decodeBinaryFrame, type WiegandRead } from './wiegand-codec.ts';
 
 type WiegandReader = Extract<ReaderConfig, { type: 'wiegand-serial' }>;
 const KIND = 'card-reader';
 const MAX_LINE = 64;
+/** How soon a port that would not open is tried again, before the health policy backs off. */
+const REOPEN_MS = 200;
 
 /**
  * A Wiegand reader behind a Wiegand-to-serial converter: ASCII lines or binary
@@ -20,6 +20,7 @@ const MAX_LINE = 64;
 export class WiegandReaderDriver implements Driver {
   readonly kind = KIND;
   private ctx!: DriverContext;
+  private health!: DeviceHealth;
   private port: SerialPort | null = null;
   private buf = Buffer.alloc(0);
   private attempts = 0;
@@ -27,13 +28,15 @@ export class WiegandReaderDriver implements Driver {
   private running = false;
   readonly counters = { reads: 0, malformed: 0, reopens: 0 };
 
-  constructor(
-    private readonly reader: WiegandReader,
-    private readonly emitCard: (read: CardRead) => void,
-  ) {}
+  constructor(private readonly reader: WiegandReader) {}
+
+  devices(): ReadonlyMap<string, Partial<Capabilities>> {
+    return new Map([[this.reader.id, {}]]);
+  }
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
+    this.health = ctx.device(this.reader.id, KIND);
     this.running = true;
     this.open();
   }
@@ -57,8 +60,7 @@ export class WiegandReaderDriver implements Driver {
     port.on('close', () => {
       if (this.port !== port || !this.running) return;
       this.port = null;
-      this.ctx.health(this.reader.id, KIND, 'offline', 'serial port closed');
-      this.retry();
+      this.retry(this.health.offline('serial port closed', REOPEN_MS));
     });
     port.open((err) => {
       if (!this.running) {
@@ -66,21 +68,21 @@ export class WiegandReaderDriver implements Driver {
         return;
       }
       if (err) {
-        this.ctx.health(this.reader.id, KIND, this.attempts >= 2 ? 'offline' : 'degraded', err.message);
-        this.retry();
+        this.retry(this.health.failed(err.message, REOPEN_MS));
         return;
       }
       if (this.attempts > 0) this.counters.reopens++;
       this.attempts = 0;
       this.port = port;
       this.buf = Buffer.alloc(0);
-      this.ctx.health(this.reader.id, KIND, 'online');
+      this.health.ok();
     });
   }
 
-  private retry(): void {
+  private retry(waitMs: number): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => this.open(), backoffDelay(this.attempts++, 200, 10_000));
+    this.attempts++;
+    this.timer = setTimeout(() => this.open(), waitMs);
   }
 
   private onData(d: Buffer): void {
@@ -122,7 +124,7 @@ export class WiegandReaderDriver implements Driver {
     try {
       const r = fn();
       this.counters.reads++;
-      this.emitCard({
+      this.ctx.send('card', {
         readerId: this.reader.id,
         card: String(r.value),
         bits: r.bits,

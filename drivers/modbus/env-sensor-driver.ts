@@ -1,19 +1,16 @@
 import type { DeviceConfig, DeviceProfile } from '../../controller/config/types.ts';
 import type { Reading } from '../../controller/core/types.ts';
-import { backoffDelay, healthFor } from '../backoff.ts';
-import type { Driver, DriverContext } from '../contract.ts';
+import type { Capabilities, DeviceHealth, Driver, DriverContext } from '../contract.ts';
 import type { ModbusLink } from './modbus-link.ts';
 import { decodeBlock, planReads, type ReadBlock } from './register-codec.ts';
 
 const KIND = 'env-sensor';
-const OFFLINE_AFTER = 3;
-/** An offline device is retried at most this long apart: back within a minute for a 15 s poll. */
-const maxBackoffMs = (intervalMs: number) => Math.max(4 * intervalMs, 10_000);
 
 interface Sensor {
   config: DeviceConfig;
   profile: DeviceProfile;
   blocks: ReadBlock[];
+  health?: DeviceHealth;
   failures: number;
   timer?: NodeJS.Timeout;
 }
@@ -43,9 +40,14 @@ export class EnvSensorDriver implements Driver {
     }));
   }
 
+  devices(): ReadonlyMap<string, Partial<Capabilities>> {
+    return new Map(this.sensors.map((s) => [s.config.id, {}]));
+  }
+
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
     this.running = true;
+    for (const s of this.sensors) s.health = ctx.device(s.config.id, KIND);
     // Spread the first polls so devices sharing a bus do not queue up in step.
     for (const [i, s] of this.sensors.entries()) this.schedule(s, Math.min(1000, 50 * i));
   }
@@ -75,7 +77,7 @@ export class EnvSensorDriver implements Driver {
       if (!this.running) return;
       s.failures = 0;
       this.polls.ok++;
-      this.ctx.health(s.config.id, KIND, 'online');
+      s.health!.ok();
       this.ctx.emit({
         topic: 'telemetry',
         type: 'env.reading',
@@ -87,13 +89,8 @@ export class EnvSensorDriver implements Driver {
       if (!this.running) return;
       s.failures++;
       this.polls.failed++;
-      const health = healthFor(s.failures, { offlineAfter: OFFLINE_AFTER });
-      this.ctx.health(s.config.id, KIND, health, (err as Error).message);
-      if (s.failures === 1 || health === 'offline')
-        this.ctx.log.debug({ device: s.config.id, err: (err as Error).message }, 'poll failed');
-      const wait =
-        health === 'offline' ? backoffDelay(s.failures - OFFLINE_AFTER, interval, maxBackoffMs(interval)) : interval;
-      this.schedule(s, wait);
+      if (s.failures === 1) this.ctx.log.debug({ device: s.config.id, err: (err as Error).message }, 'poll failed');
+      this.schedule(s, s.health!.failed((err as Error).message, interval));
     }
   }
 }

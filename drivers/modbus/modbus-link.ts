@@ -4,7 +4,7 @@ import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
 import type { ModbusBusConfig } from '../../controller/config/types.ts';
 import type { Logger } from '../../controller/core/logger.ts';
-import { backoffDelay } from '../backoff.ts';
+import { backoffDelay } from '../../controller/core/backoff.ts';
 import { BusScheduler, interFrameGapMs, TimeoutError } from './bus-scheduler.ts';
 
 // The package is CommonJS whose typings declare an ES default export.

@@ -3,16 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What to play: the built-in chime, a stored recording, or text spoken by espeak-ng. */
-export type AudioSource =
-  | { kind: 'chime'; seconds?: number }
-  | { kind: 'file'; path: string }
-  | { kind: 'tts'; text: string; lang?: 'zh' | 'en' };
-
-export interface Playback {
-  stop(): void;
-  done: Promise<{ ok: boolean; detail: string }>;
-}
+import type { AudioSource, Playback } from '../contract.ts';
 
 /** Two-tone "ding-dong" at 8 kHz, repeated to the requested length. */
 const chime = (seconds: number) =>

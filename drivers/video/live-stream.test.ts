@@ -3,7 +3,8 @@ import { after, test } from 'node:test';
 import { tempDir } from '../../hil-tests/lib/site-fixture.ts';
 import { waitFor } from '../../hil-tests/lib/ports.ts';
 import { RtspTestStream } from '../../hil-tests/sim/rtsp-test-stream.ts';
-import { LiveStream, type Viewer } from './live-stream.ts';
+import type { Viewer } from '../contract.ts';
+import { LiveStream } from './live-stream.ts';
 import { avcCodec, BoxSplitter, startsWithKeyframe } from './mp4-boxes.ts';
 
 const t = tempDir('live');

@@ -1,11 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { backoffDelay } from '../backoff.ts';
+import { backoffDelay } from '../../controller/core/backoff.ts';
+import type { Viewer } from '../contract.ts';
 import { avcCodec, BoxSplitter, startsWithKeyframe } from './mp4-boxes.ts';
-
-export interface Viewer {
-  send(data: Buffer | string): void;
-  close(): void;
-}
 
 export interface LiveStreamEvents {
   lost(detail: string): void;

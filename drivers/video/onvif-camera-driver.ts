@@ -1,16 +1,16 @@
-import { XMLParser } from 'fast-xml-parser';
 import onvif from 'onvif';
 import type { CameraConfig } from '../../controller/config/types.ts';
-import { backoffDelay } from '../backoff.ts';
-import type { Driver, DriverContext } from '../contract.ts';
+import type { Capabilities, DeviceHealth, Driver, DriverContext, PtzAction } from '../contract.ts';
 import { fetchWithAuth } from './http-digest.ts';
-import { classify, parseNotifications, type CameraEvent, type OnvifNotification } from './onvif-events.ts';
+import { LiveStream } from './live-stream.ts';
+import { classify } from './onvif-events.ts';
+import { PullPoint } from './pull-point.ts';
 import { xmlText } from './xml-text.ts';
 
 const KIND = 'camera';
-/** Renew when this share of the subscription's life has passed: well before it ends, not on every pull. */
-const RENEW_AT = 0.75;
 const SNAPSHOT_TIMEOUT_MS = 1500;
+/** How soon a failed connection is tried again, before the health policy backs off. */
+const RECONNECT_MS = 500;
 
 /** A parsed URL as the onvif package expects it. */
 interface CamUrl {
@@ -44,14 +44,8 @@ interface OnvifCam {
 }
 
 const Cam = (onvif as unknown as { Cam: new (o: object) => OnvifCam }).Cam;
-const xml = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
 const call = <T>(fn: (cb: (err: Error | null, r: T) => void) => void) =>
   new Promise<T>((resolve, reject) => fn((err, r) => (err ? reject(err) : resolve(r))));
-
-export interface CameraHooks {
-  onEvent(cameraId: string, e: CameraEvent): void;
-  onConnected(cameraId: string, clockDriftMs: number): void;
-}
 
 export interface CameraInfo {
   manufacturer: string;
@@ -75,30 +69,62 @@ export class OnvifCameraDriver implements Driver {
   private ctx!: DriverContext;
   private cam: OnvifCam | null = null;
   private running = false;
-  private failures = 0;
-  private subscription: { url: CamUrl; expires: number; lifeMs: number } | null = null;
+  private health!: DeviceHealth;
+  private readonly pull: PullPoint;
   info: CameraInfo | null = null;
-  readonly counters = { subscriptions: 0, renewals: 0, pulls: 0, notifications: 0, reconnects: 0, malformed: 0 };
+  private reconnects = 0;
 
   constructor(
     readonly config: CameraConfig,
     private readonly password: string,
-    private readonly hooks: CameraHooks,
-  ) {}
+  ) {
+    this.pull = new PullPoint(
+      { request: (body, options) => this.request(body, options) },
+      config.subscription_s,
+      config.pull_timeout_s,
+    );
+    // Lost and restored come only while someone watches, which is after start.
+    this.live = new LiveStream(config.id, () => this.rtspUrl(), {
+      lost: (detail) => this.ctx.send('liveStream', { camera: config.id, lost: true, detail }),
+      restored: () => this.ctx.send('liveStream', { camera: config.id, lost: false }),
+    });
+  }
+
+  /** The live view, shared by every console watching this camera. */
+  readonly live: LiveStream;
+
+  devices(): ReadonlyMap<string, Partial<Capabilities>> {
+    const camera = {
+      info: () =>
+        this.info && {
+          manufacturer: this.info.manufacturer,
+          model: this.info.model,
+          clockDriftMs: this.info.clockDriftMs,
+        },
+    };
+    return new Map([[this.config.id, { snapshot: this, ptz: this, camera, live: this.live }]]);
+  }
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
+    this.health = ctx.device(this.config.id, KIND);
     this.running = true;
     void this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.live.close();
     await this.unsubscribe();
   }
 
   stats() {
-    return { camera: this.config.id, ...this.counters, subscribed: this.subscription !== null };
+    return {
+      camera: this.config.id,
+      ...this.pull.counters,
+      reconnects: this.reconnects,
+      subscribed: this.pull.subscribed,
+    };
   }
 
   /** The camera's PTZ presets, token to name. */
@@ -128,10 +154,7 @@ export class OnvifCameraDriver implements Driver {
     return jpeg;
   }
 
-  async ptz(
-    action: 'move' | 'stop' | 'preset',
-    args: { x?: number; y?: number; zoom?: number; preset?: string },
-  ): Promise<void> {
+  async ptz(action: PtzAction, args: { x?: number; y?: number; zoom?: number; preset?: string }): Promise<void> {
     const cam = this.cam;
     if (!cam || !this.info) throw new Error(`${this.config.id} is not connected`);
     const profileToken = xmlText(cam.activeSource.profileToken);
@@ -148,16 +171,14 @@ export class OnvifCameraDriver implements Driver {
     while (this.running) {
       try {
         await this.connect();
-        this.failures = 0;
-        this.ctx.health(this.config.id, KIND, 'online');
+        this.health.ok();
         await this.events();
       } catch (err) {
         if (!this.running) return;
-        this.failures++;
-        this.ctx.health(this.config.id, KIND, this.failures >= 3 ? 'offline' : 'degraded', (err as Error).message);
+        const wait = this.health.failed((err as Error).message, RECONNECT_MS);
         await this.unsubscribe();
-        await sleep(backoffDelay(this.failures - 1, 500, 30_000));
-        this.counters.reconnects++;
+        await sleep(wait);
+        this.reconnects++;
       }
     }
   }
@@ -190,80 +211,30 @@ export class OnvifCameraDriver implements Driver {
       clockDriftMs: camTime.getTime() - Date.now(),
     };
     this.ctx.emit({ topic: 'events/video', type: 'camera.connected', source: c.id, data: { ...this.info } });
-    this.hooks.onConnected(c.id, this.info.clockDriftMs);
+    this.ctx.send('cameraConnected', { camera: c.id, clockDriftMs: this.info.clockDriftMs });
   }
 
-  /** Subscribe, then pull until something fails; renew on a timer, not per pull. */
+  /** Subscribe, then pull until something fails. */
   private async events(): Promise<void> {
-    const cam = this.cam!;
-    await this.unsubscribe();
-    const life = this.config.subscription_s;
-    const created = await this.soap(
-      cam,
-      { service: 'events' },
-      `<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>PT${life}S</InitialTerminationTime></CreatePullPointSubscription>`,
-    );
-    const ref = (
-      xml.parse(created) as {
-        Envelope?: {
-          Body?: { CreatePullPointSubscriptionResponse?: { SubscriptionReference?: { Address?: string } } };
-        };
-      }
-    ).Envelope?.Body?.CreatePullPointSubscriptionResponse?.SubscriptionReference?.Address;
-    if (!ref) throw new Error('CreatePullPointSubscription returned no address');
-    this.subscription = { url: cam._parseUrl(ref), expires: Date.now() + life * 1000, lifeMs: life * 1000 };
-    this.counters.subscriptions++;
-    while (this.running && this.subscription) {
-      const sub = this.subscription;
-      if (Date.now() >= sub.expires - sub.lifeMs * (1 - RENEW_AT)) {
-        await this.soap(
-          cam,
-          { url: sub.url },
-          `<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>PT${life}S</TerminationTime></Renew>`,
-          sub.url,
-        );
-        sub.expires = Date.now() + sub.lifeMs;
-        this.counters.renewals++;
-      }
-      const wait = Math.max(
-        1,
-        Math.min(
-          this.config.pull_timeout_s,
-          Math.floor((sub.expires - sub.lifeMs * (1 - RENEW_AT) - Date.now()) / 1000),
-        ),
-      );
-      const res = await this.soap(
-        cam,
-        { url: sub.url, replyTimeout: (wait + 10) * 1000 },
-        `<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>PT${wait}S</Timeout><MessageLimit>100</MessageLimit></PullMessages>`,
-        sub.url,
-      );
-      this.counters.pulls++;
-      let notes: OnvifNotification[];
-      try {
-        notes = parseNotifications(res);
-      } catch {
-        this.counters.malformed++;
-        continue;
-      }
-      for (const n of notes) {
-        this.counters.notifications++;
+    await this.pull.subscribe();
+    while (this.running && this.pull.subscribed) {
+      for (const n of await this.pull.next()) {
         const e = classify(n);
-        if (e) this.hooks.onEvent(this.config.id, e);
+        if (e) this.ctx.send('cameraEvent', { camera: this.config.id, event: e });
       }
     }
   }
 
-  private async unsubscribe(): Promise<void> {
-    const sub = this.subscription;
-    this.subscription = null;
-    if (!sub || !this.cam) return;
-    await this.soap(
-      this.cam,
-      { url: sub.url },
-      '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>',
-      sub.url,
-    ).catch(() => {});
+  private unsubscribe(): Promise<void> {
+    return this.pull.unsubscribe();
+  }
+
+  /** The subscription's channel: the event service, or a subscription address, on the current connection. */
+  private request(body: string, { to, replyTimeoutMs }: { to?: string; replyTimeoutMs?: number }): Promise<string> {
+    const cam = this.cam;
+    if (!cam) return Promise.reject(new Error(`${this.config.id} is not connected`));
+    const url = to === undefined ? undefined : cam._parseUrl(to);
+    return this.soap(cam, url ? { url, replyTimeout: replyTimeoutMs } : { service: 'events' }, body, url);
   }
 
   private soap(

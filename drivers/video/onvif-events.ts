@@ -15,19 +15,7 @@ export interface OnvifNotification {
   data: Record<string, string>;
 }
 
-export type CameraEventKind = 'motion' | 'line-crossing' | 'intrusion' | 'tamper' | 'digital-input';
-
-export interface CameraEvent {
-  kind: CameraEventKind;
-  /** Stateful kinds report on or off; momentary ones (a line crossed) are always true. */
-  active: boolean;
-  momentary: boolean;
-  /** What within the camera raised it: a rule, a video source, an input token. */
-  sourceKey: string;
-  snapshot: boolean;
-  topic: string;
-  utcTime: string | null;
-}
+import type { CameraEvent, CameraEventKind } from '../contract.ts';
 
 const parser = new XMLParser({
   removeNSPrefix: true,

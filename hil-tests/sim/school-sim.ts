@@ -1,5 +1,5 @@
-import type { Cardholder } from '../../controller/core/access/types.ts';
-import { DEFAULT_SUMMER_MONTHS, seasonAt } from '../../controller/core/air-quality.ts';
+import type { Cardholder } from '../../controller/features/access/types.ts';
+import { DEFAULT_SUMMER_MONTHS, seasonAt } from '../../controller/features/environment/air-quality.ts';
 import { EnvSensorSim } from './env-sensor-sim.ts';
 import { RtuSlaveSim, TcpSlaveSim } from './modbus-transports.ts';
 import type { ModbusUnit } from './modbus-unit.ts';

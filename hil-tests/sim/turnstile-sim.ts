@@ -1,4 +1,4 @@
-import type { Direction } from '../../controller/core/access/types.ts';
+import type { Direction } from '../../controller/features/access/types.ts';
 import { ModbusUnit } from './modbus-unit.ts';
 
 export interface TurnstileLayout {

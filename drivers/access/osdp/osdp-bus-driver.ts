@@ -1,12 +1,9 @@
 // Serial reads wake on time on Node 22 and later (see serial-wakeup.ts).
-import '../../serial-wakeup.ts';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { SerialPort } from 'serialport';
 import type { BusConfig, ReaderConfig } from '../../../controller/config/types.ts';
-import { backoffDelay } from '../../backoff.ts';
-import type { Driver, DriverContext } from '../../contract.ts';
-import type { CardRead } from '../card-reader.ts';
+import type { Capabilities, DeviceHealth, Driver, DriverContext } from '../../contract.ts';
+import type { ByteLine } from '../../serial-line.ts';
 import { encodePacket, PacketSplitter, type OsdpPacket } from './frame.ts';
 import type { OsdpKeyStore } from './key-store.ts';
 import {
@@ -55,8 +52,11 @@ interface Pd {
   id: PdId | null;
   /** null until the first answer or the first offline verdict. */
   online: boolean | null;
+  health?: DeviceHealth;
 }
 
+/** How soon a serial port that would not open is tried again, before the health policy backs off. */
+const REOPEN_MS = 200;
 /**
  * The OSDP control panel for one RS-485 bus: polls each reader in turn with
  * sequence numbers, brings up the secure channel (the site key from the key
@@ -66,21 +66,27 @@ interface Pd {
 export class OsdpBusDriver implements Driver {
   readonly kind = 'osdp-bus';
   private ctx!: DriverContext;
-  private port: SerialPort | null = null;
+  /** Whether the line is open. */
+  private open = false;
   private readonly splitter = new PacketSplitter();
   private waiting: { addr: number; resolve: (p: { packet: OsdpPacket; macInput: Buffer } | null) => void } | null =
     null;
   private readonly pds: Pd[];
   private running = false;
-  private attempts = 0;
   readonly counters = { commands: 0, replies: 0, timeouts: 0, naks: 0, macFailures: 0, cards: 0 };
 
   constructor(
     private readonly bus: OsdpBus,
     readers: OsdpReader[],
     private readonly keys: OsdpKeyStore,
-    private readonly emitCard: (r: CardRead) => void,
+    /** The RS-485 line: a serial port, or a scripted one in tests. */
+    private readonly line: ByteLine,
   ) {
+    line.onData((d) => this.onData(d));
+    line.onClose(() => {
+      this.open = false;
+      for (const p of this.pds) this.reset(p);
+    });
     this.pds = readers.map((reader) => ({
       reader,
       state: 'reset',
@@ -95,23 +101,33 @@ export class OsdpBusDriver implements Driver {
     }));
   }
 
-  owns(readerId: string): boolean {
-    return this.pds.some((p) => p.reader.id === readerId);
+  devices(): ReadonlyMap<string, Partial<Capabilities>> {
+    return new Map(
+      this.pds.map(({ reader: { id } }) => [
+        id,
+        {
+          readerFeedback: { feedback: (granted, keepActiveMs) => this.feedback(id, granted, keepActiveMs) },
+          secureReader: { state: () => this.secureState(id)!, keyset: () => this.keyset(id) },
+        },
+      ]),
+    );
   }
 
   async start(ctx: DriverContext): Promise<void> {
     this.ctx = ctx;
     this.running = true;
-    for (const p of this.pds) p.lastReply = ctx.now();
+    for (const p of this.pds) {
+      p.lastReply = ctx.now();
+      p.health = ctx.device(p.reader.id, KIND);
+    }
     void this.loop();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.waiting?.resolve(null);
-    const p = this.port;
-    this.port = null;
-    if (p?.isOpen) await new Promise<void>((r) => p.close(() => r()));
+    this.open = false;
+    await this.line.close();
   }
 
   stats() {
@@ -123,7 +139,7 @@ export class OsdpBusDriver implements Driver {
     };
   }
 
-  secureState(readerId: string): { state: State; secure: boolean; installKey: boolean } | undefined {
+  private secureState(readerId: string): { state: State; secure: boolean; installKey: boolean } | undefined {
     const p = this.pds.find((x) => x.reader.id === readerId);
     return (
       p && { state: p.state, secure: p.session !== null, installKey: p.session !== null && !this.keys.get(readerId) }
@@ -131,7 +147,7 @@ export class OsdpBusDriver implements Driver {
   }
 
   /** Green and one beep for a grant, red and two for a denial; a grant also keeps the reader active while the gate is open. */
-  feedback(readerId: string, granted: boolean, keepActiveMs = 0): void {
+  private feedback(readerId: string, granted: boolean, keepActiveMs: number): void {
     const p = this.pds.find((x) => x.reader.id === readerId);
     if (p?.state !== 'online') return;
     p.queue.push({
@@ -144,7 +160,7 @@ export class OsdpBusDriver implements Driver {
   }
 
   /** Installer flow: send the reader a new random base key over the secure channel, then rekey. */
-  keyset(readerId: string): Promise<void> {
+  private keyset(readerId: string): Promise<void> {
     const p = this.pds.find((x) => x.reader.id === readerId);
     if (!p) return Promise.reject(new Error(`no OSDP reader "${readerId}" on ${this.bus.id}`));
     if (!p.session)
@@ -169,37 +185,30 @@ export class OsdpBusDriver implements Driver {
 
   private async loop(): Promise<void> {
     while (this.running) {
-      if (!this.port) {
-        await this.open();
+      if (!this.open) {
+        await this.connect();
         continue;
       }
       for (const p of this.pds) {
-        if (!this.running || !this.port) break;
+        if (!this.running || !this.open) break;
         await this.exchange(p);
         await sleep(GAP_MS);
       }
     }
   }
 
-  private async open(): Promise<void> {
-    const port = new SerialPort({ path: this.bus.port, baudRate: this.bus.baud_rate, autoOpen: false });
-    const ok = await new Promise<boolean>((resolve) => port.open((err) => resolve(!err)));
+  private async connect(): Promise<void> {
+    const ok = await this.line.open().then(
+      () => true,
+      () => false,
+    );
     if (!ok) {
-      for (const p of this.pds) this.ctx.health(p.reader.id, KIND, 'offline', `cannot open ${this.bus.port}`);
-      await sleep(backoffDelay(this.attempts++, 200, 10_000));
+      const waits = this.pds.map((p) => p.health!.offline(`cannot open ${this.bus.port}`, REOPEN_MS));
+      await sleep(Math.min(...waits));
       return;
     }
-    this.attempts = 0;
-    port.on('data', (d: Buffer) => this.onData(d));
-    port.on('error', () => {});
-    port.on('close', () => {
-      if (this.port === port) {
-        this.port = null;
-        for (const p of this.pds) this.reset(p);
-      }
-    });
     this.splitter.reset();
-    this.port = port;
+    this.open = true;
   }
 
   private onData(d: Buffer): void {
@@ -275,7 +284,7 @@ export class OsdpBusDriver implements Driver {
     p.lastReply = this.ctx.now();
     if (!p.online) {
       p.online = true;
-      this.ctx.health(p.reader.id, KIND, 'online');
+      p.health!.ok();
     }
     try {
       this.handle(p, reply.packet, reply.macInput, cmd.done);
@@ -373,7 +382,7 @@ export class OsdpBusDriver implements Driver {
     p.state = 'refused';
     p.refusedAt = this.ctx.now();
     p.session = null;
-    this.ctx.health(p.reader.id, KIND, 'degraded', why);
+    p.health!.degraded(why);
     this.ctx.emit({
       topic: 'events/device',
       type: 'osdp.secure-channel-refused',
@@ -387,7 +396,7 @@ export class OsdpBusDriver implements Driver {
     const raw = parseRaw(data);
     const { card, format } = cardFromRaw(raw);
     this.counters.cards++;
-    this.emitCard({ readerId: p.reader.id, card, bits: raw.bits, format, at: performance.now() });
+    this.ctx.send('card', { readerId: p.reader.id, card, bits: raw.bits, format, at: performance.now() });
   }
 
   private restartSecure(p: Pd): void {
@@ -408,7 +417,7 @@ export class OsdpBusDriver implements Driver {
     if (this.ctx.now() - p.lastReply < this.bus.offline_after_s * 1000) return;
     if (p.online !== false) {
       p.online = false;
-      this.ctx.health(p.reader.id, KIND, 'offline', `no reply for ${this.bus.offline_after_s} s`);
+      p.health!.offline(`no reply for ${this.bus.offline_after_s} s`, this.bus.offline_after_s * 1000);
     }
     this.reset(p);
   }
@@ -426,7 +435,7 @@ export class OsdpBusDriver implements Driver {
           resolve(v);
         },
       };
-      this.port!.write(wire);
+      this.line.write(wire);
     });
   }
 }

@@ -1,0 +1,49 @@
+import type { DeviceHealth } from '../../drivers/contract.ts';
+import { backoffDelay } from './backoff.ts';
+import type { HealthState } from './types.ts';
+
+/** Failures in a row before a device is offline; fewer make it degraded. */
+const OFFLINE_AFTER = 3;
+/** An offline device is retried at least this often, so it is seen back within seconds. */
+const MIN_CAP_MS = 10_000;
+/** Kinds whose reconnect is costly (a camera's session and subscription) back off further. */
+const CAP_MS: Record<string, number> = { camera: 30_000 };
+
+export type HealthSink = (id: string, kind: string, state: HealthState, detail?: string) => void;
+
+/**
+ * The one health policy for every device: a good answer is online; failures
+ * are degraded, then offline after OFFLINE_AFTER in a row; an offline device is
+ * retried with exponential backoff and full jitter, so devices on one bus do
+ * not retry in step.
+ */
+export function deviceHealth(
+  id: string,
+  kind: string,
+  report: HealthSink,
+  random: () => number = Math.random,
+): DeviceHealth {
+  let failures = 0;
+  const cap = (everyMs: number) => Math.max(4 * everyMs, CAP_MS[kind] ?? MIN_CAP_MS);
+  const wait = (everyMs: number) =>
+    failures < OFFLINE_AFTER ? everyMs : backoffDelay(failures - OFFLINE_AFTER, everyMs, cap(everyMs), random);
+  return {
+    ok() {
+      failures = 0;
+      report(id, kind, 'online');
+    },
+    failed(reason, everyMs) {
+      failures++;
+      report(id, kind, failures >= OFFLINE_AFTER ? 'offline' : 'degraded', reason);
+      return wait(everyMs);
+    },
+    degraded(reason) {
+      report(id, kind, 'degraded', reason);
+    },
+    offline(reason, everyMs) {
+      failures = Math.max(failures + 1, OFFLINE_AFTER);
+      report(id, kind, 'offline', reason);
+      return wait(everyMs);
+    },
+  };
+}

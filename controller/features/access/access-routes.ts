@@ -1,0 +1,276 @@
+import type { FastifyInstance } from 'fastify';
+import { cardholderCsv, MAX_IMPORT_ROWS, readCardholderCsv } from './cardholder-csv.ts';
+import type { ApiDeps } from '../../api/deps.ts';
+import type { DeviceDirectory } from '../../core/device-directory.ts';
+import type { AccessService } from './access-service.ts';
+import { may } from '../../core/roles.ts';
+import { commandResultSchema, errorSchema } from '../../api/schemas.ts';
+
+/** The largest import: MAX_IMPORT_ROWS cardholders with long names and several groups each. */
+const IMPORT_BYTES = MAX_IMPORT_ROWS * 200;
+
+/** Whose data a read returned, for the audit: the ids, up to a bound, and how many. */
+const whose = (ids: string[]) => ({ rows: ids.length, ids: ids.slice(0, 200) });
+
+const maskCard = (card: string) => (card.length > 4 ? `${'*'.repeat(card.length - 4)}${card.slice(-4)}` : '****');
+
+const gateParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+export function accessRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  access: AccessService,
+  devices: DeviceDirectory,
+): void {
+  const actor = (req: { session: { username: string } | null }) => ({
+    kind: 'user' as const,
+    name: req.session!.username,
+  });
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.get(
+    '/api/access/gates',
+    {
+      config: { access: 'view' },
+      schema: { tags: ['access'], summary: 'Gates with their mode, fire state and health' },
+    },
+    async () => {
+      const health = new Map(deps.health.list().map((h) => [h.id, h.health]));
+      return access.gateStates().map((g) => ({ ...g, health: health.get(g.id) ?? 'unknown' }));
+    },
+  );
+
+  app.post(
+    '/api/access/gates/:id/open',
+    {
+      config: { access: 'gate.operate' },
+      schema: {
+        tags: ['access'],
+        summary: 'Open a gate once (audited)',
+        params: gateParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['direction'],
+          properties: { direction: { enum: ['in', 'out'] } },
+        },
+        response: { 200: commandResultSchema, 400: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const r = await deps.commands.execute(
+        { name: 'gate.open', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } },
+        actor(req),
+      );
+      return reply.code(r.ok ? 200 : 400).send(r);
+    },
+  );
+
+  app.put(
+    '/api/access/gates/:id/mode',
+    {
+      config: { access: 'gate.operate' },
+      schema: {
+        tags: ['access'],
+        summary: 'Set a gate to normal, locked or free passage (audited)',
+        params: gateParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['mode'],
+          properties: { mode: { enum: ['normal', 'locked', 'free'] } },
+        },
+        response: { 200: commandResultSchema, 400: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const r = await deps.commands.execute(
+        { name: 'gate.mode', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } },
+        actor(req),
+      );
+      return reply.code(r.ok ? 200 : 400).send(r);
+    },
+  );
+
+  app.get(
+    '/api/access/readers',
+    {
+      config: { access: 'view' },
+      schema: { tags: ['access'], summary: 'Card readers: type, gate, health and OSDP secure-channel state' },
+    },
+    async () => {
+      const health = new Map(deps.health.list().map((h) => [h.id, h]));
+      return deps.site.config.access.readers.map((r) => {
+        const o = devices.get(r.id, 'secureReader')?.state();
+        return {
+          id: r.id,
+          type: r.type,
+          gate: r.gate,
+          direction: r.direction,
+          health: health.get(r.id)?.health ?? 'unknown',
+          detail: health.get(r.id)?.detail ?? null,
+          secure: o?.secure ?? null,
+          state: o?.state ?? null,
+          installKey: o?.installKey ?? null,
+        };
+      });
+    },
+  );
+
+  app.post(
+    '/api/access/readers/:id/keyset',
+    {
+      config: { access: 'devices.commission' },
+      schema: {
+        tags: ['access'],
+        summary: 'Installer: give an OSDP reader a new site key over its secure channel (audited)',
+        params: gateParams,
+        response: { 200: commandResultSchema, 400: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const r = await deps.commands.execute(
+        { name: 'osdp.keyset', args: { readerId: (req.params as { id: string }).id } },
+        actor(req),
+      );
+      return reply.code(r.ok ? 200 : 400).send(r);
+    },
+  );
+
+  app.get(
+    '/api/cardholders',
+    {
+      config: { access: 'people.read' },
+      schema: {
+        tags: ['access'],
+        summary: 'Cardholders, filtered by name, class, id or card',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            q: { type: 'string', maxLength: 64 },
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { q, limit } = req.query as { q?: string; limit: number };
+      const needle = q?.toLowerCase();
+      // Card numbers in full only for those who keep the roster: a number is enough to clone a card.
+      const full = may(req.session!.role, 'people.manage');
+      const found = deps.allowlist
+        .cardholders()
+        .filter(
+          (c) =>
+            !needle ||
+            [c.id, c.name, c.class ?? '', ...(full ? [c.card] : [])].some((v) => v.toLowerCase().includes(needle)),
+        )
+        .slice(0, limit)
+        .map((c) => (full ? c : { ...c, card: maskCard(c.card) }));
+      deps.commands.record(actor(req), 'cardholders.read', { q: q ?? null }, true, whose(found.map((c) => c.id)));
+      return found;
+    },
+  );
+
+  app.post(
+    '/api/cardholders',
+    {
+      config: { access: 'people.manage' },
+      schema: {
+        tags: ['access'],
+        summary: 'Add or change one cardholder (audited)',
+        body: { type: 'object' },
+        response: { 200: commandResultSchema, 400: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const r = await deps.commands.execute(
+        { name: 'cardholders.upsert', args: { cardholders: [req.body] } },
+        actor(req),
+      );
+      return reply.code(r.ok ? 200 : 400).send(r);
+    },
+  );
+
+  app.delete(
+    '/api/cardholders/:id',
+    {
+      config: { access: 'people.manage' },
+      schema: {
+        tags: ['access'],
+        summary: 'Erase a person: cardholder, attendance, and their name in every record about them (audited)',
+        params: gateParams,
+        response: { 200: commandResultSchema, 400: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const r = await deps.commands.execute(
+        { name: 'cardholder.erase', args: { id: (req.params as { id: string }).id, reason: 'erased in the console' } },
+        actor(req),
+      );
+      return reply.code(r.ok ? 200 : 400).send(r);
+    },
+  );
+
+  app.post(
+    '/api/cardholders/import',
+    {
+      config: { access: 'people.manage' },
+      bodyLimit: IMPORT_BYTES,
+      schema: { tags: ['access'], summary: 'Import cardholders from CSV (text/csv); all or nothing (audited)' },
+    },
+    async (req, reply) => {
+      if (typeof req.body !== 'string') return reply.code(415).send({ error: 'send the file as text/csv' });
+      const { cardholders, problems } = await readCardholderCsv(req.body);
+      if (problems.length)
+        return reply
+          .code(400)
+          .send({ error: `${problems.length} problem(s) in the file`, problems: problems.slice(0, 200) });
+      if (!cardholders.length) return reply.code(400).send({ error: 'the file has no cardholders' });
+      const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders } }, actor(req));
+      return reply.code(r.ok ? 200 : 400).send(r);
+    },
+  );
+
+  app.get(
+    '/api/cardholders/export',
+    { config: { access: 'people.manage' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
+    async (req, reply) => {
+      const all = deps.allowlist.cardholders();
+      deps.commands.record(actor(req), 'cardholders.export', {}, true, whose(all.map((c) => c.id)));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="cardholders.csv"')
+        .send(cardholderCsv(all));
+    },
+  );
+
+  app.get(
+    '/api/attendance',
+    {
+      config: { access: 'people.read' },
+      schema: {
+        tags: ['access'],
+        summary: 'Entries and exits per cardholder for one day',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['day'],
+          properties: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+        },
+      },
+    },
+    async (req) => {
+      const { day } = req.query as { day: string };
+      const rows = deps.allowlist.attendance(day).map((a) => {
+        const c = deps.allowlist.byId(a.cardholderId);
+        return { ...a, name: c?.name ?? null, class: c?.class ?? null, kind: c?.kind ?? null };
+      });
+      deps.commands.record(actor(req), 'attendance.read', { day }, true, whose(rows.map((r) => r.cardholderId)));
+      return rows;
+    },
+  );
+}

@@ -1,0 +1,48 @@
+/** Access-control records as the decision code sees them (loaded into memory from SQLite). */
+
+export type { Direction } from '../../../drivers/contract.ts';
+export type GateMode = 'normal' | 'locked' | 'free';
+
+export interface Cardholder {
+  id: string;
+  name: string;
+  kind: 'student' | 'staff' | 'visitor';
+  class: string | null;
+  /** The canonical card id: the reader format's data bits as a decimal number. */
+  card: string;
+  validFrom: string | null;
+  validTo: string | null;
+  enabled: boolean;
+  groups: string[];
+}
+
+export interface Interval {
+  days: number[];
+  from: string;
+  to: string;
+}
+export interface Schedule {
+  id: string;
+  name: string;
+  intervals: Interval[];
+  onHolidays: boolean;
+}
+export interface GateRule {
+  gateId: string;
+  groupId: string;
+  scheduleId: string;
+}
+
+export type DenyReason =
+  | 'unknown-card'
+  | 'disabled'
+  | 'not-yet-valid'
+  | 'expired'
+  | 'no-rule'
+  | 'outside-schedule'
+  | 'anti-passback'
+  | 'gate-locked';
+
+export type Decision =
+  | { granted: true; cardholder: Cardholder; reason: 'granted' | 'free-passage' }
+  | { granted: false; cardholder: Cardholder | null; reason: DenyReason };

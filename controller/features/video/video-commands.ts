@@ -1,0 +1,33 @@
+import type { PtzAction } from '../../../drivers/contract.ts';
+import { CommandError, type CommandBus } from '../../core/commands.ts';
+import type { DeviceDirectory } from '../../core/device-directory.ts';
+
+/** PTZ from the console or the district: continuous move, stop, go to a preset. Audited like every command. */
+export function registerVideoCommands(bus: CommandBus, devices: DeviceDirectory): void {
+  const speed = { type: 'number', minimum: -1, maximum: 1 };
+  bus.register('camera.ptz', {
+    permission: 'gate.operate',
+    args: {
+      required: ['cameraId', 'action'],
+      properties: {
+        cameraId: { type: 'string', maxLength: 64 },
+        action: { enum: ['move', 'stop', 'preset'] },
+        x: speed,
+        y: speed,
+        zoom: speed,
+        preset: { type: 'string', maxLength: 64 },
+      },
+    },
+    run: async (args) => {
+      const cam = devices.get(String(args.cameraId), 'ptz');
+      if (!cam) throw new CommandError(`no camera "${args.cameraId}" (无此摄像机)`);
+      if (args.action === 'preset' && !args.preset) throw new CommandError('a preset token is needed (请选择预置位)');
+      try {
+        await cam.ptz(args.action as PtzAction, args as { x?: number; y?: number; zoom?: number; preset?: string });
+      } catch (err) {
+        throw new CommandError(`${args.cameraId}: ${(err as Error).message}`);
+      }
+      return { cameraId: args.cameraId, action: args.action };
+    },
+  });
+}

@@ -1,0 +1,62 @@
+import { OnvifCameraDriver } from '../../../drivers/video/onvif-camera-driver.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SnapshotStore } from '../../store/snapshots.ts';
+import type { Feature, FeatureContext } from '../feature.ts';
+import type { EmergencyButtons } from '../scenarios/emergency-buttons.ts';
+import { cameraRoutes } from './camera-routes.ts';
+import { registerVideoCommands } from './video-commands.ts';
+import { VideoService } from './video-service.ts';
+
+/** ONVIF cameras: events to alarms with snapshots, PTZ, and the live view. */
+export function wire(
+  ctx: FeatureContext,
+  buttons: EmergencyButtons,
+): Feature & { service: VideoService; snapshots: SnapshotStore } {
+  const c = ctx.site.config;
+  const snapshots = new SnapshotStore(join(ctx.site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
+  const service = new VideoService({
+    cameras: c.video.cameras,
+    pipeline: ctx.pipeline,
+    alarms: ctx.alarms,
+    snapshots,
+    timeZone: c.school.timezone,
+    emergencyButton: (cameraId, sourceKey) => {
+      const b = buttons.find(cameraId, sourceKey);
+      return b && { press: () => buttons.press(b) };
+    },
+    snapshot: (id) => {
+      const cam = ctx.devices.get(id, 'snapshot');
+      return cam ? cam.snapshot() : Promise.reject(new Error(`no camera ${id}`));
+    },
+  });
+  ctx.inbound.on('cameraEvent', ({ camera, event }) => service.onEvent(camera, event));
+  ctx.inbound.on('cameraConnected', ({ camera, clockDriftMs }) => service.onConnected(camera, clockDriftMs));
+  ctx.inbound.on('liveStream', ({ camera, lost, detail }) => {
+    const key = `camera.stream-lost:${camera}`;
+    if (!lost) {
+      ctx.alarms.clear(key);
+      return;
+    }
+    const name = c.video.cameras.find((x) => x.id === camera)?.name ?? camera;
+    ctx.alarms.raise({
+      key,
+      type: 'camera.stream-lost',
+      source: camera,
+      severity: 'major',
+      message: `${name}: live stream lost`,
+      data: { detail },
+    });
+  });
+  registerVideoCommands(ctx.commands, ctx.devices);
+  const drivers = c.video.cameras.map(
+    (cam) => new OnvifCameraDriver(cam, readFileSync(ctx.sitePath(cam.password_file), 'utf8').trim()),
+  );
+  return {
+    name: 'video',
+    service,
+    snapshots,
+    drivers,
+    routes: (app, api) => cameraRoutes(app, api, ctx.devices),
+  };
+}

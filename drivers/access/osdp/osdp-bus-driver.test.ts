@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { CardRead, DriverContext } from '../../contract.ts';
+import type { ByteLine } from '../../serial-line.ts';
+import { encodeBits } from '../wiegand-codec.ts';
+import { encodePacket, type OsdpPacket, PacketSplitter } from './frame.ts';
+import { OsdpKeyStore } from './key-store.ts';
+import { Cmd, encodePdId, encodeRaw, Reply } from './messages.ts';
+import { OsdpBusDriver } from './osdp-bus-driver.ts';
+
+type Answer = (cmd: OsdpPacket) => Buffer[] | null;
+
+/** A line whose far end is a script: each command the driver writes gets the packets the script returns. */
+function scriptedLine(answer: Answer) {
+  const splitter = new PacketSplitter();
+  const commands: OsdpPacket[] = [];
+  let data: (b: Buffer) => void = () => {};
+  const line: ByteLine = {
+    open: async () => {},
+    close: async () => {},
+    onData: (h) => {
+      data = h;
+    },
+    onClose: () => {},
+    write: (bytes) => {
+      for (const { packet } of splitter.push(bytes)) {
+        commands.push(packet);
+        const replies = answer(packet);
+        if (replies) setImmediate(() => data(Buffer.concat(replies)));
+      }
+    },
+  };
+  return { line, commands, inject: (b: Buffer) => data(b) };
+}
+
+const reply = (cmd: OsdpPacket, code: number, data: Buffer = Buffer.alloc(0)) =>
+  encodePacket({ addr: cmd.addr, reply: true, sqn: cmd.sqn, scb: null, code, data });
+
+/** A plain (no secure channel) reader as the standard has it answer a control panel's bring-up and polls. */
+function reader(cards: Buffer[]): Answer {
+  // A reader holds its card reads until the panel has finished bringing it up.
+  let up = false;
+  return (cmd) => {
+    switch (cmd.code) {
+      case Cmd.ID:
+        return [
+          reply(cmd, Reply.PDID, encodePdId({ vendor: 'a1b2c3', model: 1, version: 1, serial: 7, firmware: '1.2.3' })),
+        ];
+      case Cmd.CAP:
+        up = true;
+        return [reply(cmd, Reply.PDCAP, Buffer.from([4, 1, 1, 5, 1, 1, 9, 1, 0]))];
+      case Cmd.POLL: {
+        const card = up ? cards.shift() : undefined;
+        return [card ? reply(cmd, Reply.RAW, card) : reply(cmd, Reply.ACK)];
+      }
+      default:
+        return [reply(cmd, Reply.ACK)];
+    }
+  };
+}
+
+function harness(answer: Answer, clock = { now: 0 }) {
+  const s = scriptedLine(answer);
+  const reads: CardRead[] = [];
+  const health: string[] = [];
+  const ctx: DriverContext = {
+    emit: () => {},
+    send: (channel, message) => {
+      if (channel === 'card') reads.push(message as CardRead);
+    },
+    device: () => ({
+      ok: () => void health.push('online'),
+      failed: (_r, every) => {
+        health.push('failed');
+        return every;
+      },
+      degraded: (r) => void health.push(`degraded: ${r}`),
+      offline: (r, every) => {
+        health.push(`offline: ${r}`);
+        return every;
+      },
+    }),
+    log: { debug() {}, info() {}, warn() {}, error() {} } as unknown as DriverContext['log'],
+    now: () => clock.now,
+  };
+  const driver = new OsdpBusDriver(
+    { id: 'osdp-1', type: 'osdp', port: '/dev/null', baud_rate: 9600, reply_timeout_ms: 30, offline_after_s: 1 },
+    [{ id: 'r1', type: 'osdp', bus: 'osdp-1', address: 1, secure: false, gate: 'g', direction: 'in' }],
+    new OsdpKeyStore(join(mkdtempSync(join(tmpdir(), 'osdp-')), 'keys.json')),
+    s.line,
+  );
+  return { ...s, reads, health, ctx, driver };
+}
+
+/** Runs a scenario against a started driver, and stops the driver whatever happens. */
+async function run(h: ReturnType<typeof harness>, scenario: () => Promise<void>): Promise<void> {
+  await h.driver.start(h.ctx);
+  try {
+    await scenario();
+  } finally {
+    await h.driver.stop();
+  }
+}
+
+const until = async (what: string, ok: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+const BITS = encodeBits('w26', 123456);
+const card26 = encodeRaw({ reader: 0, format: 1, bits: BITS });
+
+test('brings a reader up with POLL, ID and CAP, then turns a RAW reply into one card read', async () => {
+  const h = harness(reader([card26]));
+  await run(h, () => until('a card read', () => h.reads.length === 1));
+  assert.deepEqual(
+    h.commands.slice(0, 4).map((c) => [c.code, c.sqn]),
+    [
+      [Cmd.POLL, 0],
+      [Cmd.ID, 1],
+      [Cmd.CAP, 2],
+      [Cmd.POLL, 3],
+    ],
+    'the first command has sequence 0, then 1, 2, 3',
+  );
+  assert.equal(h.reads[0]!.readerId, 'r1');
+  assert.equal(h.reads[0]!.bits, BITS);
+  assert.deepEqual(h.health, ['online']);
+});
+
+test('a reader that stops answering goes offline after offline_after_s and starts again from sequence 0', async () => {
+  const clock = { now: 0 };
+  let silent = false;
+  const answer = reader([]);
+  const h = harness((cmd) => (silent ? null : answer(cmd)), clock);
+  let offlineAt = 0;
+  await run(h, async () => {
+    await until('online', () => h.health.includes('online'));
+    silent = true;
+    clock.now = 1500;
+    await until('offline', () => h.health.some((s) => s.startsWith('offline')));
+    offlineAt = h.commands.length;
+    silent = false;
+    await until('polled again', () => h.commands.length > offlineAt + 1);
+  });
+  assert.ok(h.health.some((s) => s === 'offline: no reply for 1 s'));
+  assert.equal(h.commands[offlineAt]!.sqn, 0, 'a reset reader is addressed from sequence 0');
+});
+
+test('garbage and a bad CRC on the line are counted and dropped, and the reader still reads', async () => {
+  const h = harness(reader([card26]));
+  const good = reply(
+    { addr: 1, reply: false, sqn: 1, scb: null, code: Cmd.POLL, data: Buffer.alloc(0), mac: null },
+    0x40,
+  );
+  const badCrc = Buffer.from(good);
+  badCrc[badCrc.length - 1]! ^= 0xff;
+  await run(h, async () => {
+    h.inject(Buffer.concat([Buffer.from('garbage\x00\xff'), badCrc]));
+    await until('a card read', () => h.reads.length === 1);
+  });
+  assert.ok((h.driver.stats().dropped as number) >= 2, `dropped ${h.driver.stats().dropped}`);
+});
