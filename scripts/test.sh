@@ -15,9 +15,11 @@ node ui/build.mjs
 npx tsc --noEmit -p .
 # Format and lint (biome.json); `npm run format` rewrites what this refuses.
 npx biome ci --colors=off .
+# The dependency rule (docs/architecture.md): layers import downwards only, and no cycles.
+node --import tsx scripts/check-dependencies.ts
 
 run() { node --import tsx --test --test-concurrency=1 --test-timeout=420000 "$@"; }
-mapfile -t unit < <(find controller drivers ui/src fuzz -name '*.test.ts' | sort)
+mapfile -t unit < <(find controller drivers ui/src fuzz scripts -name '*.test.ts' | sort)
 mapfile -t hil < <(find hil-tests -maxdepth 1 -name '*.test.ts' | sort)
 case "$part" in
   unit) run "${unit[@]}" ;;
