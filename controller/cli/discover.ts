@@ -80,7 +80,8 @@ async function scanPort(
   timeoutMs: number,
   profiles: Map<string, DeviceProfile>,
 ): Promise<PortScan> {
-  const bus: ModbusBusConfig = { id: 'scan', type: 'modbus-rtu', port, timeout_ms: timeoutMs, ...setting };
+  // Discovery probes any rate the installer names, not only those a site file may list.
+  const bus = { id: 'scan', type: 'modbus-rtu', port, timeout_ms: timeoutMs, ...setting } as ModbusBusConfig;
   const link = new ModbusLink(bus, createLogger('silent'));
   try {
     return {

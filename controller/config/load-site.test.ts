@@ -269,3 +269,17 @@ test('the district link is TLS and signed commands unless a lab says otherwise',
     `${file}:3:9: uplink: downlink commands must be signed: set command_key to the district's ed25519 or SM2 public key (allow_unsigned_commands: true is for a lab only)`,
   ]);
 });
+
+test('a gate that names some of its coils or inputs must name all of them', () => {
+  const lines = check(
+    `${good}access:
+  gates:
+    - { id: south, bus: bus1, address: 9, open_coils: { in: 4 }, inputs: { passage_in: 4, fire: 7 } }
+`,
+  ).issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
+  assert.deepEqual(lines.sort(), [
+    '10:55 access.gates[0].open_coils: missing required field "out"',
+    '10:74 access.gates[0].inputs: missing required field "forced"',
+    '10:74 access.gates[0].inputs: missing required field "passage_out"',
+  ]);
+});

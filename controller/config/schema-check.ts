@@ -1,18 +1,12 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { appPath } from '../app-files.ts';
+import { jsonSchema } from './schema-kit.ts';
+import { ProfileSchema, SiteSchema } from './site-schema.ts';
 import { type ConfigIssue, formatPath, type YamlSource } from './yaml-source.ts';
 
-const schemaDir = appPath('firmware-configs/schema');
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, discriminator: true });
 
-function load(name: string): ValidateFunction {
-  return ajv.compile(JSON.parse(readFileSync(join(schemaDir, name), 'utf8')));
-}
-
-export const validateSite = load('site.schema.json');
-export const validateProfile = load('profile.schema.json');
+export const validateSite: ValidateFunction = ajv.compile(jsonSchema(SiteSchema));
+export const validateProfile: ValidateFunction = ajv.compile(jsonSchema(ProfileSchema));
 
 /** Turns an ajv path like `/devices/2/address` into YAML path segments. */
 function segments(instancePath: string): (string | number)[] {

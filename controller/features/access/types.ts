@@ -1,7 +1,8 @@
+import type { GateConfig } from '../../config/types.ts';
 /** Access-control records as the decision code sees them (loaded into memory from SQLite). */
 
 export type { Direction } from '../../../drivers/contract.ts';
-export type GateMode = 'normal' | 'locked' | 'free';
+export type GateMode = GateConfig['mode'];
 
 export interface Cardholder {
   id: string;

@@ -1,19 +1,10 @@
+import type { SiteConfig } from '../../config/types.ts';
 import type { LocalTime } from '../access/decide.ts';
 
 /** Bell schedules (summer, winter, exam day): pure validation and the next bell. */
 
-export interface Bell {
-  at: string;
-  days: number[];
-  sound: string;
-  zones: string[] | 'all';
-  label?: string;
-}
-export interface BellSchedule {
-  id: string;
-  name: string;
-  bells: Bell[];
-}
+export type BellSchedule = SiteConfig['pa']['schedules'][number];
+export type Bell = BellSchedule['bells'][number];
 
 export interface ScheduleProblem {
   schedule: string;

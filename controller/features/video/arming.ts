@@ -1,5 +1,5 @@
 import { inInterval, type LocalTime } from '../access/decide.ts';
-import type { Interval } from '../access/types.ts';
+import type { CameraConfig } from '../../config/types.ts';
 import type { CameraEvent, CameraEventKind } from '../../../drivers/contract.ts';
 
 /**
@@ -7,8 +7,8 @@ import type { CameraEvent, CameraEventKind } from '../../../drivers/contract.ts'
  * intervals as access schedules: field intrusion armed only after hours is
  * `{ disarmed: [{ days: [1,2,3,4,5], from: '07:00', to: '18:00' }] }`.
  */
-export type ArmingRule = 'always' | 'never' | { armed: Interval[] } | { disarmed: Interval[] };
-export type ArmingConfig = Partial<Record<Exclude<CameraEventKind, 'tamper'>, ArmingRule>>;
+export type ArmingConfig = CameraConfig['arming'];
+export type ArmingRule = NonNullable<ArmingConfig['motion']>;
 
 /** Motion alone is too common in a school to alarm unless a site asks for it. */
 const DEFAULTS: Record<Exclude<CameraEventKind, 'tamper'>, ArmingRule> = {
