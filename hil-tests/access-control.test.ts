@@ -232,14 +232,14 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     await waitFor('the remote open', () => turnstile.relayLog.some((r) => r.direction === 'out' && r.on));
     const r = await c.commands.execute(
       { name: 'gate.mode', args: { gateId: 'south', mode: 'locked' } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     assert.equal(r.ok, true);
     inReader.swipe(STUDENT_CARD);
     await waitFor('the locked denial', () => access('access.denied').some((e) => e.data.reason === 'gate-locked'));
     await c.commands.execute(
       { name: 'gate.mode', args: { gateId: 'south', mode: 'normal' } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     const audit = (c.commands.recentAudit(10) as { command: string; actor: string }[]).filter((a) =>
       a.command.startsWith('gate.'),

@@ -40,7 +40,7 @@ test('every audit link reaches rsyslog over TLS in chain order, Chinese intact, 
     }));
   try {
     for (let i = 0; i < 5; i++)
-      await c.commands.execute({ name: 'status', args: {} }, { kind: 'user', name: `guard${i}` });
+      await c.commands.execute({ name: 'status', args: {} }, { kind: 'user', name: `guard${i}`, role: 'guard' });
     c.commands.record({ kind: 'user', name: '张老师' }, 'cardholders.read', { q: '初二(3)班' }, true, { rows: 40 });
     await waitFor('every link at rsyslog', () => received().length >= links().length, 15_000);
     assert.deepEqual(
@@ -56,7 +56,7 @@ test('every audit link reaches rsyslog over TLS in chain order, Chinese intact, 
 
     await receiver.stop();
     for (let i = 0; i < 5; i++)
-      await c.commands.execute({ name: 'status', args: {} }, { kind: 'user', name: 'during-outage' });
+      await c.commands.execute({ name: 'status', args: {} }, { kind: 'user', name: 'during-outage', role: 'guard' });
     await new Promise((r) => setTimeout(r, 1500));
     await receiver.start();
     await waitFor(

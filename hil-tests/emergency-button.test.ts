@@ -78,7 +78,7 @@ describe('emergency button', () => {
     assert.match(district.error!, /not accepted from district/);
     const guard = await c.commands.execute(
       { name: 'emergency.reset', args: { buttonId: 'lodge' } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     assert.equal(guard.ok, true, guard.error);
     assert.equal(latched(), undefined, 'reset clears and acknowledges it');
@@ -87,7 +87,7 @@ describe('emergency button', () => {
   test('in test mode a press is logged as a test and raises no alarm', async () => {
     const r = await c.commands.execute(
       { name: 'emergency.test-mode', args: { buttonId: 'lodge', minutes: 10 } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     assert.equal(r.ok, true, r.error);
     press();

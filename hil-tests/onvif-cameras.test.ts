@@ -145,7 +145,7 @@ describe('ONVIF cameras', () => {
     for (const args of [{ action: 'move', x: 0.5, y: -0.2 }, { action: 'stop' }, { action: 'preset', preset: '2' }]) {
       const r = await c.commands.execute(
         { name: 'camera.ptz', args: { cameraId: 'cam-gate', ...args } },
-        { kind: 'user', name: 'guard1' },
+        { kind: 'user', name: 'guard1', role: 'guard' },
       );
       assert.equal(r.ok, true, r.error);
     }
@@ -157,13 +157,13 @@ describe('ONVIF cameras', () => {
     const token = '2</PresetToken><Speed>9</Speed><PresetToken>&x;';
     const odd = await c.commands.execute(
       { name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'preset', preset: token } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     assert.equal(odd.ok, true, odd.error);
     assert.deepEqual(gate.ptz.at(-1)!.detail, { ProfileToken: 'main', PresetToken: token });
     const bad = await c.commands.execute(
       { name: 'camera.ptz', args: { cameraId: 'cam-gate', action: 'move', x: 3 } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     assert.match(bad.error!, /invalid arguments/);
   });

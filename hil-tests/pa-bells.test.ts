@@ -107,7 +107,7 @@ describe('PA and bells', () => {
         name: 'pa.play',
         args: { kind: 'tts', text: '紧急通知，请立即疏散。', zones: 'all', priority: 'emergency', label: '紧急疏散' },
       },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     assert.equal(r.ok, true, r.error);
     await waitFor('the bell preempted', () => events('pa.preempted').some((e) => e.data.label === '长铃'), 3000, 20);
@@ -143,13 +143,13 @@ describe('PA and bells', () => {
     c.pa.stop();
     const r = await c.commands.execute(
       { name: 'bells.activate', args: { scheduleId: 'exam' } },
-      { kind: 'user', name: 'admin1' },
+      { kind: 'user', name: 'admin1', role: 'admin' },
     );
     assert.equal(r.ok, true);
     assert.equal(c.bells.active?.id, 'exam');
     const bad = await c.commands.execute(
       { name: 'bells.activate', args: { scheduleId: 'summer' } },
-      { kind: 'user', name: 'admin1' },
+      { kind: 'user', name: 'admin1', role: 'admin' },
     );
     assert.match(bad.error!, /no bell schedule "summer"/);
     const fromDistrict = await c.commands.execute(

@@ -108,7 +108,7 @@ test('erasing a pupil removes them from the store, even unsealed: secure_delete 
     assert.deepEqual(found(storeFiles(c), [p.name, p.card]), [p.name, p.card], 'unsealed, the lab store has them');
     const r = await c.commands.execute(
       { name: 'cardholder.erase', args: { id: p.id } },
-      { kind: 'user', name: 'admin1' },
+      { kind: 'user', name: 'admin1', role: 'admin' },
     );
     assert.equal(r.ok, true, r.error);
     assert.deepEqual(r.result, { id: p.id, cardholder: true, passages: 1, records: 2 });

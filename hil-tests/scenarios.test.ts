@@ -109,14 +109,14 @@ describe('campus emergency scenarios', () => {
   test('evacuation frees the gates and shows the assembly point; all-clear restores everything', async () => {
     await c.commands.execute(
       { name: 'scenario.start', args: { kind: 'evacuation' } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     await waitFor('gates free', () => gates.every((g) => g.isOpen('in') && g.isOpen('out')), 2000, 20);
     assert.equal(boards[0]!.state!.takeover.kind, 'evacuation');
     assert.equal(boards[0]!.state!.board.assemblyPoint, '操场东侧');
     const done = await c.commands.execute(
       { name: 'scenario.start', args: { kind: 'all-clear' } },
-      { kind: 'user', name: 'guard1' },
+      { kind: 'user', name: 'guard1', role: 'guard' },
     );
     assert.equal(done.ok, true);
     await waitFor('gates back to normal', () => gates.every((g) => !g.isOpen('in') && !g.isOpen('out')), 3000, 20);

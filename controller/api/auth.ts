@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { may, type Permission } from '../core/roles.ts';
+import type { Actor } from '../core/types.ts';
 import type { Session, Users } from '../store/users.ts';
 import { hostName } from './host-check.ts';
 import { msg } from './messages.ts';
@@ -18,6 +19,13 @@ declare module 'fastify' {
     upgrade?: boolean;
   }
 }
+
+/** The logged-in user as the command bus and the audit see them: name and role. */
+export const userActor = (req: FastifyRequest): Actor => ({
+  kind: 'user',
+  name: req.session!.username,
+  role: req.session!.role,
+});
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -18,7 +18,7 @@ export function registerBuiltinCommands(
       },
     },
     run: (args, actor) => {
-      const alarm = alarms.acknowledge(args.alarmId as string, `${actor.kind}:${actor.name}`);
+      const alarm = alarms.acknowledge(args.alarmId, `${actor.kind}:${actor.name}`);
       if (!alarm) throw new CommandError(`no unacknowledged open alarm ${args.alarmId} (无待确认的该报警)`);
       return { alarmId: alarm.id, ackedAt: alarm.ackedAt };
     },

@@ -1,22 +1,36 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Db } from '../store/database.ts';
 import { AuditLog } from '../store/audit-log.ts';
 import type { Logger } from './logger.ts';
 import type { Pipeline } from './pipeline.ts';
-import type { Permission } from './roles.ts';
+import { may, type Permission } from './roles.ts';
 import type { Actor, Command, CommandResult } from './types.ts';
 
-export interface CommandSpec {
+/** The JSON Schema of a command's arguments: an object's `properties` and `required`, nothing else. */
+export interface ArgsSchema {
+  readonly required?: readonly string[];
+  readonly properties: Readonly<Record<string, JSONSchema>>;
+}
+/** The arguments as the schema says they are, once the bus has validated them. */
+export type ArgsOf<A extends ArgsSchema> = FromSchema<{
+  type: 'object';
+  additionalProperties: false;
+  properties: A['properties'];
+  required: A['required'] extends readonly string[] ? A['required'] : [];
+}>;
+
+export interface CommandSpec<A extends ArgsSchema = ArgsSchema> {
   permission: Permission;
-  /** JSON Schema of the arguments. */
-  args: object;
+  /** JSON Schema of the arguments; run() gets them typed from it. */
+  args: A;
   /** Arguments never written to the audit log or forwarded (passwords). */
   secret?: readonly string[];
   /** Fields of the result that go back to the asker alone, never to the audit log or the district (a one-time password). */
   secretResult?: readonly string[];
   /** Who may send it; every source when absent. */
   from?: readonly Actor['kind'][];
-  run(args: Record<string, unknown>, actor: Actor): unknown | Promise<unknown>;
+  run(args: ArgsOf<A>, actor: Actor): unknown | Promise<unknown>;
 }
 
 export class CommandError extends Error {}
@@ -41,15 +55,21 @@ export class CommandBus {
     this.audit = new AuditLog(db, now);
   }
 
-  register(name: string, spec: CommandSpec): void {
+  register<const A extends ArgsSchema>(name: string, spec: CommandSpec<A>): void {
     this.specs.set(name, {
-      spec,
+      spec: spec as unknown as CommandSpec,
       validate: ajv.compile({ type: 'object', additionalProperties: false, ...spec.args }),
     });
   }
 
   permissionFor(name: string): Permission | undefined {
     return this.specs.get(name)?.spec.permission;
+  }
+
+  /** The JSON Schema of a command's arguments, for the route that takes them as its body. */
+  argsSchema(name: string): object | undefined {
+    const spec = this.specs.get(name)?.spec;
+    return spec && { type: 'object', additionalProperties: false, ...spec.args };
   }
 
   names(): string[] {
@@ -105,6 +125,10 @@ export class CommandBus {
     if (!entry) return { ok: false, error: `unknown command "${cmd.name}"; known: ${this.names().join(', ')}` };
     if (entry.spec.from && !entry.spec.from.includes(actor.kind)) {
       return { ok: false, error: `"${cmd.name}" is not accepted from ${actor.kind}` };
+    }
+    // The route checked the permission too; the bus checks it again, so no route can forget it.
+    if (actor.kind === 'user' && !(actor.role && may(actor.role, entry.spec.permission))) {
+      return { ok: false, error: `"${cmd.name}" needs the ${entry.spec.permission} permission` };
     }
     if (!entry.validate(cmd.args)) {
       return { ok: false, error: `invalid arguments: ${ajv.errorsText(entry.validate.errors, { dataVar: 'args' })}` };

@@ -1,4 +1,5 @@
 /** Types shared by the pipeline, the drivers, the uplink and the API. */
+import type { Role } from './roles.ts';
 
 export type Severity = 'info' | 'warning' | 'major' | 'critical';
 
@@ -52,6 +53,8 @@ export type HealthState = 'online' | 'degraded' | 'offline';
 export interface Actor {
   kind: 'user' | 'district' | 'scenario' | 'schedule' | 'system';
   name: string;
+  /** A console user's role: the bus checks it against the command's permission. */
+  role?: Role;
 }
 
 export interface Command {

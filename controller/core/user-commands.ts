@@ -18,7 +18,7 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
       },
     },
     run: async (args) => {
-      await users.add(args.username as string, args.role as Role, args.password as string);
+      await users.add(args.username, args.role as Role, args.password);
       return { username: args.username, role: args.role };
     },
   });
@@ -33,7 +33,7 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
     run: (args, actor) => {
       if (args.username === actor.name) throw new UserError('you cannot change your own role (不能修改自己的角色)');
       existing(args.username);
-      users.setRole(args.username as string, args.role as Role);
+      users.setRole(args.username, args.role as Role);
       return { username: args.username, role: args.role };
     },
   });
@@ -45,7 +45,7 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
     args: { required: ['username'], properties: { username: user } },
     run: async (args) => ({
       username: args.username,
-      password: await users.resetPassword(args.username as string),
+      password: await users.resetPassword(args.username),
       mustChange: true,
     }),
   });
@@ -57,7 +57,7 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
       args: { required: ['username'], properties: { username: user } },
       run: (args) => {
         existing(args.username);
-        return { username: args.username, ...act(args.username as string) };
+        return { username: args.username, ...act(args.username) };
       },
     });
   onAccount('user.unlock', (u) => ({ unlocked: users.unlock(u) }));
@@ -72,7 +72,7 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
     run: (args, actor) => {
       if (args.username === actor.name && args.disabled)
         throw new UserError('you cannot disable your own account (不能停用自己的账户)');
-      if (!users.setDisabled(args.username as string, args.disabled as boolean))
+      if (!users.setDisabled(args.username, args.disabled))
         throw new UserError(`no user "${args.username}" (无此用户)`);
       return { username: args.username, disabled: args.disabled };
     },

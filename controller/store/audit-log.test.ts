@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { openDatabase } from './database.ts';
 import { AuditLog, digest } from './audit-log.ts';
 
-const actor = { kind: 'user', name: 'admin1' };
+const actor = { kind: 'user', name: 'admin1', role: 'admin' };
 
 function filled() {
   const db = openDatabase(':memory:');

@@ -21,12 +21,12 @@ export function registerCommandKeyCommands(bus: CommandBus, keys: CommandKeys): 
         retire: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'Fingerprint of a key to stop trusting' },
       },
     },
-    run: (args) => keys.replace(args.publicKey as string, args.retire as string | undefined),
+    run: (args) => keys.replace(args.publicKey, args.retire),
   });
   bus.register('command-key.revoke', {
     permission: 'config',
     from: ['district'],
     args: { required: ['fingerprint'], properties: { fingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' } } },
-    run: (args) => keys.revoke(args.fingerprint as string),
+    run: (args) => keys.revoke(args.fingerprint),
   });
 }

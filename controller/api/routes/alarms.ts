@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { alarmSchema, commandResultSchema } from '../schemas.ts';
 import { asSeenBy } from '../personal-data.ts';
+import { userActor } from '../auth.ts';
 
 export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get(
@@ -43,10 +44,7 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (req, reply) => {
       const { id } = req.params as { id: string };
-      const result = await deps.commands.execute(
-        { name: 'alarm.ack', args: { alarmId: id } },
-        { kind: 'user', name: req.session!.username },
-      );
+      const result = await deps.commands.execute({ name: 'alarm.ack', args: { alarmId: id } }, userActor(req));
       return reply.code(result.ok ? 200 : 409).send(result);
     },
   );

@@ -3,6 +3,7 @@ import { roles } from '../../core/roles.ts';
 import type { ApiDeps } from '../deps.ts';
 import { commandResultSchema, errorSchema } from '../schemas.ts';
 import { msg } from '../messages.ts';
+import { userActor } from '../auth.ts';
 
 export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get(
@@ -75,7 +76,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req, reply) => {
       const result = await deps.commands.execute(
         { name: 'user.add', args: req.body as Record<string, unknown> },
-        { kind: 'user', name: req.session!.username },
+        userActor(req),
       );
       return reply.code(result.ok ? 201 : 400).send(result);
     },
@@ -103,7 +104,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const { disabled } = req.body as { disabled: boolean };
       const result = await deps.commands.execute(
         { name: 'user.set-disabled', args: { username, disabled } },
-        { kind: 'user', name: req.session!.username },
+        userActor(req),
       );
       return reply.code(result.ok ? 200 : 400).send(result);
     },
@@ -128,7 +129,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
       handler: async (req, reply) => {
         const args = { ...(req.body as object | undefined), username: (req.params as { username: string }).username };
-        const result = await deps.commands.execute({ name, args }, { kind: 'user', name: req.session!.username });
+        const result = await deps.commands.execute({ name, args }, userActor(req));
         return reply.code(result.ok ? 200 : 400).send(result);
       },
     });

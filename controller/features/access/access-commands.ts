@@ -21,9 +21,9 @@ const cardholder = {
     enabled: { type: 'boolean' },
     groups: { type: 'array', items: { type: 'string' }, maxItems: 32 },
   },
-};
-const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' };
-const idList = { type: 'array', items: { type: 'string' } };
+} as const;
+const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' } as const;
+const idList = { type: 'array', items: { type: 'string' } } as const;
 
 /** The district's cardholder sync: a versioned delta, or a full resync. */
 export const syncArgs = {
@@ -100,7 +100,7 @@ export const syncArgs = {
       },
     },
   },
-};
+} as const;
 
 /** Gate operation (audited, from the console, the district or a scenario) and cardholder sync. */
 export function registerAccessCommands(
@@ -110,13 +110,13 @@ export function registerAccessCommands(
   log: EventLog,
   keyset: (readerId: string) => Promise<void>,
 ): void {
-  const gate = { type: 'string', minLength: 1, maxLength: 64 };
+  const gate = { type: 'string', minLength: 1, maxLength: 64 } as const;
   bus.register('gate.open', {
     permission: 'gate.operate',
     args: { required: ['gateId', 'direction'], properties: { gateId: gate, direction: { enum: ['in', 'out'] } } },
     run: (args) => {
       try {
-        access.open(args.gateId as string, args.direction as Direction);
+        access.open(args.gateId, args.direction as Direction);
       } catch (err) {
         throw new CommandError((err as Error).message);
       }
@@ -128,7 +128,7 @@ export function registerAccessCommands(
     args: { required: ['gateId', 'mode'], properties: { gateId: gate, mode: { enum: ['normal', 'locked', 'free'] } } },
     run: async (args) => {
       try {
-        await access.setMode(args.gateId as string, args.mode as GateMode);
+        await access.setMode(args.gateId, args.mode as GateMode);
       } catch (err) {
         throw new CommandError((err as Error).message);
       }
@@ -171,8 +171,8 @@ export function registerAccessCommands(
       properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, reason: { type: 'string', maxLength: 200 } },
     },
     run: (args) => {
-      if (!allowlist.byId(args.id as string)) throw new CommandError(`no cardholder "${args.id}" (无此人员)`);
-      return { id: args.id, ...allowlist.erase(args.id as string, log) };
+      if (!allowlist.byId(args.id)) throw new CommandError(`no cardholder "${args.id}" (无此人员)`);
+      return { id: args.id, ...allowlist.erase(args.id, log) };
     },
   });
   bus.register('osdp.keyset', {
@@ -181,7 +181,7 @@ export function registerAccessCommands(
     args: { required: ['readerId'], properties: { readerId: { type: 'string', minLength: 1, maxLength: 64 } } },
     run: async (args) => {
       try {
-        await keyset(args.readerId as string);
+        await keyset(args.readerId);
       } catch (err) {
         throw new CommandError((err as Error).message);
       }

@@ -5,6 +5,7 @@ import type { DeviceDirectory } from '../../core/device-directory.ts';
 import type { AccessService } from './access-service.ts';
 import { may } from '../../core/roles.ts';
 import { commandResultSchema, errorSchema } from '../../api/schemas.ts';
+import { userActor } from '../../api/auth.ts';
 
 /** The largest import: MAX_IMPORT_ROWS cardholders with long names and several groups each. */
 const IMPORT_BYTES = MAX_IMPORT_ROWS * 200;
@@ -22,10 +23,6 @@ export function accessRoutes(
   access: AccessService,
   devices: DeviceDirectory,
 ): void {
-  const actor = (req: { session: { username: string } | null }) => ({
-    kind: 'user' as const,
-    name: req.session!.username,
-  });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BYTES }, (_req, body, done) =>
     done(null, body),
   );
@@ -62,7 +59,7 @@ export function accessRoutes(
     async (req, reply) => {
       const r = await deps.commands.execute(
         { name: 'gate.open', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } },
-        actor(req),
+        userActor(req),
       );
       return reply.code(r.ok ? 200 : 400).send(r);
     },
@@ -88,7 +85,7 @@ export function accessRoutes(
     async (req, reply) => {
       const r = await deps.commands.execute(
         { name: 'gate.mode', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } },
-        actor(req),
+        userActor(req),
       );
       return reply.code(r.ok ? 200 : 400).send(r);
     },
@@ -133,7 +130,7 @@ export function accessRoutes(
     async (req, reply) => {
       const r = await deps.commands.execute(
         { name: 'osdp.keyset', args: { readerId: (req.params as { id: string }).id } },
-        actor(req),
+        userActor(req),
       );
       return reply.code(r.ok ? 200 : 400).send(r);
     },
@@ -170,7 +167,7 @@ export function accessRoutes(
         )
         .slice(0, limit)
         .map((c) => (full ? c : { ...c, card: maskCard(c.card) }));
-      deps.commands.record(actor(req), 'cardholders.read', { q: q ?? null }, true, whose(found.map((c) => c.id)));
+      deps.commands.record(userActor(req), 'cardholders.read', { q: q ?? null }, true, whose(found.map((c) => c.id)));
       return found;
     },
   );
@@ -189,7 +186,7 @@ export function accessRoutes(
     async (req, reply) => {
       const r = await deps.commands.execute(
         { name: 'cardholders.upsert', args: { cardholders: [req.body] } },
-        actor(req),
+        userActor(req),
       );
       return reply.code(r.ok ? 200 : 400).send(r);
     },
@@ -209,7 +206,7 @@ export function accessRoutes(
     async (req, reply) => {
       const r = await deps.commands.execute(
         { name: 'cardholder.erase', args: { id: (req.params as { id: string }).id, reason: 'erased in the console' } },
-        actor(req),
+        userActor(req),
       );
       return reply.code(r.ok ? 200 : 400).send(r);
     },
@@ -230,7 +227,7 @@ export function accessRoutes(
           .code(400)
           .send({ error: `${problems.length} problem(s) in the file`, problems: problems.slice(0, 200) });
       if (!cardholders.length) return reply.code(400).send({ error: 'the file has no cardholders' });
-      const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders } }, actor(req));
+      const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders } }, userActor(req));
       return reply.code(r.ok ? 200 : 400).send(r);
     },
   );
@@ -240,7 +237,7 @@ export function accessRoutes(
     { config: { access: 'people.manage' }, schema: { tags: ['access'], summary: 'All cardholders as CSV' } },
     async (req, reply) => {
       const all = deps.allowlist.cardholders();
-      deps.commands.record(actor(req), 'cardholders.export', {}, true, whose(all.map((c) => c.id)));
+      deps.commands.record(userActor(req), 'cardholders.export', {}, true, whose(all.map((c) => c.id)));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="cardholders.csv"')
@@ -269,7 +266,7 @@ export function accessRoutes(
         const c = deps.allowlist.byId(a.cardholderId);
         return { ...a, name: c?.name ?? null, class: c?.class ?? null, kind: c?.kind ?? null };
       });
-      deps.commands.record(actor(req), 'attendance.read', { day }, true, whose(rows.map((r) => r.cardholderId)));
+      deps.commands.record(userActor(req), 'attendance.read', { day }, true, whose(rows.map((r) => r.cardholderId)));
       return rows;
     },
   );

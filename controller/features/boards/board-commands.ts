@@ -12,7 +12,6 @@ export function registerBoardCommands(bus: CommandBus, boards: BoardService): vo
         boards: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
       },
     },
-    run: (args, actor) =>
-      boards.notice(args.text as string, args.boards as string[] | 'all', `${actor.kind}:${actor.name}`),
+    run: (args, actor) => boards.notice(args.text, args.boards, `${actor.kind}:${actor.name}`),
   });
 }

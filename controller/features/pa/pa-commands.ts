@@ -17,7 +17,9 @@ export function registerPaCommands(
   soundsDir: string | null,
   zoneIds: string[],
 ): void {
-  const zones = { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }] };
+  const zones = {
+    oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }],
+  } as const;
   bus.register('pa.play', {
     permission: 'pa.announce',
     args: {
@@ -32,20 +34,20 @@ export function registerPaCommands(
       },
     },
     run: (args, actor) => {
-      const kind = args.kind as string;
+      const kind = args.kind;
       if (kind === 'tts' && !args.text) throw new CommandError('text-to-speech needs text (语音合成需要文字)');
       if (kind === 'sound' && !args.sound) throw new CommandError('a sound name is needed (请选择声音文件)');
       const source: AudioSource =
         kind === 'tts'
-          ? { kind: 'tts', text: args.text as string }
+          ? { kind: 'tts', text: args.text! }
           : kind === 'sound'
-            ? soundSource(args.sound as string, soundsDir)
+            ? soundSource(args.sound!, soundsDir)
             : { kind: 'chime' };
       return pa.request({
         source,
-        zones: args.zones as string[] | 'all',
-        priority: args.priority as 'announcement' | 'emergency',
-        label: (args.label as string | undefined) ?? (kind === 'tts' ? (args.text as string).slice(0, 40) : kind),
+        zones: args.zones,
+        priority: args.priority,
+        label: args.label ?? (kind === 'tts' ? args.text!.slice(0, 40) : kind),
         by: `${actor.kind}:${actor.name}`,
       });
     },
@@ -60,10 +62,10 @@ export function registerPaCommands(
     },
     run: (args, actor) =>
       pa.request({
-        source: soundSource(args.sound as string, soundsDir),
-        zones: args.zones as string[] | 'all',
+        source: soundSource(args.sound, soundsDir),
+        zones: args.zones,
         priority: 'bell',
-        label: args.label as string,
+        label: args.label,
         by: `schedule:${actor.name}`,
       }),
   });
@@ -103,8 +105,8 @@ export function registerPaCommands(
     },
     run: (args) => {
       const schedule = {
-        id: args.id as string,
-        name: args.name as string,
+        id: args.id,
+        name: args.name,
         bells: (args.bells as (Partial<Bell> & Pick<Bell, 'at' | 'days'>)[]).map(
           (b): Bell => ({ ...b, sound: b.sound ?? 'chime', zones: b.zones ?? 'all' }),
         ),
@@ -123,7 +125,7 @@ export function registerPaCommands(
     args: { required: ['scheduleId'], properties: { scheduleId: { type: 'string', maxLength: 64 } } },
     run: (args) => {
       try {
-        bells.setActive(args.scheduleId as string);
+        bells.setActive(args.scheduleId);
       } catch (err) {
         throw new CommandError((err as Error).message);
       }

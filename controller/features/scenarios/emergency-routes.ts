@@ -12,42 +12,43 @@ export interface EmergencyParts {
   scenarios: ScenarioService;
 }
 import { commandResultSchema, errorSchema } from '../../api/schemas.ts';
+import { userActor } from '../../api/auth.ts';
 
 /** PA, bells, board notices and scenarios for the console; each action is a command, so each is audited. */
 export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps, parts: EmergencyParts): void {
-  const actor = (req: { session: { username: string } | null }) => ({
-    kind: 'user' as const,
-    name: req.session!.username,
-  });
-  const command = (
-    name: string,
-    permission: 'pa.announce' | 'gate.operate' | 'config' | 'alarm.ack',
-    summary: string,
-  ) =>
+  // Each route takes its permission and its body's schema from the command it runs. The schema is
+  // the route's documentation; the bus validates the body, so a refused one is audited like any
+  // failed command, with the bus's own message (fastify's type coercion would also break `oneOf`).
+  const command = (name: string, summary: string) => {
+    const permission = deps.commands.permissionFor(name);
+    const body = deps.commands.argsSchema(name);
+    if (!permission || !body) throw new Error(`no command "${name}" for its route`);
     app.post(
       `/api/commands/${name}`,
       {
         config: { access: permission },
+        validatorCompiler: () => () => true,
         schema: {
           tags: ['emergency'],
           summary: `${summary} (audited)`,
-          body: { type: 'object' },
+          body,
           response: { 200: commandResultSchema, 400: errorSchema },
         },
       },
       async (req, reply) => {
-        const r = await deps.commands.execute({ name, args: req.body as Record<string, unknown> }, actor(req));
+        const r = await deps.commands.execute({ name, args: req.body as Record<string, unknown> }, userActor(req));
         return reply.code(r.ok ? 200 : 400).send(r);
       },
     );
-  command('scenario.start', 'gate.operate', 'Start lockdown, evacuation or all-clear, or a drill of it');
-  command('pa.play', 'pa.announce', 'Broadcast a chime, a recorded message or text-to-speech');
-  command('pa.stop', 'pa.announce', 'Stop the PA');
-  command('board.notice', 'pa.announce', 'Post a notice to class boards');
-  command('bells.activate', 'config', 'Switch the active bell schedule');
-  command('bells.save', 'config', 'Save a bell schedule edited in the console');
-  command('emergency.reset', 'alarm.ack', 'Reset a latched emergency button');
-  command('emergency.test-mode', 'alarm.ack', 'Put an emergency button in test mode');
+  };
+  command('scenario.start', 'Start lockdown, evacuation or all-clear, or a drill of it');
+  command('pa.play', 'Broadcast a chime, a recorded message or text-to-speech');
+  command('pa.stop', 'Stop the PA');
+  command('board.notice', 'Post a notice to class boards');
+  command('bells.activate', 'Switch the active bell schedule');
+  command('bells.save', 'Save a bell schedule edited in the console');
+  command('emergency.reset', 'Reset a latched emergency button');
+  command('emergency.test-mode', 'Put an emergency button in test mode');
 
   app.get(
     '/api/emergency',

@@ -26,7 +26,7 @@ export function registerButtonCommands(bus: CommandBus, buttons: EmergencyButton
     from: ['user'],
     args: { required: ['buttonId'], properties: { buttonId: { type: 'string', maxLength: 64 } } },
     run: (args, actor) => {
-      if (!buttons.reset(args.buttonId as string, `user:${actor.name}`))
+      if (!buttons.reset(args.buttonId, `user:${actor.name}`))
         throw new CommandError(`no latched alarm on "${args.buttonId}" (该按钮无锁定报警)`);
       return { reset: args.buttonId };
     },
@@ -42,7 +42,7 @@ export function registerButtonCommands(bus: CommandBus, buttons: EmergencyButton
     },
     run: (args, actor) => {
       try {
-        return buttons.testMode(args.buttonId as string, args.minutes as number, `${actor.kind}:${actor.name}`);
+        return buttons.testMode(args.buttonId, args.minutes, `${actor.kind}:${actor.name}`);
       } catch (err) {
         throw new CommandError((err as Error).message);
       }

@@ -3,6 +3,7 @@ import { discoverCameras } from '../../../drivers/video/discovery.ts';
 import type { ApiDeps } from '../../api/deps.ts';
 import type { DeviceDirectory } from '../../core/device-directory.ts';
 import { commandResultSchema, errorSchema } from '../../api/schemas.ts';
+import { userActor } from '../../api/auth.ts';
 
 const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 /** A viewer this far behind skips fragments (each starts at a keyframe) instead of piling up memory. */
@@ -108,7 +109,7 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps, devices: Devic
     async (req, reply) => {
       const r = await deps.commands.execute(
         { name: 'camera.ptz', args: { cameraId: (req.params as { id: string }).id, ...(req.body as object) } },
-        { kind: 'user', name: req.session!.username },
+        userActor(req),
       );
       return reply.code(r.ok ? 200 : 400).send(r);
     },

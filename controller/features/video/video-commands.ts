@@ -4,7 +4,7 @@ import type { DeviceDirectory } from '../../core/device-directory.ts';
 
 /** PTZ from the console or the district: continuous move, stop, go to a preset. Audited like every command. */
 export function registerVideoCommands(bus: CommandBus, devices: DeviceDirectory): void {
-  const speed = { type: 'number', minimum: -1, maximum: 1 };
+  const speed = { type: 'number', minimum: -1, maximum: 1 } as const;
   bus.register('camera.ptz', {
     permission: 'gate.operate',
     args: {
