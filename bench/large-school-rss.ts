@@ -5,6 +5,7 @@
  * Idle: everything connected and polled, nothing happening. Loaded: cards
  * presented at every reader, camera events, and 5000 cardholders synced.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSite } from '../controller/config/load-site.ts';
@@ -180,11 +181,12 @@ export async function largeSchoolRss(settleMs: number, loadMs: number, run: Proc
   const file = await writeSite(dir, site(sims, broker.url));
   writeFileSync(join(dir, 'cam.pw'), 'cam-pass\n', { mode: 0o600 });
   const noc = await new NocSubscriber(broker.url, `${topicRoot}/#`).connect();
-  const proc = new ControllerProcess(file, loadSite(file).config.console.port, {
-    ...run,
-    startTimeoutMs: 60_000,
-    env: { ...run.env, CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime') },
-  });
+  const env = { ...run.env, CAMPUS_EDGE_RUNTIME_DIR: join(t.dir, 'runtime') };
+  const proc = new ControllerProcess(file, loadSite(file).config.console.port, { ...run, startTimeoutMs: 60_000, env });
+  // A binary unpacks its files on the first start of its build; every later start, which is what a
+  // gateway runs as, finds them there. The figure is a later start's.
+  if (run.command)
+    execFileSync(run.command[0]!, [...run.command.slice(1), 'version'], { env: { ...process.env, ...env } });
   try {
     await proc.start();
     await waitFor('every camera subscribed', () => sims.cameras.every((c) => c.activeSubscriptions === 1), 60_000, 500);

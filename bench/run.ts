@@ -1,4 +1,8 @@
-/** Prints every benchmark's figures, campus-edge beside its peer from the same run. */
+/**
+ * Prints every benchmark's figures, campus-edge beside its peer from the same
+ * run, and writes them to bench/RESULTS.md, the one place the docs point to.
+ * BENCH_ONLY=rss,gate runs some sections and writes nothing.
+ */
 import { binaryFor } from '../hil-tests/lib/binaries.ts';
 import { binaryStart } from './binary-start.ts';
 import { cardToGate } from './card-to-gate.ts';
@@ -10,185 +14,242 @@ import { liveLatency } from './live-latency.ts';
 import { liveViewBudget } from './live-view.ts';
 import { ingestForward } from './ingest-forward.ts';
 import { importUnderLoad } from './import-under-load.ts';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { table } from './stats.ts';
 
-const n = Number(process.env.BENCH_EVENTS ?? 50_000);
-const rate = Number(process.env.BENCH_RATE ?? 2000);
-console.log(`ingest and forward: SQLite (WAL, synchronous=FULL) -> Mosquitto QoS1 -> subscriber on loopback
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (section: string) => !only || only.includes(section);
+const printed: string[] = [];
+const print = (line: string) => {
+  console.log(line);
+  printed.push(line);
+};
+
+if (wanted('ingest')) {
+  const n = Number(process.env.BENCH_EVENTS ?? 50_000);
+  const rate = Number(process.env.BENCH_RATE ?? 2000);
+  print(`ingest and forward: SQLite (WAL, synchronous=FULL) -> Mosquitto QoS1 -> subscriber on loopback
 throughput: ${n} records as fast as they come; latency (ingest to subscriber): ${rate * 5} records paced at ${rate}/s`);
-const results = await ingestForward(n, rate, rate * 5);
-console.log(
-  table(
-    results.map(({ throughput: t, paced: p }) => ({
-      system: t.name,
-      'ingest ev/s': Number.isNaN(t.ingestPerS) ? 'no store' : Math.round(t.ingestPerS),
-      'forward ev/s': Math.round(t.forwardPerS),
-      [`p50 ms @${rate}/s`]: p.latencyP50Ms,
-      [`p99 ms @${rate}/s`]: p.latencyP99Ms,
-    })),
-  ),
-);
-const drainN = Number(process.env.BENCH_DRAIN ?? 1_000_000);
-const drain = await backlogDrain(drainN);
-console.log(
-  `\nbacklog drain: ${drainN} undelivered records in the store, the broker comes back (QoS1, window 256, every record marked delivered on PUBACK):`,
-);
-console.log(
-  table(
-    drain.map((d) => ({ system: d.name, 'fill s': d.fillS, 'drain s': d.drainS, 'records/s': Math.round(d.perS) })),
-  ),
-);
-
-const cycleSensors = (process.env.BENCH_CYCLE_SENSORS ?? '8,32,64').split(',').map(Number);
-const cycle = await modbusCycle(cycleSensors, Number(process.env.BENCH_CYCLE_MS ?? 10_000));
-console.log(
-  '\nModbus poll cycle: N sensors behind one Modbus TCP gateway, each to be read every 50 ms, decoded and forwarded to Mosquitto:',
-);
-console.log(
-  table(
-    cycle.map((c) => ({
-      system: c.name,
-      sensors: c.sensors,
-      'reads/s': Math.round(c.readsPerS),
-      'cycle p50 ms': c.cycleP50Ms,
-      'cycle p99 ms': c.cycleP99Ms,
-      'CPU %': c.cpuPercent,
-    })),
-  ),
-);
-
-const settle = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
-const load = Number(process.env.BENCH_LOAD_MS ?? 20_000);
-const binaryRss = await largeSchoolRss(settle, load, { command: binaryFor('x64'), env: { MALLOC_ARENA_MAX: '2' } });
-const jitlessRss = await largeSchoolRss(settle, load, {
-  command: binaryFor('x64'),
-  env: { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--jitless' },
-});
-const sourceRss = await largeSchoolRss(settle, load);
-const { cameras, readers, gates, sensors } = LARGE_SCHOOL;
-console.log(
-  `\nRSS, large school (${cameras} cameras, ${readers} OSDP readers, ${gates} turnstiles, ${sensors} sensors, all simulated; loaded: a card every 100 ms, a camera event every 100 ms, 5000 cardholders):`,
-);
-console.log(
-  table([
-    {
-      run: 'single binary, linux-x64, as the systemd unit runs it',
-      'idle MB': binaryRss.idleMb,
-      'loaded MB': binaryRss.loadedMb,
-    },
-    {
-      run: 'single binary with NODE_OPTIONS=--jitless',
-      'idle MB': jitlessRss.idleMb,
-      'loaded MB': jitlessRss.loadedMb,
-    },
-    { run: 'from source (Node 20 + tsx)', 'idle MB': sourceRss.idleMb, 'loaded MB': sourceRss.loadedMb },
-  ]),
-);
-
-const start = await binaryStart(Number(process.env.BENCH_STARTS ?? 5));
-console.log(`\nsingle binary (Node ${start.node}):`);
-console.log(table(start.sizes.map((s) => ({ binary: `linux-${s.arch}`, MB: s.mb, 'MB gzipped': s.gzipMb }))));
-console.log(
-  `x64 start-up, spawn to /api/health answering: ${start.firstHealthMs.toFixed(0)} ms on the first start (unpacking), ${start.healthP50Ms.toFixed(0)} ms p50 after; \`version\` ${start.versionP50Ms.toFixed(0)} ms`,
-);
-
-const reads = Number(process.env.BENCH_CARDS ?? 300);
-console.log(
-  `\ncard to gate, ${reads} reads against 5000 cardholders, under load (20 sensors polled every 100 ms on the gate's bus, 2000 telemetry records/s through the uplink), pupils' data sealed at rest and not:`,
-);
-const gateRows = [];
-for (const sealed of [true, false]) {
-  const gate = await cardToGate(reads, 2000, sealed);
-  const how = sealed ? 'sealed' : 'not sealed';
-  gateRows.push(
-    {
-      path: `decision: read to gate command issued (${how})`,
-      'p50 ms': gate.decision.p50,
-      'p99 ms': gate.decision.p99,
-      'max ms': gate.decision.max,
-    },
-    {
-      path: `software path: read to coil write at the relay board (${how})`,
-      'p50 ms': gate.endToEnd.p50,
-      'p99 ms': gate.endToEnd.p99,
-      'max ms': gate.endToEnd.max,
-    },
+  const results = await ingestForward(n, rate, rate * 5);
+  print(
+    table(
+      results.map(({ throughput: t, paced: p }) => ({
+        system: t.name,
+        'ingest ev/s': Number.isNaN(t.ingestPerS) ? 'no store' : Math.round(t.ingestPerS),
+        'forward ev/s': Math.round(t.forwardPerS),
+        [`p50 ms @${rate}/s`]: p.latencyP50Ms,
+        [`p99 ms @${rate}/s`]: p.latencyP99Ms,
+      })),
+    ),
   );
 }
-console.log(table(gateRows));
 
-const imp = await importUnderLoad();
-console.log(
-  `\nthe largest cardholder import (${imp.rows} rows, ${(imp.bytes / 1e6).toFixed(1)} MB CSV, by an admin over HTTP) while cards are read every 50 ms and /api/health is probed every 10 ms:`,
-);
-console.log(
-  table([
-    {
-      phase: 'no import',
-      s: imp.idle.seconds,
-      'health p99 ms': imp.idle.health.p99,
-      'health max ms': imp.idle.health.max,
-      'card-to-relay p99 ms': imp.idle.card.p99,
-      'card-to-relay max ms': imp.idle.card.max,
-    },
-    {
-      phase: `import (${imp.imported} stored)`,
-      s: imp.importing.seconds,
-      'health p99 ms': imp.importing.health.p99,
-      'health max ms': imp.importing.health.max,
-      'card-to-relay p99 ms': imp.importing.card.p99,
-      'card-to-relay max ms': imp.importing.card.max,
-    },
-  ]),
-);
+if (wanted('drain')) {
+  const drainN = Number(process.env.BENCH_DRAIN ?? 1_000_000);
+  const drain = await backlogDrain(drainN);
+  print(
+    `\nbacklog drain: ${drainN} undelivered records in the store, the broker comes back (QoS1, window 256, every record marked delivered on PUBACK):`,
+  );
+  print(
+    table(
+      drain.map((d) => ({ system: d.name, 'fill s': d.fillS, 'drain s': d.drainS, 'records/s': Math.round(d.perS) })),
+    ),
+  );
+}
 
-const live = await liveViewBudget(Number(process.env.BENCH_LIVE_S ?? 10));
-console.log('\nlive view, 720p25 from a simulated camera, ffmpeg CPU per stream (one viewer each):');
-console.log(
-  table([
-    {
-      path: 'remux H.264 to fMP4 (-c copy), 4 streams',
-      'CPU per stream %': live.remux.perStream * 100,
-      'streams per core': Math.floor(live.remux.streamsPerCore),
-      'Mbit/s per stream': live.remux.mbps,
-    },
-    {
-      path: 'transcode MJPEG to H.264 (fallback), 1 stream',
-      'CPU per stream %': live.transcode.perStream * 100,
-      'streams per core': Math.round(live.transcode.streamsPerCore * 10) / 10,
-      'Mbit/s per stream': live.transcode.mbps,
-    },
-  ]),
-);
+if (wanted('modbus')) {
+  const cycleSensors = (process.env.BENCH_CYCLE_SENSORS ?? '8,32,64').split(',').map(Number);
+  const cycle = await modbusCycle(cycleSensors, Number(process.env.BENCH_CYCLE_MS ?? 10_000));
+  print(
+    '\nModbus poll cycle: N sensors behind one Modbus TCP gateway, each to be read every 50 ms, decoded and forwarded to Mosquitto:',
+  );
+  print(
+    table(
+      cycle.map((c) => ({
+        system: c.name,
+        sensors: c.sensors,
+        'reads/s': Math.round(c.readsPerS),
+        'cycle p50 ms': c.cycleP50Ms,
+        'cycle p99 ms': c.cycleP99Ms,
+        'CPU %': c.cpuPercent,
+      })),
+    ),
+  );
+}
 
-const latency = await liveLatency(Number(process.env.BENCH_LIVE_S ?? 10));
-console.log(
-  `\nlive view latency, camera frame sent to frame presented in Chromium (720p25, ${latency.matched} frames): p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`,
-);
+if (wanted('rss')) {
+  const settle = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
+  const load = Number(process.env.BENCH_LOAD_MS ?? 20_000);
+  const binaryRss = await largeSchoolRss(settle, load, { command: binaryFor('x64'), env: { MALLOC_ARENA_MAX: '2' } });
+  const jitlessRss = await largeSchoolRss(settle, load, {
+    command: binaryFor('x64'),
+    env: { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--jitless' },
+  });
+  const sourceRss = await largeSchoolRss(settle, load);
+  // The same school against an earlier build, to show what a change did: BENCH_BASELINE_BINARY=path.
+  const baseline = process.env.BENCH_BASELINE_BINARY;
+  const baselineRss = baseline
+    ? await largeSchoolRss(settle, load, { command: [baseline], env: { MALLOC_ARENA_MAX: '2' } })
+    : null;
+  const { cameras, readers, gates, sensors } = LARGE_SCHOOL;
+  print(
+    `\nRSS, large school (${cameras} cameras, ${readers} OSDP readers, ${gates} turnstiles, ${sensors} sensors, all simulated; loaded: a card every 100 ms, a camera event every 100 ms, 5000 cardholders):`,
+  );
+  print(
+    table([
+      {
+        run: 'single binary, linux-x64, as the systemd unit runs it',
+        'idle MB': binaryRss.idleMb,
+        'loaded MB': binaryRss.loadedMb,
+      },
+      {
+        run: 'single binary with NODE_OPTIONS=--jitless',
+        'idle MB': jitlessRss.idleMb,
+        'loaded MB': jitlessRss.loadedMb,
+      },
+      { run: 'from source (Node 20 + tsx)', 'idle MB': sourceRss.idleMb, 'loaded MB': sourceRss.loadedMb },
+      ...(baselineRss
+        ? [
+            {
+              run: `single binary, baseline ${process.env.BENCH_BASELINE_LABEL ?? baseline}`,
+              'idle MB': baselineRss.idleMb,
+              'loaded MB': baselineRss.loadedMb,
+            },
+          ]
+        : []),
+    ]),
+  );
+}
 
-const gateways = Number(process.env.BENCH_FLEET ?? 200);
-const perGateway = Number(process.env.BENCH_FLEET_RATE ?? 10);
-const f = await fleet(gateways, 50, Number(process.env.BENCH_FLEET_S ?? 60), 10, perGateway);
-console.log(
-  `\nfleet: ${f.gateways} gateways (${f.processes} processes) on one Mosquitto, each with its own login and ACL-confined topic tree; ` +
-    `${perGateway} telemetry records/s each; every 10 s all of them raise a fire alarm at once; the NOC is two consumers on one shared subscription:`,
-);
-console.log(
-  table([
-    { figure: 'all gateways connected after (s)', value: f.connectS },
-    { figure: 'alarms raised / received at the NOC', value: `${f.alarms.raised} / ${f.alarms.received}` },
-    {
-      figure: 'alarm latency p50 / p99 / max (ms)',
-      value: `${f.alarms.p50Ms} / ${f.alarms.p99Ms} / ${f.alarms.maxMs}`,
-    },
-    {
-      figure: 'records committed / acknowledged / at the NOC',
-      value: `${f.records.committed} / ${f.records.delivered} / ${f.records.atNoc}`,
-    },
-    { figure: 'duplicates at the NOC', value: f.records.duplicates },
-    { figure: 'records/s at the NOC', value: Math.round(f.records.perS) },
-    { figure: 'split between the two consumers', value: f.consumers.join(' / ') },
-    { figure: 'Mosquitto CPU %', value: f.brokerCpuPercent },
-    { figure: "a gateway publishing into another's tree was dropped", value: f.refusedForeignPublish ? 'yes' : 'NO' },
-  ]),
-);
+if (wanted('start')) {
+  const start = await binaryStart(Number(process.env.BENCH_STARTS ?? 5));
+  print(`\nsingle binary (Node ${start.node}):`);
+  print(table(start.sizes.map((s) => ({ binary: `linux-${s.arch}`, MB: s.mb, 'MB gzipped': s.gzipMb }))));
+  print(
+    `x64 start-up, spawn to /api/health answering: ${start.firstHealthMs.toFixed(0)} ms on the first start (unpacking), ${start.healthP50Ms.toFixed(0)} ms p50 after; \`version\` ${start.versionP50Ms.toFixed(0)} ms`,
+  );
+}
+
+if (wanted('gate')) {
+  const reads = Number(process.env.BENCH_CARDS ?? 300);
+  print(
+    `\ncard to gate, ${reads} reads against 5000 cardholders, under load (20 sensors polled every 100 ms on the gate's bus, 2000 telemetry records/s through the uplink), pupils' data sealed at rest and not:`,
+  );
+  const gateRows = [];
+  for (const sealed of [true, false]) {
+    const gate = await cardToGate(reads, 2000, sealed);
+    const how = sealed ? 'sealed' : 'not sealed';
+    gateRows.push(
+      {
+        path: `decision: read to gate command issued (${how})`,
+        'p50 ms': gate.decision.p50,
+        'p99 ms': gate.decision.p99,
+        'max ms': gate.decision.max,
+      },
+      {
+        path: `software path: read to coil write at the relay board (${how})`,
+        'p50 ms': gate.endToEnd.p50,
+        'p99 ms': gate.endToEnd.p99,
+        'max ms': gate.endToEnd.max,
+      },
+    );
+  }
+  print(table(gateRows));
+}
+
+if (wanted('import')) {
+  const imp = await importUnderLoad();
+  print(
+    `\nthe largest cardholder import (${imp.rows} rows, ${(imp.bytes / 1e6).toFixed(1)} MB CSV, by an admin over HTTP) while cards are read every 50 ms and /api/health is probed every 10 ms:`,
+  );
+  print(
+    table([
+      {
+        phase: 'no import',
+        s: imp.idle.seconds,
+        'health p99 ms': imp.idle.health.p99,
+        'health max ms': imp.idle.health.max,
+        'card-to-relay p99 ms': imp.idle.card.p99,
+        'card-to-relay max ms': imp.idle.card.max,
+      },
+      {
+        phase: `import (${imp.imported} stored)`,
+        s: imp.importing.seconds,
+        'health p99 ms': imp.importing.health.p99,
+        'health max ms': imp.importing.health.max,
+        'card-to-relay p99 ms': imp.importing.card.p99,
+        'card-to-relay max ms': imp.importing.card.max,
+      },
+    ]),
+  );
+}
+
+if (wanted('live')) {
+  const live = await liveViewBudget(Number(process.env.BENCH_LIVE_S ?? 10));
+  print('\nlive view, 720p25 from a simulated camera, ffmpeg CPU per stream (one viewer each):');
+  print(
+    table([
+      {
+        path: 'remux H.264 to fMP4 (-c copy), 4 streams',
+        'CPU per stream %': live.remux.perStream * 100,
+        'streams per core': Math.floor(live.remux.streamsPerCore),
+        'Mbit/s per stream': live.remux.mbps,
+      },
+      {
+        path: 'transcode MJPEG to H.264 (fallback), 1 stream',
+        'CPU per stream %': live.transcode.perStream * 100,
+        'streams per core': Math.round(live.transcode.streamsPerCore * 10) / 10,
+        'Mbit/s per stream': live.transcode.mbps,
+      },
+    ]),
+  );
+}
+
+if (wanted('latency')) {
+  const latency = await liveLatency(Number(process.env.BENCH_LIVE_S ?? 10));
+  print(
+    `\nlive view latency, camera frame sent to frame presented in Chromium (720p25, ${latency.matched} frames): p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`,
+  );
+}
+
+if (wanted('fleet')) {
+  const gateways = Number(process.env.BENCH_FLEET ?? 200);
+  const perGateway = Number(process.env.BENCH_FLEET_RATE ?? 10);
+  const f = await fleet(gateways, 50, Number(process.env.BENCH_FLEET_S ?? 60), 10, perGateway);
+  print(
+    `\nfleet: ${f.gateways} gateways (${f.processes} processes) on one Mosquitto, each with its own login and ACL-confined topic tree; ` +
+      `${perGateway} telemetry records/s each; every 10 s all of them raise a fire alarm at once; the NOC is two consumers on one shared subscription:`,
+  );
+  print(
+    table([
+      { figure: 'all gateways connected after (s)', value: f.connectS },
+      { figure: 'alarms raised / received at the NOC', value: `${f.alarms.raised} / ${f.alarms.received}` },
+      {
+        figure: 'alarm latency p50 / p99 / max (ms)',
+        value: `${f.alarms.p50Ms} / ${f.alarms.p99Ms} / ${f.alarms.maxMs}`,
+      },
+      {
+        figure: 'records committed / acknowledged / at the NOC',
+        value: `${f.records.committed} / ${f.records.delivered} / ${f.records.atNoc}`,
+      },
+      { figure: 'duplicates at the NOC', value: f.records.duplicates },
+      { figure: 'records/s at the NOC', value: Math.round(f.records.perS) },
+      { figure: 'split between the two consumers', value: f.consumers.join(' / ') },
+      { figure: 'Mosquitto CPU %', value: f.brokerCpuPercent },
+      { figure: "a gateway publishing into another's tree was dropped", value: f.refusedForeignPublish ? 'yes' : 'NO' },
+    ]),
+  );
+}
+
+if (!only) {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  writeFileSync(
+    new URL('./RESULTS.md', import.meta.url),
+    `# Benchmark results\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ` +
+      `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}. Do not edit: run it again.\n\n` +
+      `\`\`\`\n${printed.join('\n')}\n\`\`\`\n`,
+  );
+  console.log('\nwrote bench/RESULTS.md');
+}

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { appPath } from '../app-files.ts';
-import { schemaFiles } from './schema-files.ts';
+import { appPath } from './app-files.ts';
+import { generatedFiles } from './generated-files.ts';
 
-test('the JSON Schema files are the ones the TypeBox definitions give (npm run generate writes them)', () => {
-  for (const [name, text] of Object.entries(schemaFiles())) {
-    const onDisk = readFileSync(appPath('firmware-configs/schema', name), 'utf8');
-    assert.ok(onDisk === text, `firmware-configs/schema/${name} is stale: run npm run generate`);
+test('the generated files are the ones their definitions give (npm run generate writes them)', () => {
+  for (const [path, text] of Object.entries(generatedFiles())) {
+    assert.ok(readFileSync(appPath(path), 'utf8') === text, `${path} is stale: run npm run generate`);
   }
 });

@@ -1,8 +1,25 @@
-import { jsonSchema } from './schema-kit.ts';
-import { ProfileSchema, SiteSchema } from './site-schema.ts';
+/**
+ * Files generated from the one definition of each thing, by their path in the
+ * source tree: the site and profile JSON Schemas (from the TypeBox sections),
+ * the uplink JSON Schema and the AsyncAPI document (from the record
+ * catalogue) and the console's record types. `npm run generate` writes them; a unit test fails when one is stale.
+ */
+import { readFileSync } from 'node:fs';
+import { appPath } from './app-files.ts';
+import { jsonSchema } from './config/schema-kit.ts';
+import { ProfileSchema, SiteSchema } from './config/site-schema.ts';
+import { recordTypeScript } from './uplink/contract/record-typescript.ts';
+import { asyncApi, uplinkSchema } from './uplink/contract/uplink-documents.ts';
 
-/** The generated JSON Schema files, by name, as written under firmware-configs/schema. */
-export function schemaFiles(): Record<string, string> {
-  const text = (s: typeof SiteSchema | typeof ProfileSchema) => `${JSON.stringify(jsonSchema(s), null, 2)}\n`;
-  return { 'site.schema.json': text(SiteSchema), 'profile.schema.json': text(ProfileSchema) };
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+export function generatedFiles(): Record<string, string> {
+  const { version } = JSON.parse(readFileSync(appPath('package.json'), 'utf8')) as { version: string };
+  return {
+    'firmware-configs/schema/site.schema.json': json(jsonSchema(SiteSchema)),
+    'firmware-configs/schema/profile.schema.json': json(jsonSchema(ProfileSchema)),
+    'controller/uplink/contract/uplink.schema.json': json(uplinkSchema()),
+    'controller/uplink/contract/asyncapi.json': json(asyncApi(version)),
+    'ui/src/record-types.ts': recordTypeScript(),
+  };
 }

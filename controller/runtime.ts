@@ -20,6 +20,7 @@ import { deviceHealth } from './core/health-policy.ts';
 import { InboundBus } from './core/inbound-bus.ts';
 import type { Logger } from './core/logger.ts';
 import { Pipeline, type SelfCheck } from './core/pipeline.ts';
+import { RECORD_TYPES } from './record-catalogue.ts';
 import { type Db, openDatabase, openDatabaseReadOnly, schemaVersion } from './store/database.ts';
 import { Allowlist } from './features/access/allowlist.ts';
 import { loadPersonalKey, personalCipher, plainCipher } from './store/personal-cipher.ts';
@@ -140,6 +141,7 @@ export class Controller {
     if (sealPersonalData(this.db, cipher).sealed) log.info({ cipher: cipher.name }, 'personal data sealed at rest');
     this.pipeline = new Pipeline(this.db, Date.now, cipher);
     this.pipeline.onError = (err, where) => log.error({ err: err.message, where }, 'pipeline fault');
+    this.pipeline.knownTypes = new Set(RECORD_TYPES.map((r) => r.type));
     this.readings = new ReadingsIndex(this.db);
     this.pipeline.addTransactionHook(this.readings.onTransaction);
     this.alarms = new AlarmManager(this.db, this.pipeline);

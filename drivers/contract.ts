@@ -30,7 +30,8 @@ export interface GateInputs {
   doorOpen: boolean;
 }
 
-export type CameraEventKind = 'motion' | 'line-crossing' | 'intrusion' | 'tamper' | 'digital-input';
+export const CAMERA_EVENT_KINDS = ['motion', 'line-crossing', 'intrusion', 'tamper', 'digital-input'] as const;
+export type CameraEventKind = (typeof CAMERA_EVENT_KINDS)[number];
 
 export interface CameraEvent {
   kind: CameraEventKind;

@@ -135,7 +135,7 @@ test('the disk budget reached offline: telemetry is evicted on the record, every
   await broker.start();
   const report = await r.settle('after the broker returns', 120_000);
   const stored = r.committed();
-  const evictions = ofType(r.noc, 'storage.telemetry_evicted').map(
+  const evictions = ofType(r.noc, 'storage.telemetry-evicted').map(
     (e) => e.data as { count: number; firstSeq: number; lastSeq: number },
   );
   const evicted = evictions.reduce((n, e) => n + e.count, 0);
@@ -148,7 +148,7 @@ test('the disk budget reached offline: telemetry is evicted on the record, every
   const urgent = stored.filter((s) => s.lane === Lane.urgent);
   console.log(
     `# disk budget 2 MB, broker down: ${stored.at(-1)!.seq} records committed; ${holes.length} telemetry records evicted, ` +
-      `${evicted} of them undelivered and announced in ${evictions.length} storage.telemetry_evicted events, ${holes.length - notAtNoc.length} delivered before; ` +
+      `${evicted} of them undelivered and announced in ${evictions.length} storage.telemetry-evicted events, ${holes.length - notAtNoc.length} delivered before; ` +
       `${urgent.length} alarm records kept from ${toggles} threshold crossings; then ${counts(report)}`,
   );
   assert.ok(evicted > 3000);

@@ -1,9 +1,8 @@
-/** Writes the JSON Schema files for editors and installers from the TypeBox definitions (npm run generate). */
+/** Writes every generated file (controller/generated-files.ts): npm run generate. */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { schemaFiles } from '../controller/config/schema-files.ts';
+import { generatedFiles } from '../controller/generated-files.ts';
 
-for (const [name, text] of Object.entries(schemaFiles())) {
-  writeFileSync(join('firmware-configs/schema', name), text);
-  console.log(`wrote firmware-configs/schema/${name}`);
+for (const [path, text] of Object.entries(generatedFiles())) {
+  writeFileSync(path, text);
+  console.log(`wrote ${path}`);
 }

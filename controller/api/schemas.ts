@@ -1,4 +1,5 @@
 /** JSON Schemas shared by routes; they also become the OpenAPI document. */
+import { RECORD_TYPES } from '../record-catalogue.ts';
 
 /** Any refusal: a schema validation error, or a command that did not succeed (ok: false). */
 export const errorSchema = {
@@ -15,7 +16,8 @@ export const eventSchema = {
     ts: { type: 'integer' },
     lane: { type: 'integer' },
     topic: { type: 'string' },
-    type: { type: 'string' },
+    // The record types of the catalogue, so the OpenAPI document names them as the uplink contract does.
+    type: { type: 'string', enum: RECORD_TYPES.map((r) => r.type) },
     source: { type: 'string' },
     severity: { type: ['string', 'null'] },
     data: { type: 'object', additionalProperties: true },

@@ -44,7 +44,13 @@ export class Pipeline {
    * Faults that have no caller to answer: a listener that threw (it never
    * undoes a commit), a commit that failed and will be retried, or a record refused.
    */
-  onError: (err: Error, where: 'listener' | 'commit') => void = () => {};
+  onError: (err: Error, where: 'listener' | 'commit' | 'catalogue') => void = () => {};
+  /**
+   * The record types the district's contract names (controller/record-catalogue.ts). A record of
+   * another type is still stored and forwarded, since nothing may be lost, and reported once.
+   */
+  knownTypes: ReadonlySet<string> | null = null;
+  private readonly reportedTypes = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -61,6 +67,10 @@ export class Pipeline {
   }
 
   ingest(input: EventInput): Promise<StoredEvent> {
+    if (this.knownTypes && !this.knownTypes.has(input.type) && !this.reportedTypes.has(input.type)) {
+      this.reportedTypes.add(input.type);
+      this.onError(new Error(`record type "${input.type}" is not in the record catalogue`), 'catalogue');
+    }
     const event: StoredEvent = {
       seq: ++this.seq,
       id: randomUUID(),

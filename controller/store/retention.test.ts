@@ -37,7 +37,7 @@ test('over the disk budget telemetry is evicted, recorded, and alarms are kept',
   const count = (lane: number) =>
     (db.prepare('SELECT count(*) AS n FROM events WHERE lane = ?').get(lane) as { n: number }).n;
   assert.equal(count(Lane.urgent), 200, 'no alarm record was evicted');
-  const notice = p.log.search({ type: 'storage.telemetry_evicted', limit: 1 })[0]!;
+  const notice = p.log.search({ type: 'storage.telemetry-evicted', limit: 1 })[0]!;
   assert.equal(notice.data.count, report.evictedUndelivered);
 });
 
@@ -90,6 +90,6 @@ test('telemetry that aged out undelivered (the clock stepped a month forward) go
   p.flush();
   assert.equal(report.expired, 2, 'the delivered ones expire');
   assert.equal(report.evictedUndelivered, 3);
-  const notice = p.log.search({ type: 'storage.telemetry_evicted', limit: 1 })[0]!;
+  const notice = p.log.search({ type: 'storage.telemetry-evicted', limit: 1 })[0]!;
   assert.deepEqual(notice.data, { count: 3, firstSeq: 3, lastSeq: 5, aged: 3 });
 });

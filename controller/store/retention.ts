@@ -96,7 +96,7 @@ export class Retention {
       report.evictedUndelivered = undelivered.length;
       this.pipeline.emit({
         topic: 'events/system',
-        type: 'storage.telemetry_evicted',
+        type: 'storage.telemetry-evicted',
         source: 'store',
         severity: 'warning',
         data: {

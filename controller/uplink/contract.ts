@@ -21,8 +21,20 @@ export function definitionFor(subtopic: string): string {
   return 'event';
 }
 
-/** Checks one published payload against the contract; returns the problems, none if it conforms. */
+const problems = (validate: ValidateFunction, payload: unknown): string[] =>
+  validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+
+/**
+ * Checks one published payload against the contract; returns the problems, none if it conforms.
+ * A record is checked against its own type's definition, so the problems name what is wrong
+ * with it rather than with every type the topic could carry.
+ */
 export function contractProblems(subtopic: string, payload: unknown): string[] {
-  const validate = validator(definitionFor(subtopic));
-  return validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  const topic = validator(definitionFor(subtopic));
+  const type = (payload as { type?: unknown } | null)?.type;
+  const own = typeof type === 'string' ? ajv.getSchema(`${schema.$id}#/definitions/record:${type}`) : undefined;
+  if (!own) return problems(topic, payload);
+  const mine = problems(own, payload);
+  if (mine.length) return mine;
+  return topic(payload) ? [] : [`/type ${type} is not carried on ${subtopic}`];
 }

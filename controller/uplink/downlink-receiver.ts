@@ -92,10 +92,11 @@ export class DownlinkReceiver {
     this.d.log.warn(s, 'downlink commands rejected and not recorded one by one');
     this.d.pipeline.emit({
       topic: 'cmd-result',
-      type: 'command.rejected.summary',
+      type: 'command.rejected-summary',
       source: 'district',
       severity: 'warning',
-      data: s,
+      // Shaped like every other answer on cmd-result, so a NOC reads it with the same code.
+      data: { requestId: null, ok: false, ...s },
     });
   }
 }

@@ -9,8 +9,8 @@ export interface DownlinkCommand {
   keyId?: string;
 }
 
-const ajv = new Ajv({ allErrors: true });
-const validate = ajv.compile({
+/** A command's body once its signature is checked (or as a lab sends it unsigned). */
+export const commandBodySchema = {
   type: 'object',
   required: ['id'],
   additionalProperties: false,
@@ -19,7 +19,10 @@ const validate = ajv.compile({
     ts: { type: 'string' },
     args: { type: 'object' },
   },
-});
+};
+
+const ajv = new Ajv({ allErrors: true });
+const validate = ajv.compile(commandBodySchema);
 
 export type ParseResult = { ok: true; command: DownlinkCommand } | { ok: false; id: string | null; error: string };
 

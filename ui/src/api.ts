@@ -1,5 +1,6 @@
 /** Talks to the controller: JSON over fetch with the CSRF header, and the live socket. */
 import { lang } from './i18n.ts';
+import type { RecordTypeName } from './record-types.ts';
 
 /** The data of a record; its shape depends on the record type, and pages read the fields they show. */
 // biome-ignore lint/suspicious/noExplicitAny: each page reads the fields of the record types it shows
@@ -16,7 +17,7 @@ export interface StoredEvent {
   id: string;
   ts: number;
   topic: string;
-  type: string;
+  type: RecordTypeName;
   source: string;
   severity: string | null;
   data: RecordData;

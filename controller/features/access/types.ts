@@ -34,15 +34,17 @@ export interface GateRule {
   scheduleId: string;
 }
 
-export type DenyReason =
-  | 'unknown-card'
-  | 'disabled'
-  | 'not-yet-valid'
-  | 'expired'
-  | 'no-rule'
-  | 'outside-schedule'
-  | 'anti-passback'
-  | 'gate-locked';
+export const DENY_REASONS = [
+  'unknown-card',
+  'disabled',
+  'not-yet-valid',
+  'expired',
+  'no-rule',
+  'outside-schedule',
+  'anti-passback',
+  'gate-locked',
+] as const;
+export type DenyReason = (typeof DENY_REASONS)[number];
 
 export type Decision =
   | { granted: true; cardholder: Cardholder; reason: 'granted' | 'free-passage' }

@@ -1,0 +1,34 @@
+/** The scenarios' records: emergency button tests, scenario starts and reports. */
+import { Type } from '@sinclair/typebox';
+import { S, N, B, data, type RecordType } from '../../core/records.ts';
+
+export const SCENARIO_RECORDS: readonly RecordType[] = [
+  {
+    type: 'emergency.test-press',
+    topics: ['events/emergency'],
+    severities: [],
+    description: 'An emergency button pressed while in test mode.',
+    data: data({ name: S, testBy: S }),
+  },
+  {
+    type: 'emergency.test-mode',
+    topics: ['events/emergency'],
+    severities: [],
+    description: 'An emergency button put in test mode until a time.',
+    data: data({ until: S, by: S }),
+  },
+  {
+    type: 'scenario.started',
+    topics: ['events/scenario'],
+    severities: ['warning', 'critical'],
+    description: 'A lockdown, evacuation or all-clear started, real or drill.',
+    data: data({ id: S, kind: S, drill: B }),
+  },
+  {
+    type: 'scenario.report',
+    topics: ['events/scenario'],
+    severities: ['info', 'critical'],
+    description: "A scenario's timeline: each step, what it did and when.",
+    data: data({ id: S, kind: S, drill: B, by: S, startedAt: N, finishedAt: N, timeline: Type.Array(Type.Any()) }),
+  },
+];

@@ -1,0 +1,397 @@
+// Generated from controller/record-catalogue.ts by npm run generate: do not edit.
+
+/** Every record type the gateway emits. */
+export type RecordTypeName =
+  | "alarm.raised"
+  | "alarm.acknowledged"
+  | "alarm.cleared"
+  | "command.result"
+  | "command.rejected"
+  | "command.rejected-summary"
+  | "audit.record"
+  | "device.health"
+  | "controller.started"
+  | "clock.jumped"
+  | "storage.telemetry-evicted"
+  | "env.reading"
+  | "access.granted"
+  | "access.denied"
+  | "access.passage"
+  | "access.not-passed"
+  | "gate.mode"
+  | "osdp.online"
+  | "osdp.secure-channel-refused"
+  | "camera.motion"
+  | "camera.line-crossing"
+  | "camera.intrusion"
+  | "camera.tamper"
+  | "camera.digital-input"
+  | "camera.connected"
+  | "pa.queued"
+  | "pa.started"
+  | "pa.finished"
+  | "pa.failed"
+  | "pa.dropped"
+  | "pa.preempted"
+  | "pa.relay-failed"
+  | "board.tap"
+  | "board.notice"
+  | "emergency.test-press"
+  | "emergency.test-mode"
+  | "scenario.started"
+  | "scenario.report"
+  | "update.started"
+  | "update.installed"
+  | "update.failed"
+  | "update.confirmed";
+
+/** The data of each record type. */
+export interface RecordDataOf {
+  "alarm.raised": {
+    "alarm": {
+      "id": string;
+      "key": string;
+      "type": string;
+      "source": string;
+      "severity": string;
+      "message": string;
+      "active": boolean;
+      "raisedAt": number;
+      "clearedAt": number | null;
+      "ackedAt": number | null;
+      "ackedBy": string | null;
+      "data": {
+        [field: string]: unknown;
+      };
+      [field: string]: unknown;
+    };
+    [field: string]: unknown;
+  };
+  "alarm.acknowledged": {
+    "alarm": {
+      "id": string;
+      "key": string;
+      "type": string;
+      "source": string;
+      "severity": string;
+      "message": string;
+      "active": boolean;
+      "raisedAt": number;
+      "clearedAt": number | null;
+      "ackedAt": number | null;
+      "ackedBy": string | null;
+      "data": {
+        [field: string]: unknown;
+      };
+      [field: string]: unknown;
+    };
+    [field: string]: unknown;
+  };
+  "alarm.cleared": {
+    "alarm": {
+      "id": string;
+      "key": string;
+      "type": string;
+      "source": string;
+      "severity": string;
+      "message": string;
+      "active": boolean;
+      "raisedAt": number;
+      "clearedAt": number | null;
+      "ackedAt": number | null;
+      "ackedBy": string | null;
+      "data": {
+        [field: string]: unknown;
+      };
+      [field: string]: unknown;
+    };
+    [field: string]: unknown;
+  };
+  "command.result": {
+    "requestId": string | null;
+    "command": string;
+    "args": unknown;
+    "actor": {
+      "kind": string;
+      "name": string;
+      [field: string]: unknown;
+    };
+    "ok": boolean;
+    "auditId": number;
+    "chain": {
+      "n": number;
+      "hash": string;
+      [field: string]: unknown;
+    };
+    [field: string]: unknown;
+  };
+  "command.rejected": {
+    "requestId": string | null;
+    "ok": boolean;
+    "error": string;
+    "topic": string;
+    [field: string]: unknown;
+  };
+  "command.rejected-summary": {
+    "requestId": null;
+    "ok": boolean;
+    [field: string]: unknown;
+  };
+  "audit.record": {
+    "what": string;
+    "args": unknown;
+    "ok": boolean;
+    "actor": {
+      "kind": string;
+      "name": string;
+      [field: string]: unknown;
+    };
+    "auditId": number;
+    "chain": {
+      "n": number;
+      "hash": string;
+      [field: string]: unknown;
+    };
+    [field: string]: unknown;
+  };
+  "device.health": {
+    "kind": string;
+    "health": string;
+    "previous": string | null;
+    "detail": string | null;
+    [field: string]: unknown;
+  };
+  "controller.started": {
+    "version": string;
+    "schema": number;
+    [field: string]: unknown;
+  };
+  "clock.jumped": {
+    "jumpMs": number;
+    "from": string;
+    "to": string;
+    [field: string]: unknown;
+  };
+  "storage.telemetry-evicted": {
+    "count": number;
+    "firstSeq": number;
+    "lastSeq": number;
+    [field: string]: unknown;
+  };
+  "env.reading": {
+    "room": string;
+    "model": string;
+    "readings": ({
+      "point": string;
+      "value": number;
+      "unit": string;
+      [field: string]: unknown;
+    })[];
+    [field: string]: unknown;
+  };
+  "access.granted": {
+    "gate": string;
+    "direction": "in" | "out";
+    "reason": "granted" | "free-passage" | "unknown-card" | "disabled" | "not-yet-valid" | "expired" | "no-rule" | "outside-schedule" | "anti-passback" | "gate-locked";
+    "cardholderId": string | null;
+    "card": string | null;
+    "bits": string;
+    "format": string;
+    [field: string]: unknown;
+  };
+  "access.denied": {
+    "gate": string;
+    "direction": "in" | "out";
+    "reason": "granted" | "free-passage" | "unknown-card" | "disabled" | "not-yet-valid" | "expired" | "no-rule" | "outside-schedule" | "anti-passback" | "gate-locked";
+    "cardholderId": string | null;
+    "card": string | null;
+    "bits": string;
+    "format": string;
+    [field: string]: unknown;
+  };
+  "access.passage": {
+    "gate": string;
+    "direction": "in" | "out";
+    "cardholderId": string | null;
+    "day": string;
+    "granted": boolean;
+    [field: string]: unknown;
+  };
+  "access.not-passed": {
+    "gate": string;
+    "direction": "in" | "out";
+    "cardholderId": string | null;
+    [field: string]: unknown;
+  };
+  "gate.mode": {
+    "mode": string;
+    "fire": boolean;
+    [field: string]: unknown;
+  };
+  "osdp.online": {
+    "secure": boolean;
+    "installKey": boolean;
+    [field: string]: unknown;
+  };
+  "osdp.secure-channel-refused": {
+    "reason": string;
+    [field: string]: unknown;
+  };
+  "camera.motion": {
+    "active": boolean;
+    "armed": boolean;
+    "sourceKey": string;
+    "topic": string;
+    "cameraTime": string | null;
+    [field: string]: unknown;
+  };
+  "camera.line-crossing": {
+    "active": boolean;
+    "armed": boolean;
+    "sourceKey": string;
+    "topic": string;
+    "cameraTime": string | null;
+    [field: string]: unknown;
+  };
+  "camera.intrusion": {
+    "active": boolean;
+    "armed": boolean;
+    "sourceKey": string;
+    "topic": string;
+    "cameraTime": string | null;
+    [field: string]: unknown;
+  };
+  "camera.tamper": {
+    "active": boolean;
+    "armed": boolean;
+    "sourceKey": string;
+    "topic": string;
+    "cameraTime": string | null;
+    [field: string]: unknown;
+  };
+  "camera.digital-input": {
+    "active": boolean;
+    "armed": boolean;
+    "sourceKey": string;
+    "topic": string;
+    "cameraTime": string | null;
+    [field: string]: unknown;
+  };
+  "camera.connected": {
+    "manufacturer": string;
+    "model": string;
+    "clockDriftMs": number;
+    [field: string]: unknown;
+  };
+  "pa.queued": {
+    "broadcast": number;
+    "label": string;
+    "priority": string;
+    "by": string;
+    "sourceKind": string;
+    [field: string]: unknown;
+  };
+  "pa.started": {
+    "broadcast": number;
+    "label": string;
+    "priority": string;
+    "by": string;
+    "sourceKind": string;
+    "zones": string[];
+    [field: string]: unknown;
+  };
+  "pa.finished": {
+    "broadcast": number;
+    "label": string;
+    "priority": string;
+    "by": string;
+    "sourceKind": string;
+    [field: string]: unknown;
+  };
+  "pa.failed": {
+    "broadcast": number;
+    "label": string;
+    "priority": string;
+    "by": string;
+    "sourceKind": string;
+    [field: string]: unknown;
+  };
+  "pa.dropped": {
+    "broadcast": number;
+    "label": string;
+    "priority": string;
+    "by": string;
+    "sourceKind": string;
+    [field: string]: unknown;
+  };
+  "pa.preempted": {
+    "broadcast": number;
+    "label": string;
+    "priority": string;
+    "by": string;
+    "sourceKind": string;
+    [field: string]: unknown;
+  };
+  "pa.relay-failed": {
+    "broadcast": number;
+    "label": string;
+    "priority": string;
+    "by": string;
+    "sourceKind": string;
+    [field: string]: unknown;
+  };
+  "board.tap": {
+    "cardholderId": string;
+    "class": string;
+    "day": string;
+    [field: string]: unknown;
+  };
+  "board.notice": {
+    "boards": string[];
+    "text": string;
+    "noticeId": string;
+    [field: string]: unknown;
+  };
+  "emergency.test-press": {
+    "name": string;
+    "testBy": string;
+    [field: string]: unknown;
+  };
+  "emergency.test-mode": {
+    "until": string;
+    "by": string;
+    [field: string]: unknown;
+  };
+  "scenario.started": {
+    "id": string;
+    "kind": string;
+    "drill": boolean;
+    [field: string]: unknown;
+  };
+  "scenario.report": {
+    "id": string;
+    "kind": string;
+    "drill": boolean;
+    "by": string;
+    "startedAt": number;
+    "finishedAt": number;
+    "timeline": unknown[];
+    [field: string]: unknown;
+  };
+  "update.started": {
+    "version": string;
+    [field: string]: unknown;
+  };
+  "update.installed": {
+    "version": string;
+    [field: string]: unknown;
+  };
+  "update.failed": {
+    "version": string;
+    [field: string]: unknown;
+  };
+  "update.confirmed": {
+    "version": string;
+    [field: string]: unknown;
+  };
+}
