@@ -128,7 +128,10 @@ export class CommandBus {
     }
     // The route checked the permission too; the bus checks it again, so no route can forget it.
     if (actor.kind === 'user' && !(actor.role && may(actor.role, entry.spec.permission))) {
-      return { ok: false, error: `"${cmd.name}" needs the ${entry.spec.permission} permission` };
+      return {
+        ok: false,
+        error: `"${cmd.name}" needs the ${entry.spec.permission} permission (需要 ${entry.spec.permission} 权限)`,
+      };
     }
     if (!entry.validate(cmd.args)) {
       return { ok: false, error: `invalid arguments: ${ajv.errorsText(entry.validate.errors, { dataVar: 'args' })}` };
