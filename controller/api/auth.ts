@@ -15,7 +15,10 @@ declare module 'fastify' {
     session: Session | null;
   }
   interface FastifyContextConfig {
-    access?: Access /** set by the catalog on WebSocket routes */;
+    access?: Access;
+    /** The command the route runs: its access is that command's permission, from the registry. */
+    command?: string;
+    /** set by the catalog on WebSocket routes */
     upgrade?: boolean;
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { Permission } from '../core/roles.ts';
 import type { Access } from './auth.ts';
 
 /** What a route asks of its caller: nothing (public), or a permission. */
@@ -16,12 +17,19 @@ const catalogs = new WeakMap<FastifyInstance, RouteOptions[]>();
  * an access rule stops the console from starting: nothing is open by omission.
  * Must be installed before the routes.
  */
-export function catalogRoutes(app: FastifyInstance): void {
+export function catalogRoutes(app: FastifyInstance, permissionFor: (command: string) => Permission | undefined): void {
   const routes: RouteOptions[] = [];
   catalogs.set(app, routes);
   app.addHook('onRoute', (route: RouteOptions) => {
     routes.push(route);
     if (route.websocket) route.config = { ...route.config, upgrade: true };
+    // A route that runs a command takes the command's permission: one rule, kept in one place.
+    const command = route.config?.command;
+    if (command) {
+      const permission = permissionFor(command);
+      if (!permission) throw new Error(`${route.url}: no command "${command}"`);
+      route.config = { ...route.config, access: permission };
+    }
     const access = route.config?.access;
     if (access)
       route.schema = {

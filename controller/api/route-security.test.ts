@@ -176,7 +176,15 @@ test('every route is in the security review, with the access rule the review giv
 test('a route without an access rule stops the console from starting', async () => {
   const bare = (await import('fastify')).default();
   const { catalogRoutes } = await import('./route-catalog.ts');
-  catalogRoutes(bare);
+  catalogRoutes(bare, (name) => (name === 'gate.open' ? 'gate.operate' : undefined));
+  // A route that runs a command takes the command's permission, and one naming no command cannot be added.
+  bare.post('/api/open', { config: { command: 'gate.open' } }, async () => 'opened');
+  assert.throws(
+    () => bare.post('/api/typo', { config: { command: 'gate.opne' } }, async () => ''),
+    /no command "gate.opne"/,
+  );
+  const { routeCatalog } = await import('./route-catalog.ts');
+  assert.equal(routeCatalog(bare).find((r) => r.url === '/api/open')?.access, 'gate.operate');
   bare.get('/api/forgotten', async () => 'open');
   await assert.rejects(async () => {
     await bare.ready();

@@ -82,7 +82,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       'api request',
     );
   });
-  catalogRoutes(app);
+  catalogRoutes(app, (name) => deps.commands.permissionFor(name));
   securityHeaders(app, Boolean(tls));
   // Ajv coerces "1e309" (or JSON's 1e309) to Infinity and lets it through `integer` and `maximum`;
   // no handler wants a number that is not finite.

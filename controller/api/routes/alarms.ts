@@ -34,7 +34,7 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post(
     '/api/alarms/:id/ack',
     {
-      config: { access: 'alarm.ack' },
+      config: { command: 'alarm.ack' },
       schema: {
         tags: ['alarms'],
         summary: 'Acknowledge an alarm (audited)',

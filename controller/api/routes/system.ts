@@ -56,7 +56,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post(
     '/api/users',
     {
-      config: { access: 'users.manage' },
+      config: { command: 'user.add' },
       schema: {
         tags: ['users'],
         summary: 'Add a console user (audited; the password is not)',
@@ -85,7 +85,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.put(
     '/api/users/:username/disabled',
     {
-      config: { access: 'users.manage' },
+      config: { command: 'user.set-disabled' },
       schema: {
         tags: ['users'],
         summary: 'Disable or enable a console user (audited); disabling ends their sessions',
@@ -119,7 +119,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
     app.route({
       method,
       url: `/api/users/:username/${path}`,
-      config: { access: 'users.manage' },
+      config: { command: name },
       schema: {
         tags: ['users'],
         summary: `${summary} (audited)`,

@@ -42,7 +42,7 @@ export function accessRoutes(
   app.post(
     '/api/access/gates/:id/open',
     {
-      config: { access: 'gate.operate' },
+      config: { command: 'gate.open' },
       schema: {
         tags: ['access'],
         summary: 'Open a gate once (audited)',
@@ -68,7 +68,7 @@ export function accessRoutes(
   app.put(
     '/api/access/gates/:id/mode',
     {
-      config: { access: 'gate.operate' },
+      config: { command: 'gate.mode' },
       schema: {
         tags: ['access'],
         summary: 'Set a gate to normal, locked or free passage (audited)',
@@ -119,7 +119,7 @@ export function accessRoutes(
   app.post(
     '/api/access/readers/:id/keyset',
     {
-      config: { access: 'devices.commission' },
+      config: { command: 'osdp.keyset' },
       schema: {
         tags: ['access'],
         summary: 'Installer: give an OSDP reader a new site key over its secure channel (audited)',
@@ -175,7 +175,7 @@ export function accessRoutes(
   app.post(
     '/api/cardholders',
     {
-      config: { access: 'people.manage' },
+      config: { command: 'cardholders.upsert' },
       schema: {
         tags: ['access'],
         summary: 'Add or change one cardholder (audited)',
@@ -195,7 +195,7 @@ export function accessRoutes(
   app.delete(
     '/api/cardholders/:id',
     {
-      config: { access: 'people.manage' },
+      config: { command: 'cardholder.erase' },
       schema: {
         tags: ['access'],
         summary: 'Erase a person: cardholder, attendance, and their name in every record about them (audited)',
@@ -215,7 +215,7 @@ export function accessRoutes(
   app.post(
     '/api/cardholders/import',
     {
-      config: { access: 'people.manage' },
+      config: { command: 'cardholders.upsert' },
       bodyLimit: IMPORT_BYTES,
       schema: { tags: ['access'], summary: 'Import cardholders from CSV (text/csv); all or nothing (audited)' },
     },

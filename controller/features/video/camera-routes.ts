@@ -86,7 +86,7 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps, devices: Devic
   app.post(
     '/api/cameras/:id/ptz',
     {
-      config: { access: 'gate.operate' },
+      config: { command: 'camera.ptz' },
       schema: {
         tags: ['video'],
         summary: 'PTZ: move, stop or go to a preset (audited)',
