@@ -1,33 +1,46 @@
 /**
  * Prints every benchmark's figures, campus-edge beside its peer from the same
  * run, and writes them to bench/RESULTS.md, the one place the docs point to.
- * BENCH_ONLY=rss,gate runs some sections and writes nothing.
+ * BENCH_ONLY=rss,gate runs some sections and replaces only theirs.
  */
 import { binaryFor } from '../hil-tests/lib/binaries.ts';
 import { binaryStart } from './binary-start.ts';
 import { cardToGate } from './card-to-gate.ts';
 import { backlogDrain } from './backlog-drain.ts';
 import { fleet } from './fleet.ts';
-import { LARGE_SCHOOL, largeSchoolRss } from './large-school-rss.ts';
+import { LARGE_SCHOOL, largeSchoolRss, type RssResult } from './large-school-rss.ts';
 import { modbusCycle } from './modbus-cycle.ts';
 import { liveLatency } from './live-latency.ts';
 import { liveViewBudget } from './live-view.ts';
 import { ingestForward } from './ingest-forward.ts';
 import { importUnderLoad } from './import-under-load.ts';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { writeResults } from './results-file.ts';
 import { table } from './stats.ts';
 
+/** The run with the median loaded RSS, and the spread of all of them. */
+const medianRun = (rs: RssResult[]) => [...rs].sort((a, b) => a.loadedMb - b.loadedMb)[Math.floor(rs.length / 2)]!;
+const range = (rs: RssResult[]) =>
+  `${Math.min(...rs.map((r) => r.loadedMb)).toFixed(1)}–${Math.max(...rs.map((r) => r.loadedMb)).toFixed(1)}`;
+
+const SECTIONS = ['ingest', 'drain', 'modbus', 'rss', 'start', 'gate', 'import', 'live', 'latency', 'fleet'] as const;
 const only = process.env.BENCH_ONLY?.split(',');
-const wanted = (section: string) => !only || only.includes(section);
-const printed: string[] = [];
+const printed = new Map<string, string[]>();
+let current = '';
+/** Whether this run includes the section; what is printed from here on is filed under it. */
+const section = (name: (typeof SECTIONS)[number]) => {
+  if (only && !only.includes(name)) return false;
+  current = name;
+  printed.set(name, []);
+  return true;
+};
 const print = (line: string) => {
   console.log(line);
-  printed.push(line);
+  printed.get(current)?.push(line);
 };
 
-if (wanted('ingest')) {
+if (section('ingest')) {
   const n = Number(process.env.BENCH_EVENTS ?? 50_000);
   const rate = Number(process.env.BENCH_RATE ?? 2000);
   print(`ingest and forward: SQLite (WAL, synchronous=FULL) -> Mosquitto QoS1 -> subscriber on loopback
@@ -46,7 +59,7 @@ throughput: ${n} records as fast as they come; latency (ingest to subscriber): $
   );
 }
 
-if (wanted('drain')) {
+if (section('drain')) {
   const drainN = Number(process.env.BENCH_DRAIN ?? 1_000_000);
   const drain = await backlogDrain(drainN);
   print(
@@ -59,7 +72,7 @@ if (wanted('drain')) {
   );
 }
 
-if (wanted('modbus')) {
+if (section('modbus')) {
   const cycleSensors = (process.env.BENCH_CYCLE_SENSORS ?? '8,32,64').split(',').map(Number);
   const cycle = await modbusCycle(cycleSensors, Number(process.env.BENCH_CYCLE_MS ?? 10_000));
   print(
@@ -79,20 +92,27 @@ if (wanted('modbus')) {
   );
 }
 
-if (wanted('rss')) {
+if (section('rss')) {
   const settle = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
   const load = Number(process.env.BENCH_LOAD_MS ?? 20_000);
-  const binaryRss = await largeSchoolRss(settle, load, { command: binaryFor('x64'), env: { MALLOC_ARENA_MAX: '2' } });
+  // One run's RSS moves by 10 MB and more with where the garbage collector happens to be, so the
+  // binary (and the baseline, taking turns with it) runs several times and the median is shown.
+  const runs = Number(process.env.BENCH_RSS_RUNS ?? 3);
+  const baseline = process.env.BENCH_BASELINE_BINARY;
+  const current: RssResult[] = [];
+  const before: RssResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    current.push(await largeSchoolRss(settle, load, { command: binaryFor('x64'), env: { MALLOC_ARENA_MAX: '2' } }));
+    if (baseline)
+      before.push(await largeSchoolRss(settle, load, { command: [baseline], env: { MALLOC_ARENA_MAX: '2' } }));
+  }
+  const binaryRss = medianRun(current);
+  const baselineRss = baseline ? medianRun(before) : null;
   const jitlessRss = await largeSchoolRss(settle, load, {
     command: binaryFor('x64'),
     env: { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--jitless' },
   });
   const sourceRss = await largeSchoolRss(settle, load);
-  // The same school against an earlier build, to show what a change did: BENCH_BASELINE_BINARY=path.
-  const baseline = process.env.BENCH_BASELINE_BINARY;
-  const baselineRss = baseline
-    ? await largeSchoolRss(settle, load, { command: [baseline], env: { MALLOC_ARENA_MAX: '2' } })
-    : null;
   const { cameras, readers, gates, sensors } = LARGE_SCHOOL;
   print(
     `\nRSS, large school (${cameras} cameras, ${readers} OSDP readers, ${gates} turnstiles, ${sensors} sensors, all simulated; loaded: a card every 100 ms, a camera event every 100 ms, 5000 cardholders):`,
@@ -100,22 +120,30 @@ if (wanted('rss')) {
   print(
     table([
       {
-        run: 'single binary, linux-x64, as the systemd unit runs it',
+        run: `single binary, linux-x64, as the systemd unit runs it (median of ${runs})`,
         'idle MB': binaryRss.idleMb,
         'loaded MB': binaryRss.loadedMb,
+        'loaded range': range(current),
       },
       {
         run: 'single binary with NODE_OPTIONS=--jitless',
         'idle MB': jitlessRss.idleMb,
         'loaded MB': jitlessRss.loadedMb,
+        'loaded range': '',
       },
-      { run: 'from source (Node 20 + tsx)', 'idle MB': sourceRss.idleMb, 'loaded MB': sourceRss.loadedMb },
+      {
+        run: 'from source (Node 20 + tsx)',
+        'idle MB': sourceRss.idleMb,
+        'loaded MB': sourceRss.loadedMb,
+        'loaded range': '',
+      },
       ...(baselineRss
         ? [
             {
-              run: `single binary, baseline ${process.env.BENCH_BASELINE_LABEL ?? baseline}`,
+              run: `single binary, baseline ${process.env.BENCH_BASELINE_LABEL ?? baseline} (median of ${runs})`,
               'idle MB': baselineRss.idleMb,
               'loaded MB': baselineRss.loadedMb,
+              'loaded range': range(before),
             },
           ]
         : []),
@@ -123,7 +151,7 @@ if (wanted('rss')) {
   );
 }
 
-if (wanted('start')) {
+if (section('start')) {
   const start = await binaryStart(Number(process.env.BENCH_STARTS ?? 5));
   print(`\nsingle binary (Node ${start.node}):`);
   print(table(start.sizes.map((s) => ({ binary: `linux-${s.arch}`, MB: s.mb, 'MB gzipped': s.gzipMb }))));
@@ -132,7 +160,7 @@ if (wanted('start')) {
   );
 }
 
-if (wanted('gate')) {
+if (section('gate')) {
   const reads = Number(process.env.BENCH_CARDS ?? 300);
   print(
     `\ncard to gate, ${reads} reads against 5000 cardholders, under load (20 sensors polled every 100 ms on the gate's bus, 2000 telemetry records/s through the uplink), pupils' data sealed at rest and not:`,
@@ -159,7 +187,7 @@ if (wanted('gate')) {
   print(table(gateRows));
 }
 
-if (wanted('import')) {
+if (section('import')) {
   const imp = await importUnderLoad();
   print(
     `\nthe largest cardholder import (${imp.rows} rows, ${(imp.bytes / 1e6).toFixed(1)} MB CSV, by an admin over HTTP) while cards are read every 50 ms and /api/health is probed every 10 ms:`,
@@ -186,7 +214,7 @@ if (wanted('import')) {
   );
 }
 
-if (wanted('live')) {
+if (section('live')) {
   const live = await liveViewBudget(Number(process.env.BENCH_LIVE_S ?? 10));
   print('\nlive view, 720p25 from a simulated camera, ffmpeg CPU per stream (one viewer each):');
   print(
@@ -207,14 +235,14 @@ if (wanted('live')) {
   );
 }
 
-if (wanted('latency')) {
+if (section('latency')) {
   const latency = await liveLatency(Number(process.env.BENCH_LIVE_S ?? 10));
   print(
     `\nlive view latency, camera frame sent to frame presented in Chromium (720p25, ${latency.matched} frames): p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`,
   );
 }
 
-if (wanted('fleet')) {
+if (section('fleet')) {
   const gateways = Number(process.env.BENCH_FLEET ?? 200);
   const perGateway = Number(process.env.BENCH_FLEET_RATE ?? 10);
   const f = await fleet(gateways, 50, Number(process.env.BENCH_FLEET_S ?? 60), 10, perGateway);
@@ -243,13 +271,7 @@ if (wanted('fleet')) {
   );
 }
 
-if (!only) {
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  writeFileSync(
-    new URL('./RESULTS.md', import.meta.url),
-    `# Benchmark results\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ` +
-      `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}. Do not edit: run it again.\n\n` +
-      `\`\`\`\n${printed.join('\n')}\n\`\`\`\n`,
-  );
-  console.log('\nwrote bench/RESULTS.md');
-}
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const stamp = `commit ${commit}, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}`;
+writeResults(new URL('./RESULTS.md', import.meta.url), SECTIONS, printed, stamp);
+console.log(`\nwrote ${[...printed.keys()].join(', ')} to bench/RESULTS.md`);
