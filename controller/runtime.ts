@@ -407,6 +407,7 @@ export class Controller {
       openAlarms: this.alarms.openAlarms().length,
       ntp: this.clock.state,
       devices: this.health.list().map((d) => ({ id: d.id, health: d.health })),
+      features: Object.fromEntries(this.features.flatMap((f) => (f.status ? [[f.name, f.status()]] : []))),
     };
   }
 

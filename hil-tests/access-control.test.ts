@@ -237,6 +237,12 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     assert.equal(r.ok, true);
     inReader.swipe(STUDENT_CARD);
     await waitFor('the locked denial', () => access('access.denied').some((e) => e.data.reason === 'gate-locked'));
+    // The status command shows each feature's state, the gate's mode among them.
+    const status = await c.commands.execute({ name: 'status', args: {} }, { kind: 'district', name: 'noc' });
+    assert.deepEqual((status.result as { features: { access: unknown } }).features.access, {
+      fire: false,
+      gates: { south: 'locked', north: 'normal' },
+    });
     await c.commands.execute(
       { name: 'gate.mode', args: { gateId: 'south', mode: 'normal' } },
       { kind: 'user', name: 'guard1', role: 'guard' },

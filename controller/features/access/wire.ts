@@ -50,5 +50,9 @@ export function wire(ctx: FeatureContext): Feature & { service: AccessService } 
     routes: (app, api) => accessRoutes(app, api, service, ctx.devices),
     start: () => service.start(),
     stop: () => service.stop(),
+    status: () => ({
+      fire: service.fireActive,
+      gates: Object.fromEntries(service.gateStates().map((g) => [g.id, g.mode])),
+    }),
   };
 }

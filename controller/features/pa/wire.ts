@@ -48,6 +48,7 @@ export function wire(
     soundsDir,
     drivers: [new PaDriver(c.pa.zones, (bus) => ctx.modbus.get(bus))],
     start: () => bells.start(),
+    status: () => ({ playing: service.playing?.label ?? null, schedule: bells.active?.id ?? null }),
     stop: () => {
       bells.stop();
       service.stop();

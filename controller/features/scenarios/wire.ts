@@ -45,5 +45,8 @@ export function wire(
     service,
     buttons,
     routes: (app, api) => emergencyRoutes(app, api, { ...parts, scenarios: service }),
+    status: () => ({
+      last: service.last && { kind: service.last.kind, drill: service.last.drill, at: service.last.startedAt },
+    }),
   };
 }
