@@ -151,6 +151,23 @@ describe('OSDP readers', () => {
     assert.equal(events('access.denied')[0]!.data.reason, 'unknown-card');
   });
 
+  test('on the secure channel, a lost, a late and a duplicated reply each leave one card read, once, and the channel up', async () => {
+    for (const fault of ['lose-reply', 'late', 'duplicate'] as const) {
+      const granted = () => events('access.granted').filter((e) => e.source === 'east-1').length;
+      const before = granted();
+      const repeats = secureReader.repeats;
+      secureReader.fault = fault;
+      secureReader.present(CARD);
+      await waitFor(`the card read with a ${fault}`, () => granted() === before + 1, 5000);
+      await new Promise((r) => setTimeout(r, 600));
+      secureReader.fault = 'none';
+      assert.equal(granted(), before + 1, `${fault}: one card, one access record`);
+      if (fault !== 'duplicate') assert.ok(secureReader.repeats > repeats, `${fault}: the reader repeated its answer`);
+      assert.equal(state('east-1')?.secure, true, `${fault}: still on the secure channel`);
+    }
+    assert.ok((osdp.stats().stale as number) > 0, 'late and repeated answers dropped as stale');
+  });
+
   test('readers share the line: the plain reader reads cards alongside', async () => {
     plainReader.present(CARD, 'w26');
     await waitFor('the exit read', () => events('access.granted').some((e) => e.source === 'east-2'), 5000);

@@ -23,14 +23,22 @@ import {
   type SessionKeys,
 } from '../../drivers/access/osdp/secure-channel.ts';
 
-export type PdFault = 'none' | 'silent' | 'garbage' | 'bad-crc';
+/**
+ * Faults on the line, as a reader or its wiring produces them: no answer, noise, a broken CRC;
+ * `lose-reply`, the command carried out but its answer lost (once); `duplicate`, every answer
+ * sent twice; `late`, every answer sent after `lateMs`, when the panel has given up on it.
+ */
+export type PdFault = 'none' | 'silent' | 'garbage' | 'bad-crc' | 'lose-reply' | 'duplicate' | 'late';
 
 /** One simulated reader (a PD) at one address. */
 export class OsdpReaderSim {
   /** The key this reader holds; null until the installer's KEYSET (it then answers SCBK-D only). */
   scbk: Buffer | null = null;
   fault: PdFault = 'none';
+  lateMs = 400;
   readonly leds: { color: number; ms: number; at: number }[] = [];
+  /** Commands answered with the last reply again, because they repeated its sequence number. */
+  repeats = 0;
   readonly buzzes: number[] = [];
   keysets = 0;
   /** The durations the CP asked the reader to stay active for (osdp_KEEPACTIVE). */
@@ -59,9 +67,12 @@ export class OsdpReaderSim {
   /** The PD side of one command; null means stay silent. */
   answer(cmd: OsdpPacket, macInput: Buffer): Buffer | null {
     if (this.fault === 'silent') return null;
-    // The same sequence number again: the CP missed our reply, so repeat it.
-    if (cmd.sqn !== 0 && this.lastReply?.sqn === cmd.sqn && cmd.code === Cmd.POLL && !this.session)
+    // The same sequence number again: the CP missed our reply, so we repeat it without acting on
+    // the command again (OSDP 2.2 §5.7), on the secure channel too: the CP resends the same bytes.
+    if (cmd.sqn !== 0 && this.lastReply?.sqn === cmd.sqn) {
+      this.repeats++;
       return this.lastReply.bytes;
+    }
     let data: Buffer = cmd.data;
     if (cmd.scb && cmd.scb[1]! >= Scs.CMD_MAC) {
       if (!this.session?.verifyCommand(macInput, cmd.mac!)) {
@@ -161,7 +172,13 @@ export class OsdpBusSim {
           if (packet.reply) continue;
           const pd = this.readers.find((r) => r.address === packet.addr);
           const out = pd?.answer(packet, macInput);
-          if (out) port.write(out);
+          if (!pd || !out) continue;
+          if (pd.fault === 'lose-reply') {
+            pd.fault = 'none';
+            continue;
+          }
+          if (pd.fault === 'late') setTimeout(() => port.write(out), pd.lateMs);
+          else port.write(pd.fault === 'duplicate' ? Buffer.concat([out, out]) : out);
         }
       });
       this.port = port;

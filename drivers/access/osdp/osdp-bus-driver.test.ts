@@ -13,8 +13,15 @@ import { OsdpBusDriver } from './osdp-bus-driver.ts';
 
 type Answer = (cmd: OsdpPacket) => Buffer[] | null;
 
+/** What the line does to the reader's answers: lose the next one, deliver each late, or twice. */
+interface LineFaults {
+  loseNext?: number;
+  lateMs?: number;
+  duplicate?: boolean;
+}
+
 /** A line whose far end is a script: each command the driver writes gets the packets the script returns. */
-function scriptedLine(answer: Answer) {
+function scriptedLine(answer: Answer, faults: LineFaults = {}) {
   const splitter = new PacketSplitter();
   const commands: OsdpPacket[] = [];
   let data: (b: Buffer) => void = () => {};
@@ -29,21 +36,32 @@ function scriptedLine(answer: Answer) {
       for (const { packet } of splitter.push(bytes)) {
         commands.push(packet);
         const replies = answer(packet);
-        if (replies) setImmediate(() => data(Buffer.concat(replies)));
+        if (!replies) continue;
+        if (faults.loseNext) {
+          faults.loseNext--;
+          continue;
+        }
+        const bytes = Buffer.concat(faults.duplicate ? [...replies, ...replies] : replies);
+        if (faults.lateMs) setTimeout(() => data(bytes), faults.lateMs);
+        else setImmediate(() => data(bytes));
       }
     },
   };
-  return { line, commands, inject: (b: Buffer) => data(b) };
+  return { line, commands, faults, inject: (b: Buffer) => data(b) };
 }
 
 const reply = (cmd: OsdpPacket, code: number, data: Buffer = Buffer.alloc(0)) =>
   encodePacket({ addr: cmd.addr, reply: true, sqn: cmd.sqn, scb: null, code, data });
 
-/** A plain (no secure channel) reader as the standard has it answer a control panel's bring-up and polls. */
+/**
+ * A plain (no secure channel) reader as the standard has it answer a control panel's bring-up and
+ * polls. A command that repeats the last sequence number gets the last answer again, not acted on.
+ */
 function reader(cards: Buffer[]): Answer {
   // A reader holds its card reads until the panel has finished bringing it up.
   let up = false;
-  return (cmd) => {
+  let last: { sqn: number; replies: Buffer[] } | null = null;
+  const answer: Answer = (cmd) => {
     switch (cmd.code) {
       case Cmd.ID:
         return [
@@ -60,10 +78,16 @@ function reader(cards: Buffer[]): Answer {
         return [reply(cmd, Reply.ACK)];
     }
   };
+  return (cmd) => {
+    if (cmd.sqn !== 0 && last?.sqn === cmd.sqn) return last.replies;
+    const replies = answer(cmd);
+    if (replies) last = { sqn: cmd.sqn, replies };
+    return replies;
+  };
 }
 
-function harness(answer: Answer, clock = { now: 0 }) {
-  const s = scriptedLine(answer);
+function harness(answer: Answer, clock = { now: 0 }, faults: LineFaults = {}) {
+  const s = scriptedLine(answer, faults);
   const reads: CardRead[] = [];
   const health: string[] = [];
   const ctx: DriverContext = {
@@ -166,4 +190,53 @@ test('garbage and a bad CRC on the line are counted and dropped, and the reader 
     await until('a card read', () => h.reads.length === 1);
   });
   assert.ok((h.driver.stats().dropped as number) >= 2, `dropped ${h.driver.stats().dropped}`);
+});
+
+test('a lost reply: the same command goes again with the same sequence number, and the card is read once', async () => {
+  const h = harness(reader([card26]));
+  await run(h, async () => {
+    await until('online', () => h.health.includes('online'));
+    h.faults.loseNext = 1;
+    await until('a card read', () => h.reads.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+  });
+  const numbered = h.commands.filter((c) => c.sqn !== 0);
+  const resent = numbered.findIndex(
+    (c, i) => i > 0 && c.sqn === numbered[i - 1]!.sqn && c.code === numbered[i - 1]!.code,
+  );
+  assert.ok(resent > 0, 'the lost command was sent again with its sequence number');
+  assert.equal(h.reads.length, 1, 'one card, one read');
+  assert.equal(h.driver.stats().resent, 1);
+});
+
+test('late and duplicated replies are dropped as stale, never taken for the next command', async () => {
+  for (const faults of [{ lateMs: 45 }, { duplicate: true }]) {
+    const h = harness(reader([card26, card26]), { now: 0 }, faults);
+    await run(h, async () => {
+      await until('two card reads', () => h.reads.length === 2, 5000);
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    assert.equal(h.reads.length, 2, `${JSON.stringify(faults)}: each card read once`);
+    assert.ok((h.driver.stats().stale as number) > 0, `${JSON.stringify(faults)}: stale replies counted`);
+    const ids = h.commands.filter((c) => c.code === Cmd.ID).length;
+    assert.ok(ids <= 3, `${JSON.stringify(faults)}: bring-up not thrown off (${ids} ID commands)`);
+  }
+});
+
+test('a command whose replies stay lost is given up after two resends; the reader restarts from 0, then goes offline', async () => {
+  const clock = { now: 0 };
+  let silent = false;
+  const answer = reader([]);
+  const h = harness((cmd) => (silent ? null : answer(cmd)), clock);
+  await run(h, async () => {
+    await until('online', () => h.health.includes('online'));
+    const before = h.commands.length;
+    silent = true;
+    await until('three tries', () => h.commands.length >= before + 4);
+    const tries = h.commands.slice(before, before + 4).map((c) => c.sqn);
+    assert.equal(new Set(tries.slice(0, 3)).size, 1, `one command, sent three times: ${tries}`);
+    assert.equal(tries[3], 0, 'then the reader is addressed afresh from sequence 0');
+    clock.now = 1500;
+    await until('offline', () => h.health.some((s) => s.startsWith('offline')));
+  });
 });

@@ -39,6 +39,8 @@ type State = 'reset' | 'id' | 'cap' | 'chlng' | 'scrypt' | 'online' | 'refused';
 const KIND = 'card-reader';
 const REFUSED_RETRY_MS = 10_000;
 const GAP_MS = 5;
+/** How many times a command whose reply was lost is sent again, identical, before it is given up. */
+const RESENDS = 2;
 
 interface Pd {
   reader: OsdpReader;
@@ -53,6 +55,11 @@ interface Pd {
   /** null until the first answer or the first offline verdict. */
   online: boolean | null;
   health?: DeviceHealth;
+  /**
+   * The command whose reply was lost, to be sent again byte for byte: same sequence number, same
+   * MAC, so the reader repeats its reply instead of acting twice or dropping the secure channel.
+   */
+  resend: { wire: Buffer; sqn: number; done?: (ok: boolean, err?: string) => void; left: number } | null;
 }
 
 /** How soon a serial port that would not open is tried again, before the health policy backs off. */
@@ -69,11 +76,23 @@ export class OsdpBusDriver implements Driver {
   /** Whether the line is open. */
   private open = false;
   private readonly splitter = new PacketSplitter();
-  private waiting: { addr: number; resolve: (p: { packet: OsdpPacket; macInput: Buffer } | null) => void } | null =
-    null;
+  private waiting: {
+    addr: number;
+    sqn: number;
+    resolve: (p: { packet: OsdpPacket; macInput: Buffer } | null) => void;
+  } | null = null;
   private readonly pds: Pd[];
   private running = false;
-  readonly counters = { commands: 0, replies: 0, timeouts: 0, naks: 0, macFailures: 0, cards: 0 };
+  readonly counters = {
+    commands: 0,
+    replies: 0,
+    timeouts: 0,
+    resent: 0,
+    stale: 0,
+    naks: 0,
+    macFailures: 0,
+    cards: 0,
+  };
 
   constructor(
     private readonly bus: OsdpBus,
@@ -98,6 +117,7 @@ export class OsdpBusDriver implements Driver {
       refusedAt: 0,
       id: null,
       online: null,
+      resend: null,
     }));
   }
 
@@ -213,11 +233,31 @@ export class OsdpBusDriver implements Driver {
 
   private onData(d: Buffer): void {
     for (const got of this.splitter.push(d)) {
-      if (!got.packet.reply || !this.waiting || got.packet.addr !== this.waiting.addr) continue;
+      if (!got.packet.reply) continue;
+      // A reply carries its command's address and sequence number. Any other is a late or repeated
+      // answer to an earlier command, or one nobody waits for, and acting on it would act twice.
       const w = this.waiting;
+      if (!w || got.packet.addr !== w.addr || got.packet.sqn !== w.sqn) {
+        this.counters.stale++;
+        continue;
+      }
       this.waiting = null;
       w.resolve(got);
     }
+  }
+
+  /** The next command for a reader, encoded: its bytes, its sequence number, and who waits for its outcome. */
+  private build(p: Pd): { wire: Buffer; sqn: number; done?: (ok: boolean, err?: string) => void; left: number } | null {
+    const cmd = this.next(p);
+    if (!cmd) return null;
+    const s = p.session;
+    const data = s && cmd.data.length ? s.encryptCommand(cmd.data) : cmd.data;
+    const sqn = p.state === 'reset' ? 0 : p.sqn;
+    const wire = encodePacket(
+      { addr: p.reader.address, reply: false, sqn, scb: cmd.scb, code: cmd.code, data },
+      s ? s.macCommand : undefined,
+    );
+    return { wire, sqn, done: cmd.done, left: RESENDS };
   }
 
   private next(
@@ -257,29 +297,26 @@ export class OsdpBusDriver implements Driver {
   }
 
   private async exchange(p: Pd): Promise<void> {
-    const cmd = this.next(p);
-    if (!cmd) return;
-    const s = p.session;
-    const data = s && cmd.data.length ? s.encryptCommand(cmd.data) : cmd.data;
-    const wire = encodePacket(
-      {
-        addr: p.reader.address,
-        reply: false,
-        sqn: p.state === 'reset' ? 0 : p.sqn,
-        scb: cmd.scb,
-        code: cmd.code,
-        data,
-      },
-      s ? s.macCommand : undefined,
-    );
+    const sent = p.resend ?? this.build(p);
+    if (!sent) return;
+    if (p.resend) this.counters.resent++;
+    p.resend = null;
     this.counters.commands++;
-    const reply = await this.transact(p.reader.address, wire);
+    const reply = await this.transact(p.reader.address, sent.wire, sent.sqn);
     if (!reply) {
       this.counters.timeouts++;
-      cmd.done?.(false, 'no reply');
+      // Sequence 0 restarts the reader's numbering; it is not repeated, it is simply sent again.
+      if (sent.left > 0 && sent.sqn !== 0) p.resend = { ...sent, left: sent.left - 1 };
+      else {
+        sent.done?.(false, 'no reply');
+        // A reader that missed a command three times is addressed afresh from sequence 0: the next
+        // command with the same number would get the lost command's reply.
+        if (sent.sqn !== 0) this.reset(p);
+      }
       this.checkOffline(p);
       return;
     }
+    const cmd = sent;
     this.counters.replies++;
     p.lastReply = this.ctx.now();
     if (!p.online) {
@@ -399,13 +436,21 @@ export class OsdpBusDriver implements Driver {
     this.ctx.send('card', { readerId: p.reader.id, card, bits: raw.bits, format, at: performance.now() });
   }
 
+  /** A command waiting to be sent again cannot outlive the session or the numbering it was made for. */
+  private dropResend(p: Pd, why: string): void {
+    p.resend?.done?.(false, why);
+    p.resend = null;
+  }
+
   private restartSecure(p: Pd): void {
+    this.dropResend(p, 'secure channel restarted');
     p.session = null;
     p.handshake = null;
     p.state = p.reader.secure ? 'chlng' : 'online';
   }
 
   private reset(p: Pd): void {
+    this.dropResend(p, 'reader reset');
     p.state = 'reset';
     p.sqn = 0;
     p.session = null;
@@ -422,7 +467,7 @@ export class OsdpBusDriver implements Driver {
     this.reset(p);
   }
 
-  private transact(addr: number, wire: Buffer): Promise<{ packet: OsdpPacket; macInput: Buffer } | null> {
+  private transact(addr: number, wire: Buffer, sqn: number): Promise<{ packet: OsdpPacket; macInput: Buffer } | null> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         if (this.waiting?.addr === addr) this.waiting = null;
@@ -430,6 +475,7 @@ export class OsdpBusDriver implements Driver {
       }, this.bus.reply_timeout_ms);
       this.waiting = {
         addr,
+        sqn,
         resolve: (v) => {
           clearTimeout(timer);
           resolve(v);
