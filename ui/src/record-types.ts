@@ -14,6 +14,7 @@ export type RecordTypeName =
   | "clock.jumped"
   | "storage.telemetry-evicted"
   | "env.reading"
+  | "access.unreadable"
   | "access.granted"
   | "access.denied"
   | "access.passage"
@@ -187,6 +188,11 @@ export interface RecordDataOf {
       "unit": string;
       [field: string]: unknown;
     })[];
+    [field: string]: unknown;
+  };
+  "access.unreadable": {
+    "bits": number;
+    "reason": string;
     [field: string]: unknown;
   };
   "access.granted": {

@@ -1,9 +1,16 @@
 /** The access feature's records: decisions, passages, gate modes, the OSDP readers' state. */
 import { Enum } from '../../config/schema-kit.ts';
 import { DENY_REASONS } from './types.ts';
-import { S, B, nullable, data, direction, type RecordType } from '../../core/records.ts';
+import { B, data, direction, N, nullable, type RecordType, S } from '../../core/records.ts';
 
 export const ACCESS_RECORDS: readonly RecordType[] = [
+  {
+    type: 'access.unreadable',
+    topics: ['events/access'],
+    severities: ['warning'],
+    description: 'A card the reader could not read right (a parity error): swiped too fast, or damaged.',
+    data: data({ bits: N, reason: S }),
+  },
   ...(['access.granted', 'access.denied'] as const).map(
     (type): RecordType => ({
       type,

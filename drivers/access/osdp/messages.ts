@@ -91,6 +91,9 @@ export function clientUid(id: PdId): Buffer {
   return Buffer.from([d[0]!, d[1]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!]);
 }
 
+/** PDCAP function codes this panel reads (OSDP 2.2 annex B). */
+export const CapFunction = { LED: 4, AUDIBLE: 5, SECURITY: 9 } as const;
+
 export interface PdCapability {
   code: number;
   compliance: number;

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { EventInput } from '../../../controller/core/types.ts';
 import type { CardRead, DriverContext } from '../../contract.ts';
 import type { ByteLine } from '../../serial-line.ts';
 import { encodeBits } from '../wiegand-codec.ts';
@@ -57,7 +58,7 @@ const reply = (cmd: OsdpPacket, code: number, data: Buffer = Buffer.alloc(0)) =>
  * A plain (no secure channel) reader as the standard has it answer a control panel's bring-up and
  * polls. A command that repeats the last sequence number gets the last answer again, not acted on.
  */
-function reader(cards: Buffer[]): Answer {
+function reader(cards: Buffer[], caps = Buffer.from([4, 1, 1, 5, 1, 1, 9, 1, 0])): Answer {
   // A reader holds its card reads until the panel has finished bringing it up.
   let up = false;
   let last: { sqn: number; replies: Buffer[] } | null = null;
@@ -69,7 +70,7 @@ function reader(cards: Buffer[]): Answer {
         ];
       case Cmd.CAP:
         up = true;
-        return [reply(cmd, Reply.PDCAP, Buffer.from([4, 1, 1, 5, 1, 1, 9, 1, 0]))];
+        return [reply(cmd, Reply.PDCAP, caps)];
       case Cmd.POLL: {
         const card = up ? cards.shift() : undefined;
         return [card ? reply(cmd, Reply.RAW, card) : reply(cmd, Reply.ACK)];
@@ -86,12 +87,13 @@ function reader(cards: Buffer[]): Answer {
   };
 }
 
-function harness(answer: Answer, clock = { now: 0 }, faults: LineFaults = {}) {
+function harness(answer: Answer, clock = { now: 0 }, faults: LineFaults = {}, secure = false) {
   const s = scriptedLine(answer, faults);
   const reads: CardRead[] = [];
+  const records: EventInput[] = [];
   const health: string[] = [];
   const ctx: DriverContext = {
-    emit: () => {},
+    emit: (e) => void records.push(e),
     send: (channel, message) => {
       if (channel === 'card') reads.push(message as CardRead);
     },
@@ -112,11 +114,11 @@ function harness(answer: Answer, clock = { now: 0 }, faults: LineFaults = {}) {
   };
   const driver = new OsdpBusDriver(
     { id: 'osdp-1', type: 'osdp', port: '/dev/null', baud_rate: 9600, reply_timeout_ms: 30, offline_after_s: 1 },
-    [{ id: 'r1', type: 'osdp', bus: 'osdp-1', address: 1, secure: false, gate: 'g', direction: 'in' }],
+    [{ id: 'r1', type: 'osdp', bus: 'osdp-1', address: 1, secure, gate: 'g', direction: 'in' }],
     new OsdpKeyStore(join(mkdtempSync(join(tmpdir(), 'osdp-')), 'keys.json')),
     s.line,
   );
-  return { ...s, reads, health, ctx, driver };
+  return { ...s, reads, records, health, ctx, driver };
 }
 
 /** Runs a scenario against a started driver, and stops the driver whatever happens. */
@@ -239,4 +241,41 @@ test('a command whose replies stay lost is given up after two resends; the reade
     clock.now = 1500;
     await until('offline', () => h.health.some((s) => s.startsWith('offline')));
   });
+});
+
+test('a reader that answers everything with NAK is degraded with the reason, never online', async () => {
+  const h = harness((cmd) => [reply(cmd, Reply.NAK, Buffer.from([3]))]);
+  await run(h, () => until('degraded', () => h.health.some((s) => s.startsWith('degraded'))));
+  assert.deepEqual(h.health, ['degraded: the reader answers every command with NAK: unknown command']);
+});
+
+test('a card with a parity error is recorded as unreadable, not read', async () => {
+  const bits = encodeBits('w26', 123456);
+  const flipped = `${bits.slice(0, 25)}${bits[25] === '1' ? '0' : '1'}`;
+  const h = harness(reader([encodeRaw({ reader: 0, format: 1, bits: flipped }), card26]));
+  await run(h, () => until('the good card', () => h.reads.length === 1));
+  assert.deepEqual(
+    h.records.filter((r) => r.type === 'access.unreadable').map((r) => [r.source, r.data.bits, r.severity]),
+    [['r1', 26, 'warning']],
+  );
+  assert.equal(h.driver.stats().unreadable, 1);
+});
+
+test('what the reader reports in PDCAP decides: no LED or buzzer commands it lacks, no secure channel it cannot do', async () => {
+  const noLights = harness(reader([], Buffer.from([4, 1, 0, 5, 1, 0, 9, 1, 0])));
+  await run(noLights, async () => {
+    await until('online', () => noLights.health.includes('online'));
+    await until('polling', () => noLights.commands.filter((c) => c.code === Cmd.POLL).length > 4);
+    noLights.driver.devices().get('r1')!.readerFeedback!.feedback(true, 3000);
+    await until('keep-active sent', () => noLights.commands.some((c) => c.code === Cmd.KEEPACTIVE));
+  });
+  assert.equal(noLights.commands.filter((c) => c.code === Cmd.LED || c.code === Cmd.BUZ).length, 0);
+
+  const plainOnly = harness(reader([], Buffer.from([4, 1, 1, 5, 1, 1, 9, 0, 0])), { now: 0 }, {}, true);
+  await run(plainOnly, () => until('refused', () => plainOnly.health.some((s) => s.startsWith('degraded'))));
+  assert.deepEqual(plainOnly.health, [
+    'online',
+    'degraded: the reader reports no secure channel in its capabilities (PDCAP)',
+  ]);
+  assert.equal(plainOnly.commands.filter((c) => c.code === Cmd.CHLNG).length, 0, 'no handshake attempted');
 });

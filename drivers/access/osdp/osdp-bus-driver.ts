@@ -8,6 +8,7 @@ import { encodePacket, PacketSplitter, type OsdpPacket } from './frame.ts';
 import type { OsdpKeyStore } from './key-store.ts';
 import {
   buzzer,
+  CapFunction,
   Cmd,
   Color,
   keepActive,
@@ -19,6 +20,7 @@ import {
   parseRaw,
   Reply,
   Scs,
+  type PdCapability,
   type PdId,
 } from './messages.ts';
 import { cardFromRaw } from './raw-card.ts';
@@ -41,6 +43,8 @@ const REFUSED_RETRY_MS = 10_000;
 const GAP_MS = 5;
 /** How many times a command whose reply was lost is sent again, identical, before it is given up. */
 const RESENDS = 2;
+/** NAKs in a row after which a reader that answers, but refuses everything, is degraded. */
+const NAKS_DEGRADED = 3;
 
 interface Pd {
   reader: OsdpReader;
@@ -55,11 +59,30 @@ interface Pd {
   /** null until the first answer or the first offline verdict. */
   online: boolean | null;
   health?: DeviceHealth;
+  /** What the reader said it can do (PDCAP); null until it said, or if it would not. */
+  caps: ReaderCaps | null;
+  naksInRow: number;
   /**
    * The command whose reply was lost, to be sent again byte for byte: same sequence number, same
    * MAC, so the reader repeats its reply instead of acting twice or dropping the secure channel.
    */
   resend: { wire: Buffer; sqn: number; done?: (ok: boolean, err?: string) => void; left: number } | null;
+}
+
+/** From PDCAP (OSDP 2.2 annex B): LEDs and buzzers per reader, and whether it speaks the secure channel. */
+interface ReaderCaps {
+  leds: number;
+  buzzers: number;
+  secure: boolean;
+}
+
+function readerCaps(list: PdCapability[]): ReaderCaps {
+  const entry = (code: number) => list.find((c) => c.code === code);
+  return {
+    leds: entry(CapFunction.LED)?.count ?? 0,
+    buzzers: entry(CapFunction.AUDIBLE)?.count ?? 0,
+    secure: ((entry(CapFunction.SECURITY)?.compliance ?? 0) & 1) === 1,
+  };
 }
 
 /** How soon a serial port that would not open is tried again, before the health policy backs off. */
@@ -92,6 +115,7 @@ export class OsdpBusDriver implements Driver {
     naks: 0,
     macFailures: 0,
     cards: 0,
+    unreadable: 0,
   };
 
   constructor(
@@ -118,6 +142,8 @@ export class OsdpBusDriver implements Driver {
       id: null,
       online: null,
       resend: null,
+      caps: null,
+      naksInRow: 0,
     }));
   }
 
@@ -170,11 +196,13 @@ export class OsdpBusDriver implements Driver {
   private feedback(readerId: string, granted: boolean, keepActiveMs: number): void {
     const p = this.pds.find((x) => x.reader.id === readerId);
     if (p?.state !== 'online') return;
-    p.queue.push({
-      code: Cmd.LED,
-      data: ledTemporary(0, granted ? Color.green : Color.red, granted ? 15 : 3, granted ? 1500 : 1200),
-    });
-    p.queue.push({ code: Cmd.BUZ, data: granted ? buzzer(0, 1, 0, 1) : buzzer(0, 2, 2, 2) });
+    // Only what the reader has: a command for a missing LED or buzzer is answered with NAK.
+    if (p.caps?.leds !== 0)
+      p.queue.push({
+        code: Cmd.LED,
+        data: ledTemporary(0, granted ? Color.green : Color.red, granted ? 15 : 3, granted ? 1500 : 1200),
+      });
+    if (p.caps?.buzzers !== 0) p.queue.push({ code: Cmd.BUZ, data: granted ? buzzer(0, 1, 0, 1) : buzzer(0, 2, 2, 2) });
     if (granted && keepActiveMs > 0)
       p.queue.push({ code: Cmd.KEEPACTIVE, data: keepActive(Math.min(keepActiveMs, 0xffff)) });
   }
@@ -319,10 +347,10 @@ export class OsdpBusDriver implements Driver {
     const cmd = sent;
     this.counters.replies++;
     p.lastReply = this.ctx.now();
-    if (!p.online) {
-      p.online = true;
-      p.health!.ok();
-    }
+    // A reader that answers is not offline; it is online once it answers with something but NAK.
+    if (reply.packet.code !== Reply.NAK && (!p.online || p.naksInRow >= NAKS_DEGRADED)) p.health!.ok();
+    if (reply.packet.code !== Reply.NAK) p.naksInRow = 0;
+    p.online = true;
     try {
       this.handle(p, reply.packet, reply.macInput, cmd.done);
     } catch (err) {
@@ -348,6 +376,7 @@ export class OsdpBusDriver implements Driver {
       this.counters.naks++;
       const reason = NakReason[data[0] ?? 0] ?? `code ${data[0]}`;
       done?.(false, reason);
+      if (++p.naksInRow === NAKS_DEGRADED) p.health!.degraded(`the reader answers every command with NAK: ${reason}`);
       if (p.state === 'chlng' || p.state === 'scrypt') {
         this.refuse(p, `secure channel refused by the reader: ${reason}`);
         return;
@@ -364,7 +393,11 @@ export class OsdpBusDriver implements Driver {
         p.state = 'cap';
         return;
       case 'cap':
-        if (r.code === Reply.PDCAP) parsePdCap(data);
+        p.caps = r.code === Reply.PDCAP ? readerCaps(parsePdCap(data)) : null;
+        if (p.reader.secure && p.caps && !p.caps.secure) {
+          this.refuse(p, 'the reader reports no secure channel in its capabilities (PDCAP)');
+          return;
+        }
         p.state = p.reader.secure ? 'chlng' : 'online';
         if (!p.reader.secure) this.announce(p);
         return;
@@ -431,7 +464,22 @@ export class OsdpBusDriver implements Driver {
 
   private card(p: Pd, data: Buffer): void {
     const raw = parseRaw(data);
-    const { card, format } = cardFromRaw(raw);
+    let read: { card: string; format: string };
+    try {
+      read = cardFromRaw(raw);
+    } catch (err) {
+      // A card swiped too fast or a damaged one: recorded, so a reader that misreads often shows.
+      this.counters.unreadable++;
+      this.ctx.emit({
+        topic: 'events/access',
+        type: 'access.unreadable',
+        source: p.reader.id,
+        severity: 'warning',
+        data: { bits: raw.bits.length, reason: (err as Error).message },
+      });
+      return;
+    }
+    const { card, format } = read;
     this.counters.cards++;
     this.ctx.send('card', { readerId: p.reader.id, card, bits: raw.bits, format, at: performance.now() });
   }
