@@ -139,6 +139,22 @@ describe('OSDP readers', () => {
     assert.doesNotMatch(JSON.stringify(audit), new RegExp(stored.toString('hex')), 'the key is never audited');
   });
 
+  test('a KEYSET whose ACK is lost for good does not lock the reader out: the next handshake proves the new key', async () => {
+    const file = join(t.dir, 'data', 'osdp-keys.json');
+    const before = new OsdpKeyStore(file).get('east-1')!;
+    secureReader.fault = 'lose-keyset-ack';
+    const r = await c.commands.execute(
+      { name: 'osdp.keyset', args: { readerId: 'east-1' } },
+      { kind: 'system', name: 'test' },
+    );
+    assert.equal(r.ok, true, r.error);
+    const keys = new OsdpKeyStore(file);
+    assert.ok(secureReader.scbk?.equals(keys.get('east-1')!), 'the gateway holds the key the reader took');
+    assert.ok(!keys.get('east-1')!.equals(before), 'a new key');
+    assert.equal(keys.pending('east-1'), undefined, 'nothing left pending');
+    await waitFor('back on the secure channel', () => state('east-1')?.secure === true, 10_000);
+  });
+
   test('a card on the secure reader opens the gate with a green LED; an unknown card gets red', async () => {
     turnstile.relayLog.length = 0;
     secureReader.present(CARD);

@@ -26,9 +26,19 @@ import {
 /**
  * Faults on the line, as a reader or its wiring produces them: no answer, noise, a broken CRC;
  * `lose-reply`, the command carried out but its answer lost (once); `duplicate`, every answer
- * sent twice; `late`, every answer sent after `lateMs`, when the panel has given up on it.
+ * sent twice; `late`, every answer sent after `lateMs`, when the panel has given up on it;
+ * `lose-keyset-ack`, the next KEYSET taken but its ACK and every answer after it lost until the
+ * panel starts the reader afresh (sequence 0).
  */
-export type PdFault = 'none' | 'silent' | 'garbage' | 'bad-crc' | 'lose-reply' | 'duplicate' | 'late';
+export type PdFault =
+  | 'none'
+  | 'silent'
+  | 'garbage'
+  | 'bad-crc'
+  | 'lose-reply'
+  | 'duplicate'
+  | 'late'
+  | 'lose-keyset-ack';
 
 /** One simulated reader (a PD) at one address. */
 export class OsdpReaderSim {
@@ -39,6 +49,8 @@ export class OsdpReaderSim {
   readonly leds: { color: number; ms: number; at: number }[] = [];
   /** Commands answered with the last reply again, because they repeated its sequence number. */
   repeats = 0;
+  /** Answers are lost on the line (see `lose-keyset-ack`). */
+  muted = false;
   readonly buzzes: number[] = [];
   keysets = 0;
   /** The durations the CP asked the reader to stay active for (osdp_KEEPACTIVE). */
@@ -67,6 +79,7 @@ export class OsdpReaderSim {
   /** The PD side of one command; null means stay silent. */
   answer(cmd: OsdpPacket, macInput: Buffer): Buffer | null {
     if (this.fault === 'silent') return null;
+    if (cmd.sqn === 0) this.muted = false;
     // The same sequence number again: the CP missed our reply, so we repeat it without acting on
     // the command again (OSDP 2.2 §5.7), on the secure channel too: the CP resends the same bytes.
     if (cmd.sqn !== 0 && this.lastReply?.sqn === cmd.sqn) {
@@ -128,6 +141,10 @@ export class OsdpReaderSim {
         if (!this.session) return this.reply(cmd, Reply.NAK, Buffer.from([6]));
         this.scbk = parseKeySet(data);
         this.keysets++;
+        if (this.fault === 'lose-keyset-ack') {
+          this.fault = 'none';
+          this.muted = true;
+        }
         return this.reply(cmd, Reply.ACK);
       default:
         return this.reply(cmd, Reply.NAK, Buffer.from([3]));
@@ -172,7 +189,7 @@ export class OsdpBusSim {
           if (packet.reply) continue;
           const pd = this.readers.find((r) => r.address === packet.addr);
           const out = pd?.answer(packet, macInput);
-          if (!pd || !out) continue;
+          if (!pd || !out || pd.muted) continue;
           if (pd.fault === 'lose-reply') {
             pd.fault = 'none';
             continue;

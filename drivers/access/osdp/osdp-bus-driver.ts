@@ -43,6 +43,8 @@ const REFUSED_RETRY_MS = 10_000;
 const GAP_MS = 5;
 /** How many times a command whose reply was lost is sent again, identical, before it is given up. */
 const RESENDS = 2;
+/** How long an installer's KEYSET waits for a handshake to prove the new key. */
+const KEYSET_PROOF_MS = 15_000;
 /** NAKs in a row after which a reader that answers, but refuses everything, is degraded. */
 const NAKS_DEGRADED = 3;
 
@@ -52,7 +54,18 @@ interface Pd {
   sqn: number;
   queue: { code: number; data: Buffer; done?: (ok: boolean, err?: string) => void }[];
   session: SecureSession | null;
-  handshake: { rndA: Buffer; keys: SessionKeys; installKey: boolean; rndB?: Buffer } | null;
+  handshake: {
+    rndA: Buffer;
+    keys: SessionKeys;
+    key: Buffer;
+    candidates: Buffer[];
+    installKey: boolean;
+    rndB?: Buffer;
+  } | null;
+  /** Handshakes refused in a row: each tries the next way in (the pending key, the reader's key, the install key). */
+  keyTries: number;
+  /** An installer's KEYSET waiting for a handshake to prove which key the reader now holds. */
+  keyset: { key: Buffer; resolve: () => void; reject: (err: Error) => void; timer: NodeJS.Timeout } | null;
   lastReply: number;
   refusedAt: number;
   id: PdId | null;
@@ -144,6 +157,8 @@ export class OsdpBusDriver implements Driver {
       resend: null,
       caps: null,
       naksInRow: 0,
+      keyTries: 0,
+      keyset: null,
     }));
   }
 
@@ -171,6 +186,7 @@ export class OsdpBusDriver implements Driver {
 
   async stop(): Promise<void> {
     this.running = false;
+    for (const p of this.pds) this.endKeyset(p, new Error('the controller is stopping'));
     this.waiting?.resolve(null);
     this.open = false;
     await this.line.close();
@@ -207,28 +223,75 @@ export class OsdpBusDriver implements Driver {
       p.queue.push({ code: Cmd.KEEPACTIVE, data: keepActive(Math.min(keepActiveMs, 0xffff)) });
   }
 
-  /** Installer flow: send the reader a new random base key over the secure channel, then rekey. */
+  /**
+   * Installer flow: send the reader a new random base key over the secure channel, then prove it
+   * with a handshake. The key is kept pending until a handshake shows which key the reader holds,
+   * so a lost ACK cannot lock the reader out: every handshake tries the pending key too.
+   */
   private keyset(readerId: string): Promise<void> {
     const p = this.pds.find((x) => x.reader.id === readerId);
     if (!p) return Promise.reject(new Error(`no OSDP reader "${readerId}" on ${this.bus.id}`));
     if (!p.session)
       return Promise.reject(new Error(`${readerId} has no secure channel: KEYSET is only sent encrypted`));
+    if (p.keyset) return Promise.reject(new Error(`${readerId} is already taking a new key`));
     const key = randomBytes(16);
+    this.keys.setPending(readerId, key);
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        p.keyset = null;
+        reject(
+          new Error(`${readerId}: the new key is not confirmed yet; it stays pending and is tried at every handshake`),
+        );
+      }, KEYSET_PROOF_MS);
+      p.keyset = { key, resolve, reject, timer };
       p.queue.push({
         code: Cmd.KEYSET,
         data: keySet(key),
         done: (ok, err) => {
-          if (!ok) {
-            reject(new Error(`${readerId} refused the new key: ${err}`));
+          // A NAK is a refusal: the reader keeps its key. Anything else (no reply, a reset, a bad
+          // MAC on the ACK) leaves it unknown, and the next handshake will tell.
+          if (!ok && err && Object.values(NakReason).includes(err)) {
+            this.keys.settle(readerId);
+            this.endKeyset(p, new Error(`${readerId} refused the new key: ${err}`));
             return;
           }
-          this.keys.set(readerId, key);
           this.restartSecure(p);
-          resolve();
         },
       });
     });
+  }
+
+  /** The ways into a reader's secure channel, tried in turn: a pending key and its key, or the install key. */
+  private waysIn(readerId: string): { keys: Buffer[]; install: boolean }[] {
+    const pending = this.keys.pending(readerId);
+    const stored = this.keys.get(readerId);
+    const site = [pending, stored].filter((k): k is Buffer => k !== undefined);
+    return [
+      ...(site.length ? [{ keys: site, install: false }] : []),
+      ...(stored ? [] : [{ keys: [SCBK_D], install: true }]),
+    ];
+  }
+
+  /** A handshake succeeded with `key`: a pending key it proves becomes the reader's, one it disproves goes. */
+  private proven(p: Pd, key: Buffer, install: boolean): void {
+    const pending = this.keys.pending(p.reader.id);
+    if (!pending) return;
+    if (!install && key.equals(pending)) {
+      this.keys.settle(p.reader.id, pending);
+      this.endKeyset(p);
+    } else {
+      this.keys.settle(p.reader.id);
+      this.endKeyset(p, new Error(`${p.reader.id} kept its key: the new one did not take`));
+    }
+  }
+
+  private endKeyset(p: Pd, err?: Error): void {
+    const k = p.keyset;
+    if (!k) return;
+    p.keyset = null;
+    clearTimeout(k.timer);
+    if (err) k.reject(err);
+    else k.resolve();
   }
 
   private async loop(): Promise<void> {
@@ -299,10 +362,17 @@ export class OsdpBusDriver implements Driver {
       case 'cap':
         return { code: Cmd.CAP, data: Buffer.from([0]), scb: null };
       case 'chlng': {
-        const stored = this.keys.get(p.reader.id);
+        const ways = this.waysIn(p.reader.id);
+        const way = ways[p.keyTries % ways.length]!;
         const rndA = randomBytes(8);
-        p.handshake = { rndA, keys: sessionKeys(stored ?? SCBK_D, rndA), installKey: !stored };
-        return { code: Cmd.CHLNG, data: rndA, scb: Buffer.from([3, Scs.CHLNG, stored ? 1 : 0]) };
+        p.handshake = {
+          rndA,
+          keys: sessionKeys(way.keys[0]!, rndA),
+          key: way.keys[0]!,
+          candidates: way.keys,
+          installKey: way.install,
+        };
+        return { code: Cmd.CHLNG, data: rndA, scb: Buffer.from([3, Scs.CHLNG, way.install ? 0 : 1]) };
       }
       case 'scrypt': {
         const h = p.handshake!;
@@ -407,8 +477,17 @@ export class OsdpBusDriver implements Driver {
           this.refuse(p, 'no CCRYPT in answer to CHLNG');
           return;
         }
-        h.rndB = Buffer.from(data.subarray(8, 16));
-        if (!clientCryptogram(h.keys, h.rndA, h.rndB).equals(data.subarray(16, 32))) {
+        const rndB = Buffer.from(data.subarray(8, 16));
+        h.rndB = rndB;
+        // The reader's cryptogram shows which of the keys it may hold it used: no extra round trip.
+        const key = h.candidates.find((k) =>
+          clientCryptogram(sessionKeys(k, h.rndA), h.rndA, rndB).equals(data.subarray(16, 32)),
+        );
+        if (key) {
+          h.key = key;
+          h.keys = sessionKeys(key, h.rndA);
+        } else {
+          p.keyTries++;
           this.refuse(
             p,
             h.installKey ? 'the reader does not accept the install key (SCBK-D)' : 'the reader holds a different key',
@@ -428,6 +507,8 @@ export class OsdpBusDriver implements Driver {
         p.session = new SecureSession(h.keys, expected);
         p.handshake = null;
         p.state = 'online';
+        p.keyTries = 0;
+        this.proven(p, h.key, h.installKey);
         this.announce(p);
         return;
       }
