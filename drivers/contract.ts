@@ -54,6 +54,8 @@ export interface Inbound {
   gateInputs: { gate: string; inputs: GateInputs };
   cameraEvent: { camera: string; event: CameraEvent };
   cameraConnected: { camera: string; clockDriftMs: number };
+  /** A gate's relays do not match what was commanded (a lost off, a dropped hold), or match again. */
+  gateRelay: { gate: string; mismatch: boolean; detail?: string };
   /** A camera's live view failed for good (lost) or works again. */
   liveStream: { camera: string; lost: boolean; detail?: string };
 }
@@ -62,8 +64,8 @@ export interface Inbound {
 
 /** A turnstile or door behind a relay board. */
 export interface GateActuator {
-  /** Opens one direction for the gate's pulse time. */
-  pulse(direction: Direction): void;
+  /** Opens one direction for the gate's pulse time; settles when the relay board has taken it, or failed to. */
+  pulse(direction: Direction): Promise<void>;
   /** Free passage: both directions held open until released. */
   hold(open: boolean): Promise<void>;
 }

@@ -226,6 +226,37 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     );
   });
 
+  test('a remote open to a relay board that does not answer is an error, to the console and to the district', async () => {
+    north.unit.fault = 'silent';
+    try {
+      const local = await c.commands.execute(
+        { name: 'gate.open', args: { gateId: 'north', direction: 'in' } },
+        { kind: 'user', name: 'guard1', role: 'guard' },
+      );
+      assert.equal(local.ok, false);
+      assert.match(local.error!, /north did not open/);
+      const remote = await noc.command(topicRoot, 'gate.open', { gateId: 'north', direction: 'in' });
+      assert.equal(remote.ok, false, 'the district hears it failed');
+      assert.match(remote.error!, /did not open/);
+    } finally {
+      north.unit.fault = 'none';
+    }
+  });
+
+  test('a relay left energised (its off lost) is read back, switched off, and alarmed until it is', async () => {
+    // The exit relay: the entry one may still be switching off after the test before.
+    const coil = 1;
+    north.unit.coils[coil] = 1; // as if the board missed the off of an earlier pulse
+    await waitFor('the relay switched off by the read-back', () => north.unit.coils[coil] === 0, 3000);
+    const raised = () => c.pipeline.log.search({ type: 'alarm.raised', source: 'north', limit: 20 });
+    await waitFor('the mismatch alarmed', () =>
+      raised().some((e) => (e.data.alarm as { type: string }).type === 'gate.relay-mismatch'),
+    );
+    await waitFor('and cleared once right', () => !c.alarms.isActive('gate.relay-mismatch:north'), 3000);
+    const detail = raised().find((e) => (e.data.alarm as { type: string }).type === 'gate.relay-mismatch')!;
+    assert.match(JSON.stringify(detail.data), /coil 1 \(out\) is on, commanded off/);
+  });
+
   test('remote open and lock are commands: audited, and a locked gate denies valid cards', async () => {
     turnstile.relayLog.length = 0;
     await noc.publish(`${topicRoot}/cmd/gate.open`, { id: 'open-1', args: { gateId: 'south', direction: 'out' } });

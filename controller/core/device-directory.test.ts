@@ -13,7 +13,7 @@ const driver = (devices: [string, Partial<Capabilities>][]): Driver => ({
 
 test('finds a capability by device id, whichever driver declared it', () => {
   const pulses: string[] = [];
-  const gate = { pulse: (d: 'in' | 'out') => void pulses.push(d), hold: async () => {} };
+  const gate = { pulse: async (d: 'in' | 'out') => void pulses.push(d), hold: async () => {} };
   const dir = new DeviceDirectory();
   dir.add(driver([['gate-1', { gate }]]));
   dir.add(

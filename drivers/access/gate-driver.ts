@@ -10,6 +10,10 @@ interface GateState {
   health?: DeviceHealth;
   pulseOff: Partial<Record<Direction, NodeJS.Timeout>>;
   held: boolean;
+  /** Coils being switched off by release(), which the read-back leaves alone. */
+  releasing: Set<number>;
+  /** Whether the last read-back found a relay other than commanded. */
+  mismatch: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -29,7 +33,9 @@ export class GateDriver implements Driver {
     gates: GateConfig[],
   ) {
     link.acquire();
-    this.gates = new Map(gates.map((g) => [g.id, { config: g, pulseOff: {}, held: false }]));
+    this.gates = new Map(
+      gates.map((g) => [g.id, { config: g, pulseOff: {}, held: false, releasing: new Set<number>(), mismatch: false }]),
+    );
   }
 
   devices(): ReadonlyMap<string, Partial<Capabilities>> {
@@ -64,18 +70,20 @@ export class GateDriver implements Driver {
     return { bus: this.link.bus.id, gates: this.gates.size, ...this.link.stats };
   }
 
-  private pulse(gateId: string, direction: Direction): void {
+  private pulse(gateId: string, direction: Direction): Promise<void> {
     const g = this.gates.get(gateId);
-    if (!g || g.held) return;
+    if (!g || g.held) return Promise.resolve();
     const coil = g.config.open_coils[direction];
     clearTimeout(g.pulseOff[direction]);
-    this.link
-      .writeCoil(g.config.address, coil, true)
-      .catch((err: Error) => this.ctx.log.error({ gate: gateId, err: err.message }, 'gate open failed'));
+    // The off is timed whatever the on did: a write that was taken late must not leave the relay on.
     g.pulseOff[direction] = setTimeout(() => {
       delete g.pulseOff[direction];
       void this.release(g, coil);
     }, g.config.pulse_ms);
+    return this.link.writeCoil(g.config.address, coil, true).catch((err: Error) => {
+      this.ctx.log.error({ gate: gateId, err: err.message }, 'gate open failed');
+      throw err;
+    });
   }
 
   private async hold(gateId: string, open: boolean): Promise<void> {
@@ -93,15 +101,49 @@ export class GateDriver implements Driver {
 
   /** A relay left on is a gate left open: retry the off until it takes. */
   private async release(g: GateState, coil: number): Promise<void> {
-    for (let i = 0; i < OFF_RETRIES && !g.held; i++) {
-      try {
-        await this.link.writeCoil(g.config.address, coil, false);
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100 * (i + 1)));
+    g.releasing.add(coil);
+    try {
+      for (let i = 0; i < OFF_RETRIES && !g.held; i++) {
+        try {
+          await this.link.writeCoil(g.config.address, coil, false);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100 * (i + 1)));
+        }
       }
+      // The read-back on the next poll that gets an answer switches it off and raises the alarm.
+      if (!g.held) this.ctx.log.error({ gate: g.config.id, coil }, 'gate relay could not be switched off');
+    } finally {
+      g.releasing.delete(coil);
     }
-    if (!g.held) this.ctx.log.error({ gate: g.config.id, coil }, 'gate relay could not be switched off');
+  }
+
+  /**
+   * Reads the open relays back and puts right what is not as commanded, towards safety only: a
+   * relay left on is switched off, a free-passage hold that dropped is set again; an open pulse
+   * that did not take is not repeated (its caller was told). Alarms until they match.
+   */
+  private async checkRelays(g: GateState): Promise<void> {
+    const c = g.config;
+    const coils = (['in', 'out'] as const).map((d) => ({ d, coil: c.open_coils[d] }));
+    const from = Math.min(...coils.map((x) => x.coil));
+    const commanded = () => coils.map((x) => g.held || g.pulseOff[x.d] !== undefined);
+    const before = commanded();
+    const bits = await this.link.readCoils(c.address, from, Math.max(...coils.map((x) => x.coil)) - from + 1);
+    const after = commanded();
+    const wrong: string[] = [];
+    for (const [i, { d, coil }] of coils.entries()) {
+      // A pulse that began or ended during the read, or an off on its way, is not a fault.
+      if (before[i] !== after[i] || g.releasing.has(coil)) continue;
+      const on = bits[coil - from] === true;
+      const want = after[i]!;
+      if (on === want || (want && !g.held)) continue;
+      wrong.push(`coil ${coil} (${d}) is ${on ? 'on' : 'off'}, commanded ${want ? 'on' : 'off'}`);
+      await this.link.writeCoil(c.address, coil, want);
+    }
+    if (wrong.length > 0 !== g.mismatch)
+      this.ctx.send('gateRelay', { gate: c.id, mismatch: wrong.length > 0, detail: wrong.join('; ') || undefined });
+    g.mismatch = wrong.length > 0;
   }
 
   private schedule(g: GateState, delay: number): void {
@@ -122,6 +164,8 @@ export class GateDriver implements Driver {
       const bits = await this.link.readDiscreteInputs(c.address, start, Math.max(...addrs) - start + 1);
       if (!this.running) return;
       const at = (a: number) => bits[a - start] === true;
+      await this.checkRelays(g);
+      if (!this.running) return;
       g.health!.ok();
       this.ctx.send('gateInputs', {
         gate: c.id,

@@ -68,6 +68,11 @@ export class ModbusLink {
     return this.transact(unit, async (c) => (await c.readDiscreteInputs(start, count)).data.slice(0, count));
   }
 
+  /** FC01: the relays as the board has them, to check them against what was commanded. */
+  readCoils(unit: number, start: number, count: number): Promise<boolean[]> {
+    return this.transact(unit, async (c) => (await c.readCoils(start, count)).data.slice(0, count));
+  }
+
   /** FC05: 0xFF00 on, 0x0000 off (relay boards); ahead of queued polls, since a person is waiting. */
   writeCoil(unit: number, address: number, on: boolean): Promise<void> {
     return this.transact(

@@ -114,9 +114,9 @@ export function registerAccessCommands(
   bus.register('gate.open', {
     permission: 'gate.operate',
     args: { required: ['gateId', 'direction'], properties: { gateId: gate, direction: { enum: ['in', 'out'] } } },
-    run: (args) => {
+    run: async (args) => {
       try {
-        access.open(args.gateId, args.direction as Direction);
+        await access.open(args.gateId, args.direction as Direction);
       } catch (err) {
         throw new CommandError((err as Error).message);
       }

@@ -92,7 +92,13 @@ export class AccessService {
         )
       : { granted: false as const, cardholder: null, reason: 'no-rule' as const };
     if (decision.granted && gate) {
-      if (gate.mode !== 'free') this.d.devices.get(reader.gate, 'gate')?.pulse(reader.direction);
+      if (gate.mode !== 'free')
+        this.d.devices
+          .get(reader.gate, 'gate')
+          ?.pulse(reader.direction)
+          .catch(() => {
+            // The driver logs it and the board's health shows it; the card's record says granted.
+          });
       gate.grant(reader.direction, decision.cardholder.id, ts);
     }
     this.latencies.push(performance.now() - read.at);
@@ -125,10 +131,20 @@ export class AccessService {
   };
 
   /** Remote open from the console or the district: a grant with no cardholder. */
-  open(gateId: string, direction: Direction): void {
+  /**
+   * Remote open from the console or the district: a grant with no cardholder, made once the relay
+   * board took the command. A board that did not answer is an error to whoever asked, never an ok.
+   */
+  async open(gateId: string, direction: Direction): Promise<void> {
     const l = this.requireGate(gateId);
+    const gate = this.d.devices.get(gateId, 'gate');
+    if (!gate) throw new Error(`gate ${gateId} has no relay board (闸机无继电器板)`);
+    try {
+      await gate.pulse(direction);
+    } catch (err) {
+      throw new Error(`gate ${gateId} did not open: ${(err as Error).message} (闸机未打开)`);
+    }
     l.grant(direction, null, this.now());
-    this.d.devices.get(gateId, 'gate')?.pulse(direction);
   }
 
   async setMode(gateId: string, mode: GateMode): Promise<void> {

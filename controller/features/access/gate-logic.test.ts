@@ -40,3 +40,14 @@ test('fire: the edge is reported, and passages under fire or free passage raise 
   g.mode = 'free';
   assert.deepEqual(kinds(g.inputs({ ...IDLE, passageIn: true }, 300)), ['passage']);
 });
+
+test('a remote open nobody used does not take the next pupil’s entry; it expires as not passed', () => {
+  const g = new GateLogic(8000, 30000);
+  g.grant('in', null, 0);
+  g.grant('in', 's7', 2000);
+  const passage = g.inputs({ ...IDLE, passageIn: true }, 2500);
+  assert.equal((passage[0] as { grant: { cardholderId: string | null } }).grant.cardholderId, 's7');
+  const expired = g.tick(8001);
+  assert.deepEqual(kinds(expired), ['grant-expired']);
+  assert.equal((expired[0] as { grant: { cardholderId: string | null } }).grant.cardholderId, null);
+});

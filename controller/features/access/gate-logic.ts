@@ -86,7 +86,11 @@ export class GateLogic {
 
   private passage(direction: Direction, now: number, fire: boolean): GateOutcome[] {
     const live = this.grants.filter((g) => g.until > now);
-    const mine = live.find((g) => g.direction === direction);
+    // A person's grant first: a remote open nobody used must not take the next pupil's entry, and
+    // when both are used the count and each pupil's record still come out right.
+    const mine =
+      live.find((g) => g.direction === direction && g.cardholderId !== null) ??
+      live.find((g) => g.direction === direction);
     if (mine) {
       this.grants = this.grants.filter((g) => g !== mine);
       return [{ kind: 'passage', direction, grant: mine }];
