@@ -8,13 +8,21 @@ const recorder = () => {
   return { states, sink: (_id: string, _kind: string, s: HealthState, d?: string) => void states.push([s, d]) };
 };
 
-test('failures are degraded, then offline at the third in a row; a good answer resets the count', () => {
+test('failures are degraded, then offline at the third in a row; a good answer that lasts resets the count', () => {
   const r = recorder();
-  const h = deviceHealth('s1', 'env-sensor', r.sink, () => 0.5);
+  let now = 0;
+  const h = deviceHealth(
+    's1',
+    'env-sensor',
+    r.sink,
+    () => 0.5,
+    () => now,
+  );
   assert.equal(h.failed('timeout', 1000), 1000);
   assert.equal(h.failed('timeout', 1000), 1000);
   h.failed('timeout', 1000);
   h.ok();
+  now += 60_000;
   h.failed('timeout', 1000);
   assert.deepEqual(
     r.states.map(([s]) => s),
@@ -47,4 +55,31 @@ test('offline at once for a device known to be out of reach, and degraded for on
     ['offline', 'serial port closed'],
     ['degraded', 'secure channel refused'],
   ]);
+});
+
+test('a device that fails again soon after coming back keeps its count: a flapping camera backs off', () => {
+  let t = 0;
+  const h = deviceHealth(
+    'cam',
+    'camera',
+    () => {},
+    () => 1,
+    () => t,
+  );
+  const waits: number[] = [];
+  // Its connect works, then its pulls fail at once, again and again (24 reconnects in 15 s before).
+  for (let i = 0; i < 10; i++) {
+    h.ok();
+    t += 100;
+    const w = h.failed('pull failed', 500);
+    waits.push(w);
+    t += w;
+  }
+  assert.deepEqual(waits.slice(0, 2), [500, 500]);
+  assert.ok(waits[5]! > waits[3]! && waits[7]! > waits[5]!, `backoff grows across reconnects: ${waits}`);
+  assert.equal(Math.max(...waits), 30_000, `and stops at the camera's cap: ${waits}`);
+  // Up for longer than a moment: the next failure starts the count afresh.
+  h.ok();
+  t += 60_000;
+  assert.equal(h.failed('pull failed', 500), 500);
 });

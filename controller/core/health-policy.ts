@@ -6,6 +6,11 @@ import type { HealthState } from './types.ts';
 const OFFLINE_AFTER = 3;
 /** An offline device is retried at least this often, so it is seen back within seconds. */
 const MIN_CAP_MS = 10_000;
+/**
+ * A device that fails again this soon after it came back was not really back (a camera whose
+ * connect works but whose pulls fail): its failures count on from before, so its backoff grows.
+ */
+const STABLE_MS = 10_000;
 /** Kinds whose reconnect is costly (a camera's session and subscription) back off further. */
 const CAP_MS: Record<string, number> = { camera: 30_000 };
 
@@ -15,25 +20,39 @@ export type HealthSink = (id: string, kind: string, state: HealthState, detail?:
  * The one health policy for every device: a good answer is online; failures
  * are degraded, then offline after OFFLINE_AFTER in a row; an offline device is
  * retried with exponential backoff and full jitter, so devices on one bus do
- * not retry in step.
+ * not retry in step. A device that fails again soon after coming back keeps
+ * its count, so a flapping one backs off too.
  */
 export function deviceHealth(
   id: string,
   kind: string,
   report: HealthSink,
   random: () => number = Math.random,
+  now: () => number = Date.now,
 ): DeviceHealth {
   let failures = 0;
+  /** Failures before the last good answer, and when it came, for a device that flaps. */
+  let carried = 0;
+  let okSince: number | null = null;
+  const fail = () => {
+    const flapping = okSince !== null && now() - okSince < STABLE_MS;
+    failures = (flapping && failures === 0 ? carried : failures) + 1;
+    okSince = null;
+  };
   const cap = (everyMs: number) => Math.max(4 * everyMs, CAP_MS[kind] ?? MIN_CAP_MS);
   const wait = (everyMs: number) =>
     failures < OFFLINE_AFTER ? everyMs : backoffDelay(failures - OFFLINE_AFTER, everyMs, cap(everyMs), random);
   return {
     ok() {
+      if (failures > 0) {
+        carried = failures;
+        okSince = now();
+      }
       failures = 0;
       report(id, kind, 'online');
     },
     failed(reason, everyMs) {
-      failures++;
+      fail();
       report(id, kind, failures >= OFFLINE_AFTER ? 'offline' : 'degraded', reason);
       return wait(everyMs);
     },
@@ -41,7 +60,8 @@ export function deviceHealth(
       report(id, kind, 'degraded', reason);
     },
     offline(reason, everyMs) {
-      failures = Math.max(failures + 1, OFFLINE_AFTER);
+      fail();
+      failures = Math.max(failures, OFFLINE_AFTER);
       report(id, kind, 'offline', reason);
       return wait(everyMs);
     },

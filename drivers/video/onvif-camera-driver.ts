@@ -1,6 +1,7 @@
 import onvif from 'onvif';
 import type { CameraConfig } from '../../controller/config/types.ts';
 import type { Capabilities, DeviceHealth, Driver, DriverContext, PtzAction } from '../contract.ts';
+import { boundedBody } from './bounded-body.ts';
 import { fetchWithAuth } from './http-digest.ts';
 import { LiveStream } from './live-stream.ts';
 import { classify } from './onvif-events.ts';
@@ -9,6 +10,8 @@ import { xmlText } from './xml-text.ts';
 
 const KIND = 'camera';
 const SNAPSHOT_TIMEOUT_MS = 1500;
+/** A 4K JPEG is a few MB; anything far past that is not a snapshot. */
+const SNAPSHOT_MAX_BYTES = 8 * 1024 * 1024;
 /** How soon a failed connection is tried again, before the health policy backs off. */
 const RECONNECT_MS = 500;
 
@@ -149,7 +152,7 @@ export class OnvifCameraDriver implements Driver {
     if (!this.info) throw new Error(`${this.config.id} is not connected`);
     const res = await fetchWithAuth(this.info.snapshotUri, this.config.username, this.password, SNAPSHOT_TIMEOUT_MS);
     if (!res.ok) throw new Error(`snapshot: HTTP ${res.status}`);
-    const jpeg = Buffer.from(await res.arrayBuffer());
+    const jpeg = await boundedBody(res, SNAPSHOT_MAX_BYTES);
     if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('snapshot is not a JPEG');
     return jpeg;
   }

@@ -43,12 +43,25 @@ test('subscribes, pulls with a timeout that ends before the renewal, and renews 
       ['PullMessages', ADDRESS],
     ],
   );
-  assert.deepEqual(pp.counters, { subscriptions: 1, renewals: 1, pulls: 3, notifications: 3, malformed: 0 });
+  assert.deepEqual(pp.counters, {
+    subscriptions: 1,
+    renewals: 1,
+    pulls: 3,
+    notifications: 3,
+    malformed: 0,
+    throttled: 0,
+  });
 });
 
 test('a garbled answer is counted and dropped; a lost one fails the round and the subscription is left', async () => {
   const cam = scripted(created, '<<<garbage', new Error('timeout'), new Error('connection refused'));
-  const pp = new PullPoint(cam.channel, 60, 30, () => 0);
+  const pp = new PullPoint(
+    cam.channel,
+    60,
+    30,
+    () => 0,
+    async () => {},
+  );
   await pp.subscribe();
   assert.deepEqual(await pp.next(), []);
   assert.equal(pp.counters.malformed, 1);
@@ -76,4 +89,54 @@ test('a camera that answers the subscription with no address is refused', async 
   await assert.rejects(pp.subscribe(), /no address/);
   assert.equal(pp.subscribed, false);
   await assert.rejects(pp.next(), /not subscribed/);
+});
+
+const times = (current: string, end: string) =>
+  `<wsnt:CurrentTime xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2">${current}</wsnt:CurrentTime><wsnt:TerminationTime xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2">${end}</wsnt:TerminationTime>`;
+
+test('renewal follows the life the camera granted, by its own clock, not the life asked for', async () => {
+  let now = 0;
+  // Asked for 60 s, granted 20 s; the camera's clock is a year off, which must not matter.
+  const grantedCreate = created.replace(
+    '</tev:SubscriptionReference>',
+    `</tev:SubscriptionReference>${times('2025-01-01T00:00:00Z', '2025-01-01T00:00:20Z')}`,
+  );
+  const renewed = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><wsnt:RenewResponse xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2">${times('2025-01-01T00:00:15Z', '2025-01-01T00:00:25Z')}</wsnt:RenewResponse></s:Body></s:Envelope>`;
+  const cam = scripted(grantedCreate, motion, renewed, motion, renewed, motion);
+  const pp = new PullPoint(cam.channel, 60, 30, () => now);
+  await pp.subscribe();
+  await pp.next();
+  assert.match(cam.sent[1]!.body, /PT15S/, 'the pull ends at 75 % of the 20 s granted');
+  now = 15_000;
+  await pp.next();
+  assert.equal(cam.sent[2]!.op, 'Renew');
+  now = 22_500;
+  await pp.next();
+  assert.equal(cam.sent.at(-2)!.op, 'Renew', 'renewed again at 75 % of the 10 s the renewal granted');
+});
+
+test('a camera that answers empty pulls at once, ignoring the timeout, is pulled at most once a second', async () => {
+  let now = 0;
+  const slept: number[] = [];
+  const empty = motion.replace(/<wsnt:NotificationMessage>[\s\S]*<\/wsnt:NotificationMessage>/, '');
+  const cam = scripted(created, empty, empty, motion, motion);
+  const pp = new PullPoint(
+    cam.channel,
+    60,
+    30,
+    () => now,
+    async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  );
+  await pp.subscribe();
+  await pp.next();
+  now += 5;
+  await pp.next();
+  now += 5;
+  await pp.next();
+  await pp.next();
+  assert.deepEqual(slept, [995, 995], 'each empty answer that came back early makes the next pull wait');
+  assert.equal(pp.counters.throttled, 2);
 });

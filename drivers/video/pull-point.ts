@@ -3,6 +3,11 @@ import { type OnvifNotification, parseNotifications } from './onvif-events.ts';
 
 /** Renew when this share of the subscription's life has passed: well before it ends, not on every pull. */
 const RENEW_AT = 0.75;
+/**
+ * An empty answer sooner than this after the pull began is a camera ignoring the pull's timeout;
+ * the next pull waits out the rest, or such a camera is asked hundreds of times a second.
+ */
+export const MIN_PULL_MS = 1000;
 const xml = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
 
 /** How the subscription reaches the camera: a SOAP body to the event service, or to the subscription's address. */
@@ -18,14 +23,17 @@ export interface SoapChannel {
  * channel is injected, so tests script the camera's answers.
  */
 export class PullPoint {
-  private sub: { address: string; expires: number } | null = null;
-  readonly counters = { subscriptions: 0, renewals: 0, pulls: 0, notifications: 0, malformed: 0 };
+  /** `lifeMs` is what the camera granted, which may be less (or more) than what was asked. */
+  private sub: { address: string; expires: number; lifeMs: number } | null = null;
+  private lastPull: { at: number; empty: boolean } | null = null;
+  readonly counters = { subscriptions: 0, renewals: 0, pulls: 0, notifications: 0, malformed: 0, throttled: 0 };
 
   constructor(
     private readonly channel: SoapChannel,
     private readonly lifeS: number,
     private readonly pullTimeoutS: number,
     private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   get subscribed(): boolean {
@@ -38,15 +46,18 @@ export class PullPoint {
       `<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>PT${this.lifeS}S</InitialTerminationTime></CreatePullPointSubscription>`,
       {},
     );
-    const address = (
+    const answer = (
       xml.parse(created) as {
         Envelope?: {
-          Body?: { CreatePullPointSubscriptionResponse?: { SubscriptionReference?: { Address?: string } } };
+          Body?: { CreatePullPointSubscriptionResponse?: Granted & { SubscriptionReference?: { Address?: string } } };
         };
       }
-    ).Envelope?.Body?.CreatePullPointSubscriptionResponse?.SubscriptionReference?.Address;
+    ).Envelope?.Body?.CreatePullPointSubscriptionResponse;
+    const address = answer?.SubscriptionReference?.Address;
     if (!address) throw new Error('CreatePullPointSubscription returned no address');
-    this.sub = { address, expires: this.now() + this.lifeS * 1000 };
+    const lifeMs = grantedMs(answer, this.lifeS * 1000);
+    this.sub = { address, expires: this.now() + lifeMs, lifeMs };
+    this.lastPull = null;
     this.counters.subscriptions++;
   }
 
@@ -54,17 +65,29 @@ export class PullPoint {
   async next(): Promise<OnvifNotification[]> {
     const sub = this.sub;
     if (!sub) throw new Error('not subscribed');
-    const lifeMs = this.lifeS * 1000;
-    const renewAt = () => sub.expires - lifeMs * (1 - RENEW_AT);
+    const renewAt = () => sub.expires - sub.lifeMs * (1 - RENEW_AT);
     if (this.now() >= renewAt()) {
-      await this.channel.request(
+      const renewed = await this.channel.request(
         `<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>PT${this.lifeS}S</TerminationTime></Renew>`,
         { to: sub.address },
       );
-      sub.expires = this.now() + lifeMs;
+      // The camera says how long it renewed for; a camera that grants less must be renewed sooner.
+      sub.lifeMs = grantedMs(
+        (xml.parse(renewed) as { Envelope?: { Body?: { RenewResponse?: Granted } } }).Envelope?.Body?.RenewResponse,
+        this.lifeS * 1000,
+      );
+      sub.expires = this.now() + sub.lifeMs;
       this.counters.renewals++;
     }
+    if (this.lastPull?.empty) {
+      const early = this.lastPull.at + MIN_PULL_MS - this.now();
+      if (early > 0) {
+        this.counters.throttled++;
+        await this.sleep(early);
+      }
+    }
     const wait = Math.max(1, Math.min(this.pullTimeoutS, Math.floor((renewAt() - this.now()) / 1000)));
+    const startedAt = this.now();
     const res = await this.channel.request(
       `<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>PT${wait}S</Timeout><MessageLimit>100</MessageLimit></PullMessages>`,
       { to: sub.address, replyTimeoutMs: (wait + 10) * 1000 },
@@ -73,9 +96,11 @@ export class PullPoint {
     try {
       const notes = parseNotifications(res);
       this.counters.notifications += notes.length;
+      this.lastPull = { at: startedAt, empty: notes.length === 0 };
       return notes;
     } catch {
       this.counters.malformed++;
+      this.lastPull = { at: startedAt, empty: true };
       return [];
     }
   }
@@ -89,4 +114,21 @@ export class PullPoint {
       .request('<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>', { to: sub.address })
       .catch(() => {});
   }
+}
+
+/** The times a subscription answer carries (WS-BaseNotification): the camera's clock, and when it ends. */
+interface Granted {
+  CurrentTime?: string;
+  TerminationTime?: string;
+}
+
+/**
+ * How long the camera granted, from its own two clocks (its clock may be far from ours); what was
+ * asked when it does not say, or says something that cannot be (past, or over a day).
+ */
+function grantedMs(a: Granted | undefined, askedMs: number): number {
+  const end = Date.parse(a?.TerminationTime ?? '');
+  const now = Date.parse(a?.CurrentTime ?? '');
+  const ms = end - now;
+  return Number.isFinite(ms) && ms > 0 && ms <= 86_400_000 ? ms : askedMs;
 }
