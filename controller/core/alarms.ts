@@ -118,6 +118,12 @@ export class AlarmManager {
     return alarm;
   }
 
+  /** An alarm that follows a condition: raised while it holds (built only then), cleared when it ends. */
+  follow(active: boolean, key: string, raise: () => Omit<RaiseInput, 'key'>): void {
+    if (active) this.raise({ key, ...raise() });
+    else this.clear(key);
+  }
+
   clear(key: string, detail?: Record<string, unknown>): Alarm | undefined {
     const existing = this.open.get(key);
     if (!existing?.active) return undefined;

@@ -24,22 +24,15 @@ export function wire(ctx: FeatureContext): Feature & { service: AccessService } 
   ctx.inbound.on('gateInputs', ({ gate, inputs }) => service.onGateInputs(gate, inputs));
   // A relay other than commanded is a gate open that should be shut (or shut in a fire): an alarm
   // until the read-back finds it right again.
-  ctx.inbound.on('gateRelay', ({ gate, mismatch, detail }) => {
-    const key = `gate.relay-mismatch:${gate}`;
-    if (!mismatch) {
-      ctx.alarms.clear(key);
-      return;
-    }
-    const name = config.access.gates.find((g) => g.id === gate)?.name ?? gate;
-    ctx.alarms.raise({
-      key,
+  ctx.inbound.on('gateRelay', ({ gate, mismatch, detail }) =>
+    ctx.alarms.follow(mismatch, `gate.relay-mismatch:${gate}`, () => ({
       type: 'gate.relay-mismatch',
       source: gate,
       severity: 'major',
-      message: `${name}: a relay does not follow its command (闸机继电器与指令不符), corrected`,
+      message: `${config.access.gates.find((g) => g.id === gate)?.name ?? gate}: a relay does not follow its command (闸机继电器与指令不符), corrected`,
       data: { gate, detail: detail ?? null },
-    });
-  });
+    })),
+  );
   registerAccessCommands(ctx.commands, service, ctx.allowlist, ctx.pipeline.log, (readerId) => {
     const reader = ctx.devices.get(readerId, 'secureReader');
     return reader ? reader.keyset() : Promise.reject(new Error(`no OSDP reader "${readerId}"`));

@@ -32,22 +32,15 @@ export function wire(
   });
   ctx.inbound.on('cameraEvent', ({ camera, event }) => service.onEvent(camera, event));
   ctx.inbound.on('cameraConnected', ({ camera, clockDriftMs }) => service.onConnected(camera, clockDriftMs));
-  ctx.inbound.on('liveStream', ({ camera, lost, detail }) => {
-    const key = `camera.stream-lost:${camera}`;
-    if (!lost) {
-      ctx.alarms.clear(key);
-      return;
-    }
-    const name = c.video.cameras.find((x) => x.id === camera)?.name ?? camera;
-    ctx.alarms.raise({
-      key,
+  ctx.inbound.on('liveStream', ({ camera, lost, detail }) =>
+    ctx.alarms.follow(lost, `camera.stream-lost:${camera}`, () => ({
       type: 'camera.stream-lost',
       source: camera,
       severity: 'major',
-      message: `${name}: live stream lost`,
+      message: `${c.video.cameras.find((x) => x.id === camera)?.name ?? camera}: live stream lost (实时视频中断)`,
       data: { detail },
-    });
-  });
+    })),
+  );
   registerVideoCommands(ctx.commands, ctx.devices);
   const drivers = c.video.cameras.map(
     (cam) => new OnvifCameraDriver(cam, readFileSync(ctx.sitePath(cam.password_file), 'utf8').trim()),
