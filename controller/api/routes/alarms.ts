@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { commandRoute } from '../command-route.ts';
 import type { ApiDeps } from '../deps.ts';
-import { alarmSchema, commandResultSchema } from '../schemas.ts';
+import { alarmSchema } from '../schemas.ts';
 import { asSeenBy } from '../personal-data.ts';
-import { userActor } from '../auth.ts';
 
 export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get(
@@ -31,23 +31,16 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  app.post(
-    '/api/alarms/:id/ack',
-    {
-      config: { command: 'alarm.ack' },
-      schema: {
-        tags: ['alarms'],
-        summary: 'Acknowledge an alarm (audited)',
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-        response: { 200: commandResultSchema, 409: commandResultSchema },
-      },
-    },
-    async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const result = await deps.commands.execute({ name: 'alarm.ack', args: { alarmId: id } }, userActor(req));
-      return reply.code(result.ok ? 200 : 409).send(result);
-    },
-  );
+  commandRoute(app, deps, {
+    method: 'POST',
+    url: '/api/alarms/:id/ack',
+    command: 'alarm.ack',
+    tags: ['alarms'],
+    summary: 'Acknowledge an alarm',
+    params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+    args: (req) => ({ alarmId: (req.params as { id: string }).id }),
+    refused: 409,
+  });
 
   app.get(
     '/api/snapshots/*',

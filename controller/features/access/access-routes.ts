@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { cardholderCsv, MAX_IMPORT_ROWS, readCardholderCsv } from './cardholder-csv.ts';
+import { commandRoute } from '../../api/command-route.ts';
 import type { ApiDeps } from '../../api/deps.ts';
 import type { DeviceDirectory } from '../../core/device-directory.ts';
 import type { AccessService } from './access-service.ts';
 import { may } from '../../core/roles.ts';
-import { commandResultSchema, errorSchema } from '../../api/schemas.ts';
 import { userActor } from '../../api/auth.ts';
 
 /** The largest import: MAX_IMPORT_ROWS cardholders with long names and several groups each. */
@@ -39,57 +39,38 @@ export function accessRoutes(
     },
   );
 
-  app.post(
-    '/api/access/gates/:id/open',
-    {
-      config: { command: 'gate.open' },
-      schema: {
-        tags: ['access'],
-        summary: 'Open a gate once (audited)',
-        params: gateParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['direction'],
-          properties: { direction: { enum: ['in', 'out'] } },
-        },
-        response: { 200: commandResultSchema, 400: errorSchema },
-      },
+  const id = (req: { params: unknown }) => (req.params as { id: string }).id;
+  commandRoute(app, deps, {
+    method: 'POST',
+    url: '/api/access/gates/:id/open',
+    command: 'gate.open',
+    tags: ['access'],
+    summary: 'Open a gate once',
+    params: gateParams,
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['direction'],
+      properties: { direction: { enum: ['in', 'out'] } },
     },
-    async (req, reply) => {
-      const r = await deps.commands.execute(
-        { name: 'gate.open', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } },
-        userActor(req),
-      );
-      return reply.code(r.ok ? 200 : 400).send(r);
-    },
-  );
+    args: (req) => ({ gateId: id(req), ...(req.body as object) }),
+  });
 
-  app.put(
-    '/api/access/gates/:id/mode',
-    {
-      config: { command: 'gate.mode' },
-      schema: {
-        tags: ['access'],
-        summary: 'Set a gate to normal, locked or free passage (audited)',
-        params: gateParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['mode'],
-          properties: { mode: { enum: ['normal', 'locked', 'free'] } },
-        },
-        response: { 200: commandResultSchema, 400: errorSchema },
-      },
+  commandRoute(app, deps, {
+    method: 'PUT',
+    url: '/api/access/gates/:id/mode',
+    command: 'gate.mode',
+    tags: ['access'],
+    summary: 'Set a gate to normal, locked or free passage',
+    params: gateParams,
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mode'],
+      properties: { mode: { enum: ['normal', 'locked', 'free'] } },
     },
-    async (req, reply) => {
-      const r = await deps.commands.execute(
-        { name: 'gate.mode', args: { gateId: (req.params as { id: string }).id, ...(req.body as object) } },
-        userActor(req),
-      );
-      return reply.code(r.ok ? 200 : 400).send(r);
-    },
-  );
+    args: (req) => ({ gateId: id(req), ...(req.body as object) }),
+  });
 
   app.get(
     '/api/access/readers',
@@ -116,25 +97,15 @@ export function accessRoutes(
     },
   );
 
-  app.post(
-    '/api/access/readers/:id/keyset',
-    {
-      config: { command: 'osdp.keyset' },
-      schema: {
-        tags: ['access'],
-        summary: 'Installer: give an OSDP reader a new site key over its secure channel (audited)',
-        params: gateParams,
-        response: { 200: commandResultSchema, 400: errorSchema },
-      },
-    },
-    async (req, reply) => {
-      const r = await deps.commands.execute(
-        { name: 'osdp.keyset', args: { readerId: (req.params as { id: string }).id } },
-        userActor(req),
-      );
-      return reply.code(r.ok ? 200 : 400).send(r);
-    },
-  );
+  commandRoute(app, deps, {
+    method: 'POST',
+    url: '/api/access/readers/:id/keyset',
+    command: 'osdp.keyset',
+    tags: ['access'],
+    summary: 'Installer: give an OSDP reader a new site key over its secure channel',
+    params: gateParams,
+    args: (req) => ({ readerId: id(req) }),
+  });
 
   app.get(
     '/api/cardholders',
@@ -172,45 +143,25 @@ export function accessRoutes(
     },
   );
 
-  app.post(
-    '/api/cardholders',
-    {
-      config: { command: 'cardholders.upsert' },
-      schema: {
-        tags: ['access'],
-        summary: 'Add or change one cardholder (audited)',
-        body: { type: 'object' },
-        response: { 200: commandResultSchema, 400: errorSchema },
-      },
-    },
-    async (req, reply) => {
-      const r = await deps.commands.execute(
-        { name: 'cardholders.upsert', args: { cardholders: [req.body] } },
-        userActor(req),
-      );
-      return reply.code(r.ok ? 200 : 400).send(r);
-    },
-  );
+  commandRoute(app, deps, {
+    method: 'POST',
+    url: '/api/cardholders',
+    command: 'cardholders.upsert',
+    tags: ['access'],
+    summary: 'Add or change one cardholder',
+    body: { type: 'object' },
+    args: (req) => ({ cardholders: [req.body] }),
+  });
 
-  app.delete(
-    '/api/cardholders/:id',
-    {
-      config: { command: 'cardholder.erase' },
-      schema: {
-        tags: ['access'],
-        summary: 'Erase a person: cardholder, attendance, and their name in every record about them (audited)',
-        params: gateParams,
-        response: { 200: commandResultSchema, 400: errorSchema },
-      },
-    },
-    async (req, reply) => {
-      const r = await deps.commands.execute(
-        { name: 'cardholder.erase', args: { id: (req.params as { id: string }).id, reason: 'erased in the console' } },
-        userActor(req),
-      );
-      return reply.code(r.ok ? 200 : 400).send(r);
-    },
-  );
+  commandRoute(app, deps, {
+    method: 'DELETE',
+    url: '/api/cardholders/:id',
+    command: 'cardholder.erase',
+    tags: ['access'],
+    summary: 'Erase a person: cardholder, attendance, and their name in every record about them',
+    params: gateParams,
+    args: (req) => ({ id: id(req), reason: 'erased in the console' }),
+  });
 
   app.post(
     '/api/cardholders/import',

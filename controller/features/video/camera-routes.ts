@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { discoverCameras } from '../../../drivers/video/discovery.ts';
+import { commandRoute } from '../../api/command-route.ts';
 import type { ApiDeps } from '../../api/deps.ts';
 import type { DeviceDirectory } from '../../core/device-directory.ts';
-import { commandResultSchema, errorSchema } from '../../api/schemas.ts';
-import { userActor } from '../../api/auth.ts';
 
 const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 /** A viewer this far behind skips fragments (each starts at a keyframe) instead of piling up memory. */
@@ -83,37 +82,27 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps, devices: Devic
     },
   );
 
-  app.post(
-    '/api/cameras/:id/ptz',
-    {
-      config: { command: 'camera.ptz' },
-      schema: {
-        tags: ['video'],
-        summary: 'PTZ: move, stop or go to a preset (audited)',
-        params,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['action'],
-          properties: {
-            action: { enum: ['move', 'stop', 'preset'] },
-            x: { type: 'number', minimum: -1, maximum: 1 },
-            y: { type: 'number', minimum: -1, maximum: 1 },
-            zoom: { type: 'number', minimum: -1, maximum: 1 },
-            preset: { type: 'string', maxLength: 64 },
-          },
-        },
-        response: { 200: commandResultSchema, 400: errorSchema },
+  commandRoute(app, deps, {
+    method: 'POST',
+    url: '/api/cameras/:id/ptz',
+    command: 'camera.ptz',
+    tags: ['video'],
+    summary: 'PTZ: move, stop or go to a preset',
+    params,
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['action'],
+      properties: {
+        action: { enum: ['move', 'stop', 'preset'] },
+        x: { type: 'number', minimum: -1, maximum: 1 },
+        y: { type: 'number', minimum: -1, maximum: 1 },
+        zoom: { type: 'number', minimum: -1, maximum: 1 },
+        preset: { type: 'string', maxLength: 64 },
       },
     },
-    async (req, reply) => {
-      const r = await deps.commands.execute(
-        { name: 'camera.ptz', args: { cameraId: (req.params as { id: string }).id, ...(req.body as object) } },
-        userActor(req),
-      );
-      return reply.code(r.ok ? 200 : 400).send(r);
-    },
-  );
+    args: (req) => ({ cameraId: id(req), ...(req.body as object) }),
+  });
 
   /** Live view: a JSON line with the MIME type, then the MP4 init segment and fragments as binary messages. */
   app.get(
