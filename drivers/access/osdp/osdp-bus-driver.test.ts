@@ -246,7 +246,9 @@ test('a command whose replies stay lost is given up after two resends; the reade
 test('a reader that answers everything with NAK is degraded with the reason, never online', async () => {
   const h = harness((cmd) => [reply(cmd, Reply.NAK, Buffer.from([3]))]);
   await run(h, () => until('degraded', () => h.health.some((s) => s.startsWith('degraded'))));
-  assert.deepEqual(h.health, ['degraded: the reader answers every command with NAK: unknown command']);
+  assert.deepEqual(h.health, [
+    'degraded: the reader answers every command with NAK (读卡器拒绝所有指令): unknown command',
+  ]);
 });
 
 test('a card with a parity error is recorded as unreadable, not read', async () => {
@@ -275,7 +277,7 @@ test('what the reader reports in PDCAP decides: no LED or buzzer commands it lac
   await run(plainOnly, () => until('refused', () => plainOnly.health.some((s) => s.startsWith('degraded'))));
   assert.deepEqual(plainOnly.health, [
     'online',
-    'degraded: the reader reports no secure channel in its capabilities (PDCAP)',
+    'degraded: the reader reports no secure channel in its capabilities, PDCAP (读卡器不支持安全通道)',
   ]);
   assert.equal(plainOnly.commands.filter((c) => c.code === Cmd.CHLNG).length, 0, 'no handshake attempted');
 });

@@ -233,14 +233,16 @@ export class OsdpBusDriver implements Driver {
     if (!p) return Promise.reject(new Error(`no OSDP reader "${readerId}" on ${this.bus.id}`));
     if (!p.session)
       return Promise.reject(new Error(`${readerId} has no secure channel: KEYSET is only sent encrypted`));
-    if (p.keyset) return Promise.reject(new Error(`${readerId} is already taking a new key`));
+    if (p.keyset) return Promise.reject(new Error(`${readerId} is already taking a new key (读卡器正在更换密钥)`));
     const key = randomBytes(16);
     this.keys.setPending(readerId, key);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         p.keyset = null;
         reject(
-          new Error(`${readerId}: the new key is not confirmed yet; it stays pending and is tried at every handshake`),
+          new Error(
+            `${readerId}: the new key is not confirmed yet; it stays pending and is tried at every handshake (新密钥尚未确认)`,
+          ),
         );
       }, KEYSET_PROOF_MS);
       p.keyset = { key, resolve, reject, timer };
@@ -281,7 +283,7 @@ export class OsdpBusDriver implements Driver {
       this.endKeyset(p);
     } else {
       this.keys.settle(p.reader.id);
-      this.endKeyset(p, new Error(`${p.reader.id} kept its key: the new one did not take`));
+      this.endKeyset(p, new Error(`${p.reader.id} kept its key: the new one did not take (读卡器未接受新密钥)`));
     }
   }
 
@@ -446,7 +448,8 @@ export class OsdpBusDriver implements Driver {
       this.counters.naks++;
       const reason = NakReason[data[0] ?? 0] ?? `code ${data[0]}`;
       done?.(false, reason);
-      if (++p.naksInRow === NAKS_DEGRADED) p.health!.degraded(`the reader answers every command with NAK: ${reason}`);
+      if (++p.naksInRow === NAKS_DEGRADED)
+        p.health!.degraded(`the reader answers every command with NAK (读卡器拒绝所有指令): ${reason}`);
       if (p.state === 'chlng' || p.state === 'scrypt') {
         this.refuse(p, `secure channel refused by the reader: ${reason}`);
         return;
@@ -465,7 +468,7 @@ export class OsdpBusDriver implements Driver {
       case 'cap':
         p.caps = r.code === Reply.PDCAP ? readerCaps(parsePdCap(data)) : null;
         if (p.reader.secure && p.caps && !p.caps.secure) {
-          this.refuse(p, 'the reader reports no secure channel in its capabilities (PDCAP)');
+          this.refuse(p, 'the reader reports no secure channel in its capabilities, PDCAP (读卡器不支持安全通道)');
           return;
         }
         p.state = p.reader.secure ? 'chlng' : 'online';
