@@ -24,7 +24,8 @@ import {
   parseRaw,
 } from '../drivers/access/osdp/messages.ts';
 import { decryptData, SCBK_D, sessionKeys } from '../drivers/access/osdp/secure-channel.ts';
-import { decodeBlock, DecodeError, planReads } from '../drivers/modbus/register-codec.ts';
+import { decodeReadings, planReads } from '../drivers/modbus/register-codec.ts';
+import { BYTE_ORDERS, POINT_TYPES } from '../controller/config/schema-kit.ts';
 import type { PointProfile } from '../controller/config/types.ts';
 import { OnvifXmlError, parseNotifications } from '../drivers/video/onvif-events.ts';
 import { parseChallenge } from '../drivers/video/http-digest.ts';
@@ -129,41 +130,56 @@ test('OSDP: frames and payloads decode or are refused with their own error; pack
   );
 });
 
-const point = fc.record({
-  name: fc.constantFrom('a', 'b', 'c', 'd'),
-  function: fc.constantFrom(3 as const, 4 as const),
-  address: fc.integer({ min: 0, max: 300 }),
-  type: fc.constantFrom('uint16' as const, 'int16' as const, 'uint32' as const, 'int32' as const, 'float32' as const),
-  word_order: fc.constantFrom('big' as const, 'little' as const),
-  scale: fc.double({ min: -1e3, max: 1e3, noNaN: true }),
-  offset: fc.double({ min: -1e3, max: 1e3, noNaN: true }),
-  unit: fc.constant('u'),
-  valid_min: fc.option(fc.integer({ min: -1e6, max: 0 }), { nil: undefined }),
-  valid_max: fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined }),
-}) as fc.Arbitrary<PointProfile>;
+const REGISTER_TYPES = POINT_TYPES.filter((t) => t !== 'bool');
+const point = fc
+  .record({
+    name: fc.constantFrom('a', 'b', 'c', 'd'),
+    function: fc.constantFrom(1 as const, 2 as const, 3 as const, 4 as const),
+    address: fc.integer({ min: 0, max: 300 }),
+    type: fc.constantFrom(...REGISTER_TYPES),
+    byte_order: fc.constantFrom(...BYTE_ORDERS),
+    bits: fc.option(fc.record({ offset: fc.integer({ min: 0, max: 15 }), length: fc.integer({ min: 1, max: 16 }) }), {
+      nil: undefined,
+    }),
+    scale: fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+    offset: fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+    fault_values: fc.option(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 2 }), { nil: undefined }),
+    report: fc.boolean(),
+    unit: fc.constant('u'),
+    valid_min: fc.option(fc.integer({ min: -1e6, max: 0 }), { nil: undefined }),
+    valid_max: fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined }),
+  })
+  // A bit function reads bools; a bit field sits in an integer register.
+  .map((p) =>
+    p.function <= 2
+      ? { ...p, type: 'bool' as const, bits: undefined }
+      : p.bits && !/int/.test(p.type)
+        ? { ...p, type: 'uint16' as const }
+        : p,
+  ) as fc.Arbitrary<PointProfile>;
 
 test('Modbus: read plans cover every point within protocol limits; any register response decodes or is refused', async () => {
   await check('modbus read plan', fc.array(point, { minLength: 1, maxLength: 20 }), (points) => {
     const blocks = planReads(points);
-    for (const b of blocks) assert.ok(b.count >= 1 && b.count <= 125, `block of ${b.count} registers`);
+    for (const b of blocks)
+      assert.ok(b.count >= 1 && b.count <= (b.function <= 2 ? 2000 : 125), `block of ${b.count} registers`);
     assert.equal(
       blocks.reduce((n, b) => n + b.points.length, 0),
       points.length,
     );
   });
   await check(
-    'modbus response words',
+    'modbus response words and bits',
     fc.tuple(
       fc.array(point, { minLength: 1, maxLength: 6 }),
       fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 130 }),
     ),
     ([points, words]) => {
-      for (const block of planReads(points)) {
-        try {
-          for (const r of decodeBlock(block, words)) assert.ok(Number.isFinite(r.value));
-        } catch (err) {
-          if (!(err instanceof DecodeError)) throw err;
-        }
+      const blocks = planReads(points);
+      const data = blocks.map((b) => (b.function <= 2 ? words.map((w) => w % 2 === 1) : words));
+      for (const r of decodeReadings(blocks, data)) {
+        if (r.quality === 'good') assert.ok(Number.isFinite(r.value));
+        else assert.ok(r.reason.length > 0);
       }
     },
   );

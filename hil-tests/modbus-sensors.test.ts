@@ -40,7 +40,7 @@ describe('environmental sensors over Modbus RTU and TCP', () => {
   );
   let c: Controller;
 
-  const latest = (device: string): Record<string, number> | undefined => {
+  const latest = (device: string): Record<string, number | null> | undefined => {
     const e: StoredEvent | undefined = c.pipeline.log.search({ topic: 'telemetry', source: device, limit: 1 })[0];
     return e && Object.fromEntries((e.data.readings as Reading[]).map((r) => [r.point, r.value]));
   };

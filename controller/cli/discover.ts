@@ -87,11 +87,7 @@ async function scanPort(
     return {
       port,
       setting,
-      hits: await scanAddresses(
-        (unit, fc, start, count) => link.readRegisters(unit, fc, start, count),
-        addresses,
-        profiles,
-      ),
+      hits: await scanAddresses(link.read.bind(link), addresses, profiles),
     };
   } finally {
     await link.close();
@@ -100,6 +96,14 @@ async function scanPort(
 
 const describeReadings = (m: ScanHit['matches'][number]) =>
   m.readings.map((r) => `${r.point} ${r.value}${r.unit ? ` ${r.unit}` : ''}`).join(', ');
+
+const unconfirmedNote = (h: ScanHit) =>
+  h.unconfirmed.length ? `every register read 0, which proves nothing: ${h.unconfirmed.join(', ')} would fit` : '';
+
+function describeHit(h: ScanHit): string {
+  const found = h.matches.map((m) => `${m.profile} (${describeReadings(m)})`).join(' | ');
+  return [found, unconfirmedNote(h)].filter(Boolean).join('; ') || 'answers, no profile fits';
+}
 
 /** A site file to start from: what was found, with placeholders the installer must replace. */
 export function draftSite(scans: PortScan[], cameras: DiscoveredCamera[], when: Date): Document {
@@ -128,7 +132,9 @@ export function draftSite(scans: PortScan[], cameras: DiscoveredCamera[], when: 
                     .join(', ')}`
                 : ''
             }`
-          : ' answers, but no shipped profile fits: write one in firmware-configs/profiles',
+          : hit.unconfirmed.length
+            ? ` ${unconfirmedNote(hit)}; check the model on its label`
+            : ' answers, but no shipped profile fits: write one in firmware-configs/profiles',
       );
     }
   });
@@ -219,10 +225,7 @@ export async function discover(args: string[]): Promise<number> {
     for (const setting of settings) {
       console.log(`Modbus ${port} at ${settingName(setting)}, units ${values.addresses}:`);
       const scan = await scanPort(port, setting, addresses, timeoutMs, profiles);
-      for (const h of scan.hits)
-        console.log(
-          `  unit ${h.address}: ${h.matches.length ? h.matches.map((m) => `${m.profile} (${describeReadings(m)})`).join(' | ') : 'answers, no profile fits'}`,
-        );
+      for (const h of scan.hits) console.log(`  unit ${h.address}: ${describeHit(h)}`);
       if (!scan.hits.length) console.log('  no units');
       if (scan.hits.length > (best?.hits.length ?? 0)) best = scan;
     }

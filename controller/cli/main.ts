@@ -95,7 +95,9 @@ async function run(args: string[]): Promise<number> {
     log.fatal({ err: err.stack }, 'uncaught exception');
     process.exit(70);
   });
-  const controller = new Controller(loadSite(config), log);
+  const site = loadSite(config);
+  for (const w of site.warnings) log.warn({ at: `${w.file}:${w.line}`, field: w.path }, w.message);
+  const controller = new Controller(site, log);
   const systemd = new SystemdNotifier(log);
   try {
     await controller.start();
@@ -121,8 +123,9 @@ async function run(args: string[]): Promise<number> {
 
 function configCheck(args: string[]): number {
   if (args[0] !== 'check' || !args[1]) throw new UsageError('usage: campus-edge config check SITE.yaml');
-  const { site, issues } = checkSite(args[1]);
+  const { site, issues, warnings } = checkSite(args[1]);
   for (const i of issues) console.error(formatIssue(i));
+  for (const w of warnings) console.error(formatIssue({ ...w, message: `warning: ${w.message}` }));
   if (!site) {
     console.error(`${issues.length} error(s)`);
     return 1;

@@ -83,6 +83,56 @@ test('an unknown bus type and YAML syntax errors are located too', () => {
   assert.ok(syntax.length > 0 && syntax[0]!.line >= 1 && syntax[0]!.path === '');
 });
 
+test('profile rules the schema cannot state are reported at their line: bool on registers, bits that do not fit, scale references', () => {
+  const t = tempDir('profile');
+  mkdirSync(join(t.dir, 'profiles'));
+  writeFileSync(
+    join(t.dir, 'profiles', 'odd.yaml'),
+    [
+      'model: X',
+      'vendor: Y',
+      'kind: env-sensor',
+      'points:',
+      '  - { name: door, function: 3, address: 0, type: bool, unit: "" }',
+      '  - { name: relay, function: 1, address: 0, type: uint16, unit: "" }',
+      '  - { name: mode, address: 1, bits: { offset: 12, length: 8 }, unit: "" }',
+      '  - { name: f, address: 2, type: float32, bits: { offset: 0 }, unit: "" }',
+      '  - { name: tvoc, address: 4, scale_from: { point: nothing, as: decimals }, unit: ppb }',
+      '  - { name: tvoc, address: 5, unit: ppb }',
+      '',
+    ].join('\n'),
+  );
+  const file = join(t.dir, 'site.yaml');
+  writeFileSync(file, `${good.replace('profile: renke-th', 'profile: odd')}profiles_dir: ./profiles\n`);
+  const lines = checkSite(file).issues.map((i) => formatIssue({ ...i, file: 'odd.yaml' }));
+  t.remove();
+  assert.deepEqual(lines, [
+    'odd.yaml:5:50: points[0].type: bool needs FC01 or FC02; use bits for a flag in a register',
+    'odd.yaml:6:51: points[1].type: FC01 reads bits: type must be bool',
+    'odd.yaml:7:37: points[2].bits: bits 12..19 do not fit in uint16',
+    'odd.yaml:8:49: points[3].bits: bit fields need an integer type, not float32',
+    'odd.yaml:10:13: points[5].name: point "tvoc" is already defined at points[4]',
+    'odd.yaml:9:52: points[4].scale_from.point: no point "nothing" in this profile',
+  ]);
+});
+
+test('a sensor whose factory serial settings differ from its bus is a warning with its line, not an error', () => {
+  const site = good.replace(
+    '{ id: bus1, type: modbus-tcp, host: 127.0.0.1 }',
+    '{ id: bus1, type: modbus-rtu, port: /dev/ttyUSB0, baud_rate: 9600 }',
+  );
+  const { site: loaded, warnings } = check(site);
+  assert.ok(loaded, 'still loads');
+  assert.deepEqual(
+    warnings.map((w) => `${w.line} ${w.path}: ${w.message}`),
+    [
+      '7 devices[0].profile: RS-WS-N01 leaves the factory at 4800 8N1, bus "bus1" runs 9600 8N1 (baud_rate differ): it will not answer unless it was re-set',
+    ],
+  );
+  // A serial server keeps its line settings to itself: nothing to compare.
+  assert.deepEqual(check(good.replace('type: modbus-tcp', 'type: modbus-rtu-tcp')).warnings, []);
+});
+
 test('a broken profile is reported in the profile file', () => {
   const t = tempDir('profile');
   mkdirSync(join(t.dir, 'profiles'));

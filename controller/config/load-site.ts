@@ -4,7 +4,8 @@ import { appPath } from '../app-files.ts';
 import { validateSchedules } from '../features/pa/bell-schedule.ts';
 import { loadDistrictKey } from '../core/district-key.ts';
 import { schemaIssues, validateProfile, validateSite } from './schema-check.ts';
-import type { DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
+import { profileProblems } from '../../drivers/modbus/profile-rules.ts';
+import type { BusConfig, DeviceProfile, LoadedSite, SiteConfig } from './types.ts';
 import { ConfigError, type ConfigIssue, formatPath, YamlSource } from './yaml-source.ts';
 
 export const shippedProfilesDir = appPath('firmware-configs/profiles');
@@ -13,20 +14,24 @@ export const shippedProfilesDir = appPath('firmware-configs/profiles');
  * Reads and checks a site file and every profile it names. Returns all
  * issues at once, each with file:line and the field path; never a partial site.
  */
-export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssue[] } {
+export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssue[]; warnings: ConfigIssue[] } {
   const path = resolve(file);
-  if (!existsSync(path)) return { issues: [{ file: path, line: 0, column: 0, path: '', message: 'file not found' }] };
+  const warnings: ConfigIssue[] = [];
+  if (!existsSync(path))
+    return { issues: [{ file: path, line: 0, column: 0, path: '', message: 'file not found' }], warnings };
   const source = new YamlSource(path);
-  if (source.syntaxIssues.length) return { issues: source.syntaxIssues };
+  if (source.syntaxIssues.length) return { issues: source.syntaxIssues, warnings };
   const data = source.toJS();
   const issues = schemaIssues(source, validateSite, data);
-  if (issues.length) return { issues };
+  if (issues.length) return { issues, warnings };
   const config = data as SiteConfig;
   const base = dirname(path);
   const profilesDir = config.profiles_dir ? resolve(base, config.profiles_dir) : shippedProfilesDir;
   const profiles = new Map<string, DeviceProfile>();
   const at = (p: (string | number)[], message: string) =>
     issues.push({ file: path, ...source.locate(p), path: formatPath(p), message });
+  const warn = (p: (string | number)[], message: string) =>
+    warnings.push({ file: path, ...source.locate(p), path: formatPath(p), message });
 
   const unique = (list: { id: string }[], field: string) => {
     const seen = new Set<string>();
@@ -58,6 +63,9 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
       else if (!existsSync(join(profilesDir, `${d.profile}.yaml`)))
         at(['devices', i, 'profile'], `no profile "${d.profile}" in ${profilesDir}`);
     }
+    const profile = profiles.get(d.profile);
+    const mismatch = bus && profile && serialMismatch(profile, bus);
+    if (mismatch) warn(['devices', i, 'profile'], mismatch);
   });
   const busType = (id: string) => config.buses.find((b) => b.id === id)?.type;
   config.access.gates.forEach((g, i) => {
@@ -167,8 +175,12 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   }
   const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
   if (updateKey) keyIssue(['update', 'public_key'], updateKey);
-  if (issues.length) return { issues };
-  return { site: { file: path, config, profiles, dataDir: resolve(base, config.data_dir) }, issues: [] };
+  if (issues.length) return { issues, warnings };
+  return {
+    site: { file: path, config, profiles, dataDir: resolve(base, config.data_dir), warnings },
+    issues: [],
+    warnings,
+  };
 }
 
 export function loadProfile(file: string, issues: ConfigIssue[]): DeviceProfile | undefined {
@@ -180,8 +192,28 @@ export function loadProfile(file: string, issues: ConfigIssue[]): DeviceProfile 
   }
   const data = source.toJS();
   const found = schemaIssues(source, validateProfile, data);
+  if (!found.length) {
+    for (const problem of profileProblems(data as DeviceProfile))
+      found.push({ file, ...source.locate(problem.path), path: formatPath(problem.path), message: problem.message });
+  }
   issues.push(...found);
   return found.length ? undefined : (data as DeviceProfile);
+}
+
+const lineName = (s: { baud_rate?: number; data_bits?: number; parity?: string; stop_bits?: number }) =>
+  `${s.baud_rate ?? '?'} ${s.data_bits ?? '?'}${(s.parity ?? '?')[0]!.toUpperCase()}${s.stop_bits ?? '?'}`;
+
+/**
+ * A sensor set to other serial settings than its bus does not answer at all. Only a warning: sensors
+ * can be re-set from their factory values, which the profile gives. A serial server (RTU over TCP)
+ * keeps its line settings to itself, so only local ports are compared.
+ */
+function serialMismatch(profile: DeviceProfile, bus: BusConfig): string | null {
+  if (!profile.serial || (bus.type !== 'modbus-rtu' && bus.type !== 'modbus-ascii')) return null;
+  const keys = ['baud_rate', 'data_bits', 'parity', 'stop_bits'] as const;
+  const differ = keys.filter((k) => profile.serial![k] !== undefined && profile.serial![k] !== bus[k]);
+  if (!differ.length) return null;
+  return `${profile.model} leaves the factory at ${lineName({ ...bus, ...profile.serial })}, bus "${bus.id}" runs ${lineName(bus)} (${differ.join(', ')} differ): it will not answer unless it was re-set`;
 }
 
 /** Loads a site or throws a ConfigError listing every issue. */

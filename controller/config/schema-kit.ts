@@ -77,3 +77,18 @@ export function jsonSchema(schema: TSchema): Record<string, unknown> {
 }
 
 export type { Static, TObject };
+/** How a Modbus point's registers read (drivers/modbus/register-codec.ts). */
+export const POINT_TYPES = [
+  'bool',
+  'uint16',
+  'int16',
+  'uint32',
+  'int32',
+  'float32',
+  'uint64',
+  'int64',
+  'float64',
+  'bcd16',
+  'bcd32',
+] as const;
+export const BYTE_ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;

@@ -12,7 +12,7 @@ import { PaSection } from '../features/pa/config.ts';
 import { EmergencyButtonsSection } from '../features/scenarios/config.ts';
 import { UpdateSection } from '../features/updates/config.ts';
 import { VideoSection } from '../features/video/config.ts';
-import { DATA_BITS, Enum, PARITIES, STOP_BITS } from './schema-kit.ts';
+import { BYTE_ORDERS, DATA_BITS, Enum, PARITIES, POINT_TYPES, STOP_BITS } from './schema-kit.ts';
 import {
   AuditSection,
   BusesSection,
@@ -66,6 +66,9 @@ export const ProfileSchema = Type.Object(
     vendor: Type.String(),
     kind: Enum(['env-sensor']),
     description: Type.Optional(Type.String()),
+    source: Type.Optional(
+      Type.String({ description: 'Where the register map was published: the manual, its edition, an address.' }),
+    ),
     serial: Type.Optional(
       Type.Object(
         {
@@ -81,15 +84,55 @@ export const ProfileSchema = Type.Object(
       Type.Object(
         {
           name: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
-          function: Enum([3, 4], { default: 3, description: 'FC03 holding or FC04 input registers.' }),
-          address: Type.Integer({ minimum: 0, maximum: 65535 }),
-          type: Enum(['uint16', 'int16', 'uint32', 'int32', 'float32'], { default: 'uint16' }),
-          word_order: Enum(['big', 'little'], {
-            default: 'big',
-            description: 'For 32-bit values: which register holds the high word.',
+          function: Enum([1, 2, 3, 4], {
+            default: 3,
+            description: 'FC01 coils, FC02 discrete inputs, FC03 holding or FC04 input registers.',
           }),
+          address: Type.Integer({ minimum: 0, maximum: 65535 }),
+          type: Type.Optional(
+            Enum(POINT_TYPES, {
+              description:
+                'How the registers read: bool for FC01/02 (the default there), uint16 otherwise; bcd16 and bcd32 are binary-coded decimal digits.',
+            }),
+          ),
+          byte_order: Enum(BYTE_ORDERS, {
+            default: 'ABCD',
+            description:
+              'Byte order across the registers, A the most significant byte: ABCD big-endian, CDAB words swapped, BADC bytes swapped within each word, DCBA little-endian. 64-bit values extend it to every word.',
+          }),
+          bits: Type.Optional(
+            Type.Object(
+              {
+                offset: Type.Integer({ minimum: 0, maximum: 63, description: 'Lowest bit, 0 the least significant.' }),
+                length: Type.Integer({ minimum: 1, maximum: 32, default: 1 }),
+              },
+              { additionalProperties: false, description: 'A field of a status word: these bits, unsigned.' },
+            ),
+          ),
           scale: Type.Number({ default: 1 }),
+          scale_from: Type.Optional(
+            Type.Object(
+              {
+                point: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
+                as: Enum(['decimals', 'factor'], {
+                  description: 'decimals: divide by 10 to the power of that point; factor: multiply by it.',
+                }),
+              },
+              { additionalProperties: false, description: 'A scale read from another point of the same device.' },
+            ),
+          ),
           offset: Type.Number({ default: 0 }),
+          fault_values: Type.Optional(
+            Type.Array(Type.Integer(), {
+              uniqueItems: true,
+              description: 'Raw values the device sends for a failed measurement (0x7FFF, 0xFFFF…): marked bad.',
+            }),
+          ),
+          report: Type.Boolean({
+            default: true,
+            description:
+              'false for a register that only serves another point (a decimals register): read, not reported.',
+          }),
           unit: Type.String(),
           valid_min: Type.Optional(Type.Number()),
           valid_max: Type.Optional(Type.Number()),

@@ -236,22 +236,31 @@ export const RoomsSection = Type.Array(
   { default: [] },
 );
 
+/** An RS-485 port with Modbus RTU or ASCII framing; ASCII lines usually run 7E1. */
+function serialModbusBus<T extends 'modbus-rtu' | 'modbus-ascii'>(
+  type: T,
+  defaults: { data_bits: 7 | 8; parity: 'none' | 'even' },
+) {
+  return Type.Object(
+    {
+      id: Id,
+      type: Const(type),
+      port: Type.String({ minLength: 1 }),
+      baud_rate: Enum([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200], { default: 9600 }),
+      parity: Enum(PARITIES, { default: defaults.parity }),
+      data_bits: Enum(DATA_BITS, { default: defaults.data_bits }),
+      stop_bits: Enum(STOP_BITS, { default: 1 }),
+      timeout_ms: Type.Integer({ minimum: 20, maximum: 10000, default: 500 }),
+    },
+    { additionalProperties: false },
+  );
+}
+
 export const BusesSection = Type.Array(
   OneOf(
     [
-      Type.Object(
-        {
-          id: Id,
-          type: Const('modbus-rtu'),
-          port: Type.String({ minLength: 1 }),
-          baud_rate: Enum([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200], { default: 9600 }),
-          parity: Enum(PARITIES, { default: 'none' }),
-          data_bits: Enum(DATA_BITS, { default: 8 }),
-          stop_bits: Enum(STOP_BITS, { default: 1 }),
-          timeout_ms: Type.Integer({ minimum: 20, maximum: 10000, default: 500 }),
-        },
-        { additionalProperties: false },
-      ),
+      serialModbusBus('modbus-rtu', { data_bits: 8, parity: 'none' }),
+      serialModbusBus('modbus-ascii', { data_bits: 7, parity: 'even' }),
       Type.Object(
         {
           id: Id,
@@ -259,8 +268,29 @@ export const BusesSection = Type.Array(
           host: Type.String({ minLength: 1 }),
           port: Type.Integer({ minimum: 1, maximum: 65535, default: 502 }),
           timeout_ms: Type.Integer({ minimum: 20, maximum: 10000, default: 1000 }),
+          max_in_flight: Type.Integer({
+            minimum: 1,
+            maximum: 16,
+            default: 1,
+            description:
+              'Transactions sent before the first answer comes back. Only for a device that serves Modbus TCP itself; a serial gateway answers one at a time.',
+          }),
         },
         { additionalProperties: false },
+      ),
+      Type.Object(
+        {
+          id: Id,
+          type: Const('modbus-rtu-tcp'),
+          host: Type.String({ minLength: 1 }),
+          port: Type.Integer({ minimum: 1, maximum: 65535, default: 502 }),
+          timeout_ms: Type.Integer({ minimum: 20, maximum: 10000, default: 1000 }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'RTU frames over a TCP socket: a transparent serial server in front of an RS-485 line; its serial settings are made in the server.',
+        },
       ),
       Type.Object(
         {
@@ -277,7 +307,7 @@ export const BusesSection = Type.Array(
     {
       type: 'object',
       required: ['type'],
-      properties: { type: { enum: ['modbus-rtu', 'modbus-tcp', 'osdp'] } },
+      properties: { type: { enum: ['modbus-rtu', 'modbus-ascii', 'modbus-tcp', 'modbus-rtu-tcp', 'osdp'] } },
       discriminator: { propertyName: 'type' },
     },
   ),

@@ -5,6 +5,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { ProfileSchema, SiteSchema } from './site-schema.ts';
+import type { ConfigIssue } from './yaml-source.ts';
 
 export type SiteConfig = Static<typeof SiteSchema>;
 export type SecurityPolicy = SiteConfig['console']['security'];
@@ -35,4 +36,6 @@ export interface LoadedSite {
   config: SiteConfig;
   profiles: Map<string, DeviceProfile>;
   dataDir: string;
+  /** What may be wrong but need not be (a sensor's factory serial settings against its bus), with file:line. */
+  warnings: ConfigIssue[];
 }

@@ -42,13 +42,16 @@ export function deviceHealth(
   const cap = (everyMs: number) => Math.max(4 * everyMs, CAP_MS[kind] ?? MIN_CAP_MS);
   const wait = (everyMs: number) =>
     failures < OFFLINE_AFTER ? everyMs : backoffDelay(failures - OFFLINE_AFTER, everyMs, cap(everyMs), random);
+  const answered = () => {
+    if (failures > 0) {
+      carried = failures;
+      okSince = now();
+    }
+    failures = 0;
+  };
   return {
     ok() {
-      if (failures > 0) {
-        carried = failures;
-        okSince = now();
-      }
-      failures = 0;
+      answered();
       report(id, kind, 'online');
     },
     failed(reason, everyMs) {
@@ -57,6 +60,7 @@ export function deviceHealth(
       return wait(everyMs);
     },
     degraded(reason) {
+      answered();
       report(id, kind, 'degraded', reason);
     },
     offline(reason, everyMs) {

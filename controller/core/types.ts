@@ -41,11 +41,10 @@ export interface StoredEvent {
   data: Record<string, unknown>;
 }
 
-export interface Reading {
-  point: string;
-  value: number;
-  unit: string;
-}
+/** One point of one poll. A bad point keeps its place, with the reason, and its value when it had one. */
+export type Reading =
+  | { point: string; value: number; unit: string; quality: 'good' }
+  | { point: string; value: number | null; unit: string; quality: 'bad'; reason: string };
 
 export type HealthState = 'online' | 'degraded' | 'offline';
 

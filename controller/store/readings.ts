@@ -21,7 +21,9 @@ export class ReadingsIndex {
   onTransaction = (events: readonly StoredEvent[]): void => {
     for (const e of events) {
       if (e.topic !== 'telemetry') continue;
-      for (const r of e.data.readings as Reading[]) this.insert.run(e.source, e.data.room, r.point, e.ts, r.value);
+      for (const r of e.data.readings as Reading[]) {
+        if (r.quality === 'good') this.insert.run(e.source, e.data.room, r.point, e.ts, r.value);
+      }
     }
   };
 

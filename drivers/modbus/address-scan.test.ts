@@ -19,7 +19,7 @@ test('units are found by their answers, and the profile with the most fitting po
     [9, [1500, 3000]],
   ]);
   const asked: string[] = [];
-  const read = async (unit: number, _fc: 3 | 4, start: number, count: number) => {
+  const read = async (unit: number, _fc: number, start: number, count: number) => {
     asked.push(`${unit}:${start}:${count}`);
     const regs = units.get(unit);
     if (!regs) throw new TimeoutError('Timed out');
@@ -44,6 +44,13 @@ test('units are found by their answers, and the profile with the most fitting po
     ],
   );
   assert.equal(asked.filter((a) => a === '3:0:2').length, 1, 'a read shared by two profiles is asked once');
+});
+
+test('a unit whose registers all read zero is not proposed a profile: zeros fit every range', async () => {
+  const read = async (_unit: number, _fc: number, _start: number, count: number) => new Array<number>(count).fill(0);
+  const [hit] = await scanAddresses(read, [5], profiles);
+  assert.deepEqual(hit!.matches, []);
+  assert.deepEqual(hit!.unconfirmed, ['renke-th', 'renke-co2', 'renke-pm']);
 });
 
 test('a port that cannot be opened stops the scan with its reason', async () => {

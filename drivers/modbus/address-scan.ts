@@ -2,52 +2,59 @@ import type { DeviceProfile } from '../../controller/config/types.ts';
 import type { Reading } from '../../controller/core/types.ts';
 import { TimeoutError } from './bus-scheduler.ts';
 import { LinkDownError } from './modbus-link.ts';
-import { decodeBlock, planReads } from './register-codec.ts';
-
-export type ReadRegisters = (unit: number, fc: 3 | 4, start: number, count: number) => Promise<number[]>;
+import { type ReadFn, readBlocks } from './read-blocks.ts';
+import { type BlockData, decodeReadings, planReads } from './register-codec.ts';
 
 export interface ScanHit {
   address: number;
   /** Profiles whose registers the device answered with values inside their valid ranges. */
   matches: { profile: string; readings: Reading[] }[];
+  /** Profiles whose registers all read zero: they fit, but so would any unit that answers zeros. */
+  unconfirmed: string[];
 }
+
+const allZero = (data: readonly BlockData[]) =>
+  data.every((d) => !('exception' in d) && (d as readonly (number | boolean)[]).every((v) => !v));
 
 /**
  * Finds the units that answer on a Modbus bus and which device profiles fit them. A Modbus
  * exception or an implausible value means a unit this profile does not describe; silence to
  * every profile means no unit (cheap sensors ignore registers they lack rather than answer an
- * exception, so one timeout proves nothing). The best match (most points) comes first.
+ * exception, so one timeout proves nothing). Registers that are all zero prove nothing either:
+ * such a profile is listed as unconfirmed, not proposed. The best match (most points) comes first.
  */
 export async function scanAddresses(
-  read: ReadRegisters,
+  read: ReadFn,
   addresses: readonly number[],
   profiles: ReadonlyMap<string, DeviceProfile>,
 ): Promise<ScanHit[]> {
   const hits: ScanHit[] = [];
   for (const address of addresses) {
-    const matches: ScanHit['matches'] = [];
+    const hit: ScanHit = { address, matches: [], unconfirmed: [] };
     let answered = false;
     // Profiles often share their first registers: ask the unit once per distinct read.
-    const asked = new Map<string, Promise<number[]>>();
-    const once = (fc: 3 | 4, start: number, count: number) => {
+    const asked = new Map<string, Promise<number[] | boolean[]>>();
+    const once: ReadFn = (unit, fc, start, count) => {
       const key = `${fc}:${start}:${count}`;
-      if (!asked.has(key)) asked.set(key, read(address, fc, start, count));
+      if (!asked.has(key)) asked.set(key, read(unit, fc, start, count));
       return asked.get(key)!;
     };
     for (const [id, profile] of profiles) {
+      const blocks = planReads(profile.points);
       try {
-        const readings: Reading[] = [];
-        for (const block of planReads(profile.points)) {
-          readings.push(...decodeBlock(block, await once(block.function, block.start, block.count)));
-        }
-        matches.push({ profile: id, readings });
+        const data = await readBlocks(once, address, blocks);
         answered = true;
+        const readings = decodeReadings(blocks, data);
+        if (readings.some((r) => r.quality === 'bad')) continue;
+        if (allZero(data)) hit.unconfirmed.push(id);
+        else hit.matches.push({ profile: id, readings });
       } catch (err) {
         if (err instanceof LinkDownError) throw err;
         if (!(err instanceof TimeoutError)) answered = true;
       }
     }
-    if (answered) hits.push({ address, matches: matches.sort((a, b) => b.readings.length - a.readings.length) });
+    hit.matches.sort((a, b) => b.readings.length - a.readings.length);
+    if (answered) hits.push(hit);
   }
   return hits;
 }

@@ -35,3 +35,18 @@ test('a job that hangs times out and the bus moves on', async () => {
   assert.equal(interFrameGapMs(4800), 9);
   assert.equal(interFrameGapMs(115200), 2);
 });
+
+test('a Modbus TCP device takes up to maxInFlight transactions at once, never more', async () => {
+  const bus = new BusScheduler(0, 3);
+  let active = 0;
+  let peak = 0;
+  const job = async () => {
+    active++;
+    peak = Math.max(peak, active);
+    await sleep(5);
+    active--;
+  };
+  await Promise.all(Array.from({ length: 10 }, () => bus.run(job, 100)));
+  assert.equal(peak, 3);
+  assert.equal(bus.queued, 0);
+});

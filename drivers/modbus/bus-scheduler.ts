@@ -7,19 +7,24 @@ interface Job {
 
 /**
  * One transaction at a time on a bus: several devices share one RS-485 pair
- * (or one TCP gateway), and the client library is not safe for overlapping
- * requests. Each job gets a timeout and the bus rests `gapMs` between frames.
- * Urgent jobs (a gate opening) go before queued polls, never mid-transaction.
+ * (or one serial gateway), which carries one frame at a time. A device that
+ * serves Modbus TCP itself matches answers to requests by transaction id and
+ * may take `maxInFlight` at once. Each job gets a timeout and a serial bus
+ * rests `gapMs` between frames. Urgent jobs (a gate opening) go before queued
+ * polls, never mid-transaction.
  */
 export class BusScheduler {
   private readonly normal: Job[] = [];
   private readonly urgent: Job[] = [];
-  private busy = false;
+  private active = 0;
 
-  constructor(private readonly gapMs: number) {}
+  constructor(
+    private readonly gapMs: number,
+    private readonly maxInFlight = 1,
+  ) {}
 
   get queued(): number {
-    return this.normal.length + this.urgent.length + (this.busy ? 1 : 0);
+    return this.normal.length + this.urgent.length + this.active;
   }
 
   run<T>(job: () => Promise<T>, timeoutMs: number, urgent = false): Promise<T> {
@@ -35,18 +40,20 @@ export class BusScheduler {
   }
 
   private async drain(): Promise<void> {
-    if (this.busy) return;
+    if (this.active >= this.maxInFlight) return;
     const next = this.urgent.shift() ?? this.normal.shift();
     if (!next) return;
-    this.busy = true;
+    this.active++;
+    // Fill every free slot before waiting on this one.
+    void this.drain();
     try {
       next.resolve(await withTimeout(next.run(), next.timeoutMs));
     } catch (err) {
       next.reject(err as Error);
     }
-    // A TCP gateway needs no silence between frames, and even a zero timer costs a millisecond.
+    // A TCP link needs no silence between frames, and even a zero timer costs a millisecond.
     if (this.gapMs > 0) await sleep(this.gapMs);
-    this.busy = false;
+    this.active--;
     void this.drain();
   }
 }

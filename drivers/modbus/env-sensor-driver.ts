@@ -1,8 +1,8 @@
 import type { DeviceConfig, DeviceProfile } from '../../controller/config/types.ts';
-import type { Reading } from '../../controller/core/types.ts';
 import type { Capabilities, DeviceHealth, Driver, DriverContext } from '../contract.ts';
 import type { ModbusLink } from './modbus-link.ts';
-import { decodeBlock, planReads, type ReadBlock } from './register-codec.ts';
+import { readBlocks } from './read-blocks.ts';
+import { decodeReadings, planReads, type ReadBlock } from './register-codec.ts';
 
 const KIND = 'env-sensor';
 
@@ -19,6 +19,7 @@ interface Sensor {
  * Polls Modbus environmental sensors on one bus. A device that stops
  * answering becomes degraded, then offline, and is then polled with
  * exponential backoff so it does not hold up the healthy devices on its bus.
+ * A device that answers with a bad point is degraded and its good points are kept.
  */
 export class EnvSensorDriver implements Driver {
   readonly kind = KIND;
@@ -70,14 +71,15 @@ export class EnvSensorDriver implements Driver {
   private async poll(s: Sensor): Promise<void> {
     const interval = s.config.poll_interval_s * 1000;
     try {
-      const readings: Reading[] = [];
-      for (const b of s.blocks) {
-        readings.push(...decodeBlock(b, await this.link.readRegisters(s.config.address, b.function, b.start, b.count)));
-      }
+      const data = await readBlocks(this.link.read.bind(this.link), s.config.address, s.blocks);
+      const readings = decodeReadings(s.blocks, data);
       if (!this.running) return;
       s.failures = 0;
       this.polls.ok++;
-      s.health!.ok();
+      // The device answered: a bad point degrades it with the reason, it is never "lost".
+      const bad = readings.flatMap((r) => (r.quality === 'bad' ? [`${r.point}: ${r.reason}`] : []));
+      if (bad.length) s.health!.degraded(bad.join('; '));
+      else s.health!.ok();
       this.ctx.emit({
         topic: 'telemetry',
         type: 'env.reading',

@@ -6,11 +6,35 @@ import type { ModbusBusConfig } from '../../controller/config/types.ts';
 import type { Logger } from '../../controller/core/logger.ts';
 import { backoffDelay } from '../../controller/core/backoff.ts';
 import { BusScheduler, interFrameGapMs, TimeoutError } from './bus-scheduler.ts';
+import type { FunctionCode } from './register-codec.ts';
 
 // The package is CommonJS whose typings declare an ES default export.
 const ModbusClient = ModbusSerial as unknown as new () => ModbusRTU;
 
 export class LinkDownError extends Error {}
+
+/** Opens the library's client on the bus's transport. */
+async function connect(client: ModbusRTU, bus: ModbusBusConfig): Promise<void> {
+  switch (bus.type) {
+    case 'modbus-rtu':
+    case 'modbus-ascii': {
+      const line = { baudRate: bus.baud_rate, parity: bus.parity, dataBits: bus.data_bits, stopBits: bus.stop_bits };
+      await (bus.type === 'modbus-rtu'
+        ? client.connectRTUBuffered(bus.port, line)
+        : client.connectAsciiSerial(bus.port, line));
+      return;
+    }
+    case 'modbus-tcp':
+      await client.connectTCP(bus.host, { port: bus.port, timeout: bus.timeout_ms });
+      return;
+    case 'modbus-rtu-tcp': {
+      // The port honours a connect timeout its typings leave out.
+      const options = { port: bus.port, timeout: bus.timeout_ms };
+      await client.connectTcpRTUBuffered(bus.host, options);
+      return;
+    }
+  }
+}
 
 export interface LinkStats {
   requests: number;
@@ -53,24 +77,43 @@ export class ModbusLink {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.scheduler = new BusScheduler(bus.type === 'modbus-rtu' ? interFrameGapMs(bus.baud_rate) : 0);
-  }
-
-  readRegisters(unit: number, fc: 3 | 4, start: number, count: number): Promise<number[]> {
-    return this.transact(unit, async (c) =>
-      (fc === 3 ? c.readHoldingRegisters(start, count) : c.readInputRegisters(start, count)).then(
-        (r: { data: number[] }) => r.data,
-      ),
+    // Serial lines need silence between frames (RTU: 3.5 characters); ASCII frames end with CR LF, but
+    // cheap converters still need a moment to turn the line around. Only a native Modbus TCP device
+    // takes several transactions at once.
+    const serial = bus.type === 'modbus-rtu' || bus.type === 'modbus-ascii';
+    this.scheduler = new BusScheduler(
+      serial ? interFrameGapMs(bus.baud_rate) : 0,
+      bus.type === 'modbus-tcp' ? bus.max_in_flight : 1,
     );
   }
 
+  /** FC03/04 give registers, FC01/02 bits (the library pads bits to whole bytes: cut to the count asked). */
+  read(unit: number, fc: FunctionCode, start: number, count: number): Promise<number[] | boolean[]> {
+    return this.transact(unit, async (c) => {
+      switch (fc) {
+        case 1:
+          return (await c.readCoils(start, count)).data.slice(0, count);
+        case 2:
+          return (await c.readDiscreteInputs(start, count)).data.slice(0, count);
+        case 3:
+          return (await c.readHoldingRegisters(start, count)).data;
+        case 4:
+          return (await c.readInputRegisters(start, count)).data;
+      }
+    });
+  }
+
+  readRegisters(unit: number, fc: 3 | 4, start: number, count: number): Promise<number[]> {
+    return this.read(unit, fc, start, count) as Promise<number[]>;
+  }
+
   readDiscreteInputs(unit: number, start: number, count: number): Promise<boolean[]> {
-    return this.transact(unit, async (c) => (await c.readDiscreteInputs(start, count)).data.slice(0, count));
+    return this.read(unit, 2, start, count) as Promise<boolean[]>;
   }
 
   /** FC01: the relays as the board has them, to check them against what was commanded. */
   readCoils(unit: number, start: number, count: number): Promise<boolean[]> {
-    return this.transact(unit, async (c) => (await c.readCoils(start, count)).data.slice(0, count));
+    return this.read(unit, 1, start, count) as Promise<boolean[]>;
   }
 
   /** FC05: 0xFF00 on, 0x0000 off (relay boards); ahead of queued polls, since a person is waiting. */
@@ -137,8 +180,18 @@ export class ModbusLink {
     return err;
   }
 
-  private async ensureOpen(): Promise<ModbusRTU> {
-    if (this.client?.isOpen) return this.client;
+  private opening: Promise<ModbusRTU> | null = null;
+
+  /** Transactions in flight together share one attempt to open. */
+  private ensureOpen(): Promise<ModbusRTU> {
+    if (this.client?.isOpen) return Promise.resolve(this.client);
+    this.opening ??= this.open().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<ModbusRTU> {
     if (this.stopped) throw new LinkDownError('bus stopped');
     if (this.now() < this.retryAt)
       throw new LinkDownError(`${this.bus.id} is closed; next attempt in ${this.retryAt - this.now()} ms`);
@@ -149,16 +202,7 @@ export class ModbusLink {
       this.log.warn({ bus: this.bus.id, err: (e as Error).message }, 'modbus port error'),
     );
     try {
-      if (this.bus.type === 'modbus-rtu') {
-        await client.connectRTUBuffered(this.bus.port, {
-          baudRate: this.bus.baud_rate,
-          parity: this.bus.parity,
-          dataBits: this.bus.data_bits,
-          stopBits: this.bus.stop_bits,
-        });
-      } else {
-        await client.connectTCP(this.bus.host, { port: this.bus.port, timeout: this.bus.timeout_ms });
-      }
+      await connect(client, this.bus);
     } catch (err) {
       this.failedOpens++;
       this.retryAt = this.now() + backoffDelay(this.failedOpens - 1, 500, 10_000);

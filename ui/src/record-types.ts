@@ -186,6 +186,14 @@ export interface RecordDataOf {
       "point": string;
       "value": number;
       "unit": string;
+      "quality": "good";
+      [field: string]: unknown;
+    } | {
+      "point": string;
+      "value": number | null;
+      "unit": string;
+      "quality": "bad";
+      "reason": string;
       [field: string]: unknown;
     })[];
     [field: string]: unknown;

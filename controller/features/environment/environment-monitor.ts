@@ -28,7 +28,10 @@ export class EnvironmentMonitor {
     for (const e of events) {
       if (e.topic !== 'telemetry') continue;
       const room = e.data.room as string;
-      for (const r of e.data.readings as Reading[]) this.evaluate(room, e.source, r);
+      for (const r of e.data.readings as Reading[]) {
+        // A bad point says nothing about the air: it neither raises nor clears an alarm.
+        if (r.quality === 'good') this.evaluate(room, e.source, r);
+      }
     }
   };
 
@@ -43,7 +46,7 @@ export class EnvironmentMonitor {
     return 'ok';
   }
 
-  private evaluate(room: string, device: string, reading: Reading): void {
+  private evaluate(room: string, device: string, reading: Reading & { quality: 'good' }): void {
     const limit = this.limits().find((l) => l.point === reading.point);
     if (!limit) return;
     const stateKey = `${room}:${reading.point}`;

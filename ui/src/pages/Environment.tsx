@@ -54,9 +54,10 @@ export function Environment() {
     const extra = events
       .filter((e) => e.topic === 'telemetry' && e.data.room === room && e.ts > last)
       .flatMap((e) =>
-        (e.data.readings as { point: string; value: number }[])
-          .filter((r) => r.point === p)
-          .map((r) => ({ ts: e.ts, value: r.value })),
+        (e.data.readings as { point: string; value: number | null; quality: string }[])
+          // A bad point is no measurement: the chart skips it, as the stored series does.
+          .filter((r) => r.point === p && r.quality === 'good')
+          .map((r) => ({ ts: e.ts, value: r.value as number })),
       )
       .reverse();
     return [...base, ...extra];
