@@ -22,10 +22,14 @@ declare -A need=(
   [qemu-aarch64-static]=qemu-user-static
   # The audit trail's syslog receiver (RFC 5425 over TLS), an implementation the project did not write.
   [rsyslogd]=rsyslog
+  # Modbus implementations the project did not write: libmodbus's client reads the simulators.
+  [mbpoll]=mbpoll
 )
 # Libraries, not commands: path pattern -> Debian package.
 declare -A need_files=(
   ['/usr/lib/*/rsyslog/lmnsd_gtls.so']=rsyslog-gnutls
+  # The Modbus server the controller is tested against (hil-tests/sim/pymodbus-server.py).
+  ['/usr/lib/python3/dist-packages/pymodbus/__init__.py']=python3-pymodbus
 )
 has_file() { compgen -G "$1" >/dev/null; }
 

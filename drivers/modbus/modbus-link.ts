@@ -27,12 +27,11 @@ async function connect(client: ModbusRTU, bus: ModbusBusConfig): Promise<void> {
     case 'modbus-tcp':
       await client.connectTCP(bus.host, { port: bus.port, timeout: bus.timeout_ms });
       return;
-    case 'modbus-rtu-tcp': {
-      // The port honours a connect timeout its typings leave out.
-      const options = { port: bus.port, timeout: bus.timeout_ms };
-      await client.connectTcpRTUBuffered(bus.host, options);
+    case 'modbus-rtu-tcp':
+      // The library's "telnet" port is raw RTU frames on a socket, as a transparent serial server
+      // passes them (its "TcpRTUBuffered" port is Modbus TCP framing, despite the name).
+      await client.connectTelnet(bus.host, { port: bus.port, timeout: bus.timeout_ms });
       return;
-    }
   }
 }
 

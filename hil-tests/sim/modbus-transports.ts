@@ -80,8 +80,15 @@ export class RtuSlaveSim {
 export class TcpSlaveSim {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Requests received but not yet answered on one connection, at most: a native TCP device takes several at once. */
+  maxOutstanding = 0;
+  private outstanding = 0;
 
-  constructor(private readonly units: Map<number, ModbusUnit>) {}
+  /** `latencyMs` per unit: a device that measures before it answers; a slower unit's answer is overtaken by a quicker one's. */
+  constructor(
+    private readonly units: Map<number, ModbusUnit>,
+    private readonly latencyMs: (unit: number) => number = () => 0,
+  ) {}
 
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
     const server = createServer((s) => this.accept(s));
@@ -120,10 +127,12 @@ export class TcpSlaveSim {
         head.writeUInt16BE(pdu.length + 1, 4);
         head[6] = adu[6]!;
         const { bytes, delay } = wireResponse(unit, Buffer.concat([head, pdu]), false);
-        if (bytes)
-          setTimeout(() => {
-            if (!socket.destroyed) socket.write(bytes);
-          }, delay);
+        if (!bytes) continue;
+        this.maxOutstanding = Math.max(this.maxOutstanding, ++this.outstanding);
+        setTimeout(() => {
+          this.outstanding--;
+          if (!socket.destroyed) socket.write(bytes);
+        }, delay + this.latencyMs(adu[6]!));
       }
     });
   }
