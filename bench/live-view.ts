@@ -1,6 +1,7 @@
 /**
  * Live-view CPU budget: the gateway's cost per camera stream, remuxed
- * (-c copy, the main path) against transcoded (the bounded fallback), from
+ * (-c copy, the main path) against transcoded (the bounded fallback: MJPEG, and
+ * H.265 at 720p and 1080p, decoded and encoded again as H.264), from
  * ffmpeg's own CPU time in /proc while each stream feeds one viewer.
  */
 import type { Viewer } from '../drivers/contract.ts';
@@ -10,7 +11,7 @@ import { tempDir } from '../hil-tests/lib/site-fixture.ts';
 import { RtspTestStream } from '../hil-tests/sim/rtsp-test-stream.ts';
 import { cpuSeconds } from './stats.ts';
 
-async function measure(codec: 'h264' | 'mjpeg', size: string, streams: number, seconds: number) {
+async function measure(codec: 'h264' | 'h265' | 'mjpeg', size: string, streams: number, seconds: number) {
   const t = tempDir('bench-live');
   const source = new RtspTestStream(t.dir, size, codec);
   await source.start();
@@ -50,5 +51,8 @@ export async function liveViewBudget(seconds: number) {
   return {
     remux: await measure('h264', '1280x720', 4, seconds),
     transcode: await measure('mjpeg', '1280x720', 1, seconds),
+    // H.265 is what many Chinese cameras send by default, and no browser's MSE plays it everywhere.
+    h265At720p: await measure('h265', '1280x720', 1, seconds),
+    h265At1080p: await measure('h265', '1920x1080', 1, seconds),
   };
 }

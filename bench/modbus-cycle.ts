@@ -1,8 +1,9 @@
 /**
  * Modbus poll cycle: N temperature/humidity sensors behind one simulated
  * Modbus TCP gateway, each to be read every 50 ms, the readings decoded and
- * forwarded to Mosquitto. campus-edge (one transaction at a time on the bus,
- * every reading committed before it is forwarded) against Node-RED with
+ * forwarded to Mosquitto. campus-edge (one transaction at a time on the bus, then
+ * four in flight as a native TCP device allows; every reading committed before it
+ * is forwarded) against Node-RED with
  * node-red-contrib-modbus (a Modbus-Read node per sensor, a function node to
  * scale, an mqtt out node). Measured at the sensors: the time between two
  * reads of the same sensor, and the CPU each process used.
@@ -154,26 +155,31 @@ export async function modbusCycle(counts: number[], windowMs: number): Promise<C
           await sim.close();
         }
       }
-      const { sim, port, times } = await startSensors(n);
-      const file = await writeSite(join(t.dir, `ce-${n}`), {
-        uplink: { url: broker.url },
-        buses: [{ id: 'lan-gw', type: 'modbus-tcp', host: '127.0.0.1', port, timeout_ms: 500 }],
-        devices: Array.from({ length: n }, (_, i) => ({
-          id: `th-${i + 1}`,
-          bus: 'lan-gw',
-          address: i + 1,
-          profile: 'renke-th',
-          room: `r${i + 1}`,
-          poll_interval_s: INTERVAL_MS / 1000,
-        })),
-      });
-      const proc = new ControllerProcess(file, loadSite(file).config.console.port);
-      try {
-        await proc.start();
-        out.push(await measure('campus-edge', proc.pid!, times, windowMs));
-      } finally {
-        await proc.kill('SIGTERM');
-        await sim.close();
+      // One transaction at a time (a serial gateway's default), then four in flight (a native TCP device).
+      for (const inFlight of [1, 4]) {
+        const { sim, port, times } = await startSensors(n);
+        const file = await writeSite(join(t.dir, `ce-${n}-${inFlight}`), {
+          uplink: { url: broker.url },
+          buses: [
+            { id: 'lan-gw', type: 'modbus-tcp', host: '127.0.0.1', port, timeout_ms: 500, max_in_flight: inFlight },
+          ],
+          devices: Array.from({ length: n }, (_, i) => ({
+            id: `th-${i + 1}`,
+            bus: 'lan-gw',
+            address: i + 1,
+            profile: 'renke-th',
+            room: `r${i + 1}`,
+            poll_interval_s: INTERVAL_MS / 1000,
+          })),
+        });
+        const proc = new ControllerProcess(file, loadSite(file).config.console.port);
+        try {
+          await proc.start();
+          out.push(await measure(`campus-edge, ${inFlight} in flight`, proc.pid!, times, windowMs));
+        } finally {
+          await proc.kill('SIGTERM');
+          await sim.close();
+        }
       }
     }
     return out;

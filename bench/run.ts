@@ -216,22 +216,23 @@ if (section('import')) {
 
 if (section('live')) {
   const live = await liveViewBudget(Number(process.env.BENCH_LIVE_S ?? 10));
-  print('\nlive view, 720p25 from a simulated camera, ffmpeg CPU per stream (one viewer each):');
+  print('\nlive view, 25 fps from a simulated camera, ffmpeg CPU per stream (one viewer each):');
+  const row = (path: string, r: typeof live.remux, decimals = 1) => ({
+    path,
+    'CPU per stream %': r.perStream * 100,
+    'streams per core': Math.floor(r.streamsPerCore * 10 ** decimals) / 10 ** decimals,
+    'Mbit/s per stream': r.mbps,
+  });
   print(
     table([
-      {
-        path: 'remux H.264 to fMP4 (-c copy), 4 streams',
-        'CPU per stream %': live.remux.perStream * 100,
-        'streams per core': Math.floor(live.remux.streamsPerCore),
-        'Mbit/s per stream': live.remux.mbps,
-      },
-      {
-        path: 'transcode MJPEG to H.264 (fallback), 1 stream',
-        'CPU per stream %': live.transcode.perStream * 100,
-        'streams per core': Math.round(live.transcode.streamsPerCore * 10) / 10,
-        'Mbit/s per stream': live.transcode.mbps,
-      },
+      row('remux H.264 720p to fMP4 (-c copy), 4 streams', live.remux, 0),
+      row('transcode MJPEG 720p to H.264 (fallback), 1 stream', live.transcode),
+      row('transcode H.265 720p to H.264, 1 stream', live.h265At720p),
+      row('transcode H.265 1080p to H.264, 1 stream', live.h265At1080p),
     ]),
+  );
+  print(
+    `a ${cpus().length}-core gateway transcodes one camera at a time (MAX_TRANSCODERS); at these figures H.265 1080p takes ${(live.h265At1080p.perStream * 100).toFixed(0)} % of a core, so ${Math.floor(cpus().length * live.h265At1080p.streamsPerCore)} would fill every core and leave nothing for the controller`,
   );
 }
 

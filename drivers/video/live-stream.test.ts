@@ -87,3 +87,46 @@ test('a stream the browser cannot play (MJPEG) falls back to a bounded H.264 tra
     await rtsp.stop();
   }
 });
+
+test('a second camera that needs transcoding waits its turn and says so; no stream-lost alarm', async () => {
+  const rtsp = new RtspTestStream(t.dir, '320x240', 'mjpeg');
+  await rtsp.start();
+  const events: string[] = [];
+  const sink = (cam: string) => ({
+    lost: (d: string) => events.push(`${cam} lost ${d}`),
+    restored: () => events.push(`${cam} restored`),
+  });
+  const first = new LiveStream('cam-a', () => rtsp.url, sink('cam-a'));
+  const second = new LiveStream('cam-b', () => rtsp.url, sink('cam-b'));
+  const [va, vb] = [collect(), collect()];
+  const strings = (v: typeof va) =>
+    v.messages.filter((m): m is string => typeof m === 'string').map((m) => JSON.parse(m));
+  try {
+    first.add(va);
+    await waitFor('the first camera transcoding', () => strings(va).some((m) => m.kind === 'init'), 30_000, 100);
+    // The second is discovered to need a transcode only after a remux try; give it that time.
+    second.add(vb);
+    await waitFor('the second camera queued', () => strings(vb).some((m) => m.kind === 'queued'), 30_000, 100);
+    assert.deepEqual(
+      strings(vb).find((m) => m.kind === 'queued'),
+      { kind: 'queued', reason: 'transcoder-busy' },
+    );
+    assert.deepEqual(
+      events.filter((e) => e.startsWith('cam-b lost')),
+      [],
+      'waiting for the transcoder is not a lost stream',
+    );
+    first.close();
+    await waitFor(
+      'the second camera starting once the first ends',
+      () => strings(vb).some((m) => m.kind === 'init'),
+      30_000,
+      100,
+    );
+    assert.equal(second.transcoded, true);
+  } finally {
+    first.close();
+    second.close();
+    await rtsp.stop();
+  }
+});

@@ -14,6 +14,8 @@ const FRAGMENT_US = 100_000;
 /** Transcoding is the fallback for codecs the browser cannot play; it is CPU-heavy, so only one runs at a time. */
 let transcoders = 0;
 export const MAX_TRANSCODERS = 1;
+const QUEUE_POLL_MS = 1000;
+const QUEUED = JSON.stringify({ kind: 'queued', reason: 'transcoder-busy' });
 
 /**
  * One camera's live view, shared by all its viewers: ffmpeg pulls the RTSP
@@ -34,10 +36,12 @@ export class LiveStream {
   private idleTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private lost = false;
+  /** Waiting for the transcoder another camera holds. */
+  private queued = false;
   private transcoding = false;
   /** Set once a remux failed or gave no H.264: from then on this camera is transcoded. */
   private needsTranscode = false;
-  readonly counters = { starts: 0, fragments: 0, bytes: 0 };
+  readonly counters = { starts: 0, fragments: 0, bytes: 0, queued: 0 };
 
   get transcoded(): boolean {
     return this.transcoding;
@@ -100,9 +104,10 @@ export class LiveStream {
       return;
     }
     if (transcode && transcoders >= MAX_TRANSCODERS) {
-      this.retry('another camera is already being transcoded');
+      this.queue();
       return;
     }
+    this.queued = false;
     this.transcoding = transcode;
     if (transcode) transcoders++;
     this.counters.starts++;
@@ -218,6 +223,23 @@ export class LiveStream {
         v.send(fragment);
       }
     }
+  }
+
+  /**
+   * The transcoder is taken: nothing is lost, the view waits its turn. The viewers are told why
+   * and no stream-lost alarm is raised; it starts as soon as the other camera's transcode ends.
+   */
+  private queue(): void {
+    if (!this.viewers.size) return;
+    if (!this.queued) {
+      this.queued = true;
+      this.counters.queued++;
+    }
+    for (const v of this.viewers) v.send(QUEUED);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.viewers.size) this.start(true);
+    }, QUEUE_POLL_MS);
   }
 
   private retry(detail: string): void {

@@ -26,7 +26,7 @@ export class RtspTestStream {
   constructor(
     private readonly dir: string,
     private readonly size = '640x360',
-    private readonly codec: 'h264' | 'mjpeg' = 'h264',
+    private readonly codec: 'h264' | 'h265' | 'mjpeg' = 'h264',
   ) {}
 
   get url(): string {
@@ -53,27 +53,43 @@ export class RtspTestStream {
     const video =
       this.codec === 'mjpeg'
         ? ['-c:v', 'mjpeg', '-huffman', '0', '-q:v', '6', '-pix_fmt', 'yuvj420p'] // RFC 2435 wants the standard Huffman tables
-        : [
-            '-c:v',
-            'libx264',
-            '-preset',
-            'ultrafast',
-            '-tune',
-            'zerolatency',
-            '-g',
-            '25',
-            '-pix_fmt',
-            'yuv420p',
-            '-profile:v',
-            'baseline',
-            // SPS/PPS in the SDP and on every keyframe, so a viewer can join at any keyframe.
-            '-flags',
-            '+global_header',
-            '-x264-params',
-            'repeat-headers=1',
-            '-payload_type',
-            '96',
-          ];
+        : this.codec === 'h265'
+          ? // The default of many Chinese cameras; parameter sets repeated so a viewer can join at any keyframe.
+            [
+              '-c:v',
+              'libx265',
+              '-preset',
+              'ultrafast',
+              '-tune',
+              'zerolatency',
+              '-x265-params',
+              'keyint=25:repeat-headers=1:log-level=error',
+              '-pix_fmt',
+              'yuv420p',
+              '-payload_type',
+              '96',
+            ]
+          : [
+              '-c:v',
+              'libx264',
+              '-preset',
+              'ultrafast',
+              '-tune',
+              'zerolatency',
+              '-g',
+              '25',
+              '-pix_fmt',
+              'yuv420p',
+              '-profile:v',
+              'baseline',
+              // SPS/PPS in the SDP and on every keyframe, so a viewer can join at any keyframe.
+              '-flags',
+              '+global_header',
+              '-x264-params',
+              'repeat-headers=1',
+              '-payload_type',
+              '96',
+            ];
     this.encoder = spawn(
       'ffmpeg',
       [

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n.ts';
 
 /**
  * Live view over MSE: the controller sends the MIME type, the MP4 init
@@ -6,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
  */
 export function LiveVideo({ cameraId }: { cameraId: string }) {
   const ref = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useState<'connecting' | 'playing' | 'lost' | 'unsupported'>('connecting');
+  const [state, setState] = useState<'connecting' | 'playing' | 'lost' | 'unsupported' | 'queued'>('connecting');
   useEffect(() => {
     const video = ref.current!;
     const ms = new MediaSource();
@@ -35,6 +36,8 @@ export function LiveVideo({ cameraId }: { cameraId: string }) {
       ws.onmessage = (m) => {
         if (typeof m.data === 'string') {
           const msg = JSON.parse(m.data) as { kind: string; mime: string };
+          // The gateway transcodes one camera at a time; a second waits its turn and says so.
+          if (msg.kind === 'queued') setState('queued');
           if (msg.kind !== 'init' || sb) return;
           if (!MediaSource.isTypeSupported(msg.mime)) {
             setState('unsupported');
@@ -79,7 +82,7 @@ export function LiveVideo({ cameraId }: { cameraId: string }) {
         data-state={state}
         style="width:100%;background:#000"
       />
-      {state !== 'playing' && <div class="muted">{state}</div>}
+      {state !== 'playing' && <div class="muted">{t(`live_${state}`)}</div>}
     </div>
   );
 }
