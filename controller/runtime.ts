@@ -199,6 +199,7 @@ export class Controller {
       devices,
       inbound: this.inbound,
       modbus: new ModbusLinks(c.buses, log),
+      readings: this.readings,
       sitePath: (p) => sitePath(site, p),
     };
     const environment = wireEnvironment(ctx);

@@ -315,9 +315,16 @@ describe('access control: readers, turnstile, decisions, sync', () => {
       await admin.locator('[data-testid=csv-import]').setInputFiles({
         name: 'students.csv',
         mimeType: 'text/csv',
-        buffer: Buffer.from('id,name,kind,class,card,groups\nstu-002,孙小红,student,初一(2)班,4242,students\n'),
+        // As Excel on Chinese Windows saves it: GBK ("id,name,kind,class,card,groups", then 孙小红 in 初一(2)班).
+        buffer: Buffer.from(
+          '69642c6e616d652c6b696e642c636c6173732c636172642c67726f7570730a7374752d3030322ccbefd0a1baec2c73747564656e742cb3f5d2bb283229b0e02c343234322c73747564656e74730a',
+          'hex',
+        ),
       });
-      await admin.locator('[role=alert]').filter({ hasText: '已导入: 1' }).waitFor({ timeout: 5000 });
+      await admin
+        .locator('[role=alert]')
+        .filter({ hasText: '已导入: 新增 1, 更新 0, 未变 0 (GB18030)' })
+        .waitFor({ timeout: 5000 });
       await admin.locator('[data-testid=cardholders] tr').filter({ hasText: '孙小红' }).waitFor({ timeout: 5000 });
       assert.equal(c.allowlist.byCard('4242')?.name, '孙小红');
       await admin.locator('tr[data-holder=stu-002] button').filter({ hasText: '停用' }).click();

@@ -89,10 +89,10 @@ describe('security console in Chromium', () => {
 
     gw.sensors[0]!.set('co2', 1350);
     await page.locator('[data-testid=alarm-banner]').waitFor({ timeout: 10_000 });
-    const row = page.locator('tr[data-alarm="env:101:co2:high"]').first();
+    const row = page.locator('tr[data-alarm="env:co2-1:co2:high"]').first();
     await row.locator('button').click();
     await row.filter({ hasText: '已确认' }).waitFor({ timeout: 5000 });
-    const alarm = c.alarms.openAlarms().find((a) => a.key === 'env:101:co2:high')!;
+    const alarm = c.alarms.openAlarms().find((a) => a.key === 'env:co2-1:co2:high')!;
     assert.equal(alarm.ackedBy, 'user:guard1');
     const audit = c.commands.recentAudit(5) as { actor: string; command: string; ok: number }[];
     assert.ok(audit.some((a) => a.actor === 'guard1' && a.command === 'alarm.ack' && a.ok === 1));
@@ -132,9 +132,9 @@ describe('security console in Chromium', () => {
 
   test('a viewer sees alarms but gets no acknowledge button', async () => {
     gw.sensors[1]!.set('co2', 1500);
-    await waitFor('the alarm in room 102', () => c.alarms.isActive('env:102:co2:high'));
+    await waitFor('the alarm in room 102', () => c.alarms.isActive('env:co2-2:co2:high'));
     const page = await login('viewer1');
-    const row = page.locator('tr[data-alarm="env:102:co2:high"]').first();
+    const row = page.locator('tr[data-alarm="env:co2-2:co2:high"]').first();
     await row.waitFor();
     assert.equal(await row.locator('button').count(), 0);
   });

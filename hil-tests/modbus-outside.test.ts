@@ -124,7 +124,7 @@ describe('Modbus against pymodbus: TCP with several transactions in flight, RTU 
     });
     await waitFor('air-1 degraded', () => health('air-1')?.health === 'degraded');
     assert.match(health('air-1')!.detail ?? '', /pm25: 5000 outside/);
-    assert.equal(c.alarms.isActive('env:r1:pm25:high'), false, 'a bad point raises no air-quality alarm');
+    assert.equal(c.alarms.isActive('env:air-1:pm25:high'), false, 'a bad point raises no air-quality alarm');
     assert.deepEqual(c.readings.series('r1', 'pm25', 0, Date.now() + 1), [], 'a bad point is not charted');
   });
 

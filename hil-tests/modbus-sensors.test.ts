@@ -109,7 +109,7 @@ describe('environmental sensors over Modbus RTU and TCP', () => {
   test('CO2 over 1000 ppm raises a room alarm that clears only below the hysteresis band', {
     skip: rig && 'needs the simulator',
   }, async () => {
-    const active = () => c.alarms.isActive('env:101:co2:high');
+    const active = () => c.alarms.isActive('env:co2-101:co2:high');
     co2101.set('co2', 1200);
     await waitFor('the CO2 alarm', active);
     co2101.set('co2', 980);
@@ -118,7 +118,7 @@ describe('environmental sensors over Modbus RTU and TCP', () => {
     assert.equal(active(), true, 'inside the hysteresis band the alarm holds');
     co2101.set('co2', 900);
     await waitFor('the alarm to clear', () => !active());
-    const alarm = c.alarms.history(20).find((a) => a.key === 'env:101:co2:high')!;
+    const alarm = c.alarms.history(20).find((a) => a.key === 'env:co2-101:co2:high')!;
     assert.equal(alarm.data.room, '101');
     assert.equal(alarm.active, false);
   });
@@ -197,6 +197,6 @@ describe('environmental sensors over Modbus RTU and TCP', () => {
       () => latest('pm-lab')?.pm25 === 77 && pmLab.unit.requests > before,
       20_000,
     );
-    assert.ok(c.alarms.isActive('env:lab:pm25:high'), 'PM2.5 over 50 raises an alarm');
+    assert.ok(c.alarms.isActive('env:pm-lab:pm25:high'), 'PM2.5 over 50 raises an alarm');
   });
 });

@@ -268,6 +268,58 @@ test('cardholders: CSV import is all or nothing with located problems; export ro
   assert.match(open.json().error, /no gate "nowhere"/);
 });
 
+test("CSV import as schools make it: GBK from Excel, a card that is someone else's refused with its line, counts that say what changed", async () => {
+  const s = await login('admin');
+  const post = (payload: string | Buffer, type = 'text/csv') =>
+    app.inject({
+      method: 'POST',
+      url: '/api/cardholders/import',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': type },
+      payload,
+    });
+  const gbk = (text: string) =>
+    // Excel on Chinese Windows: GBK bytes. Encoded here by hand for the two names used.
+    Buffer.concat(
+      [...text].map((ch) =>
+        ch === '赵' ? Buffer.from([0xd5, 0xd4]) : ch === '钱' ? Buffer.from([0xc7, 0xae]) : Buffer.from(ch, 'latin1'),
+      ),
+    );
+  const first = await post(gbk('id,name,kind,card\nq1,赵,student,7001\nq2,钱,student,7002\n'));
+  assert.equal(first.statusCode, 200, first.body);
+  assert.equal(first.json().encoding, 'gb18030');
+  assert.deepEqual((({ added, updated, unchanged }) => ({ added, updated, unchanged }))(first.json().result), {
+    added: 2,
+    updated: 0,
+    unchanged: 0,
+  });
+  assert.equal(controller.allowlist.byCard('7001')!.name, '赵');
+
+  // q3 takes q1's card: refused with its line, and q1 is still there.
+  const taken = await post('id,name,kind,card\nq3,孙,student,7001\n');
+  assert.equal(taken.statusCode, 400);
+  assert.deepEqual(taken.json().problems, [
+    {
+      line: 2,
+      field: 'card',
+      message: 'card 7001 belongs to q1; give q1 another card in this file, or erase them first (该卡已属于他人)',
+    },
+  ]);
+  assert.equal(controller.allowlist.byCard('7001')!.id, 'q1');
+  // A card may move when the same file gives its holder another one.
+  const moved = await post('id,name,kind,card\nq3,孙,student,7001\nq1,赵,student,7009\nq2,钱,student,7002\n');
+  assert.equal(moved.statusCode, 200, moved.body);
+  assert.deepEqual((({ added, updated, unchanged }) => ({ added, updated, unchanged }))(moved.json().result), {
+    added: 1,
+    updated: 1,
+    unchanged: 1,
+  });
+
+  // An explicit charset is obeyed; bytes that are not that charset are refused, not stored as mojibake.
+  const latin = await post(Buffer.from([0x69, 0x64, 0x0a, 0xff, 0xfe, 0x0a]), 'text/csv; charset=utf-8');
+  assert.equal(latin.statusCode, 400);
+  assert.match(latin.json().problems[0].message, /not valid utf-8/);
+});
+
 test('personal data per role: viewers see no names, cards or audit; guards see people but masked cards and no audit; every read is audited', async () => {
   const admin = await login('admin');
   await app.inject({

@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import type { Allowlist } from './access/allowlist.ts';
 import type { Db } from '../store/database.ts';
+import type { ReadingsIndex } from '../store/readings.ts';
 import type { ModbusLinks } from '../../drivers/modbus/modbus-links.ts';
 import type { Driver } from '../../drivers/contract.ts';
 
@@ -26,6 +27,8 @@ export interface FeatureContext {
   inbound: InboundBus;
   /** One link per Modbus bus, shared by every feature with devices on it. */
   modbus: ModbusLinks;
+  /** Committed readings by device and point. */
+  readings: ReadingsIndex;
   /** A file the site file names, resolved beside it. */
   sitePath(file: string): string;
 }

@@ -195,4 +195,9 @@ export const migrations: readonly { version: number; name: string; sql: string }
     name: 'the second factor a session was opened with',
     sql: `ALTER TABLE sessions ADD COLUMN factor TEXT;`,
   },
+  {
+    version: 7,
+    name: 'readings by device, for the time means of the air-quality limits after a restart',
+    sql: `CREATE INDEX readings_device ON readings (device, point, ts);`,
+  },
 ];

@@ -35,6 +35,13 @@ export class ReadingsIndex {
       .all(room, point, from, to) as SeriesPoint[];
   }
 
+  /** One device's point since a time, oldest first (downsampled rows as their bucket's mean). */
+  since(device: string, point: string, from: number): { ts: number; value: number }[] {
+    return this.db
+      .prepare('SELECT ts, value FROM readings WHERE device = ? AND point = ? AND ts >= ? ORDER BY ts')
+      .all(device, point, from) as { ts: number; value: number }[];
+  }
+
   /** The newest value of every point in every room. */
   latest(): { room: string; device: string; point: string; ts: number; value: number }[] {
     return this.db

@@ -69,7 +69,9 @@ export async function api<T>(method: string, path: string, body?: unknown, text?
   const headers: Record<string, string> = { 'accept-language': lang.value };
   if (body !== undefined) headers['content-type'] = text ?? 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
-  const payload = body === undefined ? undefined : text ? String(body) : JSON.stringify(body);
+  // A file goes as its bytes: the server detects its encoding (Excel on Chinese Windows writes GBK).
+  const payload =
+    body === undefined ? undefined : body instanceof ArrayBuffer ? body : text ? String(body) : JSON.stringify(body);
   const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => ({}));

@@ -160,8 +160,15 @@ export function registerAccessCommands(
     },
     run: async (args) => {
       const list = args.cardholders as Cardholder[];
+      const taken = allowlist.cardConflicts(list);
+      if (taken.length)
+        throw new CommandError(
+          `${taken.length} card(s) belong to someone else, e.g. card ${taken[0]!.card} of ${list[taken[0]!.index]!.id} is held by ${taken[0]!.holder.id} (卡号已属于他人): nothing imported`,
+        );
+      // Counted before writing, so the answer says what the import did, not how many rows it had.
+      const changes = allowlist.changes(list);
       await allowlist.upsertInChunks(list);
-      return { upserted: list.length, ids: list.slice(0, 50).map((c) => c.id) };
+      return { ...changes, ids: list.slice(0, 50).map((c) => c.id) };
     },
   });
   bus.register('cardholder.erase', {

@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { cardholderCsv, MAX_IMPORT_ROWS, readCardholderCsv } from './cardholder-csv.ts';
+import {
+  cardholderCsv,
+  type CsvProblem,
+  decodeCsvBytes,
+  MAX_IMPORT_ROWS,
+  readCardholderCsv,
+} from './cardholder-csv.ts';
 import { commandRoute } from '../../api/command-route.ts';
 import type { ApiDeps } from '../../api/deps.ts';
 import type { DeviceDirectory } from '../../core/device-directory.ts';
@@ -23,7 +29,8 @@ export function accessRoutes(
   access: AccessService,
   devices: DeviceDirectory,
 ): void {
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BYTES }, (_req, body, done) =>
+  // Bytes, not text: the file's encoding is detected before it is read (decodeCsvBytes).
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: IMPORT_BYTES }, (_req, body, done) =>
     done(null, body),
   );
 
@@ -171,15 +178,27 @@ export function accessRoutes(
       schema: { tags: ['access'], summary: 'Import cardholders from CSV (text/csv); all or nothing (audited)' },
     },
     async (req, reply) => {
-      if (typeof req.body !== 'string') return reply.code(415).send({ error: 'send the file as text/csv' });
-      const { cardholders, problems } = await readCardholderCsv(req.body);
-      if (problems.length)
-        return reply
-          .code(400)
-          .send({ error: `${problems.length} problem(s) in the file`, problems: problems.slice(0, 200) });
+      if (!Buffer.isBuffer(req.body)) return reply.code(415).send({ error: 'send the file as text/csv' });
+      const charset = /charset=([\w-]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+      const decoded = decodeCsvBytes(req.body, charset);
+      const refuse = (problems: CsvProblem[]) =>
+        reply.code(400).send({ error: `${problems.length} problem(s) in the file`, problems: problems.slice(0, 200) });
+      if ('problem' in decoded) return refuse([decoded.problem]);
+      const { cardholders, problems } = await readCardholderCsv(decoded.text);
+      if (problems.length) return refuse(problems);
       if (!cardholders.length) return reply.code(400).send({ error: 'the file has no cardholders' });
+      // Found here as well as in the command, to name the line.
+      const taken = deps.allowlist.cardConflicts(cardholders);
+      if (taken.length)
+        return refuse(
+          taken.map(({ index, card, holder }) => ({
+            line: index + 2,
+            field: 'card',
+            message: `card ${card} belongs to ${holder.id}; give ${holder.id} another card in this file, or erase them first (该卡已属于他人)`,
+          })),
+        );
       const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders } }, userActor(req));
-      return reply.code(r.ok ? 200 : 400).send(r);
+      return reply.code(r.ok ? 200 : 400).send({ ...r, encoding: decoded.encoding });
     },
   );
 

@@ -76,6 +76,41 @@ export class Allowlist implements DecisionData {
 
   byCard = (card: string) => this.cards.get(card);
   byId = (id: string) => this.ids.get(id);
+
+  /**
+   * Rows whose card another person holds and keeps: writing them would take that person's card
+   * and with it their row. A card may move when the same import gives its holder another one.
+   */
+  cardConflicts(list: readonly Cardholder[]): { index: number; card: string; holder: Cardholder }[] {
+    const incoming = new Map(list.map((c) => [c.id, c]));
+    return list.flatMap((c, index) => {
+      const holder = this.byCard(c.card);
+      if (!holder || holder.id === c.id) return [];
+      const moved = incoming.get(holder.id);
+      return moved && moved.card !== c.card ? [] : [{ index, card: c.card, holder }];
+    });
+  }
+
+  /** What writing `list` would do to each person: add them, change them, or nothing. */
+  changes(list: readonly Cardholder[]): { added: number; updated: number; unchanged: number } {
+    const out = { added: 0, updated: 0, unchanged: 0 };
+    const same = (a: Cardholder, b: Cardholder) =>
+      a.name === b.name &&
+      a.kind === b.kind &&
+      (a.class ?? null) === (b.class ?? null) &&
+      a.card === b.card &&
+      (a.validFrom ?? null) === (b.validFrom ?? null) &&
+      (a.validTo ?? null) === (b.validTo ?? null) &&
+      (a.enabled !== false) === (b.enabled !== false) &&
+      [...(a.groups ?? [])].sort().join('|') === [...(b.groups ?? [])].sort().join('|');
+    for (const c of list) {
+      const before = this.byId(c.id);
+      if (!before) out.added++;
+      else if (same(before, c)) out.unchanged++;
+      else out.updated++;
+    }
+    return out;
+  }
   rulesFor = (gateId: string) => this.rules.get(gateId) ?? [];
   schedule = (id: string) => this.schedules.get(id);
   isHoliday = (date: string) => this.holidays.has(date);

@@ -52,6 +52,40 @@ export function parseCardholderCsv(text: string): CsvResult {
   return validateRows(rows);
 }
 
+/** A CSV file's text and the encoding it was read in, or why it could not be read. */
+export type DecodedCsv = { text: string; encoding: string } | { problem: CsvProblem };
+
+/**
+ * Reads a file's bytes as text: the charset the upload names, else UTF-8 (with or without a BOM),
+ * UTF-16 with its BOM (Excel's "Unicode text"), else GB18030, the superset of GBK that Excel on
+ * Chinese Windows writes. Bytes that fit none of them are refused, never stored as mojibake.
+ */
+export function decodeCsvBytes(bytes: Uint8Array, charset?: string): DecodedCsv {
+  const refuse = (message: string): DecodedCsv => ({ problem: { line: 1, field: '', message } });
+  const attempt = (label: string): DecodedCsv | null => {
+    try {
+      const decoder = new TextDecoder(label, { fatal: true });
+      return { text: decoder.decode(bytes), encoding: decoder.encoding };
+    } catch {
+      return null;
+    }
+  };
+  if (charset) {
+    try {
+      new TextDecoder(charset);
+    } catch {
+      return refuse(`unknown charset "${charset}": send UTF-8 or GB18030 (GBK)`);
+    }
+    return attempt(charset) ?? refuse(`the file is not valid ${charset}`);
+  }
+  const bom =
+    bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
+  return (
+    (bom ? attempt(bom) : (attempt('utf-8') ?? attempt('gb18030'))) ??
+    refuse('the file is neither UTF-8 nor GB18030 (GBK): save it from Excel as "CSV UTF-8"')
+  );
+}
+
 /** Rows a school may import at once: far more than the largest school has people. */
 export const MAX_IMPORT_ROWS = 20_000;
 const SLICE = 32 * 1024;

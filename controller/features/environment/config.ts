@@ -1,6 +1,6 @@
 /** The site file's `environment` and `devices` sections: limits, and the Modbus sensors. */
 import { Type } from '@sinclair/typebox';
-import { Id } from '../../config/schema-kit.ts';
+import { Id, Interval } from '../../config/schema-kit.ts';
 
 export const EnvironmentSection = Type.Object(
   {
@@ -14,12 +14,27 @@ export const EnvironmentSection = Type.Object(
           point: Type.String(),
           min: Type.Optional(Type.Number()),
           max: Type.Optional(Type.Number()),
-          hysteresis: Type.Number({ minimum: 0 }),
+          hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
+          window_s: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 7 * 86400,
+              description: 'Averaging time of the limit; 0 compares every reading as it comes.',
+            }),
+          ),
+          unit: Type.Optional(Type.String({ description: 'Only readings in this unit are compared.' })),
         },
-        { additionalProperties: false },
+        {
+          additionalProperties: false,
+          description: "Replaces the standard's values for one point; what is left out stays the standard's.",
+        },
       ),
       { default: [] },
     ),
+    lesson_hours: Type.Array(Interval, {
+      default: [{ days: [1, 2, 3, 4, 5], from: '07:30', to: '17:30' }],
+      description: 'When classrooms are in use: lighting (GB 7793) is judged only then, in the school time zone.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

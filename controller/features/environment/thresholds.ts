@@ -6,8 +6,16 @@ export interface Limit {
   point: string;
   min?: number;
   max?: number;
+  /** The unit the limit is stated in; a reading in another unit is not compared. */
+  unit?: string;
   /** How far back inside the limit a value must come before the alarm clears. */
   hysteresis: number;
+  /** The averaging time of the limit, if it has one; the instantaneous value is then an early warning. */
+  window_s?: number;
+  /** Where the limit comes from: a standard, or `site` for an override. */
+  standard: string;
+  /** Judged only in lesson hours (classroom lighting). */
+  lessonHoursOnly?: boolean;
 }
 
 export function nextBand(previous: Band, value: number, limit: Limit): Band {

@@ -46,13 +46,14 @@ const today = () => new Date().toLocaleDateString('sv');
 
 async function csvUpload(file: File): Promise<string> {
   try {
-    const r = await api<{ result: { upserted: number } }>(
+    const r = await api<{ result: { added: number; updated: number; unchanged: number }; encoding: string }>(
       'POST',
       '/api/cardholders/import',
-      await file.text(),
+      await file.arrayBuffer(),
       'text/csv',
     );
-    return `${t('imported')}: ${r.result.upserted}`;
+    const { added, updated, unchanged } = r.result;
+    return `${t('imported')}: ${t('added')} ${added}, ${t('updated')} ${updated}, ${t('unchanged')} ${unchanged} (${r.encoding.toUpperCase()})`;
   } catch (err) {
     const lines =
       err instanceof ApiProblems
