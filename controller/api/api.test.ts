@@ -318,6 +318,10 @@ test("CSV import as schools make it: GBK from Excel, a card that is someone else
   const latin = await post(Buffer.from([0x69, 0x64, 0x0a, 0xff, 0xfe, 0x0a]), 'text/csv; charset=utf-8');
   assert.equal(latin.statusCode, 400);
   assert.match(latin.json().problems[0].message, /not valid utf-8/);
+  // A client that read GBK as UTF-8 sends U+FFFD for every name: refused, not stored.
+  const lost = await post('id,name,kind,card\nq8,\ufffd\ufffd,student,7008\n');
+  assert.equal(lost.statusCode, 400);
+  assert.match(lost.json().problems[0].message, /unreadable characters/);
 });
 
 test('personal data per role: viewers see no names, cards or audit; guards see people but masked cards and no audit; every read is audited', async () => {

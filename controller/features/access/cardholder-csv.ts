@@ -80,10 +80,14 @@ export function decodeCsvBytes(bytes: Uint8Array, charset?: string): DecodedCsv 
   }
   const bom =
     bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
-  return (
-    (bom ? attempt(bom) : (attempt('utf-8') ?? attempt('gb18030'))) ??
-    refuse('the file is neither UTF-8 nor GB18030 (GBK): save it from Excel as "CSV UTF-8"')
-  );
+  const decoded = bom ? attempt(bom) : (attempt('utf-8') ?? attempt('gb18030'));
+  if (!decoded) return refuse('the file is neither UTF-8 nor GB18030 (GBK): save it from Excel as "CSV UTF-8"');
+  // U+FFFD is what a client that read GBK as UTF-8 sends: the names were lost before they arrived.
+  if ('text' in decoded && decoded.text.includes('\ufffd'))
+    return refuse(
+      'the file holds unreadable characters (U+FFFD): it was converted from another encoding and lost its names; send the original file',
+    );
+  return decoded;
 }
 
 /** Rows a school may import at once: far more than the largest school has people. */
