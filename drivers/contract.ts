@@ -30,7 +30,15 @@ export interface GateInputs {
   doorOpen: boolean;
 }
 
-export const CAMERA_EVENT_KINDS = ['motion', 'line-crossing', 'intrusion', 'tamper', 'digital-input'] as const;
+export const CAMERA_EVENT_KINDS = [
+  'motion',
+  'line-crossing',
+  'intrusion',
+  'tamper',
+  'digital-input',
+  'person',
+  'vehicle',
+] as const;
 export type CameraEventKind = (typeof CAMERA_EVENT_KINDS)[number];
 
 export interface CameraEvent {
@@ -40,6 +48,8 @@ export interface CameraEvent {
   momentary: boolean;
   /** What within the camera raised it: a rule, a video source, an input token. */
   sourceKey: string;
+  /** For a digital input, the input's name as the camera gives it (ONVIF InputToken, Hikvision AlarmInToken, Axis port). */
+  input?: string;
   snapshot: boolean;
   topic: string;
   utcTime: string | null;

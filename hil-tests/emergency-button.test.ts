@@ -41,7 +41,11 @@ describe('emergency button', () => {
             },
           ],
         },
-        emergency_buttons: [{ id: 'lodge', name: '门卫室一键报警', camera: 'cam-lodge', input: 'DI_1' }],
+        emergency_buttons: [
+          { id: 'lodge', name: '门卫室一键报警', camera: 'cam-lodge', input: 'DI_1' },
+          // The same camera model from another vendor: Hikvision names its alarm inputs AlarmIn_n.
+          { id: 'gate', name: '校门一键报警', camera: 'cam-lodge', input: 'AlarmIn_1' },
+        ],
       }),
     );
     await waitFor('the camera subscribed', () => cam.activeSubscriptions === 1, 15_000);
@@ -82,6 +86,19 @@ describe('emergency button', () => {
     );
     assert.equal(guard.ok, true, guard.error);
     assert.equal(latched(), undefined, 'reset clears and acknowledges it');
+  });
+
+  test("a Hikvision camera's alarm input (tnshik:AlarmIn, AlarmInToken) is a button too", async () => {
+    const gate = () => c.alarms.openAlarms().find((a) => a.key === 'emergency.button:gate');
+    cam.emit('tns1:Device/Trigger/tnshik:AlarmIn', { State: 'true' }, { AlarmInToken: 'AlarmIn_1' });
+    await waitFor('the gate button latched', () => gate(), 5000, 20);
+    assert.equal(latched(), undefined, 'only the button wired to that input');
+    cam.emit('tns1:Device/Trigger/tnshik:AlarmIn', { State: 'false' }, { AlarmInToken: 'AlarmIn_1' });
+    const reset = await c.commands.execute(
+      { name: 'emergency.reset', args: { buttonId: 'gate' } },
+      { kind: 'user', name: 'guard1', role: 'guard' },
+    );
+    assert.equal(reset.ok, true, reset.error);
   });
 
   test('in test mode a press is logged as a test and raises no alarm', async () => {

@@ -4,7 +4,7 @@ import type { Capabilities, DeviceHealth, Driver, DriverContext, PtzAction } fro
 import { boundedBody } from './bounded-body.ts';
 import { fetchWithAuth } from './http-digest.ts';
 import { LiveStream } from './live-stream.ts';
-import { classify } from './onvif-events.ts';
+import { classify, isEvent, type OnvifNotification, type Unclassified } from './onvif-events.ts';
 import { PullPoint } from './pull-point.ts';
 import { xmlText } from './xml-text.ts';
 
@@ -127,6 +127,7 @@ export class OnvifCameraDriver implements Driver {
       ...this.pull.counters,
       reconnects: this.reconnects,
       subscribed: this.pull.subscribed,
+      unknownTopics: [...this.unknownTopics],
     };
   }
 
@@ -223,9 +224,22 @@ export class OnvifCameraDriver implements Driver {
     while (this.running && this.pull.subscribed) {
       for (const n of await this.pull.next()) {
         const e = classify(n);
-        if (e) this.ctx.send('cameraEvent', { camera: this.config.id, event: e });
+        if (isEvent(e)) this.ctx.send('cameraEvent', { camera: this.config.id, event: e });
+        else this.unclassified(e, n);
       }
     }
+  }
+
+  /** Topics this camera sends that map to no event, each logged once: a vendor dialect to add, not noise to repeat. */
+  private readonly unknownTopics = new Set<string>();
+
+  private unclassified(u: Unclassified, n: OnvifNotification): void {
+    if (this.unknownTopics.has(u.topic)) return;
+    this.unknownTopics.add(u.topic);
+    this.ctx.log.info(
+      { camera: this.config.id, topic: u.topic, source: n.source, data: n.data },
+      u.reason === 'unknown-topic' ? 'camera event topic with no mapping' : 'camera event with no state item we read',
+    );
   }
 
   private unsubscribe(): Promise<void> {

@@ -12,7 +12,7 @@ const parser = new XMLParser({
 });
 
 const NS =
-  'xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl" xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:wsa="http://www.w3.org/2005/08/addressing" xmlns:tns1="http://www.onvif.org/ver10/topics" xmlns:ter="http://www.onvif.org/ver10/error"';
+  'xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl" xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:wsa="http://www.w3.org/2005/08/addressing" xmlns:tns1="http://www.onvif.org/ver10/topics" xmlns:ter="http://www.onvif.org/ver10/error" xmlns:tnshik="http://www.hikvision.com/2011/event/topics" xmlns:tnsaxis="http://www.axis.com/2009/event/topics"';
 const envelope = (body: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><s:Envelope ${NS}><s:Body>${body}</s:Body></s:Envelope>`;
 const fault = (subcode: string, reason: string) =>
@@ -122,7 +122,7 @@ export class OnvifCameraSim {
     this.faultOnce.add(method);
   }
 
-  /** Queues an event for every live subscription. */
+  /** Queues an event for every live subscription; a topic with a prefix (a vendor's, tnshik:…) is sent as written. */
   emit(
     topic: string,
     data: Record<string, string>,
@@ -345,5 +345,5 @@ function notification(
     Object.entries(o)
       .map(([n, v]) => `<tt:SimpleItem Name="${n}" Value="${v}"/>`)
       .join('');
-  return `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">tns1:${topic}</wsnt:Topic><wsnt:Message><tt:Message UtcTime="${at.toISOString()}" PropertyOperation="${op}"><tt:Source>${items(source)}</tt:Source><tt:Data>${items(data)}</tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
+  return `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${topic.includes(':') ? topic : `tns1:${topic}`}</wsnt:Topic><wsnt:Message><tt:Message UtcTime="${at.toISOString()}" PropertyOperation="${op}"><tt:Source>${items(source)}</tt:Source><tt:Data>${items(data)}</tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
 }

@@ -27,6 +27,8 @@ export type RecordTypeName =
   | "camera.intrusion"
   | "camera.tamper"
   | "camera.digital-input"
+  | "camera.person"
+  | "camera.vehicle"
   | "camera.connected"
   | "pa.queued"
   | "pa.started"
@@ -284,6 +286,22 @@ export interface RecordDataOf {
     [field: string]: unknown;
   };
   "camera.digital-input": {
+    "active": boolean;
+    "armed": boolean;
+    "sourceKey": string;
+    "topic": string;
+    "cameraTime": string | null;
+    [field: string]: unknown;
+  };
+  "camera.person": {
+    "active": boolean;
+    "armed": boolean;
+    "sourceKey": string;
+    "topic": string;
+    "cameraTime": string | null;
+    [field: string]: unknown;
+  };
+  "camera.vehicle": {
     "active": boolean;
     "armed": boolean;
     "sourceKey": string;

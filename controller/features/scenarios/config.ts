@@ -8,7 +8,10 @@ export const EmergencyButtonsSection = Type.Array(
       id: Id,
       name: Type.String(),
       camera: Type.String({ description: 'The camera whose digital input the button is wired to.' }),
-      input: Type.String({ description: 'The input token, e.g. DI_1.' }),
+      input: Type.String({
+        description:
+          "The input as the camera names it in its events: ONVIF's InputToken (DI_1), Hikvision's AlarmInToken (AlarmIn_1), an Axis port number (1).",
+      }),
     },
     { additionalProperties: false },
   ),

@@ -26,8 +26,9 @@ export class EmergencyButtons {
   ) {}
 
   /** The button wired to this camera input, if any. */
-  find(cameraId: string, sourceKey: string): ButtonConfig | undefined {
-    return this.buttons.find((b) => b.camera === cameraId && sourceKey.split(';').includes(`InputToken=${b.input}`));
+  /** The button wired to this input of this camera, by the input's name as the camera gives it. */
+  find(cameraId: string, input: string): ButtonConfig | undefined {
+    return this.buttons.find((b) => b.camera === cameraId && b.input === input);
   }
 
   press(button: ButtonConfig): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classify, parseNotifications } from '../../../drivers/video/onvif-events.ts';
+import { classify, isEvent, parseNotifications } from '../../../drivers/video/onvif-events.ts';
 import { localTime } from '../access/decide.ts';
 import { CameraAlarmState, isArmed } from './arming.ts';
 
@@ -59,7 +59,7 @@ test('the ONVIF topics a school acts on map to typed events; others are ignored'
     ),
   )
     .map(classify)
-    .map((e) => e && `${e.kind}:${e.active}${e.snapshot ? ':snapshot' : ''}`);
+    .map((e) => (isEvent(e) ? `${e.kind}:${e.active}${e.snapshot ? ':snapshot' : ''}` : e.reason));
   assert.deepEqual(kinds, [
     'motion:true',
     'motion:false',
@@ -67,7 +67,7 @@ test('the ONVIF topics a school acts on map to typed events; others are ignored'
     'tamper:true',
     'tamper:true',
     'digital-input:false:snapshot',
-    null,
+    'unknown-topic',
   ]);
 });
 

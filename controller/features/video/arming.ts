@@ -16,6 +16,9 @@ const DEFAULTS: Record<Exclude<CameraEventKind, 'tamper'>, ArmingRule> = {
   'line-crossing': 'always',
   intrusion: 'always',
   'digital-input': 'always',
+  // People and cars are a school's day: recorded always, alarmed only where a site arms them (after hours).
+  person: 'never',
+  vehicle: 'never',
 };
 
 export function isArmed(kind: CameraEventKind, config: ArmingConfig, at: LocalTime): boolean {

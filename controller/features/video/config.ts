@@ -46,6 +46,8 @@ export const VideoSection = Type.Object(
               'line-crossing': Type.Optional(ArmingRule),
               intrusion: Type.Optional(ArmingRule),
               'digital-input': Type.Optional(ArmingRule),
+              person: Type.Optional(ArmingRule),
+              vehicle: Type.Optional(ArmingRule),
             },
             { additionalProperties: false, default: {} },
           ),

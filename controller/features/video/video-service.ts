@@ -13,7 +13,8 @@ export interface VideoDeps {
   snapshots: SnapshotStore;
   snapshot(cameraId: string): Promise<Buffer>;
   /** An emergency button on a camera input, which bypasses arming. */
-  emergencyButton(cameraId: string, sourceKey: string): { press(): void } | undefined;
+  /** `input` as the camera names it (see CameraEvent.input). */
+  emergencyButton(cameraId: string, input: string): { press(): void } | undefined;
   timeZone: string;
   now?: () => number;
 }
@@ -24,6 +25,8 @@ const SEVERITY = {
   'line-crossing': 'major',
   'digital-input': 'critical',
   motion: 'warning',
+  person: 'major',
+  vehicle: 'warning',
 } as const;
 
 /**
@@ -46,7 +49,9 @@ export class VideoService {
     const state = this.states.get(cameraId);
     if (!camera || !state) return;
     const button =
-      e.kind === 'digital-input' && !e.snapshot ? this.d.emergencyButton(cameraId, e.sourceKey) : undefined;
+      e.kind === 'digital-input' && !e.snapshot && e.input !== undefined
+        ? this.d.emergencyButton(cameraId, e.input)
+        : undefined;
     if (button) {
       if (e.active) button.press();
       return;

@@ -21,8 +21,8 @@ export function wire(
     alarms: ctx.alarms,
     snapshots,
     timeZone: c.school.timezone,
-    emergencyButton: (cameraId, sourceKey) => {
-      const b = buttons.find(cameraId, sourceKey);
+    emergencyButton: (cameraId, input) => {
+      const b = buttons.find(cameraId, input);
       return b && { press: () => buttons.press(b) };
     },
     snapshot: (id) => {
