@@ -201,6 +201,34 @@ describe('ONVIF cameras', () => {
     assert.ok(gate.activeSubscriptions <= 1);
   });
 
+  test('a 64 MB answer is cut off at 4 MB: the controller keeps its memory, and the camera carries on after', async () => {
+    const rss = process.memoryUsage().rss;
+    gate.hugeAnswerNext('PullMessages', 64 * 1024 * 1024);
+    await waitFor(
+      'the huge answer sent and cut',
+      () => gate.hugeBytesSent > 0 && driver('cam-gate').stats().subscribed,
+      20_000,
+      100,
+    );
+    await waitFor('the camera pulled again', () => gate.stats.pulls > 0 && gate.activeSubscriptions === 1, 20_000, 100);
+    assert.ok(gate.hugeBytesSent < 24 * 1024 * 1024, `${gate.hugeBytesSent} bytes sent before the cut`);
+    const grew = (process.memoryUsage().rss - rss) / 1024 / 1024;
+    console.log(
+      `# 64 MB camera answer: ${(gate.hugeBytesSent / 1024 / 1024).toFixed(1)} MB sent before the cut, RSS +${grew.toFixed(0)} MB`,
+    );
+    assert.ok(grew < 64, `the controller grew by ${grew.toFixed(0)} MB`);
+    gate.emit('RuleEngine/LineDetector/Crossed', { ObjectId: '7' }, { Rule: 'After the junk' });
+    await waitFor(
+      'events flow again',
+      () =>
+        c.pipeline.log
+          .search({ type: 'camera.line-crossing', limit: 50 })
+          .some((e) => e.data.sourceKey === 'Rule=After the junk'),
+      20_000,
+      100,
+    );
+  });
+
   test('a camera that answers slowly still delivers its events, and is not taken for offline', async () => {
     gate.slowMs = 1500;
     try {

@@ -1,7 +1,9 @@
 import onvif from 'onvif';
 import type { CameraConfig } from '../../controller/config/types.ts';
 import type { Capabilities, DeviceHealth, Driver, DriverContext, PtzAction } from '../contract.ts';
+import type { Agent } from 'node:http';
 import { boundedBody } from './bounded-body.ts';
+import { cappedAgent } from './capped-agent.ts';
 import { fetchWithAuth } from './http-digest.ts';
 import { LiveStream } from './live-stream.ts';
 import { classify, isEvent, type OnvifNotification, type Unclassified } from './onvif-events.ts';
@@ -12,6 +14,8 @@ const KIND = 'camera';
 const SNAPSHOT_TIMEOUT_MS = 1500;
 /** A 4K JPEG is a few MB; anything far past that is not a snapshot. */
 const SNAPSHOT_MAX_BYTES = 8 * 1024 * 1024;
+// The largest SOAP answer taken: an NVR's GetProfiles for 64 channels is well under 1 MB.
+const SOAP_MAX_BYTES = 4 * 1024 * 1024;
 /** How soon a failed connection is tried again, before the health policy backs off. */
 const RECONNECT_MS = 500;
 
@@ -19,6 +23,7 @@ const RECONNECT_MS = 500;
 interface CamUrl {
   href: string;
   path?: string;
+  agent?: Agent;
 }
 
 interface OnvifCam {
@@ -71,6 +76,8 @@ export class OnvifCameraDriver implements Driver {
   readonly kind = KIND;
   private ctx!: DriverContext;
   private cam: OnvifCam | null = null;
+  /** Every SOAP request of this camera, with answers capped at SOAP_MAX_BYTES. */
+  private readonly agent = cappedAgent(SOAP_MAX_BYTES);
   private running = false;
   private health!: DeviceHealth;
   private readonly pull: PullPoint;
@@ -119,6 +126,7 @@ export class OnvifCameraDriver implements Driver {
     this.running = false;
     this.live.close();
     await this.unsubscribe();
+    this.agent.destroy();
   }
 
   stats() {
@@ -198,6 +206,7 @@ export class OnvifCameraDriver implements Driver {
       autoconnect: false,
       timeout: 10_000,
       useWSSecurity: c.auth === 'ws-security',
+      agent: this.agent,
     });
     await call<void>((cb) => cam.connect(cb as never));
     const info = await call<Record<string, string>>((cb) => cam.getDeviceInformation(cb));
@@ -250,7 +259,8 @@ export class OnvifCameraDriver implements Driver {
   private request(body: string, { to, replyTimeoutMs }: { to?: string; replyTimeoutMs?: number }): Promise<string> {
     const cam = this.cam;
     if (!cam) return Promise.reject(new Error(`${this.config.id} is not connected`));
-    const url = to === undefined ? undefined : cam._parseUrl(to);
+    // The package sends a request to an address without its agent: give it the capped one.
+    const url = to === undefined ? undefined : { ...cam._parseUrl(to), agent: this.agent };
     return this.soap(cam, url ? { url, replyTimeout: replyTimeoutMs } : { service: 'events' }, body, url);
   }
 

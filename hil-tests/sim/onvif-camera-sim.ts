@@ -122,6 +122,15 @@ export class OnvifCameraSim {
     this.faultOnce.add(method);
   }
 
+  /** Answers the next call of `method` with `bytes` of XML, as a broken or hostile camera did (64 MB). */
+  hugeAnswerNext(method: string, bytes: number): void {
+    this.hugeOnce.set(method, bytes);
+  }
+
+  /** Bytes written of huge answers before the client hung up. */
+  hugeBytesSent = 0;
+  private readonly hugeOnce = new Map<string, number>();
+
   /** Queues an event for every live subscription; a topic with a prefix (a vendor's, tnshik:…) is sent as written. */
   emit(
     topic: string,
@@ -175,6 +184,12 @@ export class OnvifCameraSim {
       send(500, fault('ter:Action', `${method} failed (injected)`));
       return;
     }
+    const huge = this.hugeOnce.get(method);
+    if (huge !== undefined) {
+      this.hugeOnce.delete(method);
+      await this.sendHuge(res, huge);
+      return;
+    }
     if (method !== 'GetSystemDateAndTime' && this.auth === 'ws-security' && !this.authorized(env?.Header)) {
       this.stats.authFailures++;
       send(400, fault('ter:NotAuthorized', 'Sender not authorized'));
@@ -185,6 +200,17 @@ export class OnvifCameraSim {
     if (out === null) send(400, fault('ter:ActionNotSupported', `${method} is not supported`));
     else if (out.startsWith('FAULT:')) send(400, fault('ter:InvalidArgVal', out.slice(6)));
     else send(200, envelope(out));
+  }
+
+  private async sendHuge(res: ServerResponse, bytes: number): Promise<void> {
+    res.writeHead(200, { 'content-type': 'application/soap+xml; charset=utf-8' });
+    const chunk = Buffer.from(`<tt:Junk>${'x'.repeat(64 * 1024 - 20)}</tt:Junk>`);
+    this.hugeBytesSent = 0;
+    while (this.hugeBytesSent < bytes && !res.destroyed) {
+      this.hugeBytesSent += chunk.length;
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+    }
+    res.end();
   }
 
   private readonly nonce = randomUUID().replace(/-/g, '');
