@@ -25,7 +25,7 @@ describe('OSDP readers', () => {
   const t = tempDir('osdp');
   const pty = new PtyPair(t.dir, 'osdp');
   const secureReader = new OsdpReaderSim(1);
-  const plainReader = new OsdpReaderSim(2);
+  const plainReader = Object.assign(new OsdpReaderSim(2), { checksumOnly: true });
   const strangerReader = new OsdpReaderSim(3);
   const line = new OsdpBusSim(pty.deviceEnd, [secureReader, plainReader, strangerReader]);
   const turnstile = new TurnstileSim();
@@ -184,9 +184,11 @@ describe('OSDP readers', () => {
     assert.ok((osdp.stats().stale as number) > 0, 'late and repeated answers dropped as stale');
   });
 
-  test('readers share the line: the plain reader reads cards alongside', async () => {
+  test('readers share the line: the plain reader, an older one with checksums for CRCs, reads cards alongside', async () => {
     plainReader.present(CARD, 'w26');
     await waitFor('the exit read', () => events('access.granted').some((e) => e.source === 'east-2'), 5000);
+    assert.ok(plainReader.checksumCommands > 0, 'the panel sends it checksums, as its PDCAP asks');
+    assert.equal(secureReader.checksumCommands, 0, 'and CRCs to the others');
   });
 
   test('a reader holding a different key is refused, and its cards are not acted on', async () => {

@@ -45,6 +45,10 @@ export class OsdpReaderSim {
   /** The key this reader holds; null until the installer's KEYSET (it then answers SCBK-D only). */
   scbk: Buffer | null = null;
   fault: PdFault = 'none';
+  /** An older reader: no CRC-16, its PDCAP says so (function 8, compliance 0), and it answers with checksums. */
+  checksumOnly = false;
+  /** Commands that came with a checksum rather than a CRC. */
+  checksumCommands = 0;
   lateMs = 400;
   readonly leds: { color: number; ms: number; at: number }[] = [];
   /** Commands answered with the last reply again, because they repeated its sequence number. */
@@ -79,6 +83,7 @@ export class OsdpReaderSim {
   /** The PD side of one command; null means stay silent. */
   answer(cmd: OsdpPacket, macInput: Buffer): Buffer | null {
     if (this.fault === 'silent') return null;
+    if (cmd.crc === false) this.checksumCommands++;
     if (cmd.sqn === 0) this.muted = false;
     // The same sequence number again: the CP missed our reply, so we repeat it without acting on
     // the command again (OSDP 2.2 §5.7), on the secure channel too: the CP resends the same bytes.
@@ -106,7 +111,8 @@ export class OsdpReaderSim {
       case Cmd.ID:
         return this.reply(cmd, Reply.PDID, encodePdId(this.id));
       case Cmd.CAP:
-        return this.reply(cmd, Reply.PDCAP, Buffer.from([4, 1, 1, 5, 1, 1, 9, 1, 1]));
+        // LED and buzzer: one each; check character: CRC-16 or not; secure channel: AES-128.
+        return this.reply(cmd, Reply.PDCAP, Buffer.from([4, 1, 1, 5, 1, 1, 8, this.checksumOnly ? 0 : 1, 0, 9, 1, 1]));
       case Cmd.LED:
         for (const l of parseLed(data)) this.leds.push({ color: l.color, ms: l.ms, at: Date.now() });
         return this.reply(cmd, Reply.ACK);
@@ -157,7 +163,7 @@ export class OsdpReaderSim {
     const body = secure && data.length ? s.encryptReply(data) : data;
     const block = secure ? Buffer.from([2, data.length ? Scs.REPLY_ENC : Scs.REPLY_MAC]) : scb;
     let bytes = encodePacket(
-      { addr: this.address, reply: true, sqn: cmd.sqn, scb: block, code, data: body },
+      { addr: this.address, reply: true, sqn: cmd.sqn, scb: block, code, data: body, crc: !this.checksumOnly },
       secure ? s.macReply : undefined,
     );
     if (this.fault === 'bad-crc') {

@@ -11,6 +11,8 @@ export interface OsdpPacket {
   code: number;
   data: Buffer;
   mac: Buffer | null;
+  /** The check character: a CRC-16 (the default), or the 8-bit checksum some readers use instead. */
+  crc?: boolean;
 }
 
 export const SOM = 0x53;
@@ -22,18 +24,20 @@ export class OsdpFrameError extends Error {}
 export const scbHasMac = (scb: Buffer | null) => scb !== null && scb[1]! >= 0x15 && scb[1]! <= 0x18;
 
 /**
- * Builds a packet with a CRC. `mac` receives the bytes from SOM to the end of
- * the data and returns the 4 MAC bytes, for secure channel packets.
+ * Builds a packet with a CRC, or a checksum when `crc` is false. `mac` receives the bytes from
+ * SOM to the end of the data and returns the 4 MAC bytes, for secure channel packets.
  */
 export function encodePacket(p: Omit<OsdpPacket, 'mac'>, mac?: (macInput: Buffer) => Buffer): Buffer {
   const scb = p.scb ?? Buffer.alloc(0);
   const macLen = mac ? 4 : 0;
-  const len = 5 + scb.length + 1 + p.data.length + macLen + 2;
+  const useCrc = p.crc !== false;
+  const len = 5 + scb.length + 1 + p.data.length + macLen + (useCrc ? 2 : 1);
   if (len > MAX_PACKET) throw new OsdpFrameError(`packet of ${len} bytes is too long`);
-  const ctrl = (p.sqn & 0x03) | 0x04 | (p.scb ? 0x08 : 0);
+  const ctrl = (p.sqn & 0x03) | (useCrc ? 0x04 : 0) | (p.scb ? 0x08 : 0);
   const head = Buffer.from([SOM, (p.addr & 0x7f) | (p.reply ? 0x80 : 0), len & 0xff, len >> 8, ctrl]);
   const body = Buffer.concat([head, scb, Buffer.from([p.code]), p.data]);
   const withMac = mac ? Buffer.concat([body, mac(body).subarray(0, 4)]) : body;
+  if (!useCrc) return Buffer.concat([withMac, Buffer.from([checksum8(withMac)])]);
   const crc = crc16(withMac);
   return Buffer.concat([withMac, Buffer.from([crc & 0xff, crc >> 8])]);
 }
@@ -63,7 +67,16 @@ export function decodePacket(buf: Buffer): { packet: OsdpPacket; macInput: Buffe
   const data = Buffer.from(buf.subarray(at + 1, end - macLen));
   const mac = macLen ? Buffer.from(buf.subarray(end - macLen, end)) : null;
   return {
-    packet: { addr: buf[1]! & 0x7f, reply: (buf[1]! & 0x80) !== 0, sqn: ctrl & 0x03, scb, code, data, mac },
+    packet: {
+      addr: buf[1]! & 0x7f,
+      reply: (buf[1]! & 0x80) !== 0,
+      sqn: ctrl & 0x03,
+      scb,
+      code,
+      data,
+      mac,
+      crc: useCrc,
+    },
     macInput: Buffer.from(buf.subarray(0, end - macLen)),
   };
 }

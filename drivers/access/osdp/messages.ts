@@ -92,7 +92,7 @@ export function clientUid(id: PdId): Buffer {
 }
 
 /** PDCAP function codes this panel reads (OSDP 2.2 annex B). */
-export const CapFunction = { LED: 4, AUDIBLE: 5, SECURITY: 9 } as const;
+export const CapFunction = { LED: 4, AUDIBLE: 5, CHECK_CHARACTER: 8, SECURITY: 9 } as const;
 
 export interface PdCapability {
   code: number;

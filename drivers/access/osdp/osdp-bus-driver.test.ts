@@ -281,3 +281,37 @@ test('what the reader reports in PDCAP decides: no LED or buzzer commands it lac
   ]);
   assert.equal(plainOnly.commands.filter((c) => c.code === Cmd.CHLNG).length, 0, 'no handshake attempted');
 });
+
+test('a reader whose PDCAP lists no CRC-16 (check character compliance 0) is sent checksums from then on, and its card still reads', async () => {
+  // LED 1, buzzer 1, check character: checksum only, no secure channel. It answers as it is asked.
+  const answer = reader([card26], Buffer.from([4, 1, 1, 5, 1, 1, 8, 0, 0, 9, 0, 0]));
+  const h = harness(
+    (cmd) =>
+      answer(cmd)?.map((b) => {
+        const { packet } = new PacketSplitter().push(b)[0]!;
+        return encodePacket({ ...packet, crc: cmd.crc });
+      }) ?? null,
+  );
+  await run(h, () => until('a card read', () => h.reads.length === 1));
+  const cap = h.commands.findIndex((c) => c.code === Cmd.CAP);
+  assert.deepEqual(
+    h.commands.slice(0, cap + 2).map((c) => c.crc),
+    [true, true, true, false],
+    'CRC until the PDCAP answer, then checksums',
+  );
+  assert.ok(h.commands.slice(cap + 1).every((c) => c.crc === false));
+});
+
+test('a reader that answers a CRC command with a checksum is sent checksums', async () => {
+  const answer = reader([card26]);
+  const h = harness(
+    (cmd) =>
+      answer(cmd)?.map((b) => {
+        const { packet } = new PacketSplitter().push(b)[0]!;
+        return encodePacket({ ...packet, crc: false });
+      }) ?? null,
+  );
+  await run(h, () => until('a card read', () => h.reads.length === 1));
+  assert.equal(h.commands[0]!.crc, true);
+  assert.ok(h.commands.slice(1).every((c) => c.crc === false));
+});

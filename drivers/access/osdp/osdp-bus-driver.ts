@@ -74,6 +74,8 @@ interface Pd {
   health?: DeviceHealth;
   /** What the reader said it can do (PDCAP); null until it said, or if it would not. */
   caps: ReaderCaps | null;
+  /** The check character this reader takes: CRC-16 until it answers with a checksum or its PDCAP says it has no CRC. */
+  crc: boolean;
   naksInRow: number;
   /**
    * The command whose reply was lost, to be sent again byte for byte: same sequence number, same
@@ -87,6 +89,8 @@ interface ReaderCaps {
   leds: number;
   buzzers: number;
   secure: boolean;
+  /** Function 8, check character support: compliance 1 is CRC-16, 0 the checksum only. */
+  crc: boolean;
 }
 
 function readerCaps(list: PdCapability[]): ReaderCaps {
@@ -95,6 +99,8 @@ function readerCaps(list: PdCapability[]): ReaderCaps {
     leds: entry(CapFunction.LED)?.count ?? 0,
     buzzers: entry(CapFunction.AUDIBLE)?.count ?? 0,
     secure: ((entry(CapFunction.SECURITY)?.compliance ?? 0) & 1) === 1,
+    // A reader that does not list the function is taken to have CRC, which OSDP 2.x requires.
+    crc: (entry(CapFunction.CHECK_CHARACTER)?.compliance ?? 1) !== 0,
   };
 }
 
@@ -156,6 +162,7 @@ export class OsdpBusDriver implements Driver {
       online: null,
       resend: null,
       caps: null,
+      crc: true,
       naksInRow: 0,
       keyTries: 0,
       keyset: null,
@@ -347,7 +354,7 @@ export class OsdpBusDriver implements Driver {
     const data = s && cmd.data.length ? s.encryptCommand(cmd.data) : cmd.data;
     const sqn = p.state === 'reset' ? 0 : p.sqn;
     const wire = encodePacket(
-      { addr: p.reader.address, reply: false, sqn, scb: cmd.scb, code: cmd.code, data },
+      { addr: p.reader.address, reply: false, sqn, scb: cmd.scb, code: cmd.code, data, crc: p.crc },
       s ? s.macCommand : undefined,
     );
     return { wire, sqn, done: cmd.done, left: RESENDS };
@@ -431,8 +438,15 @@ export class OsdpBusDriver implements Driver {
     }
   }
 
+  /** From now on this reader's commands end in a checksum, as older readers need. */
+  private useChecksum(p: Pd, why: string): void {
+    p.crc = false;
+    this.ctx.log.info({ reader: p.reader.id, why }, 'reader uses checksums, not CRC-16: sending checksums');
+  }
+
   private handle(p: Pd, r: OsdpPacket, macInput: Buffer, done?: (ok: boolean, err?: string) => void): void {
     let data = r.data;
+    if (r.crc === false && p.crc) this.useChecksum(p, 'it answers with a checksum');
     if (p.session && r.scb && r.scb[1]! >= Scs.REPLY_MAC) {
       if (!p.session.verifyReply(macInput, r.mac!)) {
         this.counters.macFailures++;
@@ -467,6 +481,7 @@ export class OsdpBusDriver implements Driver {
         return;
       case 'cap':
         p.caps = r.code === Reply.PDCAP ? readerCaps(parsePdCap(data)) : null;
+        if (p.caps && !p.caps.crc && p.crc) this.useChecksum(p, 'its PDCAP lists no CRC-16');
         if (p.reader.secure && p.caps && !p.caps.secure) {
           this.refuse(p, 'the reader reports no secure channel in its capabilities, PDCAP (读卡器不支持安全通道)');
           return;

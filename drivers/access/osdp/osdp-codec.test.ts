@@ -27,11 +27,29 @@ test('a POLL to address 1 encodes to the bytes on the wire and decodes back', ()
   const { packet } = decodePacket(wire);
   assert.deepEqual(
     { ...packet, data: packet.data.length },
-    { addr: 1, reply: false, sqn: 1, scb: null, code: Cmd.POLL, data: 0, mac: null },
+    { addr: 1, reply: false, sqn: 1, scb: null, code: Cmd.POLL, data: 0, mac: null, crc: true },
   );
   const bad = Buffer.from(wire);
   bad[5]! ^= 0xff;
   assert.throws(() => decodePacket(bad), /CRC error/);
+});
+
+test('a reader that speaks checksums: the packet is one byte shorter, CTRL bit 2 clear, and the sum checked', () => {
+  const wire = encodePacket({
+    addr: 1,
+    reply: false,
+    sqn: 1,
+    scb: null,
+    code: Cmd.POLL,
+    data: Buffer.alloc(0),
+    crc: false,
+  });
+  // 53 01 07 00 01 60, then the two's complement of their sum: 0x100 - 0xBC.
+  assert.equal(wire.toString('hex'), '53010700016044');
+  assert.equal(decodePacket(wire).packet.crc, false);
+  const bad = Buffer.from(wire);
+  bad[6]! ^= 0x01;
+  assert.throws(() => decodePacket(bad), /checksum error/);
 });
 
 test('the splitter finds packets among garbage and counts what it drops', () => {
