@@ -24,12 +24,20 @@ declare -A need=(
   [rsyslogd]=rsyslog
   # Modbus implementations the project did not write: libmodbus's client reads the simulators.
   [mbpoll]=mbpoll
+  # GStreamer: the RTSP server the live view is tested against, and its MP4 demuxer.
+  [gst-launch-1.0]=gstreamer1.0-tools
 )
 # Libraries, not commands: path pattern -> Debian package.
 declare -A need_files=(
   ['/usr/lib/*/rsyslog/lmnsd_gtls.so']=rsyslog-gnutls
   # The Modbus server the controller is tested against (hil-tests/sim/pymodbus-server.py).
   ['/usr/lib/python3/dist-packages/pymodbus/__init__.py']=python3-pymodbus
+  ['/usr/lib/*/girepository-1.0/GstRtspServer-1.0.typelib']=gir1.2-gst-rtsp-server-1.0
+  ['/usr/lib/python3/dist-packages/gi/__init__.py']=python3-gi
+  ['/usr/lib/*/gstreamer-1.0/libgstx264.so']=gstreamer1.0-plugins-ugly
+  ['/usr/lib/*/gstreamer-1.0/libgstx265.so']=gstreamer1.0-plugins-bad
+  ['/usr/lib/*/gstreamer-1.0/libgstisomp4.so']=gstreamer1.0-plugins-good
+  ['/usr/lib/*/gstreamer-1.0/libgstvideotestsrc.so']=gstreamer1.0-plugins-base
 )
 has_file() { compgen -G "$1" >/dev/null; }
 
