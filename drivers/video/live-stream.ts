@@ -14,6 +14,19 @@ const FRAGMENT_US = 100_000;
 /** Transcoding is the fallback for codecs the browser cannot play; it is CPU-heavy, so only one runs at a time. */
 let transcoders = 0;
 export const MAX_TRANSCODERS = 1;
+/** H.264 for live: the cheapest preset, no lookahead, a keyframe a second at 25 fps (where viewers join). */
+export const LOW_LATENCY_H264 = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-tune',
+  'zerolatency',
+  '-g',
+  '25',
+  '-pix_fmt',
+  'yuv420p',
+];
 const QUEUE_POLL_MS = 1000;
 const QUEUED = JSON.stringify({ kind: 'queued', reason: 'transcoder-busy' });
 
@@ -112,22 +125,7 @@ export class LiveStream {
     if (transcode) transcoders++;
     this.counters.starts++;
     // Passthrough timing: with a short probe the source rate may be unknown, and ffmpeg would duplicate frames to fill one in.
-    const video = transcode
-      ? [
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          '-tune',
-          'zerolatency',
-          '-g',
-          '25',
-          '-pix_fmt',
-          'yuv420p',
-          '-fps_mode',
-          'passthrough',
-        ]
-      : ['-c:v', 'copy'];
+    const video = transcode ? [...LOW_LATENCY_H264, '-fps_mode', 'passthrough'] : ['-c:v', 'copy'];
     let gotInit = false;
     // Short fragments keep the view near live; a fragment also starts at every keyframe, where new viewers join.
     // Codec parameters come from the SDP, so probing can be short: every probed packet is latency.

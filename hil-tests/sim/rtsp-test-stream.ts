@@ -1,3 +1,4 @@
+import { LOW_LATENCY_H264 } from '../../drivers/video/live-stream.ts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -70,16 +71,7 @@ export class RtspTestStream {
               '96',
             ]
           : [
-              '-c:v',
-              'libx264',
-              '-preset',
-              'ultrafast',
-              '-tune',
-              'zerolatency',
-              '-g',
-              '25',
-              '-pix_fmt',
-              'yuv420p',
+              ...LOW_LATENCY_H264,
               '-profile:v',
               'baseline',
               // SPS/PPS in the SDP and on every keyframe, so a viewer can join at any keyframe.
