@@ -32,7 +32,7 @@ test('campus-edge discover finds cameras and Modbus units, and drafts a site fil
       video: { cameras: { name: string; host: string; password_file: string }[] };
     };
     assert.match(draft, /^# Draft from campus-edge discover/);
-    assert.match(draft, /also fits renke-th\n/);
+    assert.match(draft, /also fits renke-th, jxct-th, taidacent-noise\n/);
     assert.deepEqual(
       site.buses.map((b) => b.baud_rate),
       [4800],

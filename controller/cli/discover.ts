@@ -87,7 +87,7 @@ async function scanPort(
     return {
       port,
       setting,
-      hits: await scanAddresses(link.read.bind(link), addresses, profiles),
+      hits: await scanAddresses(link.read.bind(link), addresses, profiles, setting),
     };
   } finally {
     await link.close();

@@ -73,3 +73,16 @@ test('address lists: ranges and single units within 1..247, with a clear error o
   assert.throws(() => parseAddressList('1-300'), /from 1 to 247/);
   assert.throws(() => parseAddressList('a'), /not an address or a range/);
 });
+
+test('models that share a register table are told apart by the line: the one made for the scanned baud rate comes first', async () => {
+  const both = new Map<string, DeviceProfile>(
+    ['jxct-th', 'renke-th'].map((id) => [id, loadProfile(join(shippedProfilesDir, `${id}.yaml`), [])!]),
+  );
+  const read = async (_u: number, _fc: number, start: number, count: number) => [555, 234].slice(start, start + count);
+  const at = async (baud: number) =>
+    (
+      await scanAddresses(read, [1], both, { baud_rate: baud, data_bits: 8, parity: 'none', stop_bits: 1 })
+    )[0]!.matches.map((m) => m.profile);
+  assert.deepEqual(await at(4800), ['renke-th', 'jxct-th']);
+  assert.deepEqual(await at(9600), ['jxct-th', 'renke-th']);
+});

@@ -13,6 +13,20 @@ export interface ScanHit {
   unconfirmed: string[];
 }
 
+/** A serial line's settings, as a bus or a scan has them. */
+export interface SerialLine {
+  baud_rate: number;
+  data_bits: number;
+  parity: string;
+  stop_bits: number;
+}
+
+/** Whether the model leaves the factory at this line (what its profile states of it). */
+const factoryLineIs = (p: DeviceProfile, line: SerialLine) =>
+  (['baud_rate', 'data_bits', 'parity', 'stop_bits'] as const).every(
+    (k) => p.serial?.[k] === undefined || p.serial[k] === line[k],
+  );
+
 const allZero = (data: readonly BlockData[]) =>
   data.every((d) => !('exception' in d) && (d as readonly (number | boolean)[]).every((v) => !v));
 
@@ -21,12 +35,14 @@ const allZero = (data: readonly BlockData[]) =>
  * exception or an implausible value means a unit this profile does not describe; silence to
  * every profile means no unit (cheap sensors ignore registers they lack rather than answer an
  * exception, so one timeout proves nothing). Registers that are all zero prove nothing either:
- * such a profile is listed as unconfirmed, not proposed. The best match (most points) comes first.
+ * such a profile is listed as unconfirmed, not proposed. The best match (most points, then a
+ * model that leaves the factory at the line being scanned) comes first.
  */
 export async function scanAddresses(
   read: ReadFn,
   addresses: readonly number[],
   profiles: ReadonlyMap<string, DeviceProfile>,
+  line?: SerialLine,
 ): Promise<ScanHit[]> {
   const hits: ScanHit[] = [];
   for (const address of addresses) {
@@ -53,7 +69,10 @@ export async function scanAddresses(
         if (!(err instanceof TimeoutError)) answered = true;
       }
     }
-    hit.matches.sort((a, b) => b.readings.length - a.readings.length);
+    // More fitting points first; among equals, a model whose factory line is the one scanned
+    // (several makers share one register table, and their baud rate tells them apart).
+    const atItsLine = (id: string) => (line && factoryLineIs(profiles.get(id)!, line) ? 1 : 0);
+    hit.matches.sort((a, b) => b.readings.length - a.readings.length || atItsLine(b.profile) - atItsLine(a.profile));
     if (answered) hits.push(hit);
   }
   return hits;
