@@ -18,6 +18,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      // The console's alarm sound, as on a guard's desk where the console was clicked once.
+      '--autoplay-policy=no-user-gesture-required',
     ],
   });
 }

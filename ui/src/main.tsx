@@ -9,6 +9,8 @@ import { Admin } from './pages/Admin.tsx';
 import { Audit } from './pages/Audit.tsx';
 import { Account, AccountSetup } from './pages/Account.tsx';
 import { HealthBanner } from './components/HealthBanner.tsx';
+import { AlarmSound } from './components/AlarmSound.tsx';
+import { attend } from './alarm-attention.ts';
 import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Environment } from './pages/Environment.tsx';
@@ -51,19 +53,32 @@ function useRoute(allowed: Page[]): Page {
   return allowed.includes(page) ? page : allowed[0]!;
 }
 
+/**
+ * Open alarms on every page: unacknowledged ones first; an acknowledged alarm whose condition is
+ * still active stays, marked as such, until it clears.
+ */
 function AlarmBanner() {
-  const list = useSignal(alarms).filter((a) => !a.ackedAt);
+  const all = useSignal(alarms);
+  const unacked = all.filter((a) => !a.ackedAt);
+  const stillActive = all.filter((a) => a.ackedAt && a.active);
+  const list = unacked.length ? unacked : stillActive;
   if (!list.length) return null;
   const worst = list.some((a) => a.severity === 'critical')
     ? 'critical'
     : list.some((a) => a.severity === 'major')
-      ? ''
+      ? 'major'
       : 'warning';
   return (
     <a href="#/alarms" style="text-decoration:none">
-      <div class={`banner ${worst}`} role="alert" data-testid="alarm-banner">
+      <div
+        class={`banner ${worst}${unacked.length ? '' : ' acked'}`}
+        role="alert"
+        data-testid="alarm-banner"
+        data-severity={worst}
+      >
         <strong>
-          {list.length} {t('alarmBanner')}
+          {worst === 'critical' ? '⚠ ' : ''}
+          {unacked.length ? `${unacked.length} ${t('alarmBanner')}` : `${stillActive.length} ${t('ackedStillActive')}`}
         </strong>
         <span>{alarmText(list[0]!)}</span>
       </div>
@@ -78,7 +93,13 @@ function Shell({ s }: { s: Session }) {
   useEffect(() => {
     if (s.role === 'auditor') return undefined;
     startLive();
-    return stopLiveFeed;
+    // What is open now is the starting point: later alarms are the new ones.
+    attend(alarms.value, alarmText);
+    const stopAttending = alarms.subscribe((list) => attend(list, alarmText));
+    return () => {
+      stopAttending();
+      stopLiveFeed();
+    };
   }, []);
   const logout = async () => {
     await api('DELETE', '/api/session').catch(() => {});
@@ -98,6 +119,7 @@ function Shell({ s }: { s: Session }) {
           ))}
         </nav>
         <div class="who">
+          <AlarmSound />
           <span class={`pill ${connected ? 'online' : 'offline'}`} data-testid="live-state">
             {connected ? t('live') : t('disconnected')}
           </span>

@@ -16,6 +16,8 @@ export const session = signal<Session | null>(null);
 export const alarms = signal<Alarm[]>([]);
 export const devices = signal<Device[]>([]);
 export const liveConnected = signal(false);
+/** Whether the controller answers at all (its health endpoint); set by the health banner. */
+export const reachable = signal(true);
 /** The newest committed records, for the pages that show live data. */
 export const recent = signal<StoredEvent[]>([]);
 

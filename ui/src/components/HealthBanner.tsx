@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
+import { reachable } from '../state.ts';
 
 const EVERY_MS = 5000;
 
@@ -21,8 +22,10 @@ export function HealthBanner() {
         const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: string };
         setState(res.ok && body.ok ? 'ok' : 'store');
         setDetail(body.error ?? '');
+        reachable.value = true;
       } catch {
         setState('unreachable');
+        reachable.value = false;
       }
     };
     void check();

@@ -1,3 +1,4 @@
+import { HealthPill } from '../components/HealthPill.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ApiProblems } from '../api.ts';
 import { fmtTime, t, type Key } from '../i18n.ts';
@@ -126,8 +127,7 @@ export function Access() {
         {gates.map((g) => (
           <div class="card" data-gate={g.id}>
             <h3>
-              {g.name} <span class={`pill ${g.health}`}>{t(g.health as Key)}</span>{' '}
-              {g.fire && <span class="pill critical">{t('fire')}</span>}
+              {g.name} <HealthPill health={g.health} /> {g.fire && <span class="pill critical">{t('fire')}</span>}
             </h3>
             <div>
               {t('mode')}: <strong data-testid="gate-mode">{t(`mode_${g.mode}` as Key)}</strong>
@@ -185,7 +185,7 @@ export function Access() {
                 {r.gate} · {t(r.direction as Key)}
               </td>
               <td>
-                <span class={`pill ${r.health}`}>{t(r.health as Key)}</span>
+                <HealthPill health={r.health} />
                 {r.detail && r.health !== 'online' ? <div class="muted">{r.detail}</div> : null}
               </td>
               <td>

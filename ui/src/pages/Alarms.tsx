@@ -11,7 +11,9 @@ export function alarmText(a: Alarm): string {
   const d = a.data;
   if (a.type.startsWith('environment.') && typeof d.point === 'string') {
     const sign = a.type.endsWith('.high') ? '>' : '<';
-    return `${d.room} · ${t(d.point as Key)} ${d.value} ${d.unit} ${sign} ${t('limit')} ${d.limit}`;
+    const hours = Number(d.window_s ?? 0) / 3600;
+    const how = d.early_warning ? ` (${t('envEarly')})` : hours ? ` (${hours} ${t('envMeanHours')})` : '';
+    return `${d.room} · ${t(d.point as Key)}${how} ${d.value} ${d.unit} ${sign} ${t('limit')} ${d.limit}${d.standard ? ` · ${d.standard}` : ''}`;
   }
   if (a.type === 'device.offline') return `${t('offline')} · ${a.source}`;
   return a.message;

@@ -1,7 +1,8 @@
+import { HealthPill } from '../components/HealthPill.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { LiveVideo } from '../components/LiveVideo.tsx';
-import { t, type Key } from '../i18n.ts';
+import { t } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { session } from '../state.ts';
 
@@ -63,8 +64,7 @@ export function Cameras() {
     return (
       <>
         <h2>
-          <a href="#/cameras">{t('cameras')}</a> / {cam.name}{' '}
-          <span class={`pill ${cam.health}`}>{t(cam.health as Key)}</span>
+          <a href="#/cameras">{t('cameras')}</a> / {cam.name} <HealthPill health={cam.health} />
         </h2>
         <LiveVideo cameraId={cam.id} />
         {(s?.role === 'guard' || s?.role === 'admin') && <Ptz id={cam.id} />}
@@ -78,7 +78,7 @@ export function Cameras() {
         {cams.map((c) => (
           <a class="card" href={`#/cameras/${c.id}`} data-camera={c.id} style="text-decoration:none;color:inherit">
             <h3>
-              {c.name} <span class={`pill ${c.health}`}>{t(c.health as Key)}</span>
+              {c.name} <HealthPill health={c.health} />
             </h3>
             {c.health === 'online' ? (
               <img src={`/api/cameras/${c.id}/snapshot?t=${tick}`} style="width:100%" alt="" />

@@ -1,3 +1,4 @@
+import { HealthPill, useShownHealth } from '../components/HealthPill.tsx';
 import { fmtTime, t, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { alarms, devices, recent } from '../state.ts';
@@ -7,7 +8,8 @@ export function Dashboard() {
   const list = useSignal(alarms);
   const devs = useSignal(devices);
   const events = useSignal(recent);
-  const count = (h: string) => devs.filter((d) => d.health === h).length;
+  const shown = useShownHealth();
+  const count = (h: string) => devs.filter((d) => shown(d.health) === h).length;
   const latest = new Map<string, { point: string; value: number; unit: string }[]>();
   for (const e of events) if (e.topic === 'telemetry' && !latest.has(e.source)) latest.set(e.source, e.data.readings);
   return (
@@ -19,7 +21,7 @@ export function Dashboard() {
             {list.length}
           </div>
         </div>
-        {(['online', 'degraded', 'offline'] as const).map((h) => (
+        {(['online', 'degraded', 'offline', 'unknown'] as const).map((h) => (
           <div class="card">
             <h3>
               {t('devices')} · {t(h)}
@@ -49,7 +51,7 @@ export function Dashboard() {
               <td>{d.room ?? '—'}</td>
               <td>{d.model ?? '—'}</td>
               <td>
-                <span class={`pill ${d.health}`}>{t(d.health as Key)}</span>
+                <HealthPill health={d.health} />
                 {d.detail && d.health !== 'online' ? <div class="muted">{d.detail}</div> : null}
               </td>
               <td class="live-reading">
