@@ -298,7 +298,14 @@ describe('access control: readers, turnstile, decisions, sync', () => {
       };
       const page = await login('guard1', 'guard-password-1');
       const gate = page.locator('[data-gate=south]');
+      // Locking asks first, and says what it does to whom.
+      const asked: string[] = [];
+      page.once('dialog', (d) => {
+        asked.push(d.message());
+        void d.accept();
+      });
       await gate.locator('button[data-mode=locked]').click();
+      assert.match(asked[0] ?? '', /锁闭 .*所有刷卡将被拒绝/);
       await gate.locator('[data-testid=gate-mode]').filter({ hasText: '锁闭' }).waitFor({ timeout: 5000 });
       inReader.swipe(STUDENT_CARD);
       await page

@@ -132,7 +132,7 @@ describe('campus emergency scenarios', () => {
     assert.equal(audit.length, 3);
   });
 
-  test('from the console: a guard starts a lockdown drill in one click and sees the timeline', async () => {
+  test('from the console: drill or real is chosen, never preset; a drill runs at once, a real one asks and names what it does; every page shows it', async () => {
     const base = `http://127.0.0.1:${c.site.config.console.port}`;
     await asConsoleUser(
       base,
@@ -140,17 +140,45 @@ describe('campus emergency scenarios', () => {
       { name: 'guard9', role: 'guard', password: 'guard-password-9' },
       '#/emergency',
       async (page) => {
+        assert.equal(
+          await page.isDisabled('[data-scenario=lockdown]'),
+          true,
+          'nothing starts before drill or real is chosen',
+        );
+        await page.check('[data-testid=scenario-mode] input[type=radio] >> nth=0');
         await page.click('[data-scenario=lockdown]');
+        await page.locator('[data-testid=scenario-banner][data-drill=true]').waitFor({ timeout: 5000 });
+        // On every page, not only this one.
+        for (const other of ['#/dashboard', '#/access', '#/cameras']) {
+          await page.goto(`${base}/${other}`);
+          await page.locator('[data-testid=scenario-banner][data-kind=lockdown]').waitFor({ timeout: 5000 });
+        }
+        await page.goto(`${base}/#/emergency`);
         await waitFor(
           'the boards in a lockdown drill',
           () => boards.every((b) => b.state?.takeover?.kind === 'lockdown' && b.state.takeover.drill),
           5000,
           50,
         );
-        await page.locator('[data-testid=timeline]').filter({ hasText: 'guard9' }).waitFor({ timeout: 5000 });
+        await page.locator('[data-testid=timeline]').filter({ hasText: 'guard9' }).first().waitFor({ timeout: 5000 });
         await page.click('[data-scenario=all-clear]');
         await waitFor('all clear', () => boards.every((b) => b.state?.takeover === null), 5000, 50);
+        await page.locator('[data-testid=scenario-banner]').waitFor({ state: 'detached', timeout: 5000 });
         c.pa.stop();
+        // A real one asks, and names what will happen; refused, nothing happens.
+        await page.check('[data-testid=scenario-mode] input[type=radio] >> nth=1');
+        const asked: string[] = [];
+        page.once('dialog', (d) => {
+          asked.push(d.message());
+          void d.dismiss();
+        });
+        await page.click('[data-scenario=evacuation]');
+        await waitFor('the question', () => asked.length === 1, 3000, 20);
+        assert.match(asked[0]!, /真实紧急疏散：将打开 \d+ 个闸机常开通行.*\d+ 个广播分区.*\d+ 块班牌/);
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(await page.locator('[data-testid=scenario-banner]').count(), 0, 'refused: nothing started');
+        await page.locator('[data-testid=scenario-history] summary').click();
+        assert.ok((await page.locator('[data-testid=scenario-history] [data-testid=timeline]').count()) >= 2);
       },
     );
   });

@@ -77,6 +77,8 @@ const review: Record<string, Access> = {
   'POST /api/commands/emergency.reset': 'alarm.ack',
   'POST /api/commands/emergency.test-mode': 'alarm.ack',
   'GET /api/emergency': 'view',
+  'GET /api/scenario': 'view',
+  'GET /api/scenarios': 'view',
 };
 
 const t = tempDir('route-security');

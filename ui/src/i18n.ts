@@ -112,6 +112,24 @@ const en = {
   role_auditor: 'auditor',
   alarmBanner: 'unacknowledged alarm(s)',
   ackedStillActive: 'acknowledged, still active',
+  lockdownInForce: 'LOCKDOWN in force',
+  evacuationInForce: 'EVACUATION in force',
+  startedSince: 'since',
+  chooseMode: 'Drill or real?',
+  real: 'Real',
+  confirmLockdown:
+    'REAL LOCKDOWN: {gates} gate(s) will be locked (every card refused), the lockdown alarm will play in {zones} PA zone(s), and {boards} class board(s) will show it. Start it?',
+  confirmEvacuation:
+    'REAL EVACUATION: {gates} gate(s) will be opened for free passage (no card checked), the evacuation alarm will play in {zones} PA zone(s), and {boards} class board(s) will show it. Start it?',
+  confirmLock: 'Lock {gate}: every card is refused until it is set back to normal. Lock it?',
+  confirmFree: 'Free passage at {gate}: anyone passes and no card is checked. Open it?',
+  nothingToDo: 'nothing to act on',
+  history: 'History',
+  print: 'Print',
+  exportCsv: 'Export CSV',
+  zonesLabel: 'Zones',
+  allZones: 'All',
+  chooseZones: 'Choose at least one zone',
   envEarly: 'now, early warning',
   envMeanHours: 'h mean',
   soundOn: 'Alarm sound on',
@@ -166,7 +184,6 @@ const en = {
   name: 'Name',
   card: 'Card',
   groups: 'Groups',
-  exportCsv: 'Export CSV',
   importCsv: 'Import CSV',
   imported: 'Imported',
   added: 'added',
@@ -186,7 +203,6 @@ const en = {
   lockdown: 'Lockdown',
   evacuation: 'Evacuation',
   allClear: 'All clear',
-  confirmReal: 'This is NOT a drill. Start it?',
   target: 'Target',
   pa: 'Broadcast',
   idle: 'idle',
@@ -335,6 +351,24 @@ const zh: typeof en = {
   role_auditor: '审计员',
   alarmBanner: '条报警待确认',
   ackedStillActive: '条已确认、仍在持续',
+  lockdownInForce: '紧急封闭进行中',
+  evacuationInForce: '紧急疏散进行中',
+  startedSince: '开始于',
+  chooseMode: '演练还是真实？',
+  real: '真实',
+  confirmLockdown:
+    '真实紧急封闭：将锁闭 {gates} 个闸机（刷卡一律拒绝），向 {zones} 个广播分区播放封闭警报，并在 {boards} 块班牌上显示。确认启动？',
+  confirmEvacuation:
+    '真实紧急疏散：将打开 {gates} 个闸机常开通行（不再核验刷卡），向 {zones} 个广播分区播放疏散警报，并在 {boards} 块班牌上显示。确认启动？',
+  confirmLock: '锁闭 {gate}：所有刷卡将被拒绝，直到恢复正常。确认锁闭？',
+  confirmFree: '{gate} 常开：任何人都可通过，不再核验刷卡。确认常开？',
+  nothingToDo: '无可执行对象',
+  history: '历史记录',
+  print: '打印',
+  exportCsv: '导出 CSV',
+  zonesLabel: '广播分区',
+  allZones: '全部',
+  chooseZones: '请至少选择一个分区',
   envEarly: '瞬时值，预警',
   envMeanHours: '小时均值',
   soundOn: '报警提示音',
@@ -389,7 +423,6 @@ const zh: typeof en = {
   name: '姓名',
   card: '卡号',
   groups: '权限组',
-  exportCsv: '导出 CSV',
   importCsv: '导入 CSV',
   imported: '已导入',
   added: '新增',
@@ -409,7 +442,6 @@ const zh: typeof en = {
   lockdown: '紧急封闭',
   evacuation: '紧急疏散',
   allClear: '解除',
-  confirmReal: '这不是演练，确定启动？',
   target: '对象',
   pa: '广播',
   idle: '空闲',
@@ -460,6 +492,9 @@ lang.subscribe((l) => {
 });
 
 export const t = (key: Key): string => dictionaries[lang.value][key] ?? key;
+/** A message with {name} placeholders filled in. */
+export const tf = (key: Key, params: Record<string, string | number>): string =>
+  t(key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 
 export const fmtTime = (ms: number | null) =>
   ms === null

@@ -10,6 +10,7 @@ import { Audit } from './pages/Audit.tsx';
 import { Account, AccountSetup } from './pages/Account.tsx';
 import { HealthBanner } from './components/HealthBanner.tsx';
 import { AlarmSound } from './components/AlarmSound.tsx';
+import { ScenarioBanner } from './components/ScenarioBanner.tsx';
 import { attend } from './alarm-attention.ts';
 import { alarmText, Alarms } from './pages/Alarms.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -141,6 +142,7 @@ function Shell({ s }: { s: Session }) {
         </div>
       </header>
       <HealthBanner />
+      <ScenarioBanner />
       <AlarmBanner />
       <main>
         <Page />

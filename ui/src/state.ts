@@ -18,6 +18,20 @@ export const devices = signal<Device[]>([]);
 export const liveConnected = signal(false);
 /** Whether the controller answers at all (its health endpoint); set by the health banner. */
 export const reachable = signal(true);
+
+export interface ActiveScenario {
+  id: string;
+  kind: 'lockdown' | 'evacuation';
+  drill: boolean;
+  by: string;
+  startedAt: number;
+}
+/** The lockdown or evacuation in force, shown on every page until the all-clear. */
+export const scenario = signal<ActiveScenario | null>(null);
+
+export async function refreshScenario(): Promise<void> {
+  scenario.value = (await api<{ active: ActiveScenario | null }>('GET', '/api/scenario')).active;
+}
 /** The newest committed records, for the pages that show live data. */
 export const recent = signal<StoredEvent[]>([]);
 
@@ -37,6 +51,7 @@ export function startLive(): void {
   stopLive = live(
     (events) => {
       recent.value = [...events.slice().reverse(), ...recent.value].slice(0, 500);
+      if (events.some((e) => e.type === 'scenario.started')) void refreshScenario();
       if (events.some((e) => e.topic === 'alarms' || e.type === 'device.health')) {
         pending ??= setTimeout(() => {
           pending = null;
@@ -46,7 +61,7 @@ export function startLive(): void {
     },
     (up) => {
       liveConnected.value = up;
-      if (up) void refresh(); // resync after a reconnect
+      if (up) void refresh().then(refreshScenario); // resync after a reconnect
     },
   );
 }

@@ -63,7 +63,38 @@ export function emergencyRoutes(app: FastifyInstance, deps: ApiDeps, parts: Emer
       boards: parts.boards.boards.map((b) => ({ id: b.id, name: b.name, connected: parts.boards.connected(b.id) })),
       buttons: deps.site.config.emergency_buttons.map((b) => ({ id: b.id, name: b.name })),
       lastScenario: parts.scenarios.last,
+      activeScenario: parts.scenarios.active,
+      gates: deps.site.config.access.gates.map((g) => ({ id: g.id, name: g.name ?? g.id })),
       ntp: deps.ntp(),
     }),
+  );
+
+  app.get(
+    '/api/scenario',
+    {
+      config: { access: 'view' },
+      schema: { tags: ['emergency'], summary: 'The lockdown or evacuation in force, real or drill, or null' },
+    },
+    async () => ({ active: parts.scenarios.active }),
+  );
+
+  app.get(
+    '/api/scenarios',
+    {
+      config: { access: 'view' },
+      schema: {
+        tags: ['emergency'],
+        summary: 'Past scenarios, newest first, each with its timeline',
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req) => {
+      const { limit } = req.query as { limit: number };
+      return deps.pipeline.log.search({ type: 'scenario.report', limit }).map((e) => e.data);
+    },
   );
 }

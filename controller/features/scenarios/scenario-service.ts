@@ -13,6 +13,17 @@ export interface TimelineEntry {
   confirmedAt: number | null;
   ok: boolean;
   detail?: string;
+  /** The step had nothing to act on (no PA zones, no boards, no gates): said, not reported as done. */
+  nothing?: 'no-gates' | 'no-pa-zones' | 'no-boards';
+}
+
+/** A lockdown or evacuation in force, until an all-clear: what every console page shows. */
+export interface ActiveScenario {
+  id: string;
+  kind: Exclude<ScenarioKind, 'all-clear'>;
+  drill: boolean;
+  by: string;
+  startedAt: number;
 }
 export interface ScenarioReport {
   id: string;
@@ -36,6 +47,7 @@ const MESSAGES: Record<Exclude<ScenarioKind, 'all-clear'>, string> = {
  */
 export class ScenarioService {
   last: ScenarioReport | null = null;
+  active: ActiveScenario | null = null;
 
   constructor(
     private readonly d: {
@@ -47,6 +59,7 @@ export class ScenarioService {
       configuredModes: Map<string, 'normal' | 'locked' | 'free'>;
       /** A recorded message for the scenario (sounds_dir/lockdown.wav, evacuation.wav), if the school has one. */
       recording(kind: 'lockdown' | 'evacuation'): AudioSource | null;
+      paZones: number;
     },
     private readonly now: () => number = Date.now,
   ) {}
@@ -54,6 +67,7 @@ export class ScenarioService {
   async run(kind: ScenarioKind, drill: boolean, by: string): Promise<ScenarioReport> {
     const startedAt = this.now();
     const id = `${kind}-${startedAt}`;
+    this.active = kind === 'all-clear' ? null : { id, kind, drill, by, startedAt };
     this.d.pipeline.emit({
       topic: 'events/scenario',
       type: 'scenario.started',
@@ -86,38 +100,53 @@ export class ScenarioService {
         });
       }
     };
+    const nothing = (name: string, what: NonNullable<TimelineEntry['nothing']>, detail: string) =>
+      timeline.push({
+        step: name,
+        target: '—',
+        commandedAt: startedAt,
+        confirmedAt: null,
+        ok: true,
+        nothing: what,
+        detail,
+      });
+    if (!this.d.gateIds.length) nothing('gate', 'no-gates', 'no gates configured (未配置闸机)');
+    if (!this.d.boards.boards.length) nothing('boards', 'no-boards', 'no class boards configured (未配置电子班牌)');
+    if (!this.d.paZones) nothing('pa', 'no-pa-zones', 'no PA zones configured (未配置广播分区)');
     const mode = kind === 'lockdown' ? 'locked' : kind === 'evacuation' ? 'free' : null;
     await Promise.all([
       ...this.d.gateIds.map((g) =>
         step('gate', g, () => this.d.access.setMode(g, mode ?? this.d.configuredModes.get(g) ?? 'normal')),
       ),
-      step('boards', 'all', () => {
-        this.d.boards.setTakeover(
-          kind === 'all-clear'
-            ? null
-            : { kind, message: (drill ? '【演练】' : '') + MESSAGES[kind], drill, at: startedAt },
-        );
-        return `${this.d.boards.boards.reduce((n, b) => n + this.d.boards.connected(b.id), 0)} boards connected`;
-      }),
-      step('pa', 'all', () => {
-        if (kind === 'all-clear') {
-          this.d.pa.stop();
-          return 'stopped';
-        }
-        // A recorded message when there is one; text-to-speech otherwise.
-        const source = this.d.recording(kind) ?? {
-          kind: 'tts' as const,
-          text: (drill ? '这是演练。' : '') + MESSAGES[kind],
-        };
-        const r = this.d.pa.request({
-          source,
-          zones: 'all',
-          priority: 'emergency',
-          label: `${kind}${drill ? ' drill' : ''}`,
-          by,
-        });
-        return r.state;
-      }),
+      this.d.boards.boards.length &&
+        step('boards', 'all', () => {
+          this.d.boards.setTakeover(
+            kind === 'all-clear'
+              ? null
+              : { kind, message: (drill ? '【演练】' : '') + MESSAGES[kind], drill, at: startedAt },
+          );
+          return `${this.d.boards.boards.reduce((n, b) => n + this.d.boards.connected(b.id), 0)} boards connected`;
+        }),
+      this.d.paZones &&
+        step('pa', 'all', () => {
+          if (kind === 'all-clear') {
+            this.d.pa.stop();
+            return 'stopped';
+          }
+          // A recorded message when there is one; text-to-speech otherwise.
+          const source = this.d.recording(kind) ?? {
+            kind: 'tts' as const,
+            text: (drill ? '这是演练。' : '') + MESSAGES[kind],
+          };
+          const r = this.d.pa.request({
+            source,
+            zones: 'all',
+            priority: 'emergency',
+            label: `${kind}${drill ? ' drill' : ''}`,
+            by,
+          });
+          return r.state;
+        }),
     ]);
     const report: ScenarioReport = { id, kind, drill, by, startedAt, finishedAt: this.now(), timeline };
     this.last = report;

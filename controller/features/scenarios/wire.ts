@@ -37,7 +37,18 @@ export function wire(
       soundsDir && existsSync(join(soundsDir, `${kind}.wav`))
         ? { kind: 'file', path: join(soundsDir, `${kind}.wav`) }
         : null,
+    paZones: c.pa.zones.length,
   });
+  // A lockdown in force stays in force across a restart: the last scenario started says which.
+  const started = ctx.pipeline.log.search({ type: 'scenario.started', limit: 1 })[0];
+  if (started && started.data.kind !== 'all-clear')
+    service.active = {
+      id: started.data.id as string,
+      kind: started.data.kind as 'lockdown' | 'evacuation',
+      drill: started.data.drill as boolean,
+      by: started.source,
+      startedAt: started.ts,
+    };
   registerScenarioCommands(ctx.commands, service);
   registerButtonCommands(ctx.commands, buttons);
   return {

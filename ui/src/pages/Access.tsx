@@ -1,7 +1,7 @@
 import { HealthPill } from '../components/HealthPill.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ApiProblems } from '../api.ts';
-import { fmtTime, t, type Key } from '../i18n.ts';
+import { fmtTime, t, tf, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { recent, session } from '../state.ts';
 
@@ -94,9 +94,15 @@ export function Access() {
   useEffect(() => {
     void loadHolders();
   }, [q]);
+  // Attendance changes with passages only: refetched once a second at most while they come, not on every record.
+  const lastPassage = events.find((e) => e.type === 'access.passage')?.id ?? '';
   useEffect(() => {
-    void api<Attendance[]>('GET', `/api/attendance?day=${day}`).then(setAttendance);
-  }, [day, events.length]);
+    const timer = setTimeout(
+      () => void api<Attendance[]>('GET', `/api/attendance?day=${day}`).then(setAttendance),
+      lastPassage ? 1000 : 0,
+    );
+    return () => clearTimeout(timer);
+  }, [day, lastPassage]);
 
   const act = async (fn: () => Promise<unknown>) => {
     setMessage(null);
@@ -153,7 +159,12 @@ export function Access() {
                     type="button"
                     disabled={g.configuredMode === m}
                     data-mode={m}
-                    onClick={() => act(() => api('PUT', `/api/access/gates/${g.id}/mode`, { mode: m }))}
+                    onClick={() => {
+                      // Locking refuses every card, free passage checks none: each is meant, not a slip.
+                      const warn = m === 'locked' ? 'confirmLock' : m === 'free' ? 'confirmFree' : null;
+                      if (warn && !confirm(tf(warn, { gate: g.name }))) return;
+                      void act(() => api('PUT', `/api/access/gates/${g.id}/mode`, { mode: m }));
+                    }}
                   >
                     {t(`mode_${m}` as Key)}
                   </button>

@@ -1,31 +1,108 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
-import { fmtTime, t } from '../i18n.ts';
+import { fmtTime, t, tf } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
-import { session } from '../state.ts';
+import { scenario, session } from '../state.ts';
+
+interface TimelineStep {
+  step: string;
+  target: string;
+  commandedAt: number;
+  confirmedAt: number | null;
+  ok: boolean;
+  detail?: string;
+  nothing?: string;
+}
+
+interface Report {
+  id: string;
+  kind: string;
+  drill: boolean;
+  by: string;
+  startedAt: number;
+  finishedAt: number;
+  timeline: TimelineStep[];
+}
 
 interface Overview {
   playing: { label: string; priority: string } | null;
   zones: { id: string; name: string }[];
+  gates: { id: string; name: string }[];
   schedules: { id: string; name: string; bells: { at: string; days: number[]; label?: string }[] }[];
   activeSchedule: string | null;
   boards: { id: string; name: string; connected: number }[];
   buttons: { id: string; name: string }[];
   ntp: string;
-  lastScenario: {
-    kind: string;
-    drill: boolean;
-    by: string;
-    startedAt: number;
-    timeline: {
-      step: string;
-      target: string;
-      commandedAt: number;
-      confirmedAt: number | null;
-      ok: boolean;
-      detail?: string;
-    }[];
-  } | null;
+  lastScenario: Report | null;
+}
+
+const kindName = (k: string) => t(k === 'lockdown' ? 'lockdown' : k === 'evacuation' ? 'evacuation' : 'allClear');
+
+/** One scenario's steps: what each did, how long it took, or that it had nothing to act on. */
+function Timeline({ r }: { r: Report }) {
+  return (
+    <table data-testid="timeline" class="timeline">
+      <thead>
+        <tr>
+          <th>
+            {kindName(r.kind)}
+            {r.drill ? ` (${t('drill')})` : ''} · {r.by} · {fmtTime(r.startedAt)}
+          </th>
+          <th>{t('target')}</th>
+          <th>ms</th>
+          <th>{t('result')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.timeline.map((e) => (
+          <tr data-step={e.step} data-nothing={e.nothing ?? ''}>
+            <td>{e.step}</td>
+            <td>{e.target}</td>
+            <td>{e.confirmedAt === null ? '—' : e.confirmedAt - e.commandedAt}</td>
+            <td>
+              {e.nothing ? (
+                <span class="muted">
+                  {t('nothingToDo')}: {e.detail}
+                </span>
+              ) : e.ok ? (
+                `✓ ${e.detail ?? ''}`
+              ) : (
+                <span class="error">{e.detail}</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const csvCell = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
+
+/** Every past scenario's timeline as one CSV, Excel-ready (a BOM, so Chinese text opens right). */
+function exportHistory(history: Report[]): void {
+  const rows = [['scenario', 'kind', 'drill', 'by', 'started', 'step', 'target', 'ms', 'result']];
+  for (const r of history)
+    for (const e of r.timeline)
+      rows.push([
+        r.id,
+        r.kind,
+        String(r.drill),
+        r.by,
+        new Date(r.startedAt).toISOString(),
+        e.step,
+        e.target,
+        e.confirmedAt === null ? '' : String(e.confirmedAt - e.commandedAt),
+        e.nothing ? `nothing: ${e.detail}` : e.ok ? 'ok' : `failed: ${e.detail ?? ''}`,
+      ]);
+  const blob = new Blob([`\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`], {
+    type: 'text/csv;charset=utf-8',
+  });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'scenarios.csv';
+  a.click();
+  URL.revokeObjectURL(a.href);
 }
 
 type Row = { at: string; days: string; label: string };
@@ -120,12 +197,20 @@ function BellEditor({
 /** Emergency scenarios, PA announcements, bell schedules and board notices: every button is an audited command. */
 export function Emergency() {
   const s = useSignal(session);
+  const inForce = useSignal(scenario);
   const [o, setO] = useState<Overview | null>(null);
-  const [drill, setDrill] = useState(true);
+  // Neither is chosen for the guard: a real scenario must be meant.
+  const [mode, setMode] = useState<'drill' | 'real' | null>(null);
+  const [zones, setZones] = useState<string[] | null>(null);
+  const [history, setHistory] = useState<Report[]>([]);
   const [text, setText] = useState('');
   const [notice, setNotice] = useState('');
   const [message, setMessage] = useState<string | null>(null);
-  const load = () => api<Overview>('GET', '/api/emergency').then(setO);
+  const load = () =>
+    Promise.all([
+      api<Overview>('GET', '/api/emergency').then(setO),
+      api<Report[]>('GET', '/api/scenarios?limit=20').then(setHistory),
+    ]);
   useEffect(() => {
     void load();
     const timer = setInterval(load, 3000);
@@ -144,6 +229,18 @@ export function Emergency() {
   };
   if (!o) return null;
   const operate = s?.role === 'guard' || s?.role === 'admin';
+  const drill = mode === 'drill';
+  const chosenZones = zones ?? o.zones.map((z) => z.id);
+  const counts = { gates: o.gates.length, zones: o.zones.length, boards: o.boards.length };
+  // The all-clear ends what is in force, drill or real as it was: it needs no choice of its own.
+  const start = (kind: 'lockdown' | 'evacuation' | 'all-clear') =>
+    run(
+      'scenario.start',
+      { kind, drill: kind === 'all-clear' && inForce ? inForce.drill : drill },
+      kind !== 'all-clear' && !drill
+        ? tf(kind === 'lockdown' ? 'confirmLockdown' : 'confirmEvacuation', counts)
+        : undefined,
+    );
   return (
     <>
       {message && (
@@ -154,15 +251,24 @@ export function Emergency() {
       <h2>{t('scenarios')}</h2>
       {operate && (
         <div class="toolbar" data-testid="scenarios">
-          <label>
-            <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} /> {t('drill')}
-          </label>
+          <fieldset class="choice" data-testid="scenario-mode">
+            <legend>{t('chooseMode')}</legend>
+            <label>
+              <input type="radio" name="scenario-mode" checked={mode === 'drill'} onChange={() => setMode('drill')} />{' '}
+              {t('drill')}
+            </label>
+            <label>
+              <input type="radio" name="scenario-mode" checked={mode === 'real'} onChange={() => setMode('real')} />{' '}
+              {t('real')}
+            </label>
+          </fieldset>
           <button
             type="button"
             class="primary"
             style="background:#b00020"
             data-scenario="lockdown"
-            onClick={() => run('scenario.start', { kind: 'lockdown', drill }, drill ? undefined : t('confirmReal'))}
+            disabled={!mode}
+            onClick={() => start('lockdown')}
           >
             {t('lockdown')}
           </button>
@@ -171,7 +277,8 @@ export function Emergency() {
             class="primary"
             style="background:#0b7a3e"
             data-scenario="evacuation"
-            onClick={() => run('scenario.start', { kind: 'evacuation', drill }, drill ? undefined : t('confirmReal'))}
+            disabled={!mode}
+            onClick={() => start('evacuation')}
           >
             {t('evacuation')}
           </button>
@@ -179,37 +286,31 @@ export function Emergency() {
             type="button"
             class="primary"
             data-scenario="all-clear"
-            onClick={() => run('scenario.start', { kind: 'all-clear', drill })}
+            disabled={!mode && !inForce}
+            onClick={() => start('all-clear')}
           >
             {t('allClear')}
           </button>
         </div>
       )}
-      {o.lastScenario && (
-        <table data-testid="timeline">
-          <thead>
-            <tr>
-              <th>
-                {o.lastScenario.kind}
-                {o.lastScenario.drill ? ` (${t('drill')})` : ''} · {o.lastScenario.by} ·{' '}
-                {fmtTime(o.lastScenario.startedAt)}
-              </th>
-              <th>{t('target')}</th>
-              <th>ms</th>
-              <th>{t('result')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.lastScenario.timeline.map((e) => (
-              <tr>
-                <td>{e.step}</td>
-                <td>{e.target}</td>
-                <td>{e.confirmedAt === null ? '—' : e.confirmedAt - e.commandedAt}</td>
-                <td>{e.ok ? 'ok' : <span class="error">{e.detail}</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {o.lastScenario && <Timeline r={o.lastScenario} />}
+      {history.length > 0 && (
+        <details data-testid="scenario-history">
+          <summary>
+            {t('history')} ({history.length})
+          </summary>
+          <div class="toolbar no-print">
+            <button type="button" onClick={() => print()}>
+              {t('print')}
+            </button>
+            <button type="button" onClick={() => exportHistory(history)} data-testid="export-scenarios">
+              {t('exportCsv')}
+            </button>
+          </div>
+          {history.map((r) => (
+            <Timeline r={r} />
+          ))}
+        </details>
       )}
       <h2>{t('pa')}</h2>
       <div class="muted">{o.playing ? `▶ ${o.playing.label} (${o.playing.priority})` : t('idle')}</div>
@@ -218,7 +319,9 @@ export function Emergency() {
           class="toolbar"
           onSubmit={(e) => {
             e.preventDefault();
-            void run('pa.play', { kind: 'tts', text, zones: 'all', priority: 'announcement' }).then(() => setText(''));
+            if (!chosenZones.length) return setMessage(t('chooseZones'));
+            const target = chosenZones.length === o.zones.length ? 'all' : chosenZones;
+            void run('pa.play', { kind: 'tts', text, zones: target, priority: 'announcement' }).then(() => setText(''));
           }}
         >
           <input
@@ -228,12 +331,44 @@ export function Emergency() {
             required
             style="min-width:320px"
           />
+          <fieldset class="choice" data-testid="pa-zones">
+            <legend>{t('zonesLabel')}</legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={chosenZones.length === o.zones.length}
+                onChange={(e) => setZones(e.currentTarget.checked ? null : [])}
+              />{' '}
+              {t('allZones')}
+            </label>
+            {o.zones.map((z) => (
+              <label>
+                <input
+                  type="checkbox"
+                  value={z.id}
+                  checked={chosenZones.includes(z.id)}
+                  onChange={(e) =>
+                    setZones(e.currentTarget.checked ? [...chosenZones, z.id] : chosenZones.filter((id) => id !== z.id))
+                  }
+                />{' '}
+                {z.name}
+              </label>
+            ))}
+          </fieldset>
           <button class="primary" type="submit">
             {t('speak')}
           </button>
           <button
             type="button"
-            onClick={() => run('pa.play', { kind: 'chime', zones: 'all', priority: 'announcement' })}
+            onClick={() =>
+              chosenZones.length
+                ? run('pa.play', {
+                    kind: 'chime',
+                    zones: chosenZones.length === o.zones.length ? 'all' : chosenZones,
+                    priority: 'announcement',
+                  })
+                : setMessage(t('chooseZones'))
+            }
           >
             {t('chime')}
           </button>
