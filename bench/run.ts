@@ -12,6 +12,7 @@ import { LARGE_SCHOOL, largeSchoolRss, type RssResult } from './large-school-rss
 import { modbusCycle } from './modbus-cycle.ts';
 import { liveLatency } from './live-latency.ts';
 import { liveViewBudget } from './live-view.ts';
+import { consolePage } from './console-page.ts';
 import { ingestForward } from './ingest-forward.ts';
 import { importUnderLoad } from './import-under-load.ts';
 import { execFileSync } from 'node:child_process';
@@ -24,7 +25,19 @@ const medianRun = (rs: RssResult[]) => [...rs].sort((a, b) => a.loadedMb - b.loa
 const range = (rs: RssResult[]) =>
   `${Math.min(...rs.map((r) => r.loadedMb)).toFixed(1)}–${Math.max(...rs.map((r) => r.loadedMb)).toFixed(1)}`;
 
-const SECTIONS = ['ingest', 'drain', 'modbus', 'rss', 'start', 'gate', 'import', 'live', 'latency', 'fleet'] as const;
+const SECTIONS = [
+  'ingest',
+  'drain',
+  'modbus',
+  'rss',
+  'start',
+  'gate',
+  'import',
+  'live',
+  'latency',
+  'console',
+  'fleet',
+] as const;
 const only = process.env.BENCH_ONLY?.split(',');
 const printed = new Map<string, string[]>();
 let current = '';
@@ -240,6 +253,23 @@ if (section('latency')) {
   const latency = await liveLatency(Number(process.env.BENCH_LIVE_S ?? 10));
   print(
     `\nlive view latency, camera frame sent to frame presented in Chromium (720p25, ${latency.matched} frames): p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`,
+  );
+}
+
+if (section('console')) {
+  const runs = Number(process.env.BENCH_CONSOLE_RUNS ?? 5);
+  const pages = await consolePage(runs);
+  print(`\nconsole in Chromium, median of ${runs} fresh browsers (bytes as sent, compressed; first contentful paint):`);
+  print(
+    table(
+      pages.map((p) => ({
+        viewport: p.viewport,
+        'login page KB': p.loginKb,
+        'login + dashboard KB, warm': p.dashboardKb,
+        'first paint cold ms': p.fcpColdMs,
+        'first paint warm ms': p.fcpWarmMs,
+      })),
+    ),
   );
 }
 

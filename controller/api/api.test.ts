@@ -391,6 +391,20 @@ test('personal data per role: viewers see no names, cards or audit; guards see p
   );
 });
 
+test('console files: compressed ahead of time, hashed scripts kept for a year, the page asked again each time', async () => {
+  const page = await app.inject({ url: '/', headers: { 'accept-encoding': 'br, gzip' } });
+  assert.equal(page.statusCode, 200);
+  assert.equal(page.headers['content-encoding'], 'br');
+  assert.equal(page.headers['cache-control'], 'no-cache');
+  const plain = await app.inject({ url: '/' });
+  const script = /src="\/(app-[A-Z0-9]{8}\.js)"/.exec(plain.body)?.[1];
+  assert.ok(script, plain.body);
+  const js = await app.inject({ url: `/${script}`, headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(js.headers['content-encoding'], 'gzip');
+  assert.equal(js.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.ok(Number(js.headers['content-length']) < 40_000, `${js.headers['content-length']} bytes gzipped`);
+});
+
 test('bodies are read only after authorization, and each route takes only as much as it needs', async () => {
   const big = `id,name,kind,card\n${Array.from({ length: 20_001 }, (_, i) => `x${i},名${i},student,${500000 + i}`).join('\n')}\n`;
   const anon = await app.inject({

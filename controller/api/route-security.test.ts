@@ -24,6 +24,7 @@ const review: Record<string, Access> = {
   'GET /api/health': 'public',
   'GET /api/openapi.json': 'public',
   // The console's own files and a class board's kiosk page (its URL carries the board's key).
+  'GET /': 'public',
   'GET /*': 'public',
   'GET /board/:id': 'public',
   'GET /board-live/:id': 'public',

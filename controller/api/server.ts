@@ -117,8 +117,25 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   liveSocket(app, deps);
 
   await publicScope(app, async (scope) => {
-    if (existsSync(uiDist)) await scope.register(fastifyStatic, { root: uiDist, prefix: '/', index: 'index.html' });
-    else
+    if (existsSync(uiDist)) {
+      await scope.register(fastifyStatic, {
+        root: uiDist,
+        prefix: '/',
+        // The page is sent by the route below: with pre-compressed files the plugin's own index
+        // answers 404 to a browser that accepts Brotli.
+        index: false,
+        // ui/build.mjs writes each file's Brotli and gzip forms beside it.
+        preCompressed: true,
+        setHeaders: (reply, path) => {
+          // Hashed names change with their content: kept for a year. The pages are asked again each time.
+          reply.header(
+            'cache-control',
+            /-[A-Z0-9]{8}\.(js|css)(\.(br|gz))?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
+      });
+      scope.get('/', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+    } else
       scope.get('/', async (_req, reply) => reply.type('text/plain').send('console not built: run npm run build:ui'));
   });
   return app;
