@@ -44,9 +44,6 @@ for (const page of ['index.html', 'board.html']) {
 for (const f of readdirSync(dist)) {
   if (!/\.(js|css|html)$/.test(f)) continue;
   const body = readFileSync(join(dist, f));
-  writeFileSync(
-    join(dist, `${f}.br`),
-    brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
-  );
+  writeFileSync(join(dist, `${f}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
   writeFileSync(join(dist, `${f}.gz`), gzipSync(body, { level: 9 }));
 }
