@@ -30,7 +30,8 @@ export async function consoleLogin(page: Page, base: string, username: string, p
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('button[type=submit]');
-  await page.waitForSelector('header nav');
+  // Attached, not visible: on a phone the menu starts folded.
+  await page.waitForSelector('header nav', { state: 'attached' });
   return page;
 }
 

@@ -70,7 +70,7 @@ function AlarmBanner() {
       ? 'major'
       : 'warning';
   return (
-    <a href="#/alarms" style="text-decoration:none">
+    <a href="#/alarms" class="banner-link">
       <div
         class={`banner ${worst}${unacked.length ? '' : ' acked'}`}
         role="alert"
@@ -108,13 +108,31 @@ function Shell({ s }: { s: Session }) {
     session.value = null;
   };
   const Page = pages[page];
+  // On a phone the menu folds away; it closes again once a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [page]);
   return (
     <>
-      <header>
+      <header class={menuOpen ? 'menu-open' : ''}>
         <h1>{t('title')}</h1>
-        <nav>
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+          data-testid="menu-toggle"
+        >
+          ☰ {t('menu')}
+        </button>
+        <nav id="main-nav">
           {allowed.map((p) => (
-            <a href={`#/${p}`} class={p === page ? 'active' : ''}>
+            <a
+              href={`#/${p}`}
+              class={p === page ? 'active' : ''}
+              aria-current={p === page ? 'page' : undefined}
+              onClick={() => setMenuOpen(false)}
+            >
               {t(p as Key)}
             </a>
           ))}

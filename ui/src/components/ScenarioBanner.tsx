@@ -7,7 +7,7 @@ export function ScenarioBanner() {
   const s = useSignal(scenario);
   if (!s) return null;
   return (
-    <a href="#/emergency" style="text-decoration:none">
+    <a href="#/emergency" class="banner-link">
       <div
         class={`banner scenario ${s.kind}${s.drill ? ' drill' : ''}`}
         role="alert"

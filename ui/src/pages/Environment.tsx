@@ -85,7 +85,7 @@ export function Environment() {
           </select>
         </label>
       </div>
-      <div class="grid" style="grid-template-columns: repeat(auto-fill, minmax(420px, 1fr))">
+      <div class="grid charts">
         {points.map((p) => {
           const pts = livePoints(p);
           const last = pts[pts.length - 1];
