@@ -329,7 +329,7 @@ export function Emergency() {
             onInput={(e) => setText(e.currentTarget.value)}
             placeholder={t('announcement')}
             required
-            style="min-width:320px"
+            class="wide-input"
           />
           <fieldset class="choice" data-testid="pa-zones">
             <legend>{t('zonesLabel')}</legend>
@@ -422,7 +422,7 @@ export function Emergency() {
             onInput={(e) => setNotice(e.currentTarget.value)}
             placeholder={t('notice')}
             required
-            style="min-width:320px"
+            class="wide-input"
           />
           <button class="primary" type="submit">
             {t('post')}
