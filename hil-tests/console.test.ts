@@ -122,11 +122,21 @@ describe('security console in Chromium', () => {
     await page.goto(`${base}/#/events`);
     await page.fill('[data-testid=event-search]', 'alarm.acknowledged');
     await page.press('[data-testid=event-search]', 'Enter');
+    // A sentence, not JSON: who acknowledged what.
     await page
-      .locator('[data-testid=event-table] tbody tr')
+      .locator('[data-testid=event-table] tbody tr[data-type="alarm.acknowledged"]')
       .first()
-      .filter({ hasText: 'alarm.acknowledged' })
+      .filter({ hasText: /guard1 acknowledged: / })
       .waitFor({ timeout: 5000 });
+    await page.fill('[data-testid=event-search]', '');
+    await page.selectOption('[data-testid=event-category]', 'telemetry');
+    await page
+      .locator('[data-testid=event-table] tbody tr[data-type="env.reading"]')
+      .first()
+      .waitFor({ timeout: 5000 });
+    const table = (await page.textContent('[data-testid=event-table]')) ?? '';
+    assert.match(table, /co2-1 in 101: Humidity 45 %RH · Temperature 21 °C · CO₂ \d+ ppm/);
+    assert.doesNotMatch(table, /[{}"]/, 'no JSON in the log');
     await page.goto(`${base}/#/uplink`);
     await page.locator('[data-testid=uplink-state]').filter({ hasText: 'Connected' }).waitFor({ timeout: 5000 });
     assert.match((await page.textContent('[data-testid=backlog-total]')) ?? '', /^\d+$/);

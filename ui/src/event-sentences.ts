@@ -1,0 +1,85 @@
+import type { StoredEvent } from './api.ts';
+import { type Key, t, tf } from './i18n.ts';
+
+/**
+ * A record as a sentence a guard reads, in the console's language: who did what where, not
+ * JSON. Types without a sentence of their own still read as "type · field value, …".
+ */
+type D = Record<string, unknown>;
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const dir = (d: D) => t(d.direction === 'out' ? 'dirOut' : 'dirIn');
+const who = (d: D) => str(d.cardholderId) || (d.card ? `${t('card')} ${str(d.card)}` : t('unknownPerson'));
+const why = (d: D) => t(`why_${str(d.reason).replace(/-/g, '_')}` as Key);
+const done = (ok: unknown) => t(ok ? 'resultDone' : 'resultFailed');
+const actor = (a: unknown) => str((a as { name?: string } | undefined)?.name);
+const alarm = (d: D) => (d.alarm ?? {}) as { message?: string; ackedBy?: string | null };
+
+const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
+  'access.granted': (_e, d) => tf('s_access_granted', { gate: str(d.gate), who: who(d), dir: dir(d) }),
+  'access.denied': (_e, d) => tf('s_access_denied', { gate: str(d.gate), who: who(d), why: why(d) }),
+  'access.passage': (_e, d) => tf('s_access_passage', { gate: str(d.gate), who: who(d), dir: dir(d) }),
+  'access.not-passed': (_e, d) => tf('s_access_not_passed', { gate: str(d.gate), who: who(d) }),
+  'gate.mode': (e, d) => tf('s_gate_mode', { gate: e.source, mode: t(`mode_${str(d.mode)}` as Key) }),
+  'alarm.raised': (_e, d) => tf('s_alarm_raised', { message: str(alarm(d).message) }),
+  'alarm.cleared': (_e, d) => tf('s_alarm_cleared', { message: str(alarm(d).message) }),
+  'alarm.acknowledged': (_e, d) =>
+    tf('s_alarm_acked', { by: str(alarm(d).ackedBy).replace(/^user:/, ''), message: str(alarm(d).message) }),
+  'device.health': (e, d) =>
+    tf('s_device_health', {
+      device: e.source,
+      health: t(str(d.health) as Key),
+      detail: d.detail ? ` (${str(d.detail)})` : '',
+    }),
+  'command.result': (_e, d) =>
+    tf('s_command', {
+      actor: actor(d.actor),
+      command: str(d.command),
+      result: d.ok ? done(true) : `${done(false)} ${str(d.error)}`.trim(),
+    }),
+  'audit.record': (_e, d) => tf('s_audit', { actor: actor(d.actor), what: str(d.what), result: done(d.ok) }),
+  'env.reading': (e, d) =>
+    tf('s_env', {
+      device: e.source,
+      room: str(d.room),
+      readings: ((d.readings ?? []) as { point: string; value: number | null; unit: string; quality?: string }[])
+        .map((r) => `${t(r.point as Key)} ${r.quality === 'bad' ? '?' : `${r.value} ${r.unit}`}`)
+        .join(' · '),
+    }),
+  'scenario.started': (e, d) =>
+    tf('s_scenario_started', {
+      by: e.source.replace(/^user:/, ''),
+      kind: t(d.kind === 'lockdown' ? 'lockdown' : d.kind === 'evacuation' ? 'evacuation' : 'allClear'),
+      drill: d.drill ? `（${t('drill')}）` : '',
+    }),
+};
+
+const plain = (d: D) =>
+  Object.entries(d)
+    .filter(([, v]) => v !== null && typeof v !== 'object')
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+
+export function sentence(e: StoredEvent): string {
+  const d = (e.data ?? {}) as D;
+  const own = SENTENCES[e.type];
+  if (own) return own(e, d);
+  if (e.type.startsWith('camera.'))
+    return tf('s_camera', {
+      camera: e.source,
+      what: e.type.slice('camera.'.length),
+      state: d.active === false ? t('ended') : '',
+    }).trim();
+  return `${e.type} · ${e.source}${plain(d) ? ` · ${plain(d)}` : ''}`;
+}
+
+/** What a guard filters the log by, and the record topics each stands for. */
+export const EVENT_CATEGORIES: { key: Key; topic: string }[] = [
+  { key: 'cat_access', topic: 'events/access' },
+  { key: 'cat_alarms', topic: 'alarms' },
+  { key: 'cat_devices', topic: 'events/device' },
+  { key: 'cat_video', topic: 'events/video' },
+  { key: 'cat_environment', topic: 'telemetry' },
+  { key: 'cat_emergency', topic: 'events/scenario' },
+  { key: 'cat_commands', topic: 'cmd-result' },
+  { key: 'cat_audit', topic: 'events/audit' },
+];
