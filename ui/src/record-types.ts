@@ -407,7 +407,15 @@ export interface RecordDataOf {
     "by": string;
     "startedAt": number;
     "finishedAt": number;
-    "timeline": unknown[];
+    "timeline": ({
+      "step": string;
+      "target": string;
+      "commandedAt": number;
+      "confirmedAt": number | null;
+      "ok": boolean;
+      "detail"?: string;
+      "nothing"?: "no-gates" | "no-pa-zones" | "no-boards";
+    })[];
     [field: string]: unknown;
   };
   "update.started": {

@@ -2,6 +2,22 @@
 import { Type } from '@sinclair/typebox';
 import { S, N, B, data, type RecordType } from '../../core/records.ts';
 
+/** One step of a scenario's timeline: what it did, when it was confirmed, or that it had nothing to act on. */
+export const TimelineEntrySchema = Type.Object(
+  {
+    step: S,
+    target: S,
+    commandedAt: N,
+    confirmedAt: Type.Union([N, Type.Null()]),
+    ok: B,
+    detail: Type.Optional(S),
+    nothing: Type.Optional(
+      Type.Union([Type.Literal('no-gates'), Type.Literal('no-pa-zones'), Type.Literal('no-boards')]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const SCENARIO_RECORDS: readonly RecordType[] = [
   {
     type: 'emergency.test-press',
@@ -29,6 +45,14 @@ export const SCENARIO_RECORDS: readonly RecordType[] = [
     topics: ['events/scenario'],
     severities: ['info', 'critical'],
     description: "A scenario's timeline: each step, what it did and when.",
-    data: data({ id: S, kind: S, drill: B, by: S, startedAt: N, finishedAt: N, timeline: Type.Array(Type.Any()) }),
+    data: data({
+      id: S,
+      kind: S,
+      drill: B,
+      by: S,
+      startedAt: N,
+      finishedAt: N,
+      timeline: Type.Array(TimelineEntrySchema),
+    }),
   },
 ];

@@ -3,19 +3,13 @@ import type { BoardService } from '../boards/board-service.ts';
 import type { AudioSource } from '../../../drivers/contract.ts';
 import type { PaService } from '../pa/pa-service.ts';
 import type { Pipeline } from '../../core/pipeline.ts';
+import type { Static } from '@sinclair/typebox';
+import type { TimelineEntrySchema } from './records.ts';
 
 export type ScenarioKind = 'lockdown' | 'evacuation' | 'all-clear';
 
-export interface TimelineEntry {
-  step: string;
-  target: string;
-  commandedAt: number;
-  confirmedAt: number | null;
-  ok: boolean;
-  detail?: string;
-  /** The step had nothing to act on (no PA zones, no boards, no gates): said, not reported as done. */
-  nothing?: 'no-gates' | 'no-pa-zones' | 'no-boards';
-}
+/** A step had nothing to act on (no PA zones, no boards, no gates) when `nothing` says which: said, not reported as done. */
+export type TimelineEntry = Static<typeof TimelineEntrySchema>;
 
 /** A lockdown or evacuation in force, until an all-clear: what every console page shows. */
 export interface ActiveScenario {

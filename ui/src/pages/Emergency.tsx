@@ -1,28 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
+import type { RecordDataOf } from '../record-types.ts';
 import { fmtTime, t, tf } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { scenario, session } from '../state.ts';
 
-interface TimelineStep {
-  step: string;
-  target: string;
-  commandedAt: number;
-  confirmedAt: number | null;
-  ok: boolean;
-  detail?: string;
-  nothing?: string;
-}
-
-interface Report {
-  id: string;
-  kind: string;
-  drill: boolean;
-  by: string;
-  startedAt: number;
-  finishedAt: number;
-  timeline: TimelineStep[];
-}
+type Report = RecordDataOf['scenario.report'];
 
 interface Overview {
   playing: { label: string; priority: string } | null;
