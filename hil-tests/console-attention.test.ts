@@ -5,6 +5,7 @@
  * condition lasts; and device states shown as unknown while the controller is out of reach.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -121,20 +122,35 @@ describe('alarms that demand attention, in Chromium', () => {
     await waitFor('the sound back', async () => (await sound()).state === 'critical', 3000);
   });
 
-  test('acknowledged, the sound stops; a condition still active keeps its banner until it clears', async () => {
+  test('acknowledged together with a handling note, the sound stops; a condition still active keeps its banner until it clears', async () => {
     await page.goto(`http://127.0.0.1:${c.site.config.console.port}/#/alarms`);
-    for (const key of ['test:button', 'test:door-forced']) {
-      await page.locator(`tr[data-alarm="${key}"] button`).first().click();
-      await page.locator(`tr[data-alarm="${key}"]`).filter({ hasText: '已确认' }).first().waitFor({ timeout: 5000 });
-    }
+    for (const key of ['test:button', 'test:door-forced'])
+      await page.check(`[data-testid=alarm-table] tr[data-alarm="${key}"] input[type=checkbox]`);
+    await page.fill('[data-testid=ack-note]', '监控查看：门卫误按，已复位');
+    await page.click('[data-testid=ack-picked]');
     await waitFor('silence', async () => (await sound()).state === 'off', 5000);
     assert.equal(await page.title(), '校园边缘控制器');
+    const noted = c.alarms.openAlarms().filter((a) => a.data.ackNote === '监控查看：门卫误按，已复位');
+    assert.equal(noted.length, 2, 'the note stays with each alarm');
     const banner = page.locator('[data-testid=alarm-banner].acked');
     await banner.waitFor({ timeout: 5000 });
     assert.match((await banner.textContent()) ?? '', /已确认、仍在持续/);
     c.alarms.clear('test:button');
     c.alarms.clear('test:door-forced');
     await page.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  test('the history: every state, filtered by severity, exported as a CSV Excel opens', async () => {
+    await page.selectOption('[data-testid=filter-severity]', 'critical');
+    await page.click('[data-testid=alarm-filters] button[type=submit]');
+    const rows = page.locator('[data-testid=alarm-filters] + table tbody tr');
+    await waitFor('the filtered list', async () => (await rows.count()) === 1, 5000);
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-alarm'))), ['test:button']);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-alarms]')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    assert.ok(csv.startsWith('\ufeff"raised","severity"'), csv.slice(0, 40));
+    assert.match(csv, /"critical","test.alarm","co2-1",.*"门卫室一键报警"/);
+    assert.match(csv, /监控查看：门卫误按，已复位/);
   });
 
   test('with the controller out of reach: a full-width banner and every device unknown; it recovers by itself', async () => {

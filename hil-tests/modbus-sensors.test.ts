@@ -118,7 +118,7 @@ describe('environmental sensors over Modbus RTU and TCP', () => {
     assert.equal(active(), true, 'inside the hysteresis band the alarm holds');
     co2101.set('co2', 900);
     await waitFor('the alarm to clear', () => !active());
-    const alarm = c.alarms.history(20).find((a) => a.key === 'env:co2-101:co2:high')!;
+    const alarm = c.alarms.history({ limit: 20 }).find((a) => a.key === 'env:co2-101:co2:high')!;
     assert.equal(alarm.data.room, '101');
     assert.equal(alarm.active, false);
   });

@@ -137,6 +137,47 @@ test('role checks: who may acknowledge alarms and manage users', async () => {
   );
 });
 
+test('alarms: a handling note on acknowledge, several at once with the ones no longer waiting named, history by severity, kind, device and room', async () => {
+  const raise = (key: string, type: string, severity: 'warning' | 'major', room: string) =>
+    controller.alarms.raise({ key, type, source: `dev-${key}`, severity, message: key, data: { room } });
+  const a = raise('h1', 'camera.intrusion', 'major', '101');
+  const b = raise('h2', 'environment.co2.high', 'warning', '102');
+  const c = raise('h3', 'camera.tamper', 'major', '102');
+  const s = await login('guard');
+  const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };
+  const one = await app.inject({
+    method: 'POST',
+    url: `/api/alarms/${a.id}/ack`,
+    headers,
+    payload: { note: '监控确认：保洁人员' },
+  });
+  assert.equal(one.statusCode, 200, one.body);
+  const many = await app.inject({
+    method: 'POST',
+    url: '/api/alarms/ack',
+    headers,
+    payload: { ids: [a.id, b.id, c.id], note: '已巡查' },
+  });
+  assert.equal(many.statusCode, 200, many.body);
+  assert.deepEqual(many.json().result, { acked: [b.id, c.id], notWaiting: [a.id] });
+  const history = async (q: string) =>
+    (await app.inject({ url: `/api/alarms?state=all&${q}`, headers: { cookie: s.cookie } })).json() as {
+      key: string;
+      data: { ackNote?: string };
+    }[];
+  assert.equal((await history('kind=camera')).filter((x) => ['h1', 'h3'].includes(x.key)).length, 2);
+  assert.deepEqual(
+    (await history('kind=camera&room=102')).map((x) => x.key),
+    ['h3'],
+  );
+  assert.deepEqual(
+    (await history('severity=warning&source=dev-h2')).map((x) => [x.key, x.data.ackNote]),
+    [['h2', '已巡查']],
+  );
+  assert.equal((await history('source=dev-h1'))[0]!.data.ackNote, '监控确认：保洁人员');
+  for (const k of ['h1', 'h2', 'h3']) controller.alarms.clear(k);
+});
+
 test('an admin adds a user; weak passwords and unknown roles are refused', async () => {
   const s = await login('admin');
   const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };

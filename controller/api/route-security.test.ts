@@ -30,6 +30,7 @@ const review: Record<string, Access> = {
   'GET /board-live/:id': 'public',
   'GET /api/alarms': 'view',
   'POST /api/alarms/:id/ack': 'alarm.ack',
+  'POST /api/alarms/ack': 'alarm.ack',
   'GET /api/snapshots/*': 'view',
   'GET /api/events': 'view',
   'GET /api/audit': 'audit.read',

@@ -28,6 +28,17 @@ export interface RaiseInput {
   data?: Record<string, unknown>;
 }
 
+export interface AlarmQuery {
+  limit: number;
+  from?: number;
+  to?: number;
+  severity?: string;
+  /** A type or a type's first part: `camera` is every camera alarm. */
+  kind?: string;
+  source?: string;
+  room?: string;
+}
+
 /** An alarm stays open until it is both cleared and acknowledged. */
 export const isOpen = (a: Alarm) => a.active || a.ackedAt === null;
 
@@ -132,11 +143,15 @@ export class AlarmManager {
     return alarm;
   }
 
-  /** Returns the updated alarm, or undefined when there is no open, unacknowledged alarm with that id. */
-  acknowledge(id: string, by: string): Alarm | undefined {
+  /**
+   * Returns the updated alarm, or undefined when there is no open, unacknowledged alarm with that
+   * id. A handling note ("checked on camera, a cleaner") stays with the alarm as `data.ackNote`.
+   */
+  acknowledge(id: string, by: string, note?: string): Alarm | undefined {
     const existing = [...this.open.values()].find((a) => a.id === id);
     if (!existing || existing.ackedAt !== null) return undefined;
-    const alarm = { ...existing, ackedAt: this.now(), ackedBy: by };
+    const data = note ? { ...existing.data, ackNote: note } : existing.data;
+    const alarm = { ...existing, data, ackedAt: this.now(), ackedBy: by };
     this.record(alarm, 'alarm.acknowledged');
     return alarm;
   }
@@ -149,10 +164,37 @@ export class AlarmManager {
     return this.open.get(key)?.active ?? false;
   }
 
-  history(limit: number): Alarm[] {
-    return (this.db.prepare('SELECT * FROM alarms ORDER BY raised_at DESC LIMIT ?').all(limit) as AlarmRow[]).map(
-      fromRow,
-    );
+  /** Alarms in every state, newest first, by time, severity, kind (a type prefix), device and room. */
+  history(q: AlarmQuery): Alarm[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: q.limit };
+    if (q.from !== undefined) {
+      where.push('raised_at >= @from');
+      args.from = q.from;
+    }
+    if (q.to !== undefined) {
+      where.push('raised_at <= @to');
+      args.to = q.to;
+    }
+    if (q.severity) {
+      where.push('severity = @severity');
+      args.severity = q.severity;
+    }
+    if (q.kind) {
+      where.push("(type = @kind OR type LIKE @kindPrefix ESCAPE '\\')");
+      args.kind = q.kind;
+      args.kindPrefix = `${q.kind.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
+    }
+    if (q.source) {
+      where.push('source = @source');
+      args.source = q.source;
+    }
+    if (q.room) {
+      where.push("json_extract(data, '$.room') = @room");
+      args.room = q.room;
+    }
+    const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(args) as AlarmRow[]).map(fromRow);
   }
 
   private record(alarm: Alarm, type: string): void {

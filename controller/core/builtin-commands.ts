@@ -18,9 +18,28 @@ export function registerBuiltinCommands(
       },
     },
     run: (args, actor) => {
-      const alarm = alarms.acknowledge(args.alarmId, `${actor.kind}:${actor.name}`);
+      const alarm = alarms.acknowledge(args.alarmId, `${actor.kind}:${actor.name}`, args.note);
       if (!alarm) throw new CommandError(`no unacknowledged open alarm ${args.alarmId} (无待确认的该报警)`);
       return { alarmId: alarm.id, ackedAt: alarm.ackedAt };
+    },
+  });
+  bus.register('alarm.ack-many', {
+    permission: 'alarm.ack',
+    args: {
+      required: ['alarmIds'],
+      properties: {
+        alarmIds: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, minItems: 1, maxItems: 200 },
+        note: { type: 'string', maxLength: 500 },
+      },
+    },
+    // Says which it acknowledged and which were no longer waiting, so a guard is never told all went.
+    run: (args, actor) => {
+      const by = `${actor.kind}:${actor.name}`;
+      const acked: string[] = [];
+      const notWaiting: string[] = [];
+      for (const id of new Set(args.alarmIds as string[]))
+        (alarms.acknowledge(id, by, args.note) ? acked : notWaiting).push(id);
+      return { acked, notWaiting };
     },
   });
   bus.register('status', {

@@ -3,6 +3,7 @@ import { commandRoute } from '../command-route.ts';
 import type { ApiDeps } from '../deps.ts';
 import { alarmSchema } from '../schemas.ts';
 import { asSeenBy } from '../personal-data.ts';
+import type { AlarmQuery } from '../../core/alarms.ts';
 
 export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get(
@@ -18,18 +19,45 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
           properties: {
             state: { enum: ['open', 'all'], default: 'open' },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+            from: { type: 'integer', minimum: 0, description: 'Raised at or after, ms since the epoch (history)' },
+            to: { type: 'integer', minimum: 0 },
+            severity: { enum: ['info', 'warning', 'major', 'critical'] },
+            kind: { type: 'string', maxLength: 64, description: 'A type, or its first part: camera, environment…' },
+            source: { type: 'string', maxLength: 100, description: 'A device id' },
+            room: { type: 'string', maxLength: 64 },
           },
         },
         response: { 200: { type: 'array', items: alarmSchema } },
       },
     },
     async (req) => {
-      const q = req.query as { state: 'open' | 'all'; limit: number };
-      return (q.state === 'open' ? deps.alarms.openAlarms() : deps.alarms.history(q.limit)).map((a) =>
+      const { state, ...q } = req.query as { state: 'open' | 'all' } & AlarmQuery;
+      return (state === 'open' ? deps.alarms.openAlarms() : deps.alarms.history(q)).map((a) =>
         asSeenBy(req.session!.role, a),
       );
     },
   );
+
+  commandRoute(app, deps, {
+    method: 'POST',
+    url: '/api/alarms/ack',
+    command: 'alarm.ack-many',
+    tags: ['alarms'],
+    summary: 'Acknowledge several alarms with one handling note',
+    body: {
+      type: 'object',
+      required: ['ids'],
+      additionalProperties: false,
+      properties: {
+        ids: { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 1, maxItems: 200 },
+        note: { type: 'string', maxLength: 500 },
+      },
+    },
+    args: (req) => {
+      const b = req.body as { ids: string[]; note?: string };
+      return { alarmIds: b.ids, ...(b.note ? { note: b.note } : {}) };
+    },
+  });
 
   commandRoute(app, deps, {
     method: 'POST',
@@ -38,7 +66,11 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
     tags: ['alarms'],
     summary: 'Acknowledge an alarm',
     params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-    args: (req) => ({ alarmId: (req.params as { id: string }).id }),
+    // No body schema: the body (an optional handling note) may be absent, and the command checks the note.
+    args: (req) => {
+      const note = (req.body as { note?: string } | undefined)?.note;
+      return { alarmId: (req.params as { id: string }).id, ...(note ? { note } : {}) };
+    },
     refused: 409,
   });
 

@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Alarm } from '../api.ts';
-import { fmtTime, t, type Key } from '../i18n.ts';
+import { fmtTime, t, tf, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { alarms, refresh, session } from '../state.ts';
 
@@ -19,17 +19,36 @@ export function alarmText(a: Alarm): string {
   return a.message;
 }
 
-export function AlarmTable({ list }: { list: Alarm[] }) {
+/**
+ * Alarms with their acknowledge buttons. On the alarm page (`handling`) a guard also writes a
+ * handling note, kept with the alarm, and acknowledges several at once.
+ */
+export function AlarmTable({ list, handling = false }: { list: Alarm[]; handling?: boolean }) {
   const s = useSignal(session);
   const [error, setError] = useState<string | null>(null);
-  const ack = async (id: string) => {
+  const [note, setNote] = useState('');
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const mayAck = canAck(s?.role);
+  const waiting = list.filter((a) => !a.ackedAt);
+  const done = async (fn: () => Promise<unknown>) => {
     try {
-      await api('POST', `/api/alarms/${id}/ack`);
+      await fn();
+      setNote('');
+      setPicked(new Set());
       await refresh();
     } catch (err) {
       setError(err instanceof ApiError && err.status === 403 ? t('forbidden') : (err as Error).message);
     }
   };
+  const ack = (id: string) => done(() => api('POST', `/api/alarms/${id}/ack`, note ? { note } : {}));
+  const ackPicked = () =>
+    done(async () => {
+      const r = await api<{ result: { acked: string[]; notWaiting: string[] } }>('POST', '/api/alarms/ack', {
+        ids: [...picked],
+        ...(note ? { note } : {}),
+      });
+      if (r.result.notWaiting.length) setError(tf('ackNotWaiting', { n: r.result.notWaiting.length }));
+    });
   if (!list.length) return <p class="muted">{t('noAlarms')}</p>;
   return (
     <>
@@ -38,9 +57,29 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
           {error}
         </div>
       )}
+      {handling && mayAck && waiting.length > 0 && (
+        <div class="toolbar" data-testid="ack-tools">
+          <input
+            value={note}
+            maxLength={500}
+            onInput={(e) => setNote(e.currentTarget.value)}
+            placeholder={t('ackNote')}
+            aria-label={t('ackNote')}
+            class="wide-input"
+            data-testid="ack-note"
+          />
+          <button type="button" disabled={!picked.size} onClick={ackPicked} data-testid="ack-picked">
+            {tf('ackPicked', { n: picked.size })}
+          </button>
+          <button type="button" onClick={() => setPicked(new Set(waiting.map((a) => a.id)))}>
+            {t('pickAll')}
+          </button>
+        </div>
+      )}
       <table data-testid="alarm-table">
         <thead>
           <tr>
+            {handling && mayAck && <th />}
             <th>{t('severity')}</th>
             <th>{t('message')}</th>
             <th>{t('source')}</th>
@@ -52,6 +91,25 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
         <tbody>
           {list.map((a) => (
             <tr key={a.id} data-alarm={a.key}>
+              {handling && mayAck && (
+                <td>
+                  {!a.ackedAt && (
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={picked.has(a.id)}
+                        aria-label={alarmText(a)}
+                        onChange={(e) => {
+                          const next = new Set(picked);
+                          if (e.currentTarget.checked) next.add(a.id);
+                          else next.delete(a.id);
+                          setPicked(next);
+                        }}
+                      />
+                    </label>
+                  )}
+                </td>
+              )}
               <td>
                 <span class={`pill ${a.severity}`}>{t(a.severity as Key)}</span>
               </td>
@@ -77,9 +135,10 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
               <td>
                 {a.active ? t('active') : t('cleared')}
                 {a.ackedAt ? ` · ${t('acked')} (${a.ackedBy})` : ''}
+                {a.data.ackNote ? <div class="muted">📝 {String(a.data.ackNote)}</div> : null}
               </td>
               <td>
-                {!a.ackedAt && canAck(s?.role) && (
+                {!a.ackedAt && mayAck && (
                   <button type="button" class="primary" onClick={() => ack(a.id)}>
                     {t('ack')}
                   </button>
@@ -93,12 +152,107 @@ export function AlarmTable({ list }: { list: Alarm[] }) {
   );
 }
 
+const KINDS = ['camera', 'environment', 'device', 'emergency', 'gate', 'access', 'osdp'] as const;
+const csvCell = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+
+/** The alarms found, as an Excel-ready CSV (a BOM, so Chinese opens right). */
+function exportAlarms(list: Alarm[]): void {
+  const rows = [['raised', 'severity', 'type', 'source', 'room', 'message', 'cleared', 'acknowledged', 'by', 'note']];
+  for (const a of list)
+    rows.push([
+      new Date(a.raisedAt).toISOString(),
+      a.severity,
+      a.type,
+      a.source,
+      String(a.data.room ?? ''),
+      alarmText(a),
+      a.clearedAt ? new Date(a.clearedAt).toISOString() : '',
+      a.ackedAt ? new Date(a.ackedAt).toISOString() : '',
+      a.ackedBy ?? '',
+      String(a.data.ackNote ?? ''),
+    ]);
+  const blob = new Blob([`\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`], {
+    type: 'text/csv;charset=utf-8',
+  });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = 'alarms.csv';
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+const msOf = (v: string) => (v ? String(new Date(v).getTime()) : '');
+
+/** Alarms in every state, by time, severity, kind, device and place. */
+function AlarmHistory() {
+  const [f, setF] = useState({ from: '', to: '', severity: '', kind: '', source: '', room: '' });
+  const [list, setList] = useState<Alarm[]>([]);
+  const load = async () => {
+    const p = new URLSearchParams({ state: 'all', limit: '500' });
+    for (const [k, v] of Object.entries({ ...f, from: msOf(f.from), to: msOf(f.to) })) if (v) p.set(k, v);
+    setList(await api<Alarm[]>('GET', `/api/alarms?${p}`));
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) =>
+    setF({ ...f, [k]: e.currentTarget.value });
+  return (
+    <>
+      <form
+        class="toolbar"
+        data-testid="alarm-filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load();
+        }}
+      >
+        <label>
+          {t('fromTime')}
+          <input type="datetime-local" value={f.from} onInput={set('from')} />
+        </label>
+        <label>
+          {t('toTime')}
+          <input type="datetime-local" value={f.to} onInput={set('to')} />
+        </label>
+        <select value={f.severity} onChange={set('severity')} aria-label={t('severity')} data-testid="filter-severity">
+          <option value="">
+            {t('severity')}: {t('allCategories')}
+          </option>
+          {(['critical', 'major', 'warning', 'info'] as const).map((v) => (
+            <option value={v}>{t(v)}</option>
+          ))}
+        </select>
+        <select value={f.kind} onChange={set('kind')} aria-label={t('type')} data-testid="filter-kind">
+          <option value="">
+            {t('type')}: {t('allCategories')}
+          </option>
+          {KINDS.map((k) => (
+            <option value={k}>{t(`kind_${k}` as Key)}</option>
+          ))}
+        </select>
+        <input value={f.source} onInput={set('source')} placeholder={t('device')} aria-label={t('device')} />
+        <input value={f.room} onInput={set('room')} placeholder={t('room')} aria-label={t('room')} />
+        <button class="primary" type="submit">
+          {t('search')}
+        </button>
+        <button type="button" onClick={() => exportAlarms(list)} data-testid="export-alarms">
+          {t('exportCsv')}
+        </button>
+      </form>
+      <AlarmTable list={list} />
+    </>
+  );
+}
+
 export function Alarms() {
   const list = useSignal(alarms);
   return (
     <>
       <h2>{t('openAlarms')}</h2>
-      <AlarmTable list={list} />
+      <AlarmTable list={list} handling />
+      <h2>{t('alarmHistory')}</h2>
+      <AlarmHistory />
     </>
   );
 }
