@@ -62,7 +62,8 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
   });
 
   async function open(user: 'guard1' | 'admin1', viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
+    // A browser in another time zone than the school's: the console must still show school time.
+    const context = await browser.newContext({ viewport, timezoneId: 'America/New_York' });
     return consoleLogin(await context.newPage(), base, user, 'console-password-1');
   }
 
@@ -115,10 +116,28 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
       }
     });
 
-    test(`desk, ${lang}: a screenshot of every page`, async () => {
+    test(`desk, ${lang}: times in the school's time zone with the date, and a screenshot of every page`, async () => {
       for (const user of ['guard1', 'admin1'] as const) {
         const page = await open(user, { width: 1280, height: 900 });
         if (lang === 'en') await page.click('[data-testid=lang-toggle]');
+        if (user === 'guard1') {
+          const raised = c.alarms.openAlarms().find((a) => a.key === 'test:phone')!.raisedAt;
+          const school = new Date(raised).toLocaleString(lang, {
+            timeZone: 'Asia/Shanghai',
+            hour12: false,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+          });
+          await page
+            .locator('tr[data-alarm="test:phone"]')
+            .filter({ hasText: school })
+            .first()
+            .waitFor({ timeout: 5000 });
+        }
         for (const p of PAGES[user === 'guard1' ? 'guard' : 'admin']) {
           await page.goto(`${base}/#/${p}`);
           await page.waitForSelector('main > *');

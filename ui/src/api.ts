@@ -10,6 +10,8 @@ export interface Session {
   role: string;
   csrf: string;
   expiresAt: number;
+  /** The school's time zone: every time is shown in it, whatever the browser's. */
+  timeZone: string;
   setup: ('password' | 'totp')[];
 }
 export interface StoredEvent {

@@ -584,11 +584,17 @@ export const t = (key: Key): string => dictionaries[lang.value][key] ?? key;
 export const tf = (key: Key, params: Record<string, string | number>): string =>
   t(key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 
+/** The school's time zone (from the session); the browser's until it is known. */
+export const siteTimeZone = signal<string | undefined>(undefined);
+
+/** A time with its date, in the school's time zone: a guard in the district office reads school time. */
 export const fmtTime = (ms: number | null) =>
   ms === null
     ? '—'
     : new Date(ms).toLocaleString(lang.value, {
+        timeZone: siteTimeZone.value,
         hour12: false,
+        year: 'numeric',
         month: '2-digit',
         day: '2-digit',
         hour: '2-digit',

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session, setCsrf } from './api.ts';
-import { lang, t, type Key } from './i18n.ts';
+import { lang, siteTimeZone, t, type Key } from './i18n.ts';
 import { Access } from './pages/Access.tsx';
 import { Cameras } from './pages/Cameras.tsx';
 import { Emergency } from './pages/Emergency.tsx';
@@ -187,5 +187,9 @@ function App() {
   return s.setup?.length ? <AccountSetup s={s} /> : <Shell s={s} />;
 }
 
+// Every way in (login, account setup, a reload) sets the session: it carries the school's time zone.
+session.subscribe((cur) => {
+  if (cur?.timeZone) siteTimeZone.value = cur.timeZone;
+});
 document.documentElement.lang = lang.value;
 render(<App />, document.getElementById('app')!);

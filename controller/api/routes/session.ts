@@ -14,6 +14,7 @@ const sessionSchema = {
     role: { type: 'string' },
     csrf: { type: 'string' },
     expiresAt: { type: 'integer' },
+    timeZone: { type: 'string', description: "The school's time zone, in which the console shows every time" },
     setup: {
       type: 'array',
       items: { enum: ['password', 'totp'] },
@@ -94,7 +95,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
         secure: req.protocol === 'https',
         expires: new Date(r.session.expiresAt),
       });
-      return r.session;
+      return { ...r.session, timeZone: deps.site.config.school.timezone };
     },
   );
 
@@ -104,7 +105,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
       config: { access: 'session' },
       schema: { tags: ['session'], summary: 'The current session', response: { 200: sessionSchema } },
     },
-    async (req) => req.session,
+    async (req) => ({ ...req.session, timeZone: deps.site.config.school.timezone }),
   );
 
   app.delete(

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { beeps, enableSound, MAX_MUTE_MIN, muteFor, mutedUntil, soundState, unmute } from '../alarm-attention.ts';
-import { t } from '../i18n.ts';
+import { siteTimeZone, t } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 
-const hhmm = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const hhmm = (ms: number) =>
+  new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: siteTimeZone.value });
 
 /** The alarm sound's state in the header, with mute for a while, and the switches the browser asks a click for. */
 export function AlarmSound() {

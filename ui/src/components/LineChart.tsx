@@ -1,3 +1,4 @@
+import { siteTimeZone } from '../i18n.ts';
 export interface Point {
   ts: number;
   value: number;
@@ -35,7 +36,12 @@ export function LineChart({ points, limits = [], unit }: { points: Point[]; limi
   const d = points.map((p, i) => `${i ? 'L' : 'M'}${sx(p.ts).toFixed(1)},${sy(p.value).toFixed(1)}`).join('');
   const ticks = [y0 + pad, (y0 + y1) / 2, y1 - pad];
   const time = (ms: number) =>
-    new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+    new Date(ms).toLocaleTimeString([], {
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      timeZone: siteTimeZone.value,
+    });
   return (
     <svg
       class="chart"

@@ -1,7 +1,7 @@
 import { HealthPill } from '../components/HealthPill.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ApiProblems } from '../api.ts';
-import { fmtTime, t, tf, type Key } from '../i18n.ts';
+import { fmtTime, siteTimeZone, t, tf, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { recent, session } from '../state.ts';
 
@@ -43,7 +43,8 @@ interface Attendance {
   exits: number;
 }
 
-const today = () => new Date().toLocaleDateString('sv');
+// The school's day, not the browser's: attendance is by the school's date.
+const today = () => new Date().toLocaleDateString('sv', { timeZone: siteTimeZone.value });
 
 async function csvUpload(file: File): Promise<string> {
   try {
