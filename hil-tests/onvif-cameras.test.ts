@@ -266,7 +266,14 @@ describe('ONVIF cameras', () => {
         () => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 320),
         5000,
       );
+      // The alarm opens its camera live, with its snapshot beside it.
+      await page.locator('[data-testid=alarm-camera]').first().click();
+      await page.locator('[data-testid=alarm-view] img').waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid=live-video]').waitFor({ timeout: 10_000 });
       await page.goto(`${base}/#/cameras`);
+      // Grids of 1, 4, 9 and 16: 9 and 16 show snapshots, 1 and 4 live video.
+      await page.locator('[data-testid=camera-layouts] button').nth(2).click();
+      await page.locator('[data-testid=camera-grid][data-layout="9"]').waitFor({ timeout: 5000 });
       await page.locator('[data-camera=cam-gate] img').waitFor({ timeout: 10_000 });
       await page.click('[data-camera=cam-gate]');
       const video = page.locator('[data-testid=live-video]');
@@ -293,6 +300,15 @@ describe('ONVIF cameras', () => {
       await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerdown');
       await page.locator('[data-testid=ptz] button').first().dispatchEvent('pointerup');
       await waitFor('PTZ from the console', () => gate.ptz.filter((p) => p.at > Date.now() - 5000).length >= 2);
+      // And from the keyboard: an arrow held moves, released stops.
+      const before = gate.ptz.length;
+      await page.keyboard.down('ArrowLeft');
+      await page.keyboard.up('ArrowLeft');
+      // A late Stop from the mouse may land after `before`: what counts is a new move, then a stop.
+      await waitFor('PTZ from the keyboard', () => {
+        const acts = gate.ptz.slice(before).map((p) => p.action);
+        return acts.includes('ContinuousMove') && acts.at(-1) === 'Stop';
+      });
 
       rtsp.dropViewers();
       await waitFor('the stream-lost alarm', () => c.alarms.isActive('camera.stream-lost:cam-gate'), 10_000);

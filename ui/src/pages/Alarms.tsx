@@ -136,6 +136,13 @@ export function AlarmTable({ list, handling = false }: { list: Alarm[]; handling
                 {a.active ? t('active') : t('cleared')}
                 {a.ackedAt ? ` · ${t('acked')} (${a.ackedBy})` : ''}
                 {a.data.ackNote ? <div class="muted">📝 {String(a.data.ackNote)}</div> : null}
+                {typeof a.data.camera === 'string' && (
+                  <div>
+                    <a href={`#/cameras/${a.data.camera}/alarm/${a.id}`} data-testid="alarm-camera">
+                      {t('viewCameras')}
+                    </a>
+                  </div>
+                )}
               </td>
               <td>
                 {!a.ackedAt && mayAck && (
