@@ -166,32 +166,23 @@ export class AlarmManager {
 
   /** Alarms in every state, newest first, by time, severity, kind (a type prefix), device and room. */
   history(q: AlarmQuery): Alarm[] {
-    const where: string[] = [];
     const args: Record<string, unknown> = { limit: q.limit };
-    if (q.from !== undefined) {
-      where.push('raised_at >= @from');
-      args.from = q.from;
-    }
-    if (q.to !== undefined) {
-      where.push('raised_at <= @to');
-      args.to = q.to;
-    }
-    if (q.severity) {
-      where.push('severity = @severity');
-      args.severity = q.severity;
-    }
+    const conditions: [keyof AlarmQuery, string][] = [
+      ['from', 'raised_at >= @from'],
+      ['to', 'raised_at <= @to'],
+      ['severity', 'severity = @severity'],
+      ['source', 'source = @source'],
+      ['room', "json_extract(data, '$.room') = @room"],
+    ];
+    const where = conditions.flatMap(([field, sql]) => {
+      if (q[field] === undefined || q[field] === '') return [];
+      args[field] = q[field];
+      return [sql];
+    });
     if (q.kind) {
       where.push("(type = @kind OR type LIKE @kindPrefix ESCAPE '\\')");
       args.kind = q.kind;
       args.kindPrefix = `${q.kind.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
-    }
-    if (q.source) {
-      where.push('source = @source');
-      args.source = q.source;
-    }
-    if (q.room) {
-      where.push("json_extract(data, '$.room') = @room");
-      args.room = q.room;
     }
     const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(args) as AlarmRow[]).map(fromRow);

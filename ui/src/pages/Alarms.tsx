@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { downloadCsv } from '../csv-download.ts';
 import { api, ApiError, type Alarm } from '../api.ts';
 import { fmtTime, t, tf, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
@@ -160,8 +161,6 @@ export function AlarmTable({ list, handling = false }: { list: Alarm[]; handling
 }
 
 const KINDS = ['camera', 'environment', 'device', 'emergency', 'gate', 'access', 'osdp'] as const;
-const csvCell = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
-
 /** The alarms found, as an Excel-ready CSV (a BOM, so Chinese opens right). */
 function exportAlarms(list: Alarm[]): void {
   const rows = [['raised', 'severity', 'type', 'source', 'room', 'message', 'cleared', 'acknowledged', 'by', 'note']];
@@ -178,14 +177,7 @@ function exportAlarms(list: Alarm[]): void {
       a.ackedBy ?? '',
       String(a.data.ackNote ?? ''),
     ]);
-  const blob = new Blob([`\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`], {
-    type: 'text/csv;charset=utf-8',
-  });
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = 'alarms.csv';
-  link.click();
-  URL.revokeObjectURL(link.href);
+  downloadCsv('alarms.csv', rows);
 }
 
 const msOf = (v: string) => (v ? String(new Date(v).getTime()) : '');

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { downloadCsv } from '../csv-download.ts';
 import { api, ApiError } from '../api.ts';
 import type { RecordDataOf } from '../record-types.ts';
 import { fmtTime, t, tf } from '../i18n.ts';
@@ -60,8 +61,6 @@ function Timeline({ r }: { r: Report }) {
   );
 }
 
-const csvCell = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
-
 /** Every past scenario's timeline as one CSV, Excel-ready (a BOM, so Chinese text opens right). */
 function exportHistory(history: Report[]): void {
   const rows = [['scenario', 'kind', 'drill', 'by', 'started', 'step', 'target', 'ms', 'result']];
@@ -78,14 +77,7 @@ function exportHistory(history: Report[]): void {
         e.confirmedAt === null ? '' : String(e.confirmedAt - e.commandedAt),
         e.nothing ? `nothing: ${e.detail}` : e.ok ? 'ok' : `failed: ${e.detail ?? ''}`,
       ]);
-  const blob = new Blob([`\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`], {
-    type: 'text/csv;charset=utf-8',
-  });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = 'scenarios.csv';
-  a.click();
-  URL.revokeObjectURL(a.href);
+  downloadCsv('scenarios.csv', rows);
 }
 
 type Row = { at: string; days: string; label: string };
