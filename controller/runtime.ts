@@ -52,6 +52,7 @@ import { wire as wireScenarios } from './features/scenarios/wire.ts';
 import type { EmergencyButtons } from './features/scenarios/emergency-buttons.ts';
 import type { ScenarioService } from './features/scenarios/scenario-service.ts';
 import { wire as wireUpdates } from './features/updates/wire.ts';
+import { wire as wireShifts } from './features/shifts/wire.ts';
 import type { UpdateService } from './features/updates/update-service.ts';
 import { wire as wireVideo } from './features/video/wire.ts';
 import type { VideoService } from './features/video/video-service.ts';
@@ -218,7 +219,8 @@ export class Controller {
       proven: () => this.healthy() && this.uplink.status.connected,
       restart: (reason) => this.requestRestart(reason),
     });
-    this.features = [environment, access, pa, boards, scenarios, video, updates];
+    const shifts = wireShifts(ctx);
+    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);
     for (const d of this.drivers) devices.add(d);
     this.devices = devices;

@@ -153,6 +153,30 @@ describe('alarms that demand attention, in Chromium', () => {
     assert.match(csv, /监控查看：门卫误按，已复位/);
   });
 
+  test('the shift log: a handover note, then the next shift sees it, the open alarms and what happened since', async () => {
+    const base = `http://127.0.0.1:${c.site.config.console.port}`;
+    await page.goto(`${base}/#/shift`);
+    await page.fill('[data-testid=shift-text]', '南门闸机右侧读卡器时好时坏，已报修；下午有家长会');
+    await page.click('[data-testid=shift-write]');
+    await page.locator('[data-testid=shift-notes] li').filter({ hasText: '已报修' }).waitFor({ timeout: 5000 });
+    raise('test:after-handover', 'major', 'after the handover');
+    await waitFor('the alarm recorded', () => c.alarms.isActive('test:after-handover'));
+    await page.reload();
+    await page.locator('[data-testid=shift-notes] li').first().filter({ hasText: 'guard1' }).waitFor({ timeout: 5000 });
+    await page
+      .locator('[data-testid=shift-summary]')
+      .filter({ hasText: /报警 \d+/ })
+      .waitFor({ timeout: 5000 });
+    await page.locator('tr[data-alarm="test:after-handover"]').first().waitFor({ timeout: 5000 });
+    const audit = c.commands.recentAudit(5) as { command: string; actor: string }[];
+    assert.ok(
+      audit.some((a) => a.command === 'shift.note' && a.actor === 'guard1'),
+      'the note is an audited command',
+    );
+    c.alarms.clear('test:after-handover');
+    await page.locator('tr[data-alarm="test:after-handover"] button').first().click();
+  });
+
   test('with the controller out of reach: a full-width banner and every device unknown; it recovers by itself', async () => {
     await page.goto(`http://127.0.0.1:${c.site.config.console.port}/#/dashboard`);
     await page.locator('[data-testid=device-table] [data-health=online]').first().waitFor({ timeout: 5000 });

@@ -17,7 +17,18 @@ import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'console');
 const PAGES: Record<'guard' | 'admin', string[]> = {
-  guard: ['dashboard', 'alarms', 'access', 'cameras', 'emergency', 'environment', 'events', 'uplink', 'account'],
+  guard: [
+    'dashboard',
+    'alarms',
+    'shift',
+    'access',
+    'cameras',
+    'emergency',
+    'environment',
+    'events',
+    'uplink',
+    'account',
+  ],
   admin: ['admin'],
 };
 

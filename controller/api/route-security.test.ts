@@ -81,6 +81,8 @@ const review: Record<string, Access> = {
   'GET /api/emergency': 'view',
   'GET /api/scenario': 'view',
   'GET /api/scenarios': 'view',
+  'GET /api/shift': 'shift.log',
+  'POST /api/shift/notes': 'shift.log',
 };
 
 const t = tempDir('route-security');

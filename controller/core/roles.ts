@@ -12,7 +12,8 @@ export type Permission =
   | 'pa.announce'
   | 'users.manage'
   | 'config'
-  | 'devices.commission';
+  | 'devices.commission'
+  | 'shift.log';
 
 /**
  * Minors' names, classes, attendance and card numbers (`people.*`) are for the guards who check
@@ -21,8 +22,18 @@ export type Permission =
  */
 const grants: Record<Role, readonly Permission[]> = {
   viewer: ['view'],
-  guard: ['view', 'people.read', 'alarm.ack', 'gate.operate', 'pa.announce'],
-  admin: ['view', 'people.read', 'people.manage', 'alarm.ack', 'gate.operate', 'pa.announce', 'users.manage', 'config'],
+  guard: ['view', 'people.read', 'alarm.ack', 'gate.operate', 'pa.announce', 'shift.log'],
+  admin: [
+    'view',
+    'people.read',
+    'people.manage',
+    'alarm.ack',
+    'gate.operate',
+    'pa.announce',
+    'users.manage',
+    'config',
+    'shift.log',
+  ],
   installer: ['view', 'devices.commission', 'config'],
   auditor: ['audit.read'],
 };

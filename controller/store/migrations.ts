@@ -200,4 +200,14 @@ export const migrations: readonly { version: number; name: string; sql: string }
     name: 'readings by device, for the time means of the air-quality limits after a restart',
     sql: `CREATE INDEX readings_device ON readings (device, point, ts);`,
   },
+  {
+    version: 8,
+    name: "guards' handover notes (the shift log)",
+    sql: `CREATE TABLE shift_notes (
+      id     INTEGER PRIMARY KEY,
+      at     INTEGER NOT NULL,
+      author TEXT NOT NULL,
+      text   TEXT NOT NULL
+    );`,
+  },
 ];

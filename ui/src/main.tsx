@@ -18,12 +18,14 @@ import { Environment } from './pages/Environment.tsx';
 import { Events } from './pages/Events.tsx';
 import { Login } from './pages/Login.tsx';
 import { Uplink } from './pages/Uplink.tsx';
+import { Shift } from './pages/Shift.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
 const pages = {
   dashboard: Dashboard,
   alarms: Alarms,
+  shift: Shift,
   access: Access,
   cameras: Cameras,
   emergency: Emergency,
@@ -39,7 +41,10 @@ type Page = keyof typeof pages;
 /** The pages a role works in; the API decides what each may read, this only spares dead links. */
 function pagesFor(role: string): Page[] {
   if (role === 'auditor') return ['auditor', 'account'];
-  return (Object.keys(pages) as Page[]).filter((p) => p !== 'auditor' && (p !== 'admin' || role === 'admin'));
+  return (Object.keys(pages) as Page[]).filter(
+    (p) =>
+      p !== 'auditor' && (p !== 'admin' || role === 'admin') && (p !== 'shift' || role === 'guard' || role === 'admin'),
+  );
 }
 
 function useRoute(allowed: Page[]): Page {
