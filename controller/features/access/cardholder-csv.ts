@@ -74,18 +74,21 @@ export function decodeCsvBytes(bytes: Uint8Array, charset?: string): DecodedCsv 
     try {
       new TextDecoder(charset);
     } catch {
-      return refuse(`unknown charset "${charset}": send UTF-8 or GB18030 (GBK)`);
+      return refuse(`unknown charset "${charset}": send UTF-8 or GB18030 (GBK) (不支持的字符集)`);
     }
-    return attempt(charset) ?? refuse(`the file is not valid ${charset}`);
+    return attempt(charset) ?? refuse(`the file is not valid ${charset} (文件编码与声明不符)`);
   }
   const bom =
     bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
   const decoded = bom ? attempt(bom) : (attempt('utf-8') ?? attempt('gb18030'));
-  if (!decoded) return refuse('the file is neither UTF-8 nor GB18030 (GBK): save it from Excel as "CSV UTF-8"');
+  if (!decoded)
+    return refuse(
+      'the file is neither UTF-8 nor GB18030 (GBK): save it from Excel as "CSV UTF-8" (文件既非 UTF-8 也非 GBK，请在 Excel 中另存为“CSV UTF-8”)',
+    );
   // U+FFFD is what a client that read GBK as UTF-8 sends: the names were lost before they arrived.
   if ('text' in decoded && decoded.text.includes('\ufffd'))
     return refuse(
-      'the file holds unreadable characters (U+FFFD): it was converted from another encoding and lost its names; send the original file',
+      'the file holds unreadable characters (U+FFFD): it was converted from another encoding and lost its names; send the original file (文件含无法识别的字符，姓名已丢失，请上传原始文件)',
     );
   return decoded;
 }
