@@ -22,6 +22,7 @@ const PAGES: Record<'guard' | 'admin', string[]> = {
     'alarms',
     'shift',
     'access',
+    'people',
     'cameras',
     'emergency',
     'environment',
@@ -135,7 +136,7 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
           const raised = c.alarms.openAlarms().find((a) => a.key === 'test:phone')!.raisedAt;
           const school = new Date(raised).toLocaleString(lang, {
             timeZone: 'Asia/Shanghai',
-            hour12: false,
+            hourCycle: 'h23',
             year: 'numeric',
             month: '2-digit',
             day: '2-digit',

@@ -1,8 +1,10 @@
 /** The console in a real browser: log in, watch a live reading arrive, acknowledge an alarm. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { localTime } from '../controller/features/access/decide.ts';
 import type { Controller } from '../controller/runtime.ts';
 import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { startCo2Gateway } from './lib/load-sims.ts';
@@ -175,6 +177,54 @@ describe('security console in Chromium', () => {
     assert.match(audit, /\[redacted\]/);
     assert.doesNotMatch(audit, /a-new-guard-password-7/);
     assert.ok(await c.users.verify('guard7', 'a-new-guard-password-7'));
+  });
+
+  test("an admin finds a pupil's passages by name, chooses between two, and exports the class attendance for Excel", async () => {
+    c.allowlist.upsertLocal({
+      cardholders: ['陈小红', '陈小兰', '刘强'].map((name, i) => ({
+        id: `p${i + 1}`,
+        name,
+        kind: 'student' as const,
+        class: i < 2 ? '初三(1)班' : '初三(2)班',
+        card: String(7100 + i),
+        validFrom: null,
+        validTo: null,
+        enabled: true,
+        groups: [],
+      })),
+    });
+    const day = localTime(Date.now(), c.site.config.school.timezone).date;
+    for (const type of ['access.granted', 'access.passage'])
+      await c.pipeline.ingest({
+        topic: 'events/access',
+        type,
+        source: 'reader-1',
+        data: { gate: 'east-gate', cardholderId: 'p2', direction: 'in' },
+      });
+    c.allowlist.recordPassage(Date.now(), day, 'p2', 'east-gate', 'in');
+
+    const page = await login('admin1');
+    await page.goto(`${base}/#/people`);
+    await page.fill('[data-testid=who]', '陈小');
+    await page.click('[data-testid=person-history] button[type=submit]');
+    const choices = page.locator('[data-testid=matches] button');
+    await choices.first().waitFor({ timeout: 5000 });
+    assert.equal(await choices.count(), 2);
+    await choices.filter({ hasText: '陈小兰' }).click();
+    const rows = page.locator('[data-testid=history] tbody tr');
+    await waitFor('her two records', async () => (await rows.count()) === 2, 5000);
+    assert.match((await rows.first().textContent()) ?? '', /east-gate/);
+    assert.doesNotMatch((await page.textContent('[data-testid=history]')) ?? '', /[{}"]/, 'sentences, not JSON');
+
+    await page.selectOption('[data-testid=report-kind]', 'class');
+    const report = page.locator('[data-testid=attendance]');
+    await report.filter({ hasText: '初三(1)班' }).waitFor({ timeout: 5000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-export]')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    assert.ok(csv.startsWith('\ufeff"班级考勤'), csv.slice(0, 40));
+    assert.match(csv, /"班级","应到","出勤","缺勤","缺勤学生"/);
+    assert.match(csv, /"初三\(1\)班","2","1","1","陈小红"/);
+    assert.match(csv, /"初三\(2\)班","1","0","1","刘强"/);
   });
 
   test('when records cannot be committed every page shows it, in red, and the line goes once they can', async () => {

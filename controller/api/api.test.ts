@@ -7,6 +7,7 @@ import { type Role, roles } from '../core/roles.ts';
 import { Controller } from '../runtime.ts';
 import { tempDir, writeSite } from '../../hil-tests/lib/site-fixture.ts';
 import { buildApi } from './server.ts';
+import { localTime } from '../features/access/decide.ts';
 
 const t = tempDir('api');
 let controller: Controller;
@@ -430,6 +431,83 @@ test('personal data per role: viewers see no names, cards or audit; guards see p
     audit.some((r) => r.actor === 'guard1' && r.command === 'cardholders.read'),
     'who read the roster is in the audit',
   );
+});
+
+test("a person's history by name, card or id over school days; attendance by day, class and month, absentees included", async () => {
+  const admin = await login('admin');
+  await app.inject({
+    method: 'POST',
+    url: '/api/cardholders/import',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'text/csv' },
+    payload:
+      'id,name,kind,class,card\nh1,陈小红,student,初三(1)班,61000001\nh2,陈小兰,student,初三(1)班,61000002\nh3,刘强,student,初三(2)班,61000003\n',
+  });
+  const zone = controller.site.config.school.timezone;
+  const today = localTime(Date.now(), zone).date;
+  for (const type of ['access.granted', 'access.passage'])
+    await controller.pipeline.ingest({
+      topic: 'events/access',
+      type,
+      source: 'reader-h',
+      data: { gate: 'gate-h', cardholderId: 'h1', direction: 'in' },
+    });
+  controller.allowlist.recordPassage(Date.now(), today, 'h1', 'gate-h', 'in');
+  controller.allowlist.recordPassage(Date.now() - 40 * 86_400_000, '2026-10-09', 'h3', 'gate-h', 'in');
+  const g = await login('guard');
+  const get = async (url: string) => {
+    const r = await app.inject({ url, headers: { cookie: g.cookie, 'accept-language': 'zh-CN' } });
+    return { status: r.statusCode, body: r.json() };
+  };
+  const history = (who: string, from = today, to = today) =>
+    get(`/api/people/history?who=${encodeURIComponent(who)}&from=${from}&to=${to}`);
+
+  for (const who of ['陈小红', '61000001', 'h1']) {
+    const r = await history(who);
+    assert.deepEqual(
+      r.body.events.map((e: { type: string }) => e.type),
+      ['access.passage', 'access.granted'],
+      who,
+    );
+    assert.equal(r.body.matches[0].card, '61000001');
+  }
+  const two = await history('陈小');
+  assert.deepEqual(two.body.matches.map((m: { id: string }) => m.id).sort(), ['h1', 'h2']);
+  assert.equal(two.body.events.length, 0, 'two people match: nobody is shown until one is chosen');
+  assert.equal((await history('h1', '2026-01-01', '2026-01-31')).body.events.length, 0, 'outside the dates');
+  const reversed = await history('h1', today, '2026-01-01');
+  assert.equal(reversed.status, 400);
+  assert.equal(reversed.body.error, '开始日期晚于结束日期');
+
+  const day = await get(`/api/attendance/report?kind=day&date=${today}&class=${encodeURIComponent('初三(1)班')}`);
+  assert.deepEqual(
+    day.body.rows.map((r: { id: string; present: boolean }) => [r.id, r.present]),
+    [
+      ['h1', true],
+      ['h2', false],
+    ],
+  );
+  const classes = await get(`/api/attendance/report?kind=class&date=${today}`);
+  const c3 = classes.body.rows.find((r: { class: string }) => r.class === '初三(1)班');
+  assert.deepEqual([c3.enrolled, c3.present, c3.absentees], [2, 1, ['陈小兰']]);
+  const month = await get('/api/attendance/report?kind=month&date=2026-10');
+  const h3 = month.body.rows.find((r: { id: string }) => r.id === 'h3');
+  assert.equal(month.body.schoolDays.length, 22, 'October 2026 has 22 weekdays and no holidays in this list');
+  assert.deepEqual([h3.present, h3.absent], [1, 21]);
+  assert.equal((await get('/api/attendance/report?kind=month&date=2026-10-01')).status, 400);
+  assert.equal((await get('/api/attendance/report?kind=day&date=2026-10')).body.code, 'report.day');
+
+  const v = await login('viewer');
+  for (const url of [
+    `/api/people/history?who=h1&from=${today}&to=${today}`,
+    `/api/attendance/report?kind=day&date=${today}`,
+  ])
+    assert.equal((await app.inject({ url, headers: { cookie: v.cookie } })).statusCode, 403, url);
+  const auditor = await login('auditor');
+  const audit = (await app.inject({ url: '/api/audit?limit=50', headers: { cookie: auditor.cookie } })).json() as {
+    command: string;
+  }[];
+  assert.ok(audit.some((r) => r.command === 'people.history'));
+  assert.ok(audit.some((r) => r.command === 'attendance.report'));
 });
 
 test('console files: compressed ahead of time, hashed scripts kept for a year, the page asked again each time', async () => {

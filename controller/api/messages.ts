@@ -28,6 +28,9 @@ const catalog = {
     en: 'the request is larger than this route takes ({limit} bytes)',
     zh: '请求超过该接口允许的大小（{limit} 字节）',
   },
+  'range.reversed': { en: 'the start date is after the end date', zh: '开始日期晚于结束日期' },
+  'report.month': { en: 'a month report takes a month (YYYY-MM)', zh: '月报表需要月份（YYYY-MM）' },
+  'report.day': { en: 'this report takes a day (YYYY-MM-DD)', zh: '该报表需要日期（YYYY-MM-DD）' },
   'store.failing': { en: 'records cannot be committed: {detail}', zh: '记录无法写入存储：{detail}' },
 } as const;
 

@@ -63,6 +63,8 @@ const review: Record<string, Access> = {
   'GET /api/cardholders/export': 'people.manage',
   'DELETE /api/cardholders/:id': 'people.manage',
   'GET /api/attendance': 'people.read',
+  'GET /api/attendance/report': 'people.read',
+  'GET /api/people/history': 'people.read',
   'GET /api/cameras': 'view',
   'GET /api/cameras/discover': 'devices.commission',
   'GET /api/cameras/:id/snapshot': 'view',

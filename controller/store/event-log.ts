@@ -19,6 +19,8 @@ export interface EventQuery {
   type?: string;
   topic?: string;
   source?: string;
+  /** Records about this cardholder id (found through the sealed record's subject). */
+  person?: string;
   from?: number;
   to?: number;
   beforeSeq?: number;
@@ -164,6 +166,10 @@ export class EventLog {
     if (query.source) {
       where.push('source = @source');
       args.source = query.source;
+    }
+    if (query.person !== undefined) {
+      where.push('subject = @person');
+      args.person = this.cipher.mac(query.person);
     }
     if (query.from !== undefined) {
       where.push('ts >= @from');

@@ -19,6 +19,7 @@ import { Events } from './pages/Events.tsx';
 import { Login } from './pages/Login.tsx';
 import { Uplink } from './pages/Uplink.tsx';
 import { Shift } from './pages/Shift.tsx';
+import { People } from './pages/People.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
@@ -27,6 +28,7 @@ const pages = {
   alarms: Alarms,
   shift: Shift,
   access: Access,
+  people: People,
   cameras: Cameras,
   emergency: Emergency,
   environment: Environment,
@@ -43,7 +45,10 @@ function pagesFor(role: string): Page[] {
   if (role === 'auditor') return ['auditor', 'account'];
   return (Object.keys(pages) as Page[]).filter(
     (p) =>
-      p !== 'auditor' && (p !== 'admin' || role === 'admin') && (p !== 'shift' || role === 'guard' || role === 'admin'),
+      p !== 'auditor' &&
+      (p !== 'admin' || role === 'admin') &&
+      (p !== 'shift' || role === 'guard' || role === 'admin') &&
+      (p !== 'people' || role === 'guard' || role === 'admin'),
   );
 }
 

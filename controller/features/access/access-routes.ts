@@ -12,12 +12,10 @@ import type { DeviceDirectory } from '../../core/device-directory.ts';
 import type { AccessService } from './access-service.ts';
 import { may } from '../../core/roles.ts';
 import { userActor } from '../../api/auth.ts';
+import { whose } from './people-routes.ts';
 
 /** The largest import: MAX_IMPORT_ROWS cardholders with long names and several groups each. */
 const IMPORT_BYTES = MAX_IMPORT_ROWS * 200;
-
-/** Whose data a read returned, for the audit: the ids, up to a bound, and how many. */
-const whose = (ids: string[]) => ({ rows: ids.length, ids: ids.slice(0, 200) });
 
 const maskCard = (card: string) => (card.length > 4 ? `${'*'.repeat(card.length - 4)}${card.slice(-4)}` : '****');
 

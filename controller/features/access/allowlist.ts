@@ -3,7 +3,7 @@ import type { Db } from '../../store/database.ts';
 import { type PersonalCipher, plainCipher } from '../../store/personal-cipher.ts';
 import type { EventLog } from '../../store/event-log.ts';
 import type { DecisionData } from './decide.ts';
-import type { Cardholder, Direction, GateRule, Schedule } from './types.ts';
+import type { Cardholder, DayAttendance, Direction, GateRule, Schedule } from './types.ts';
 
 export interface AccessSnapshot {
   cardholders?: Cardholder[];
@@ -138,22 +138,21 @@ export class Allowlist implements DecisionData {
 
   /** Entries and exits per cardholder for one day: first in, last out, counts. */
   attendance(day: string) {
+    return this.attendanceBetween(day, day);
+  }
+
+  /** The same per cardholder and school day, for every day from `from` to `to` (inclusive). */
+  attendanceBetween(from: string, to: string): DayAttendance[] {
     return (
       this.db
         .prepare(
-          `SELECT cardholder_id AS cardholderId,
+          `SELECT day, cardholder_id AS cardholderId,
               min(CASE WHEN direction = 'in' THEN ts END) AS firstIn,
               max(CASE WHEN direction = 'out' THEN ts END) AS lastOut,
               sum(direction = 'in') AS entries, sum(direction = 'out') AS exits
-       FROM passages WHERE day = ? GROUP BY cardholder_id`,
+       FROM passages WHERE day BETWEEN ? AND ? GROUP BY day, cardholder_id ORDER BY day`,
         )
-        .all(day) as {
-        cardholderId: string;
-        firstIn: number | null;
-        lastOut: number | null;
-        entries: number;
-        exits: number;
-      }[]
+        .all(from, to) as DayAttendance[]
     ).flatMap((a) => {
       const id = this.byMac.get(a.cardholderId);
       return id ? [{ ...a, cardholderId: id }] : [];

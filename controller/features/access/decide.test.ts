@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from '../../store/database.ts';
 import { Allowlist, SyncError } from './allowlist.ts';
-import { decide, localTime } from './decide.ts';
+import { dayStart, decide, localTime } from './decide.ts';
 
 const school = {
   version: 1,
@@ -157,4 +157,12 @@ test('versioned deltas: applied in order, a stale base is refused, a full resync
     ['t1'],
   );
   assert.equal(list.version, 9);
+});
+
+test("a school day begins at the school's midnight, whatever the server's zone", () => {
+  assert.equal(new Date(dayStart('2026-12-01', 'Asia/Shanghai')).toISOString(), '2026-11-30T16:00:00.000Z');
+  assert.equal(new Date(dayStart('2026-12-01', 'Asia/Urumqi')).toISOString(), '2026-11-30T18:00:00.000Z');
+  // The day a clock goes forward: midnight is still before the change.
+  assert.equal(new Date(dayStart('2026-03-29', 'Europe/Berlin')).toISOString(), '2026-03-28T23:00:00.000Z');
+  assert.equal(new Date(dayStart('2026-03-30', 'Europe/Berlin')).toISOString(), '2026-03-29T22:00:00.000Z');
 });

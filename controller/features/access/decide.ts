@@ -30,6 +30,18 @@ export function localTime(ms: number, timeZone: string): LocalTime {
   };
 }
 
+/** The instant a school day (YYYY-MM-DD) begins in the school's time zone. */
+export function dayStart(day: string, timeZone: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`);
+  let at = wall;
+  // Twice: the offset at the first guess may differ from the offset at midnight (a DST change).
+  for (let i = 0; i < 2; i++) {
+    const t = localTime(at, timeZone);
+    at -= Date.parse(`${t.date}T00:00:00Z`) + t.minutes * 60_000 - wall;
+  }
+  return at;
+}
+
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 export const inInterval = (t: LocalTime, i: Interval) =>

@@ -17,6 +17,16 @@ export interface Cardholder {
   groups: string[];
 }
 
+/** One cardholder's passages on one school day. */
+export interface DayAttendance {
+  day: string;
+  cardholderId: string;
+  firstIn: number | null;
+  lastOut: number | null;
+  entries: number;
+  exits: number;
+}
+
 export interface Interval {
   days: number[];
   from: string;

@@ -8,6 +8,7 @@ import type { Feature, FeatureContext } from '../feature.ts';
 import { registerAccessCommands } from './access-commands.ts';
 import { accessRoutes } from './access-routes.ts';
 import { AccessService } from './access-service.ts';
+import { peopleRoutes } from './people-routes.ts';
 
 /** Card readers and gates: decisions in memory, passages and alarms, remote opening, cardholder sync. */
 export function wire(ctx: FeatureContext): Feature & { service: AccessService } {
@@ -58,7 +59,10 @@ export function wire(ctx: FeatureContext): Feature & { service: AccessService } 
     name: 'access',
     service,
     drivers,
-    routes: (app, api) => accessRoutes(app, api, service, ctx.devices),
+    routes: (app, api) => {
+      accessRoutes(app, api, service, ctx.devices);
+      peopleRoutes(app, api);
+    },
     start: () => service.start(),
     stop: () => service.stop(),
     status: () => ({

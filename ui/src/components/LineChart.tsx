@@ -39,7 +39,7 @@ export function LineChart({ points, limits = [], unit }: { points: Point[]; limi
     new Date(ms).toLocaleTimeString([], {
       hour: '2-digit',
       minute: '2-digit',
-      hour12: false,
+      hourCycle: 'h23',
       timeZone: siteTimeZone.value,
     });
   return (

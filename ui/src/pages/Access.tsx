@@ -1,7 +1,7 @@
 import { HealthPill } from '../components/HealthPill.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ApiProblems } from '../api.ts';
-import { fmtTime, siteTimeZone, t, tf, type Key } from '../i18n.ts';
+import { fmtTime, t, tf, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { recent, session } from '../state.ts';
 
@@ -33,18 +33,6 @@ interface Reader {
   secure: boolean | null;
   installKey: boolean | null;
 }
-interface Attendance {
-  cardholderId: string;
-  name: string | null;
-  class: string | null;
-  firstIn: number | null;
-  lastOut: number | null;
-  entries: number;
-  exits: number;
-}
-
-// The school's day, not the browser's: attendance is by the school's date.
-const today = () => new Date().toLocaleDateString('sv', { timeZone: siteTimeZone.value });
 
 async function csvUpload(file: File): Promise<string> {
   try {
@@ -71,8 +59,6 @@ export function Access() {
   const [gates, setGates] = useState<Gate[]>([]);
   const [holders, setHolders] = useState<Holder[]>([]);
   const [q, setQ] = useState('');
-  const [day, setDay] = useState(today());
-  const [attendance, setAttendance] = useState<Attendance[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const blank = { id: '', name: '', kind: 'student', class: '', card: '', groups: 'students' };
   const [form, setForm] = useState(blank);
@@ -95,16 +81,6 @@ export function Access() {
   useEffect(() => {
     void loadHolders();
   }, [q]);
-  // Attendance changes with passages only: refetched once a second at most while they come, not on every record.
-  const lastPassage = events.find((e) => e.type === 'access.passage')?.id ?? '';
-  useEffect(() => {
-    const timer = setTimeout(
-      () => void api<Attendance[]>('GET', `/api/attendance?day=${day}`).then(setAttendance),
-      lastPassage ? 1000 : 0,
-    );
-    return () => clearTimeout(timer);
-  }, [day, lastPassage]);
-
   const act = async (fn: () => Promise<unknown>) => {
     setMessage(null);
     try {
@@ -252,35 +228,6 @@ export function Access() {
               </tr>
             );
           })}
-        </tbody>
-      </table>
-
-      <h2>{t('attendance')}</h2>
-      <div class="toolbar">
-        <input type="date" value={day} onChange={(e) => setDay(e.currentTarget.value)} />
-      </div>
-      <table data-testid="attendance">
-        <thead>
-          <tr>
-            <th>{t('cardholder')}</th>
-            <th>{t('class')}</th>
-            <th>{t('firstIn')}</th>
-            <th>{t('lastOut')}</th>
-            <th>{t('entries')}</th>
-            <th>{t('exits')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {attendance.map((a) => (
-            <tr>
-              <td>{a.name ?? a.cardholderId}</td>
-              <td>{a.class ?? ''}</td>
-              <td>{fmtTime(a.firstIn)}</td>
-              <td>{fmtTime(a.lastOut)}</td>
-              <td>{a.entries}</td>
-              <td>{a.exits}</td>
-            </tr>
-          ))}
         </tbody>
       </table>
 
