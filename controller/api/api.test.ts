@@ -307,7 +307,23 @@ test('cardholders: CSV import is all or nothing with located problems; export ro
     payload: { direction: 'in' },
   });
   assert.equal(open.statusCode, 400);
-  assert.match(open.json().error, /no gate "nowhere"/);
+  // In the asker's language (Chinese unless the browser asks for English), with the key to translate.
+  assert.deepEqual(
+    [open.json().error, open.json().code, open.json().params],
+    ['无此闸机"nowhere"', 'gate.unknown', { gate: 'nowhere' }],
+  );
+  const english = await app.inject({
+    method: 'POST',
+    url: '/api/access/gates/nowhere/open',
+    headers: { cookie: g.cookie, 'x-csrf-token': g.csrf, 'accept-language': 'en-GB,en;q=0.8' },
+    payload: { direction: 'sideways' },
+  });
+  assert.equal(english.statusCode, 400);
+  assert.deepEqual(
+    [english.json().error, english.json().code],
+    ['body.direction must be one of in, out', 'invalid.enum'],
+    'a schema refusal is a message too',
+  );
 });
 
 test("CSV import as schools make it: GBK from Excel, a card that is someone else's refused with its line, counts that say what changed", async () => {

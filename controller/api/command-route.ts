@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { userActor } from './auth.ts';
+import { isMessageKey } from '../core/message-catalog.ts';
+import { msg } from './messages.ts';
 import type { ApiDeps } from './deps.ts';
 import { commandResultSchema, errorSchema } from './schemas.ts';
 
@@ -36,7 +38,9 @@ export function commandRoute(app: FastifyInstance, deps: ApiDeps, r: CommandRout
     },
     handler: async (req, reply) => {
       const result = await deps.commands.execute({ name: r.command, args: r.args(req) }, userActor(req));
-      return reply.code(result.ok ? 200 : refused).send(result);
+      if (result.ok || !isMessageKey(result.code)) return reply.code(result.ok ? 200 : refused).send(result);
+      // The refusal in the asker's language; the key and parameters go with it for the console.
+      return reply.code(refused).send({ ...result, ...msg(req, result.code, result.params) });
     },
   });
 }

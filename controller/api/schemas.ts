@@ -4,7 +4,12 @@ import { RECORD_TYPES } from '../record-catalogue.ts';
 /** Any refusal: a schema validation error, or a command that did not succeed (ok: false). */
 export const errorSchema = {
   type: 'object',
-  properties: { ok: { type: 'boolean' }, error: { type: 'string' }, code: { type: 'string' } },
+  properties: {
+    ok: { type: 'boolean' },
+    error: { type: 'string' },
+    code: { type: 'string' },
+    params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+  },
   required: ['error'],
 } as const;
 
@@ -44,6 +49,12 @@ export const alarmSchema = {
 
 export const commandResultSchema = {
   type: 'object',
-  properties: { ok: { type: 'boolean' }, result: {}, error: { type: 'string' } },
+  properties: {
+    ok: { type: 'boolean' },
+    result: {},
+    error: { type: 'string' },
+    code: { type: 'string' },
+    params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+  },
   required: ['ok'],
 } as const;

@@ -14,6 +14,7 @@ import { authHook, SESSION_COOKIE } from './auth.ts';
 import { consoleHosts } from './host-check.ts';
 import { securityHeaders } from './security-headers.ts';
 import { msg } from './messages.ts';
+import { type AjvIssue, validationMessage } from './validation-message.ts';
 import { catalogRoutes, publicScope } from './route-catalog.ts';
 import type { ApiDeps } from './deps.ts';
 import { alarmRoutes } from './routes/alarms.ts';
@@ -92,18 +93,31 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       ['body', req.body],
       ['params', req.params],
     ].find(([, v]) => hasNonFinite(v));
-    if (where) return reply.code(400).send({ error: `${where[0]}: numbers must be finite` });
+    if (where) return reply.code(400).send(msg(req, 'body.not-finite', { field: String(where[0]) }));
   });
   app.setErrorHandler(
-    (err: Error & { statusCode?: number; validation?: unknown; error?: string; code?: string }, req, reply) => {
-      if (err.validation) return reply.code(400).send({ error: err.message });
+    (
+      err: Error & {
+        statusCode?: number;
+        validation?: unknown;
+        validationContext?: string;
+        error?: string;
+        code?: string;
+      },
+      req,
+      reply,
+    ) => {
+      if (Array.isArray(err.validation) && err.validation.length) {
+        const m = validationMessage(err.validation[0] as AjvIssue, String(err.validationContext ?? 'request'));
+        return reply.code(400).send(msg(req, m.code, m.params));
+      }
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
         return reply.code(413).send(msg(req, 'body.too-large', { limit: req.routeOptions.bodyLimit ?? 0 }));
       // A refusal built with msg() (the rate limit's) carries its own text and key.
       if (err.statusCode && err.statusCode < 500)
         return reply.code(err.statusCode).send({ error: err.error ?? err.message, code: err.code });
       deps.log.error({ err: err.message }, 'api error');
-      return reply.code(500).send({ error: 'internal error' });
+      return reply.code(500).send(msg(req, 'internal.error'));
     },
   );
 

@@ -19,7 +19,7 @@ export function registerBuiltinCommands(
     },
     run: (args, actor) => {
       const alarm = alarms.acknowledge(args.alarmId, `${actor.kind}:${actor.name}`, args.note);
-      if (!alarm) throw new CommandError(`no unacknowledged open alarm ${args.alarmId} (无待确认的该报警)`);
+      if (!alarm) throw new CommandError('alarm.not-waiting', { id: args.alarmId });
       return { alarmId: alarm.id, ackedAt: alarm.ackedAt };
     },
   });

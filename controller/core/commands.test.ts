@@ -24,7 +24,9 @@ test('the bus checks the permission a command declares against a console user’
     const viewer = await open({ kind: 'user', name: 'v1', role: 'viewer' });
     assert.deepEqual(viewer, {
       ok: false,
-      error: '"gate.open" needs the gate.operate permission (需要 gate.operate 权限)',
+      error: '"gate.open" needs the gate.operate permission',
+      code: 'command.forbidden',
+      params: { name: 'gate.open', permission: 'gate.operate' },
     });
     assert.equal((await open({ kind: 'user', name: 'nobody' })).ok, false, 'a user with no role may do nothing');
     assert.equal((await open({ kind: 'district', name: 'noc' })).ok, true, 'the district is checked by signature');

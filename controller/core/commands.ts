@@ -6,6 +6,7 @@ import type { Logger } from './logger.ts';
 import type { Pipeline } from './pipeline.ts';
 import { may, type Permission } from './roles.ts';
 import type { Actor, Command, CommandResult } from './types.ts';
+import { CodedError, type MessageKey, type MessageParams, text } from './message-catalog.ts';
 
 /** The JSON Schema of a command's arguments: an object's `properties` and `required`, nothing else. */
 export interface ArgsSchema {
@@ -33,7 +34,15 @@ export interface CommandSpec<A extends ArgsSchema = ArgsSchema> {
   run(args: ArgsOf<A>, actor: Actor): unknown | Promise<unknown>;
 }
 
-export class CommandError extends Error {}
+/** A command refused or failed for a reason the person who gave it reads. */
+export class CommandError extends CodedError {}
+
+const refuse = (code: MessageKey, params: MessageParams): CommandResult => ({
+  ok: false,
+  error: text(code, 'en', params),
+  code,
+  params,
+});
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 
@@ -122,24 +131,20 @@ export class CommandBus {
 
   private async run(cmd: Command, actor: Actor): Promise<CommandResult> {
     const entry = this.specs.get(cmd.name);
-    if (!entry) return { ok: false, error: `unknown command "${cmd.name}"; known: ${this.names().join(', ')}` };
-    if (entry.spec.from && !entry.spec.from.includes(actor.kind)) {
-      return { ok: false, error: `"${cmd.name}" is not accepted from ${actor.kind}` };
-    }
+    if (!entry) return refuse('command.unknown', { name: cmd.name });
+    if (entry.spec.from && !entry.spec.from.includes(actor.kind))
+      return refuse('command.not-from', { name: cmd.name, from: actor.kind });
     // The route checked the permission too; the bus checks it again, so no route can forget it.
-    if (actor.kind === 'user' && !(actor.role && may(actor.role, entry.spec.permission))) {
-      return {
-        ok: false,
-        error: `"${cmd.name}" needs the ${entry.spec.permission} permission (需要 ${entry.spec.permission} 权限)`,
-      };
-    }
-    if (!entry.validate(cmd.args)) {
-      return { ok: false, error: `invalid arguments: ${ajv.errorsText(entry.validate.errors, { dataVar: 'args' })}` };
-    }
+    if (actor.kind === 'user' && !(actor.role && may(actor.role, entry.spec.permission)))
+      return refuse('command.forbidden', { name: cmd.name, permission: entry.spec.permission });
+    if (!entry.validate(cmd.args))
+      return refuse('command.invalid', { detail: ajv.errorsText(entry.validate.errors, { dataVar: 'args' }) });
     try {
       return { ok: true, result: await entry.spec.run(cmd.args, actor) };
     } catch (err) {
-      return { ok: false, error: err instanceof CommandError ? err.message : `failed: ${(err as Error).message}` };
+      return err instanceof CodedError
+        ? refuse(err.code, err.params)
+        : refuse('command.failed', { detail: (err as Error).message });
     }
   }
 

@@ -31,11 +31,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 const CLASSES = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/];
 
 /** Rules for a new password (GB/T 22239-2019 8.1.4.1): at least 10 characters, of three of the four kinds. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return 'password must be at least 10 characters (密码至少 10 个字符)';
-  if (password.length > 256) return 'password must be at most 256 characters (密码最多 256 个字符)';
-  if (CLASSES.filter((c) => c.test(password)).length < 3)
-    return 'password must mix three of: lower case, upper case, digits, other characters (密码须包含小写、大写、数字、其他字符中的三类)';
+export function passwordProblem(password: string): 'password.short' | 'password.long' | 'password.classes' | null {
+  if (password.length < 10) return 'password.short';
+  if (password.length > 256) return 'password.long';
+  if (CLASSES.filter((c) => c.test(password)).length < 3) return 'password.classes';
   return null;
 }
 

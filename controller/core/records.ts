@@ -64,7 +64,19 @@ export const CORE_RECORDS: readonly RecordType[] = [
     severities: ['info', 'warning'],
     description:
       'The outcome of a command: on cmd-result for the district, on events/audit for local ones; with the audit chain head.',
-    data: data({ requestId: nullable(S), command: S, args: Type.Any(), actor, ok: B, auditId: N, chain }),
+    data: data({
+      requestId: nullable(S),
+      command: S,
+      args: Type.Any(),
+      actor,
+      ok: B,
+      /** A refusal: English text, and its message key and parameters to translate (the console does). */
+      error: Type.Optional(S),
+      code: Type.Optional(S),
+      params: Type.Optional(Type.Record(S, Type.Union([S, N]))),
+      auditId: N,
+      chain,
+    }),
   },
   {
     type: 'command.rejected',

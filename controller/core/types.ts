@@ -64,7 +64,10 @@ export interface Command {
 export interface CommandResult {
   ok: boolean;
   result?: unknown;
+  /** The refusal in English; `code` and `params` are the same message for a reader to translate. */
   error?: string;
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export function laneFor(topic: Topic): Lane {

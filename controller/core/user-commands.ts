@@ -24,14 +24,14 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
   });
   const user = { type: 'string', maxLength: 32 } as const;
   const existing = (username: unknown) => {
-    if (!users.get(username as string)) throw new UserError(`no user "${username}" (无此用户)`);
+    if (!users.get(username as string)) throw new UserError('user.unknown', { username: String(username) });
   };
   bus.register('user.set-role', {
     permission: 'users.manage',
     from: ['user', 'system'],
     args: { required: ['username', 'role'], properties: { username: user, role: { enum: [...roles] } } },
     run: (args, actor) => {
-      if (args.username === actor.name) throw new UserError('you cannot change your own role (不能修改自己的角色)');
+      if (args.username === actor.name) throw new UserError('user.own-role');
       existing(args.username);
       users.setRole(args.username, args.role as Role);
       return { username: args.username, role: args.role };
@@ -70,10 +70,9 @@ export function registerUserCommands(bus: CommandBus, users: Users): void {
       properties: { username: { type: 'string', maxLength: 32 }, disabled: { type: 'boolean' } },
     },
     run: (args, actor) => {
-      if (args.username === actor.name && args.disabled)
-        throw new UserError('you cannot disable your own account (不能停用自己的账户)');
+      if (args.username === actor.name && args.disabled) throw new UserError('user.own-disable');
       if (!users.setDisabled(args.username, args.disabled))
-        throw new UserError(`no user "${args.username}" (无此用户)`);
+        throw new UserError('user.unknown', { username: args.username });
       return { username: args.username, disabled: args.disabled };
     },
   });

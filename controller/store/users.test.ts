@@ -94,3 +94,17 @@ test('the code generator agrees with the RFC 6238 test vector (SHA-1, 59 s)', ()
   });
   assert.equal(totp.generate({ timestamp: 59_000 }), '94287082');
 });
+
+test('a Chinese name is a username, in one Unicode spelling; spaces, symbols and one letter are not', async () => {
+  const users = new Users(openDatabase(':memory:'), { ...defaultPolicy, two_factor_roles: [] });
+  await users.add('张保安', 'guard', PASSWORD);
+  await users.add('li.wei_2', 'guard', PASSWORD);
+  assert.ok((await users.login('张保安', PASSWORD, undefined, from)).ok);
+  // "é" composed and decomposed are one name.
+  await users.add('Jos\u00e9', 'viewer', PASSWORD);
+  assert.ok((await users.login('Jose\u0301', PASSWORD, undefined, from)).ok);
+  await assert.rejects(users.add('Jose\u0301', 'viewer', PASSWORD), { code: 'user.exists' });
+  for (const bad of ['张', 'a b', 'guard<1>', '保安;drop', 'x'.repeat(33)])
+    await assert.rejects(users.add(bad, 'guard', PASSWORD), { code: 'user.name-invalid' }, bad);
+  await assert.rejects(users.add('弱口令', 'guard', 'short'), { code: 'password.short' });
+});

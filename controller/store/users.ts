@@ -98,12 +98,13 @@ export class Users {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async add(username: string, role: Role, password: string, opts: { mustChange?: boolean } = {}): Promise<void> {
-    if (!/^[A-Za-z0-9._-]{2,32}$/.test(username))
-      throw new UserError('username: 2 to 32 of A-Z a-z 0-9 . _ - (用户名为 2 至 32 个字母、数字或 . _ -)');
+  async add(name: string, role: Role, password: string, opts: { mustChange?: boolean } = {}): Promise<void> {
+    // Chinese names are usernames too; one spelling in Unicode, so that 张三 typed on any keyboard is one account.
+    const username = name.normalize('NFC');
+    if (!/^[\p{L}\p{N}._-]{2,32}$/u.test(username)) throw new UserError('user.name-invalid');
     const problem = passwordProblem(password);
     if (problem) throw new UserError(problem);
-    if (this.row(username)) throw new UserError(`user "${username}" exists (用户已存在)`);
+    if (this.row(username)) throw new UserError('user.exists', { username });
     const hash = await hashPassword(password);
     this.db
       .prepare(
@@ -144,7 +145,7 @@ export class Users {
 
   /** An admin's reset: a one-time password to hand over, to be changed at the next login. */
   async resetPassword(username: string): Promise<string> {
-    if (!this.row(username)) throw new UserError(`no user "${username}" (无此用户)`);
+    if (!this.row(username)) throw new UserError('user.unknown', { username });
     const temporary = generatePassword();
     await this.storePassword(username, temporary, true);
     this.endAllSessions(username);
@@ -159,8 +160,7 @@ export class Users {
   /** One's own change: the current password, then a new one that is none of the last few. */
   async changePassword(username: string, current: string, next: string): Promise<void> {
     const r = this.row(username);
-    if (!r || !(await verifyPassword(current, r.pw_hash)))
-      throw new UserError('the current password is wrong (当前密码错误)');
+    if (!r || !(await verifyPassword(current, r.pw_hash))) throw new UserError('user.wrong-current');
     const problem = passwordProblem(next);
     if (problem) throw new UserError(problem);
     const recent = this.db
@@ -168,9 +168,7 @@ export class Users {
       .all(username, Math.max(1, this.policy.password_history)) as { pw_hash: string }[];
     for (const h of recent)
       if (await verifyPassword(next, h.pw_hash))
-        throw new UserError(
-          `the new password must differ from the last ${this.policy.password_history} (新密码不能与最近 ${this.policy.password_history} 个密码相同)`,
-        );
+        throw new UserError('user.password-reused', { n: this.policy.password_history });
     await this.storePassword(username, next, false);
   }
 
@@ -273,11 +271,9 @@ export class Users {
   /** Confirms enrolment with a code from the authenticator; answers the recovery codes, shown once. */
   totpConfirm(username: string, code: string): string[] {
     const r = this.row(username);
-    if (!r?.totp_pending) throw new UserError('start the enrolment first (请先开始绑定)');
+    if (!r?.totp_pending) throw new UserError('user.totp-not-started');
     if (totpFor(username, r.totp_pending).validate({ token: code, window: 1 }) === null)
-      throw new UserError(
-        "that code does not match: check the phone's clock and try the next one (动态码不匹配：请检查手机时间后重试)",
-      );
+      throw new UserError('user.totp-mismatch');
     const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
     this.db
       .prepare(
@@ -396,7 +392,9 @@ export class Users {
   }
 
   private row(username: string): UserRow | undefined {
-    return this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    return this.db.prepare('SELECT * FROM users WHERE username = ?').get(username.normalize('NFC')) as
+      | UserRow
+      | undefined;
   }
 
   private toUser(r: UserRow): User {

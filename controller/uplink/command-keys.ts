@@ -45,13 +45,12 @@ export class CommandKeys {
     try {
       key = loadDistrictKey(pem);
     } catch (err) {
-      throw new CommandError(`publicKey: ${(err as Error).message}`);
+      throw new CommandError('key.invalid', { detail: (err as Error).message });
     }
     const added = fingerprint(key);
-    if (added === retire)
-      throw new CommandError('the new key cannot be the one it retires (新密钥不能与被替换的密钥相同)');
+    if (added === retire) throw new CommandError('key.same');
     if (retire && !this.trusted().some((k) => k.fingerprint === retire))
-      throw new CommandError(`no trusted key ${retire}`);
+      throw new CommandError('key.unknown', { fingerprint: retire });
     this.saved = {
       added: [
         ...this.saved.added.filter((a) => fingerprint(loadDistrictKey(a.pem)) !== added),
@@ -65,11 +64,8 @@ export class CommandKeys {
 
   revoke(fp: string): { revoked: string; trusted: string[] } {
     const trusted = this.trusted();
-    if (!trusted.some((k) => k.fingerprint === fp)) throw new CommandError(`no trusted key ${fp}`);
-    if (trusted.length === 1)
-      throw new CommandError(
-        'the last trusted key cannot be revoked: add its successor first (command-key.replace) (不能吊销最后一个受信任密钥)',
-      );
+    if (!trusted.some((k) => k.fingerprint === fp)) throw new CommandError('key.unknown', { fingerprint: fp });
+    if (trusted.length === 1) throw new CommandError('key.last');
     this.saved = { ...this.saved, revoked: [...this.saved.revoked, fp] };
     this.save();
     return { revoked: fp, trusted: this.trusted().map((k) => k.fingerprint) };

@@ -1,5 +1,6 @@
 /** Talks to the controller: JSON over fetch with the CSRF header, and the live socket. */
 import { lang } from './i18n.ts';
+import { serverText } from './server-text.ts';
 import type { RecordTypeName } from './record-types.ts';
 
 /** The data of a record; its shape depends on the record type, and pages read the fields they show. */
@@ -77,10 +78,12 @@ export async function api<T>(method: string, path: string, body?: unknown, text?
   const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => ({}));
-  if (!res.ok)
+  if (!res.ok) {
+    const message = serverText(json) ?? json.error ?? res.statusText;
     throw json.problems
-      ? new ApiProblems(res.status, json.error, json.problems)
-      : new ApiError(res.status, json.error ?? res.statusText, json.code);
+      ? new ApiProblems(res.status, message, json.problems)
+      : new ApiError(res.status, message, json.code);
+  }
   return json as T;
 }
 

@@ -1,5 +1,6 @@
 import type { StoredEvent } from './api.ts';
 import { type Key, t, tf } from './i18n.ts';
+import { serverText } from './server-text.ts';
 
 /**
  * A record as a sentence a guard reads, in the console's language: who did what where, not
@@ -34,7 +35,7 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
     tf('s_command', {
       actor: actor(d.actor),
       command: str(d.command),
-      result: d.ok ? done(true) : `${done(false)} ${str(d.error)}`.trim(),
+      result: d.ok ? done(true) : `${done(false)} ${serverText(d) ?? str(d.error)}`.trim(),
     }),
   'audit.record': (_e, d) => tf('s_audit', { actor: actor(d.actor), what: str(d.what), result: done(d.ok) }),
   'env.reading': (e, d) =>

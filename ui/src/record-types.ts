@@ -120,6 +120,11 @@ export interface RecordDataOf {
       [field: string]: unknown;
     };
     "ok": boolean;
+    "error"?: string;
+    "code"?: string;
+    "params"?: {
+      [field: string]: unknown;
+    };
     "auditId": number;
     "chain": {
       "n": number;
@@ -414,6 +419,10 @@ export interface RecordDataOf {
       "confirmedAt": number | null;
       "ok": boolean;
       "detail"?: string;
+      "code"?: string;
+      "params"?: {
+        [field: string]: unknown;
+      };
       "nothing"?: "no-gates" | "no-pa-zones" | "no-boards";
     })[];
     [field: string]: unknown;

@@ -1,3 +1,4 @@
+import { msg } from '../messages.ts';
 import type { FastifyInstance } from 'fastify';
 import { commandRoute } from '../command-route.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -79,7 +80,7 @@ export function alarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
     { config: { access: 'view' }, schema: { tags: ['alarms'], summary: 'An alarm snapshot (JPEG)' } },
     async (req, reply) => {
       const jpeg = deps.snapshots.read((req.params as { '*': string })['*']);
-      if (!jpeg) return reply.code(404).send({ error: 'no such snapshot' });
+      if (!jpeg) return reply.code(404).send(msg(req, 'not-found.snapshot'));
       return reply.type('image/jpeg').send(jpeg);
     },
   );

@@ -1,7 +1,6 @@
 import type { EventLog } from '../../store/event-log.ts';
 import { MAX_IMPORT_ROWS } from './cardholder-csv.ts';
 import type { AccessDelta, Allowlist } from './allowlist.ts';
-import { SyncError } from './allowlist.ts';
 import { CommandError, type CommandBus } from '../../core/commands.ts';
 import type { AccessService } from './access-service.ts';
 import type { Cardholder, Direction, GateMode } from './types.ts';
@@ -115,11 +114,7 @@ export function registerAccessCommands(
     permission: 'gate.operate',
     args: { required: ['gateId', 'direction'], properties: { gateId: gate, direction: { enum: ['in', 'out'] } } },
     run: async (args) => {
-      try {
-        await access.open(args.gateId, args.direction as Direction);
-      } catch (err) {
-        throw new CommandError((err as Error).message);
-      }
+      await access.open(args.gateId, args.direction as Direction);
       return { gateId: args.gateId, direction: args.direction };
     },
   });
@@ -127,11 +122,7 @@ export function registerAccessCommands(
     permission: 'gate.operate',
     args: { required: ['gateId', 'mode'], properties: { gateId: gate, mode: { enum: ['normal', 'locked', 'free'] } } },
     run: async (args) => {
-      try {
-        await access.setMode(args.gateId, args.mode as GateMode);
-      } catch (err) {
-        throw new CommandError((err as Error).message);
-      }
+      await access.setMode(args.gateId, args.mode as GateMode);
       return { gateId: args.gateId, mode: args.mode, fireOverride: access.fireActive };
     },
   });
@@ -141,13 +132,8 @@ export function registerAccessCommands(
     secret: ['cardholders'],
     args: syncArgs,
     run: (args) => {
-      try {
-        const version = allowlist.apply(args as unknown as AccessDelta);
-        return { version, cardholders: allowlist.size };
-      } catch (err) {
-        if (err instanceof SyncError) throw new CommandError(err.message);
-        throw err;
-      }
+      const version = allowlist.apply(args as unknown as AccessDelta);
+      return { version, cardholders: allowlist.size };
     },
   });
   bus.register('cardholders.upsert', {
@@ -162,9 +148,12 @@ export function registerAccessCommands(
       const list = args.cardholders as Cardholder[];
       const taken = allowlist.cardConflicts(list);
       if (taken.length)
-        throw new CommandError(
-          `${taken.length} card(s) belong to someone else, e.g. card ${taken[0]!.card} of ${list[taken[0]!.index]!.id} is held by ${taken[0]!.holder.id} (卡号已属于他人): nothing imported`,
-        );
+        throw new CommandError('cardholder.card-taken', {
+          n: taken.length,
+          card: taken[0]!.card,
+          id: list[taken[0]!.index]!.id,
+          holder: taken[0]!.holder.id,
+        });
       // Counted before writing, so the answer says what the import did, not how many rows it had.
       const changes = allowlist.changes(list);
       await allowlist.upsertInChunks(list);
@@ -178,7 +167,7 @@ export function registerAccessCommands(
       properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, reason: { type: 'string', maxLength: 200 } },
     },
     run: (args) => {
-      if (!allowlist.byId(args.id)) throw new CommandError(`no cardholder "${args.id}" (无此人员)`);
+      if (!allowlist.byId(args.id)) throw new CommandError('cardholder.unknown', { id: args.id });
       return { id: args.id, ...allowlist.erase(args.id, log) };
     },
   });
@@ -187,11 +176,7 @@ export function registerAccessCommands(
     from: ['user', 'system'],
     args: { required: ['readerId'], properties: { readerId: { type: 'string', minLength: 1, maxLength: 64 } } },
     run: async (args) => {
-      try {
-        await keyset(args.readerId);
-      } catch (err) {
-        throw new CommandError((err as Error).message);
-      }
+      await keyset(args.readerId);
       return { readerId: args.readerId, keyed: true };
     },
   });

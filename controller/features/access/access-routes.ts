@@ -1,3 +1,4 @@
+import { msg } from '../../api/messages.ts';
 import type { FastifyInstance } from 'fastify';
 import {
   cardholderCsv,
@@ -176,15 +177,15 @@ export function accessRoutes(
       schema: { tags: ['access'], summary: 'Import cardholders from CSV (text/csv); all or nothing (audited)' },
     },
     async (req, reply) => {
-      if (!Buffer.isBuffer(req.body)) return reply.code(415).send({ error: 'send the file as text/csv' });
+      if (!Buffer.isBuffer(req.body)) return reply.code(415).send(msg(req, 'csv.not-csv'));
       const charset = /charset=([\w-]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
       const decoded = decodeCsvBytes(req.body, charset);
       const refuse = (problems: CsvProblem[]) =>
-        reply.code(400).send({ error: `${problems.length} problem(s) in the file`, problems: problems.slice(0, 200) });
+        reply.code(400).send({ ...msg(req, 'csv.problems', { n: problems.length }), problems: problems.slice(0, 200) });
       if ('problem' in decoded) return refuse([decoded.problem]);
       const { cardholders, problems } = await readCardholderCsv(decoded.text);
       if (problems.length) return refuse(problems);
-      if (!cardholders.length) return reply.code(400).send({ error: 'the file has no cardholders' });
+      if (!cardholders.length) return reply.code(400).send(msg(req, 'csv.empty'));
       // Found here as well as in the command, to name the line.
       const taken = deps.allowlist.cardConflicts(cardholders);
       if (taken.length)

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { CodedError } from '../../core/message-catalog.ts';
 import type { AccessConfig, GateConfig } from '../../config/types.ts';
 import type { CardRead, Direction, GateInputs } from '../../../drivers/contract.ts';
 import type { DeviceDirectory } from '../../core/device-directory.ts';
@@ -138,11 +139,11 @@ export class AccessService {
   async open(gateId: string, direction: Direction): Promise<void> {
     const l = this.requireGate(gateId);
     const gate = this.d.devices.get(gateId, 'gate');
-    if (!gate) throw new Error(`gate ${gateId} has no relay board (闸机无继电器板)`);
+    if (!gate) throw new CodedError('gate.no-board', { gate: gateId });
     try {
       await gate.pulse(direction);
     } catch (err) {
-      throw new Error(`gate ${gateId} did not open: ${(err as Error).message} (闸机未打开)`);
+      throw new CodedError('gate.not-opened', { gate: gateId, detail: (err as Error).message });
     }
     l.grant(direction, null, this.now());
   }
@@ -153,9 +154,13 @@ export class AccessService {
     if (!this.fireActive) await this.applyMode(gateId, mode);
   }
 
+  private gateName(gateId: string): string {
+    return this.d.config.gates.find((g) => g.id === gateId)?.name ?? gateId;
+  }
+
   private requireGate(gateId: string): GateLogic {
     const l = this.logic.get(gateId);
-    if (!l) throw new Error(`no gate "${gateId}" (无此闸机)`);
+    if (!l) throw new CodedError('gate.unknown', { gate: gateId });
     return l;
   }
 
@@ -218,7 +223,7 @@ export class AccessService {
             source: gateId,
             severity: o.type === 'forced-entry' ? 'critical' : 'major',
             message: `${gateId}: ${o.type}${o.direction ? ` (${o.direction})` : ''}`,
-            data: { gate: gateId, direction: o.direction ?? null },
+            data: { gate: gateId, name: this.gateName(gateId), direction: o.direction ?? null },
           });
           // Tailgating and reverse entry are moments, not states: they stay until acknowledged.
           if (o.type === 'tailgating' || o.type === 'reverse-entry') this.d.alarms.clear(`gate.${o.type}:${gateId}`);
@@ -254,7 +259,7 @@ export class AccessService {
         source: gateId,
         severity: 'critical',
         message: 'Fire signal: all gates released to free passage',
-        data: { gate: gateId },
+        data: { gate: gateId, name: this.gateName(gateId) },
       });
     } else {
       this.d.alarms.clear('fire.linkage');

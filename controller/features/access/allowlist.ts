@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { CodedError } from '../../core/message-catalog.ts';
 import type { Db } from '../../store/database.ts';
 import { type PersonalCipher, plainCipher } from '../../store/personal-cipher.ts';
 import type { EventLog } from '../../store/event-log.ts';
@@ -24,8 +25,6 @@ export interface AccessDelta extends AccessSnapshot {
   deleteHolidays?: string[];
   deleteRules?: { gateId: string; groupId: string }[];
 }
-
-export class SyncError extends Error {}
 
 interface CardholderRow {
   id: string;
@@ -162,12 +161,10 @@ export class Allowlist implements DecisionData {
   apply(delta: AccessDelta): number {
     const current = this.version;
     if (!delta.full && delta.baseVersion !== undefined && delta.baseVersion !== current) {
-      throw new SyncError(
-        `delta is based on version ${delta.baseVersion}, this gateway has ${current}: send a full resync`,
-      );
+      throw new CodedError('allowlist.stale-base', { base: delta.baseVersion, current });
     }
     if (delta.version <= current && !delta.full)
-      throw new SyncError(`version ${delta.version} is not newer than ${current}`);
+      throw new CodedError('allowlist.not-newer', { version: delta.version, current });
     this.db.transaction(() => {
       if (delta.full)
         for (const t of ['cardholders', 'access_groups', 'schedules', 'holidays', 'gate_rules'])

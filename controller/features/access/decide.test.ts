@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from '../../store/database.ts';
-import { Allowlist, SyncError } from './allowlist.ts';
+import { Allowlist } from './allowlist.ts';
+import { CodedError } from '../../core/message-catalog.ts';
 import { dayStart, decide, localTime } from './decide.ts';
 
 const school = {
@@ -143,7 +144,7 @@ test('versioned deltas: applied in order, a stale base is refused, a full resync
   assert.equal(list.byCard('8066007'), undefined, 'the card moved');
   assert.equal(list.byCard('777')!.id, 's1');
   assert.equal(list.byId('s2'), undefined);
-  assert.throws(() => list.apply({ version: 3, baseVersion: 1 }), SyncError);
+  assert.throws(() => list.apply({ version: 3, baseVersion: 1 }), CodedError);
   list.apply({
     version: 9,
     full: true,

@@ -1,4 +1,5 @@
 import { GateDriver } from '../../../drivers/access/gate-driver.ts';
+import { CodedError } from '../../core/message-catalog.ts';
 import { OsdpKeyStore } from '../../../drivers/access/osdp/key-store.ts';
 import { OsdpBusDriver } from '../../../drivers/access/osdp/osdp-bus-driver.ts';
 import { WiegandReaderDriver } from '../../../drivers/access/wiegand-reader-driver.ts';
@@ -31,12 +32,12 @@ export function wire(ctx: FeatureContext): Feature & { service: AccessService } 
       source: gate,
       severity: 'major',
       message: `${config.access.gates.find((g) => g.id === gate)?.name ?? gate}: a relay does not follow its command (闸机继电器与指令不符), corrected`,
-      data: { gate, detail: detail ?? null },
+      data: { gate, name: config.access.gates.find((g) => g.id === gate)?.name ?? gate, detail: detail ?? null },
     })),
   );
   registerAccessCommands(ctx.commands, service, ctx.allowlist, ctx.pipeline.log, (readerId) => {
     const reader = ctx.devices.get(readerId, 'secureReader');
-    return reader ? reader.keyset() : Promise.reject(new Error(`no OSDP reader "${readerId}"`));
+    return reader ? reader.keyset() : Promise.reject(new CodedError('reader.unknown', { id: readerId }));
   });
 
   const keys = new OsdpKeyStore(`${dataDir}/osdp-keys.json`);

@@ -162,7 +162,7 @@ export class BoardService {
         source: board.id,
         severity: 'major',
         message: `${board.name}: repeated refused card taps (班牌多次刷卡被拒)`,
-        data: { board: board.id, class: board.class, reason },
+        data: { board: board.id, name: board.name, class: board.class, reason },
       });
       this.alarms.clear(key);
     }

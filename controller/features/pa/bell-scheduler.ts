@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database.ts';
+import { CodedError } from '../../core/message-catalog.ts';
 import { localTime } from '../access/decide.ts';
 import { type BellSchedule, bellsDue } from './bell-schedule.ts';
 
@@ -59,8 +60,7 @@ export class BellScheduler {
   }
 
   setActive(id: string): void {
-    if (!this.schedules.some((s) => s.id === id))
-      throw new Error(`no bell schedule "${id}"; have ${this.schedules.map((s) => s.id).join(', ')}`);
+    if (!this.schedules.some((s) => s.id === id)) throw new CodedError('pa.schedule-unknown', { id });
     this.db
       .prepare(
         "INSERT INTO meta (key, value) VALUES ('bell_schedule_active', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -35,8 +35,8 @@ export function registerPaCommands(
     },
     run: (args, actor) => {
       const kind = args.kind;
-      if (kind === 'tts' && !args.text) throw new CommandError('text-to-speech needs text (语音合成需要文字)');
-      if (kind === 'sound' && !args.sound) throw new CommandError('a sound name is needed (请选择声音文件)');
+      if (kind === 'tts' && !args.text) throw new CommandError('pa.text-needed');
+      if (kind === 'sound' && !args.sound) throw new CommandError('pa.sound-needed');
       const source: AudioSource =
         kind === 'tts'
           ? { kind: 'tts', text: args.text! }
@@ -113,9 +113,9 @@ export function registerPaCommands(
       };
       const problems = validateSchedules([schedule], zoneIds);
       if (problems.length)
-        throw new CommandError(
-          problems.map((p) => `${p.bell === null ? '' : `bell ${p.bell + 1}: `}${p.message}`).join('; '),
-        );
+        throw new CommandError('pa.schedule-invalid', {
+          detail: problems.map((p) => `${p.bell === null ? '' : `bell ${p.bell + 1}: `}${p.message}`).join('; '),
+        });
       bells.save(schedule);
       return { saved: schedule.id, bells: schedule.bells.length };
     },
@@ -124,11 +124,7 @@ export function registerPaCommands(
     permission: 'config',
     args: { required: ['scheduleId'], properties: { scheduleId: { type: 'string', maxLength: 64 } } },
     run: (args) => {
-      try {
-        bells.setActive(args.scheduleId);
-      } catch (err) {
-        throw new CommandError((err as Error).message);
-      }
+      bells.setActive(args.scheduleId);
       return { active: args.scheduleId };
     },
   });

@@ -1,4 +1,5 @@
 import { PaDriver } from '../../../drivers/pa/pa-driver.ts';
+import { CodedError } from '../../core/message-catalog.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
 import { BellScheduler } from './bell-scheduler.ts';
 import { registerPaCommands } from './pa-commands.ts';
@@ -15,7 +16,7 @@ export function wire(
     ctx.pipeline,
     (source, destinations) => {
       const audio = ctx.devices.get('pa', 'audio');
-      if (!audio) throw new Error('no PA audio output');
+      if (!audio) throw new CodedError('pa.no-output');
       return audio.play(source, destinations);
     },
     async (zones, on) => {

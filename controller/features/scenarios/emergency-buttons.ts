@@ -1,4 +1,5 @@
 import type { AlarmManager } from '../../core/alarms.ts';
+import { CodedError } from '../../core/message-catalog.ts';
 import type { Pipeline } from '../../core/pipeline.ts';
 
 export interface ButtonConfig {
@@ -48,7 +49,7 @@ export class EmergencyButtons {
       source: button.id,
       severity: 'critical',
       message: `一键报警 Emergency button: ${button.name}`,
-      data: { camera: button.camera, input: button.input, latched: true },
+      data: { name: button.name, camera: button.camera, input: button.input, latched: true },
     });
   }
 
@@ -63,8 +64,7 @@ export class EmergencyButtons {
   }
 
   testMode(buttonId: string, minutes: number, by: string): { until: number } {
-    if (!this.buttons.some((b) => b.id === buttonId))
-      throw new Error(`no emergency button "${buttonId}" (无此一键报警按钮)`);
+    if (!this.buttons.some((b) => b.id === buttonId)) throw new CodedError('button.unknown', { id: buttonId });
     const until = this.now() + Math.min(minutes, MAX_TEST_MINUTES) * 60_000;
     this.testUntil.set(buttonId, { until, by });
     this.pipeline.emit({

@@ -10,7 +10,10 @@ export const TimelineEntrySchema = Type.Object(
     commandedAt: N,
     confirmedAt: Type.Union([N, Type.Null()]),
     ok: B,
+    /** What the step said, in English; `code` and `params` are the same for a reader to translate. */
     detail: Type.Optional(S),
+    code: Type.Optional(S),
+    params: Type.Optional(Type.Record(S, Type.Union([S, N]))),
     nothing: Type.Optional(
       Type.Union([Type.Literal('no-gates'), Type.Literal('no-pa-zones'), Type.Literal('no-boards')]),
     ),

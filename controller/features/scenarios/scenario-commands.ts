@@ -27,7 +27,7 @@ export function registerButtonCommands(bus: CommandBus, buttons: EmergencyButton
     args: { required: ['buttonId'], properties: { buttonId: { type: 'string', maxLength: 64 } } },
     run: (args, actor) => {
       if (!buttons.reset(args.buttonId, `user:${actor.name}`))
-        throw new CommandError(`no latched alarm on "${args.buttonId}" (该按钮无锁定报警)`);
+        throw new CommandError('button.not-latched', { id: args.buttonId });
       return { reset: args.buttonId };
     },
   });
@@ -41,11 +41,7 @@ export function registerButtonCommands(bus: CommandBus, buttons: EmergencyButton
       },
     },
     run: (args, actor) => {
-      try {
-        return buttons.testMode(args.buttonId, args.minutes, `${actor.kind}:${actor.name}`);
-      } catch (err) {
-        throw new CommandError((err as Error).message);
-      }
+      return buttons.testMode(args.buttonId, args.minutes, `${actor.kind}:${actor.name}`);
     },
   });
 }

@@ -35,7 +35,7 @@ test('a step with nothing to act on says so in the timeline instead of ok; the r
       ['gate', 'ok'],
     ],
   );
-  assert.match(r.timeline[0]!.detail!, /未配置电子班牌/);
+  assert.deepEqual([r.timeline[0]!.detail, r.timeline[0]!.code], ['no class boards configured', 'step.no-boards']);
 });
 
 test('a lockdown is in force until the all-clear, drill or real as it was started', async () => {

@@ -6,6 +6,15 @@ import type { Pipeline } from '../../core/pipeline.ts';
 import type { Static } from '@sinclair/typebox';
 import type { TimelineEntrySchema } from './records.ts';
 
+import { CodedError, type MessageKey, type MessageParams, text } from '../../core/message-catalog.ts';
+
+/** What a step said it did: English text, and its key and parameters. */
+interface Said {
+  detail: string;
+  code: MessageKey;
+  params: MessageParams;
+}
+
 export type ScenarioKind = 'lockdown' | 'evacuation' | 'all-clear';
 
 /** A step had nothing to act on (no PA zones, no boards, no gates) when `nothing` says which: said, not reported as done. */
@@ -70,31 +79,19 @@ export class ScenarioService {
       data: { id, kind, drill },
     });
     const timeline: TimelineEntry[] = [];
-    // biome-ignore lint/suspicious/noConfusingVoidType: a step either reports a detail or returns nothing
-    const step = async (name: string, target: string, fn: () => Promise<string | void> | string | void) => {
+    const said = (code: MessageKey, params: MessageParams = {}) => ({ detail: text(code, 'en', params), code, params });
+    // biome-ignore lint/suspicious/noConfusingVoidType: a step either reports what it did or returns nothing
+    const step = async (name: string, target: string, fn: () => Promise<Said | void> | Said | void) => {
       const commandedAt = this.now();
       try {
-        const detail = await fn();
-        timeline.push({
-          step: name,
-          target,
-          commandedAt,
-          confirmedAt: this.now(),
-          ok: true,
-          ...(detail ? { detail } : {}),
-        });
+        const out = await fn();
+        timeline.push({ step: name, target, commandedAt, confirmedAt: this.now(), ok: true, ...(out ?? {}) });
       } catch (err) {
-        timeline.push({
-          step: name,
-          target,
-          commandedAt,
-          confirmedAt: null,
-          ok: false,
-          detail: (err as Error).message,
-        });
+        const why = err instanceof CodedError ? said(err.code, err.params) : { detail: (err as Error).message };
+        timeline.push({ step: name, target, commandedAt, confirmedAt: null, ok: false, ...why });
       }
     };
-    const nothing = (name: string, what: NonNullable<TimelineEntry['nothing']>, detail: string) =>
+    const nothing = (name: string, what: NonNullable<TimelineEntry['nothing']>) =>
       timeline.push({
         step: name,
         target: '—',
@@ -102,11 +99,11 @@ export class ScenarioService {
         confirmedAt: null,
         ok: true,
         nothing: what,
-        detail,
+        ...said(`step.${what}`),
       });
-    if (!this.d.gateIds.length) nothing('gate', 'no-gates', 'no gates configured (未配置闸机)');
-    if (!this.d.boards.boards.length) nothing('boards', 'no-boards', 'no class boards configured (未配置电子班牌)');
-    if (!this.d.paZones) nothing('pa', 'no-pa-zones', 'no PA zones configured (未配置广播分区)');
+    if (!this.d.gateIds.length) nothing('gate', 'no-gates');
+    if (!this.d.boards.boards.length) nothing('boards', 'no-boards');
+    if (!this.d.paZones) nothing('pa', 'no-pa-zones');
     const mode = kind === 'lockdown' ? 'locked' : kind === 'evacuation' ? 'free' : null;
     await Promise.all([
       ...this.d.gateIds.map((g) =>
@@ -119,13 +116,15 @@ export class ScenarioService {
               ? null
               : { kind, message: (drill ? '【演练】' : '') + MESSAGES[kind], drill, at: startedAt },
           );
-          return `${this.d.boards.boards.reduce((n, b) => n + this.d.boards.connected(b.id), 0)} boards connected`;
+          return said('step.boards-connected', {
+            n: this.d.boards.boards.reduce((n, b) => n + this.d.boards.connected(b.id), 0),
+          });
         }),
       this.d.paZones &&
         step('pa', 'all', () => {
           if (kind === 'all-clear') {
             this.d.pa.stop();
-            return 'stopped';
+            return said('step.pa-stopped');
           }
           // A recorded message when there is one; text-to-speech otherwise.
           const source = this.d.recording(kind) ?? {
@@ -139,7 +138,9 @@ export class ScenarioService {
             label: `${kind}${drill ? ' drill' : ''}`,
             by,
           });
-          return r.state;
+          // Dropped is not done: the timeline says the step failed.
+          if (r.state === 'dropped') throw new CodedError('step.pa-dropped');
+          return said(`step.pa-${r.state}`);
         }),
     ]);
     const report: ScenarioReport = { id, kind, drill, by, startedAt, finishedAt: this.now(), timeline };

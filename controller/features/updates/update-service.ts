@@ -129,15 +129,11 @@ export class UpdateService {
 
   /** update.start: checks the signed manifest, then takes the build from a URL or in chunks. */
   async begin(args: { manifest: string; signature: string; url?: string }): Promise<unknown> {
-    if (!this.slots)
-      throw new CommandError(
-        `updates need an installed gateway (A/B slots); this controller runs from ${process.execPath}`,
-      );
-    if (!this.key) throw new CommandError('no update key is configured (update.public_key in the site file)');
-    if (this.trialState === 'on trial')
-      throw new CommandError('the running build is still on trial; update again once it is confirmed');
+    if (!this.slots) throw new CommandError('update.not-installed', { path: process.execPath });
+    if (!this.key) throw new CommandError('update.no-key');
+    if (this.trialState === 'on trial') throw new CommandError('update.on-trial');
     const checked = checkManifest(args.manifest, args.signature, this.key, this.arch, this.cfg.max_size_mb * 1e6);
-    if (!checked.ok) throw new CommandError(checked.error);
+    if (!checked.ok) throw new CommandError('update.refused', { detail: checked.error });
     // MQTT delivers at least once: the same update.start again must not restart a transfer under way.
     const current = this.transfer;
     if (
@@ -178,15 +174,13 @@ export class UpdateService {
   /** update.chunk: in order; a repeated chunk (MQTT delivers at least once) is acknowledged again. */
   async chunk(args: { sha256: string; offset: number; data: string }): Promise<unknown> {
     const t = this.transfer;
-    if (!t || t.manifest.sha256 !== args.sha256 || t.source !== 'chunks')
-      throw new CommandError('no chunked update in progress for that sha256');
+    if (!t || t.manifest.sha256 !== args.sha256 || t.source !== 'chunks') throw new CommandError('update.no-transfer');
     if (args.offset < t.received) return { received: t.received, size: t.manifest.size, duplicate: true };
-    if (args.offset > t.received)
-      throw new CommandError(`expected the chunk at offset ${t.received}, got ${args.offset}`);
+    if (args.offset > t.received) throw new CommandError('update.offset', { expected: t.received, got: args.offset });
     const data = Buffer.from(args.data, 'base64');
     if (t.received + data.length > t.manifest.size) {
       await this.fail(t, `chunk overruns the manifest size ${t.manifest.size}`);
-      throw new CommandError('chunk overruns the manifest size; update abandoned');
+      throw new CommandError('update.overrun');
     }
     await this.write(t, data);
     if (t.received === t.manifest.size) void this.install(t);

@@ -1,3 +1,4 @@
+import { msg } from '../../api/messages.ts';
 import type { FastifyInstance } from 'fastify';
 import { discoverCameras } from '../../../drivers/video/discovery.ts';
 import { commandRoute } from '../../api/command-route.ts';
@@ -59,7 +60,7 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps, devices: Devic
     },
     async (req, reply) => {
       const cam = devices.get(id(req), 'snapshot');
-      if (!cam) return reply.code(404).send({ error: 'no such camera' });
+      if (!cam) return reply.code(404).send(msg(req, 'not-found.camera', { id: (req.params as { id: string }).id }));
       try {
         return reply.type('image/jpeg').send(await cam.snapshot());
       } catch (err) {
@@ -73,7 +74,7 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps, devices: Devic
     { config: { access: 'view' }, schema: { tags: ['video'], summary: 'PTZ presets of a camera', params } },
     async (req, reply) => {
       const cam = devices.get(id(req), 'ptz');
-      if (!cam) return reply.code(404).send({ error: 'no such camera' });
+      if (!cam) return reply.code(404).send(msg(req, 'not-found.camera', { id: (req.params as { id: string }).id }));
       try {
         return await cam.presets();
       } catch (err) {

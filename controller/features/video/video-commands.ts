@@ -20,12 +20,12 @@ export function registerVideoCommands(bus: CommandBus, devices: DeviceDirectory)
     },
     run: async (args) => {
       const cam = devices.get(String(args.cameraId), 'ptz');
-      if (!cam) throw new CommandError(`no camera "${args.cameraId}" (无此摄像机)`);
-      if (args.action === 'preset' && !args.preset) throw new CommandError('a preset token is needed (请选择预置位)');
+      if (!cam) throw new CommandError('camera.unknown', { id: String(args.cameraId) });
+      if (args.action === 'preset' && !args.preset) throw new CommandError('camera.preset-needed');
       try {
         await cam.ptz(args.action as PtzAction, args as { x?: number; y?: number; zoom?: number; preset?: string });
       } catch (err) {
-        throw new CommandError(`${args.cameraId}: ${(err as Error).message}`);
+        throw new CommandError('camera.ptz-failed', { id: String(args.cameraId), detail: (err as Error).message });
       }
       return { cameraId: args.cameraId, action: args.action };
     },

@@ -110,7 +110,14 @@ export class VideoService {
       source: camera.id,
       severity: SEVERITY[e.kind],
       message: `${camera.name ?? camera.id}: ${e.kind}`,
-      data: { camera: camera.id, location: camera.location ?? null, sourceKey: e.sourceKey, snapshot, snapshotError },
+      data: {
+        camera: camera.id,
+        name: camera.name ?? camera.id,
+        location: camera.location ?? null,
+        sourceKey: e.sourceKey,
+        snapshot,
+        snapshotError,
+      },
     });
   }
 }

@@ -38,7 +38,7 @@ export function wire(
       source: camera,
       severity: 'major',
       message: `${c.video.cameras.find((x) => x.id === camera)?.name ?? camera}: live stream lost (实时视频中断)`,
-      data: { detail },
+      data: { name: c.video.cameras.find((x) => x.id === camera)?.name ?? camera, detail },
     })),
   );
   registerVideoCommands(ctx.commands, ctx.devices);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { downloadCsv } from '../csv-download.ts';
 import { api, ApiError, type Alarm } from '../api.ts';
-import { fmtTime, t, tf, type Key } from '../i18n.ts';
+import { fmtTime, hasText, t, tf, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { alarms, refresh, session } from '../state.ts';
 
@@ -16,8 +16,15 @@ export function alarmText(a: Alarm): string {
     const how = d.early_warning ? ` (${t('envEarly')})` : hours ? ` (${hours} ${t('envMeanHours')})` : '';
     return `${d.room} · ${t(d.point as Key)}${how} ${d.value} ${d.unit} ${sign} ${t('limit')} ${d.limit}${d.standard ? ` · ${d.standard}` : ''}`;
   }
-  if (a.type === 'device.offline') return `${t('offline')} · ${a.source}`;
-  return a.message;
+  // Every other kind has its own sentence in the console's language, from the alarm's data; a kind
+  // this console does not know shows the server's text (both languages).
+  const key = `al_${a.type.replace(/[.-]/g, '_')}`;
+  if (!hasText(key)) return a.message;
+  return tf(key, {
+    ...Object.fromEntries(Object.entries(d).map(([k, v]) => [k, String(v ?? '')])),
+    name: String(d.name ?? a.source),
+    seconds: Math.round(Number(d.driftMs ?? 0) / 1000),
+  });
 }
 
 /**

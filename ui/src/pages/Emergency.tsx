@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { downloadCsv } from '../csv-download.ts';
 import { api, ApiError } from '../api.ts';
 import type { RecordDataOf } from '../record-types.ts';
-import { fmtTime, t, tf } from '../i18n.ts';
+import { fmtTime, hasText, t, tf } from '../i18n.ts';
+import { serverText } from '../server-text.ts';
 import { useSignal } from '../signal.ts';
 import { scenario, session } from '../state.ts';
 
@@ -22,6 +23,13 @@ interface Overview {
 
 const kindName = (k: string) => t(k === 'lockdown' ? 'lockdown' : k === 'evacuation' ? 'evacuation' : 'allClear');
 
+const stepName = (step: string) => {
+  const key = `step_${step}`;
+  return hasText(key) ? t(key) : step;
+};
+/** What a step said, in the console's language when it carries a message key. */
+const stepSaid = (e: Report['timeline'][number]) => serverText(e) ?? e.detail ?? '';
+
 /** One scenario's steps: what each did, how long it took, or that it had nothing to act on. */
 function Timeline({ r }: { r: Report }) {
   return (
@@ -40,18 +48,18 @@ function Timeline({ r }: { r: Report }) {
       <tbody>
         {r.timeline.map((e) => (
           <tr data-step={e.step} data-nothing={e.nothing ?? ''}>
-            <td>{e.step}</td>
-            <td>{e.target}</td>
+            <td>{stepName(e.step)}</td>
+            <td>{e.target === 'all' ? t('allZones') : e.target}</td>
             <td>{e.confirmedAt === null ? '—' : e.confirmedAt - e.commandedAt}</td>
             <td>
               {e.nothing ? (
                 <span class="muted">
-                  {t('nothingToDo')}: {e.detail}
+                  {t('nothingToDo')}: {stepSaid(e)}
                 </span>
               ) : e.ok ? (
-                `✓ ${e.detail ?? ''}`
+                `✓ ${stepSaid(e)}`
               ) : (
-                <span class="error">{e.detail}</span>
+                <span class="error">{stepSaid(e)}</span>
               )}
             </td>
           </tr>
