@@ -179,6 +179,32 @@ describe('security console in Chromium', () => {
     assert.ok(await c.users.verify('guard7', 'a-new-guard-password-7'));
   });
 
+  test('refusals come as keys the console translates: a bad username in Chinese, then in English; a Chinese username is taken', async () => {
+    const page = await login('admin1');
+    await page.goto(`${base}/#/admin`);
+    const form = page.locator('[data-testid=user-form]');
+    const tryAdd = async (name: string) => {
+      await form.locator('input').first().fill(name);
+      await form.locator('input[type=password]').fill('a-new-guard-password-8');
+      await form.locator('button').click();
+    };
+    await tryAdd('门 卫');
+    await page
+      .locator('[role=alert]')
+      .filter({ hasText: '用户名为 2 至 32 个字（可用汉字）' })
+      .waitFor({ timeout: 5000 });
+    await page.click('[data-testid=lang-toggle]');
+    await tryAdd('门 卫');
+    await page
+      .locator('[role=alert]')
+      .filter({ hasText: 'username: 2 to 32 letters (Chinese too)' })
+      .waitFor({ timeout: 5000 });
+    await tryAdd('王门卫');
+    await page.locator('tr[data-user="王门卫"]').waitFor({ timeout: 5000 });
+    await page.click('[data-testid=lang-toggle]');
+    assert.ok(await c.users.verify('王门卫', 'a-new-guard-password-8'));
+  });
+
   test("an admin finds a pupil's passages by name, chooses between two, and exports the class attendance for Excel", async () => {
     c.allowlist.upsertLocal({
       cardholders: ['陈小红', '陈小兰', '刘强'].map((name, i) => ({
