@@ -53,6 +53,7 @@ import type { EmergencyButtons } from './features/scenarios/emergency-buttons.ts
 import type { ScenarioService } from './features/scenarios/scenario-service.ts';
 import { wire as wireUpdates } from './features/updates/wire.ts';
 import { wire as wireShifts } from './features/shifts/wire.ts';
+import { wire as wireCommissioning } from './features/commissioning/wire.ts';
 import type { UpdateService } from './features/updates/update-service.ts';
 import { wire as wireVideo } from './features/video/wire.ts';
 import type { VideoService } from './features/video/video-service.ts';
@@ -220,7 +221,8 @@ export class Controller {
       restart: (reason) => this.requestRestart(reason),
     });
     const shifts = wireShifts(ctx);
-    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts];
+    const commissioning = wireCommissioning(ctx, { access: access.service, pa: pa.service, boards: boards.service });
+    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts, commissioning];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);
     for (const d of this.drivers) devices.add(d);
     this.devices = devices;

@@ -16,7 +16,7 @@ import { startCo2Gateway } from './lib/load-sims.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'console');
-const PAGES: Record<'guard' | 'admin', string[]> = {
+const PAGES: Record<'guard' | 'admin' | 'installer', string[]> = {
   guard: [
     'dashboard',
     'alarms',
@@ -31,7 +31,11 @@ const PAGES: Record<'guard' | 'admin', string[]> = {
     'account',
   ],
   admin: ['admin'],
+  installer: ['install'],
 };
+
+const USERS = ['guard1', 'admin1', 'installer1'] as const;
+type User = (typeof USERS)[number];
 
 describe('the console at desk and phone sizes, in Chinese and English', () => {
   const t = tempDir('phone');
@@ -53,6 +57,7 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
     for (const [name, role] of [
       ['guard1', 'guard'],
       ['admin1', 'admin'],
+      ['installer1', 'installer'],
     ] as const)
       await c.users.add(name, role as Role, 'console-password-1');
     base = `http://127.0.0.1:${c.site.config.console.port}`;
@@ -73,10 +78,21 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
     t.remove();
   });
 
-  async function open(user: 'guard1' | 'admin1', viewport: { width: number; height: number }): Promise<Page> {
-    // A browser in another time zone than the school's: the console must still show school time.
-    const context = await browser.newContext({ viewport, timezoneId: 'America/New_York' });
-    return consoleLogin(await context.newPage(), base, user, 'console-password-1');
+  // One login per user, its page resized and its language set for each test: logins are limited per address.
+  const sessions = new Map<User, Page>();
+  async function open(user: User, viewport: { width: number; height: number }, lang: string): Promise<Page> {
+    let page = sessions.get(user);
+    if (!page) {
+      // A browser in another time zone than the school's: the console must still show school time.
+      const context = await browser.newContext({ viewport, timezoneId: 'America/New_York' });
+      page = await consoleLogin(await context.newPage(), base, user, 'console-password-1');
+      sessions.set(user, page);
+    }
+    await page.setViewportSize(viewport);
+    await page.evaluate((l) => localStorage.setItem('lang', l), lang);
+    await page.goto(base);
+    await page.waitForSelector('header');
+    return page;
   }
 
   /** Visible controls smaller than a fingertip: each as "tag text height". */
@@ -102,11 +118,10 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
 
   for (const lang of ['zh-CN', 'en'] as const) {
     test(`phone, ${lang}: the menu folds, no page scrolls sideways, every control is a 44 px target`, async () => {
-      for (const user of ['guard1', 'admin1'] as const) {
-        const page = await open(user, { width: 390, height: 844 });
-        if (lang === 'en') await page.click('[data-testid=lang-toggle]');
+      for (const user of USERS) {
+        const page = await open(user, { width: 390, height: 844 }, lang);
         assert.equal(await page.isVisible('header nav'), false, 'the menu starts folded');
-        for (const p of PAGES[user === 'guard1' ? 'guard' : 'admin']) {
+        for (const p of PAGES[user.replace(/1$/, '') as keyof typeof PAGES]) {
           // As a guard does it: open the menu, tap the page.
           await page.click('[data-testid=menu-toggle]');
           assert.equal(await page.isVisible('header nav'), true);
@@ -124,14 +139,12 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
           }
           await page.screenshot({ path: join(ARTIFACTS, `phone-${lang}-${p}.png`), fullPage: true });
         }
-        await page.context().close();
       }
     });
 
     test(`desk, ${lang}: times in the school's time zone with the date, and a screenshot of every page`, async () => {
-      for (const user of ['guard1', 'admin1'] as const) {
-        const page = await open(user, { width: 1280, height: 900 });
-        if (lang === 'en') await page.click('[data-testid=lang-toggle]');
+      for (const user of USERS) {
+        const page = await open(user, { width: 1280, height: 900 }, lang);
         if (user === 'guard1') {
           const raised = c.alarms.openAlarms().find((a) => a.key === 'test:phone')!.raisedAt;
           const school = new Date(raised).toLocaleString(lang, {
@@ -150,7 +163,7 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
             .first()
             .waitFor({ timeout: 5000 });
         }
-        for (const p of PAGES[user === 'guard1' ? 'guard' : 'admin']) {
+        for (const p of PAGES[user.replace(/1$/, '') as keyof typeof PAGES]) {
           await page.goto(`${base}/#/${p}`);
           await page.waitForSelector('main > *');
           await page.waitForTimeout(300);
@@ -158,7 +171,6 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
           assert.ok(wide <= 0, `${p} scrolls ${wide} px sideways at desk size`);
           await page.screenshot({ path: join(ARTIFACTS, `desk-${lang}-${p}.png`), fullPage: true });
         }
-        await page.context().close();
       }
     });
   }

@@ -51,6 +51,7 @@ export const CATALOG = {
   'csv.problems': { en: '{n} problem(s) in the file', zh: '文件中有 {n} 处问题' },
   'csv.empty': { en: 'the file has no cardholders', zh: '文件中没有人员' },
   'not-found.camera': { en: 'no camera "{id}"', zh: '无此摄像机"{id}"' },
+  'camera.snapshot-failed': { en: 'the camera sent no picture: {detail}', zh: '摄像机未返回图像：{detail}' },
   'not-found.snapshot': { en: 'no such snapshot', zh: '无此抓图' },
 
   'command.unknown': { en: 'unknown command "{name}"', zh: '未知指令"{name}"' },
@@ -103,6 +104,29 @@ export const CATALOG = {
   'step.pa-queued': { en: 'queued behind another announcement', zh: '排队等待其他广播' },
   'step.pa-stopped': { en: 'stopped', zh: '已停止' },
   'step.pa-dropped': { en: 'not played: the PA refused the announcement', zh: '未播放：广播系统拒绝了该广播' },
+  'test.gate-pulsed': { en: 'the relay board pulsed the gate', zh: '继电器板已驱动闸机开启' },
+  'test.reader-signalled': {
+    en: 'green LED and beep sent: look and listen at the reader',
+    zh: '已发送绿灯和蜂鸣：请在读卡器处确认',
+  },
+  'test.reader-no-feedback': { en: 'this reader takes no LED or beep commands', zh: '该读卡器不支持灯光和蜂鸣控制' },
+  'test.snapshot': {
+    en: 'a {kb} KB picture came back: check it shows the right place',
+    zh: '收到 {kb} KB 图像：请确认画面位置正确',
+  },
+  'test.pa-ringing': { en: 'a chime is playing in {zone}: listen there', zh: '{zone} 正在播放提示音：请到现场确认' },
+  'test.pa-queued': { en: 'the chime waits behind another broadcast', zh: '提示音正在等待其他广播结束' },
+  'test.pa-dropped': { en: 'the PA refused the chime: {detail}', zh: '广播系统拒绝播放提示音：{detail}' },
+  'test.sensor-read': { en: 'read {values}', zh: '读数 {values}' },
+  'test.sensor-stale': {
+    en: 'no good reading in the last {s} s (three polls)',
+    zh: '最近 {s} 秒（三个轮询周期）内无有效读数',
+  },
+  'test.board-connected': { en: '{n} screen(s) connected', zh: '{n} 块屏幕在线' },
+  'test.board-none': { en: 'no screen of this board is connected', zh: '该班牌没有屏幕在线' },
+  'test.no-capability': { en: '{device} cannot be tested this way: {detail}', zh: '{device} 无法这样测试：{detail}' },
+  'test.unknown-device': { en: 'no device "{device}" in the site file', zh: '站点文件中无设备"{device}"' },
+  'test.unknown': { en: 'no test {id}', zh: '无此测试记录 {id}' },
   'scenario.failed': { en: 'the scenario did not run: {detail}', zh: '预案未执行：{detail}' },
   'user.name-invalid': {
     en: 'username: 2 to 32 letters (Chinese too), digits or . _ -',

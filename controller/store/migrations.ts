@@ -210,4 +210,24 @@ export const migrations: readonly { version: number; name: string; sql: string }
       text   TEXT NOT NULL
     );`,
   },
+  {
+    version: 9,
+    name: "the installer's device tests, for the commissioning record (验收记录)",
+    sql: `CREATE TABLE commission_tests (
+      id       INTEGER PRIMARY KEY,
+      at       INTEGER NOT NULL,
+      by       TEXT NOT NULL,
+      device   TEXT NOT NULL,
+      kind     TEXT NOT NULL,
+      action   TEXT NOT NULL,
+      ok       INTEGER NOT NULL,
+      detail   TEXT NOT NULL,
+      code     TEXT,
+      params   TEXT,
+      verdict  TEXT,
+      note     TEXT,
+      judged_at INTEGER
+    );
+    CREATE INDEX commission_tests_device ON commission_tests (device, id);`,
+  },
 ];

@@ -42,6 +42,15 @@ export class ReadingsIndex {
       .all(device, point, from) as { ts: number; value: number }[];
   }
 
+  /** One device's newest good value of each point, if newer than `from`. */
+  deviceLatest(device: string, from: number): { point: string; ts: number; value: number }[] {
+    return this.db
+      .prepare(
+        'SELECT point, max(ts) AS ts, value FROM readings WHERE device = ? AND ts >= ? GROUP BY point ORDER BY point',
+      )
+      .all(device, from) as { point: string; ts: number; value: number }[];
+  }
+
   /** The newest value of every point in every room. */
   latest(): { room: string; device: string; point: string; ts: number; value: number }[] {
     return this.db

@@ -20,6 +20,7 @@ import { Login } from './pages/Login.tsx';
 import { Uplink } from './pages/Uplink.tsx';
 import { Shift } from './pages/Shift.tsx';
 import { People } from './pages/People.tsx';
+import { Install } from './pages/Install.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
 
@@ -29,6 +30,7 @@ const pages = {
   shift: Shift,
   access: Access,
   people: People,
+  install: Install,
   cameras: Cameras,
   emergency: Emergency,
   environment: Environment,
@@ -48,7 +50,8 @@ function pagesFor(role: string): Page[] {
       p !== 'auditor' &&
       (p !== 'admin' || role === 'admin') &&
       (p !== 'shift' || role === 'guard' || role === 'admin') &&
-      (p !== 'people' || role === 'guard' || role === 'admin'),
+      (p !== 'people' || role === 'guard' || role === 'admin') &&
+      (p !== 'install' || role === 'installer'),
   );
 }
 

@@ -2,6 +2,8 @@ import { isMessageKey, type MessageParams, text } from '../../controller/core/me
 import { lang } from './i18n.ts';
 
 /** A server message (key and parameters) in the console's language; null when it carries no key this console knows. */
-export function serverText(m: { code?: unknown; params?: Record<string, unknown> } | null | undefined): string | null {
+export function serverText(
+  m: { code?: unknown; params?: Record<string, unknown> | null } | null | undefined,
+): string | null {
   return m && isMessageKey(m.code) ? text(m.code, lang.value, (m.params ?? {}) as MessageParams) : null;
 }

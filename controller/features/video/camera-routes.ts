@@ -64,7 +64,7 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps, devices: Devic
       try {
         return reply.type('image/jpeg').send(await cam.snapshot());
       } catch (err) {
-        return reply.code(502).send({ error: (err as Error).message });
+        return reply.code(502).send(msg(req, 'camera.snapshot-failed', { detail: (err as Error).message }));
       }
     },
   );
@@ -78,7 +78,7 @@ export function cameraRoutes(app: FastifyInstance, deps: ApiDeps, devices: Devic
       try {
         return await cam.presets();
       } catch (err) {
-        return reply.code(502).send({ error: (err as Error).message });
+        return reply.code(502).send(msg(req, 'camera.snapshot-failed', { detail: (err as Error).message }));
       }
     },
   );

@@ -71,7 +71,6 @@ export function Access() {
       api<Gate[]>('GET', '/api/access/gates').then(setGates),
       api<Reader[]>('GET', '/api/access/readers').then(setReaders),
     ]);
-  const commission = s?.role === 'installer';
   const loadHolders = () => api<Holder[]>('GET', `/api/cardholders?q=${encodeURIComponent(q)}`).then(setHolders);
   useEffect(() => {
     void loadGates();
@@ -161,7 +160,6 @@ export function Access() {
             <th>{t('gate')}</th>
             <th>{t('health')}</th>
             <th>{t('secureChannel')}</th>
-            <th />
           </tr>
         </thead>
         <tbody>
@@ -178,17 +176,6 @@ export function Access() {
               </td>
               <td>
                 {r.secure === null ? '—' : r.secure ? (r.installKey ? t('installKey') : t('siteKey')) : t('notSecure')}
-              </td>
-              <td>
-                {commission && r.secure && r.installKey && (
-                  <button
-                    type="button"
-                    class="primary"
-                    onClick={() => act(() => api('POST', `/api/access/readers/${r.id}/keyset`))}
-                  >
-                    {t('setKey')}
-                  </button>
-                )}
               </td>
             </tr>
           ))}
