@@ -54,6 +54,8 @@ import type { ScenarioService } from './features/scenarios/scenario-service.ts';
 import { wire as wireUpdates } from './features/updates/wire.ts';
 import { wire as wireShifts } from './features/shifts/wire.ts';
 import { wire as wireCommissioning } from './features/commissioning/wire.ts';
+import { wire as wirePlans } from './features/plans/wire.ts';
+import type { PlanStore } from './features/plans/plan-store.ts';
 import type { UpdateService } from './features/updates/update-service.ts';
 import { wire as wireVideo } from './features/video/wire.ts';
 import type { VideoService } from './features/video/video-service.ts';
@@ -111,6 +113,7 @@ export class Controller {
   readonly pa: PaService;
   readonly bells: BellScheduler;
   readonly boards: BoardService;
+  readonly plans: PlanStore;
   readonly scenarios: ScenarioService;
   readonly buttons: EmergencyButtons;
   readonly clock: ClockStatus;
@@ -222,7 +225,8 @@ export class Controller {
     });
     const shifts = wireShifts(ctx);
     const commissioning = wireCommissioning(ctx, { access: access.service, pa: pa.service, boards: boards.service });
-    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts, commissioning];
+    const plans = wirePlans(ctx);
+    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts, commissioning, plans];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);
     for (const d of this.drivers) devices.add(d);
     this.devices = devices;
@@ -230,6 +234,7 @@ export class Controller {
     this.pa = pa.service;
     this.bells = pa.bells;
     this.boards = boards.service;
+    this.plans = plans.plans;
     this.scenarios = scenarios.service;
     this.buttons = scenarios.buttons;
     this.video = video.service;

@@ -5,6 +5,7 @@
  * printed and exported.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -180,6 +181,73 @@ describe("the installer's page", () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     assert.ok(csv.startsWith('\ufeff"时间","设备"'), csv.slice(0, 30));
     assert.equal(csv.trim().split('\r\n').length, 6);
+  });
+
+  test('a floor plan: uploaded and furnished by the installer, live for a guard, an alarm pulsing on its device', async () => {
+    const png = join(t.dir, 'plan.png');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=white:s=1600x900', '-frames:v', '1', png]);
+    const base = `http://127.0.0.1:${c.site.config.console.port}`;
+    await page.goto(`${base}/#/maps`);
+    const upload = page.locator('[data-testid=plan-upload]');
+    await upload.locator('input').nth(0).fill('教学楼');
+    await upload.locator('input').nth(1).fill('1F');
+    await page.setInputFiles('[data-testid=plan-file]', png);
+    await upload.locator('button[type=submit]').click();
+    await page.locator('[data-testid=plan] img').waitFor({ timeout: 5000 });
+    await page.click('[data-testid=edit-markers]');
+    const img = page.locator('[data-testid=plan] img');
+    const box = (await img.boundingBox())!;
+    for (const [device, fx, fy] of [
+      ['south', 0.25, 0.8],
+      ['cam-gate', 0.3, 0.7],
+      ['co2-1', 0.6, 0.4],
+    ] as const) {
+      await page.selectOption('[data-testid=place-device]', device);
+      await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    }
+    await page.click('[data-testid=save-markers]');
+    await page.locator('[data-testid=edit-markers]').waitFor({ timeout: 5000 });
+    const plan = c.plans.list()[0]!;
+    assert.deepEqual(
+      plan.markers.map((m) => [m.device, Math.round(m.x * 100), Math.round(m.y * 100)]),
+      [
+        ['cam-gate', 30, 70],
+        ['co2-1', 60, 40],
+        ['south', 25, 80],
+      ],
+    );
+
+    const guard = await consoleLogin(
+      await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage(),
+      base,
+      'guard1',
+      PASSWORD,
+    );
+    // The gate's board was unplugged in an earlier test: back online, its alarm acknowledged.
+    await waitFor('the gate online', () => c.health.list().find((d) => d.id === 'south')?.health === 'online', 15_000);
+    for (const a of c.alarms.openAlarms()) c.alarms.acknowledge(a.id, 'user:guard1');
+    await guard.goto(`${base}/#/maps`);
+    const gate = guard.locator('[data-marker=south]');
+    await gate.waitFor({ timeout: 5000 });
+    await guard.locator('[data-marker=south][data-state=online]').waitFor({ timeout: 10_000 });
+    c.alarms.raise({
+      key: 'gate.forced-entry:south',
+      type: 'gate.forced-entry',
+      source: 'south',
+      severity: 'critical',
+      message: 'forced',
+      data: { gate: 'south', name: '南门' },
+    });
+    await guard.locator('[data-marker=south][data-state=alarm].critical').waitFor({ timeout: 5000 });
+    assert.match((await gate.getAttribute('aria-label')) ?? '', /南门 · 闸机 · 1 个未结束报警/);
+    await guard.click('[data-marker=cam-gate]');
+    await guard.waitForURL(/#\/cameras\/cam-gate$/);
+    await guard.goto(`${base}/#/maps`);
+    await guard.click('[data-marker=south]');
+    await guard.waitForURL(/#\/alarms$/);
+    assert.equal(await guard.locator('[data-testid=plan-edit]').count(), 0, 'a guard does not move devices');
+    c.alarms.clear('gate.forced-entry:south');
+    await guard.context().close();
   });
 
   test('a guard has no installer page, and the API refuses its tests', async () => {

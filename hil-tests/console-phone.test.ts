@@ -21,6 +21,7 @@ const PAGES: Record<'guard' | 'admin' | 'installer', string[]> = {
     'dashboard',
     'alarms',
     'shift',
+    'maps',
     'access',
     'people',
     'cameras',

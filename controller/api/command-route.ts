@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { userActor } from './auth.ts';
+import type { CommandResult } from '../core/types.ts';
 import { isMessageKey } from '../core/message-catalog.ts';
 import { msg } from './messages.ts';
 import type { ApiDeps } from './deps.ts';
@@ -17,6 +18,11 @@ export interface CommandRoute {
   args(req: FastifyRequest): Record<string, unknown>;
   /** The status of a refusal; 400 unless the route says otherwise (409 for an alarm already handled). */
   refused?: 400 | 409;
+}
+
+/** A command's answer with its refusal in the asker's language; the key and parameters go with it for the console. */
+export function inAskersLanguage(req: Pick<FastifyRequest, 'headers'>, result: CommandResult): CommandResult {
+  return result.ok || !isMessageKey(result.code) ? result : { ...result, ...msg(req, result.code, result.params) };
 }
 
 /**
@@ -38,9 +44,7 @@ export function commandRoute(app: FastifyInstance, deps: ApiDeps, r: CommandRout
     },
     handler: async (req, reply) => {
       const result = await deps.commands.execute({ name: r.command, args: r.args(req) }, userActor(req));
-      if (result.ok || !isMessageKey(result.code)) return reply.code(result.ok ? 200 : refused).send(result);
-      // The refusal in the asker's language; the key and parameters go with it for the console.
-      return reply.code(refused).send({ ...result, ...msg(req, result.code, result.params) });
+      return reply.code(result.ok ? 200 : refused).send(inAskersLanguage(req, result));
     },
   });
 }

@@ -127,6 +127,13 @@ export const CATALOG = {
   'test.no-capability': { en: '{device} cannot be tested this way: {detail}', zh: '{device} 无法这样测试：{detail}' },
   'test.unknown-device': { en: 'no device "{device}" in the site file', zh: '站点文件中无设备"{device}"' },
   'test.unknown': { en: 'no test {id}', zh: '无此测试记录 {id}' },
+  'plan.not-image': {
+    en: 'a plan must be a PNG, JPEG or WebP picture of at most 20 000 px a side',
+    zh: '平面图须为 PNG、JPEG 或 WebP 图片，边长不超过 20000 像素',
+  },
+  'plan.unknown': { en: 'no plan {id}', zh: '无此平面图 {id}' },
+  'plan.unknown-device': { en: 'no device "{device}" in the site file', zh: '站点文件中无设备"{device}"' },
+  'plan.duplicate-device': { en: '{device} is placed twice', zh: '{device} 被放置了两次' },
   'scenario.failed': { en: 'the scenario did not run: {detail}', zh: '预案未执行：{detail}' },
   'user.name-invalid': {
     en: 'username: 2 to 32 letters (Chinese too), digits or . _ -',

@@ -230,4 +230,26 @@ export const migrations: readonly { version: number; name: string; sql: string }
     );
     CREATE INDEX commission_tests_device ON commission_tests (device, id);`,
   },
+  {
+    version: 10,
+    name: 'floor plans and the devices placed on them',
+    sql: `CREATE TABLE plans (
+      id         INTEGER PRIMARY KEY,
+      building   TEXT NOT NULL,
+      floor      TEXT NOT NULL,
+      mime       TEXT NOT NULL,
+      width      INTEGER NOT NULL,
+      height     INTEGER NOT NULL,
+      image      BLOB NOT NULL,
+      updated_at INTEGER NOT NULL,
+      UNIQUE (building, floor)
+    );
+    CREATE TABLE plan_markers (
+      plan_id INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+      device  TEXT NOT NULL,
+      x       REAL NOT NULL,
+      y       REAL NOT NULL,
+      PRIMARY KEY (plan_id, device)
+    );`,
+  },
 ];

@@ -5,9 +5,8 @@ import { lang, siteTimeZone, t, type Key } from './i18n.ts';
 import { Access } from './pages/Access.tsx';
 import { Cameras } from './pages/Cameras.tsx';
 import { Emergency } from './pages/Emergency.tsx';
-import { Admin } from './pages/Admin.tsx';
-import { Audit } from './pages/Audit.tsx';
 import { Account, AccountSetup } from './pages/Account.tsx';
+import { lazyPage } from './lazy-page.tsx';
 import { HealthBanner } from './components/HealthBanner.tsx';
 import { AlarmSound } from './components/AlarmSound.tsx';
 import { ScenarioBanner } from './components/ScenarioBanner.tsx';
@@ -17,17 +16,22 @@ import { Dashboard } from './pages/Dashboard.tsx';
 import { Environment } from './pages/Environment.tsx';
 import { Events } from './pages/Events.tsx';
 import { Login } from './pages/Login.tsx';
-import { Uplink } from './pages/Uplink.tsx';
 import { Shift } from './pages/Shift.tsx';
-import { People } from './pages/People.tsx';
-import { Install } from './pages/Install.tsx';
 import { useSignal } from './signal.ts';
 import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state.ts';
+
+const People = lazyPage(() => import('./pages/People.tsx').then((m) => m.People));
+const Install = lazyPage(() => import('./pages/Install.tsx').then((m) => m.Install));
+const Maps = lazyPage(() => import('./pages/Maps.tsx').then((m) => m.Maps));
+const Admin = lazyPage(() => import('./pages/Admin.tsx').then((m) => m.Admin));
+const Audit = lazyPage(() => import('./pages/Audit.tsx').then((m) => m.Audit));
+const Uplink = lazyPage(() => import('./pages/Uplink.tsx').then((m) => m.Uplink));
 
 const pages = {
   dashboard: Dashboard,
   alarms: Alarms,
   shift: Shift,
+  maps: Maps,
   access: Access,
   people: People,
   install: Install,

@@ -7,7 +7,7 @@ import {
   MAX_IMPORT_ROWS,
   readCardholderCsv,
 } from './cardholder-csv.ts';
-import { commandRoute } from '../../api/command-route.ts';
+import { commandRoute, inAskersLanguage } from '../../api/command-route.ts';
 import type { ApiDeps } from '../../api/deps.ts';
 import type { DeviceDirectory } from '../../core/device-directory.ts';
 import type { AccessService } from './access-service.ts';
@@ -197,7 +197,7 @@ export function accessRoutes(
           })),
         );
       const r = await deps.commands.execute({ name: 'cardholders.upsert', args: { cardholders } }, userActor(req));
-      return reply.code(r.ok ? 200 : 400).send({ ...r, encoding: decoded.encoding });
+      return reply.code(r.ok ? 200 : 400).send({ ...inAskersLanguage(req, r), encoding: decoded.encoding });
     },
   );
 
