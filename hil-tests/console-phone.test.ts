@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Role } from '../controller/core/roles.ts';
 import type { Controller } from '../controller/runtime.ts';
+import { unreachableByKeyboard, wcagViolations } from './lib/accessibility.ts';
 import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { startCo2Gateway } from './lib/load-sims.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -143,7 +144,8 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
       }
     });
 
-    test(`desk, ${lang}: times in the school's time zone with the date, and a screenshot of every page`, async () => {
+    test(`desk, ${lang}: times in the school's time zone with the date, every page WCAG AA and reachable by keyboard, and a screenshot of each`, async () => {
+      const failures: string[] = [];
       for (const user of USERS) {
         const page = await open(user, { width: 1280, height: 900 }, lang);
         if (user === 'guard1') {
@@ -171,8 +173,11 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
           const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           assert.ok(wide <= 0, `${p} scrolls ${wide} px sideways at desk size`);
           await page.screenshot({ path: join(ARTIFACTS, `desk-${lang}-${p}.png`), fullPage: true });
+          for (const v of await wcagViolations(page)) failures.push(`${p}: ${v}`);
+          for (const v of await unreachableByKeyboard(page)) failures.push(`${p}: not reachable by Tab: ${v}`);
         }
       }
+      assert.deepEqual(failures, [], 'WCAG 2.1 AA (axe-core) and keyboard reach');
     });
   }
 });

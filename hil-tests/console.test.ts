@@ -244,7 +244,8 @@ describe('security console in Chromium', () => {
 
     await page.selectOption('[data-testid=report-kind]', 'class');
     const report = page.locator('[data-testid=attendance]');
-    await report.filter({ hasText: '初三(1)班' }).waitFor({ timeout: 5000 });
+    // The class report's own column, not the day report's rows that name the class too.
+    await report.filter({ hasText: '应到' }).filter({ hasText: '初三(1)班' }).waitFor({ timeout: 5000 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-export]')]);
     const csv = readFileSync((await download.path())!, 'utf8');
     assert.ok(csv.startsWith('\ufeff"班级考勤'), csv.slice(0, 40));

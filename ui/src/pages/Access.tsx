@@ -227,13 +227,12 @@ export function Access() {
           </a>
         )}
         {manage && (
-          <label class="primary" style="cursor:pointer">
+          <label class="primary file-pick">
             {t('importCsv')}{' '}
             <input
               type="file"
               accept=".csv,text/csv"
               data-testid="csv-import"
-              style="display:none"
               onChange={(e) => {
                 const f = e.currentTarget.files?.[0];
                 if (f)

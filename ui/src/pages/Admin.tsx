@@ -59,7 +59,11 @@ export function Admin() {
           onInput={(e) => setForm({ ...form, username: e.currentTarget.value })}
           required
         />
-        <select value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value })}>
+        <select
+          value={form.role}
+          aria-label={t('role')}
+          onChange={(e) => setForm({ ...form, role: e.currentTarget.value })}
+        >
           {ROLES.map((r) => (
             <option value={r}>{t(`role_${r}`)}</option>
           ))}
@@ -106,6 +110,7 @@ export function Admin() {
                 <td>{u.username}</td>
                 <td>
                   <select
+                    aria-label={`${t('role')}: ${u.username}`}
                     value={u.role}
                     onChange={(e) => run(() => api('PUT', `${path}/role`, { role: e.currentTarget.value }))}
                   >

@@ -76,7 +76,7 @@ export function Environment() {
           </select>
         </label>
         <label>
-          <select value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>
+          <select value={hours} aria-label={t('period')} onChange={(e) => setHours(Number(e.currentTarget.value))}>
             {[1, 6, 24, 168].map((h) => (
               <option value={h}>
                 {h} {t('hours')}
