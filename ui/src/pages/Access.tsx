@@ -34,6 +34,9 @@ interface Reader {
   installKey: boolean | null;
 }
 
+/** Rows shown at once; the search narrows the rest. */
+const PAGE = 100;
+
 async function csvUpload(file: File): Promise<string> {
   try {
     const r = await api<{ result: { added: number; updated: number; unchanged: number }; encoding: string }>(
@@ -59,6 +62,7 @@ export function Access() {
   const [gates, setGates] = useState<Gate[]>([]);
   const [holders, setHolders] = useState<Holder[]>([]);
   const [q, setQ] = useState('');
+  const [shown, setShown] = useState(PAGE);
   const [message, setMessage] = useState<string | null>(null);
   const blank = { id: '', name: '', kind: 'student', class: '', card: '', groups: 'students' };
   const [form, setForm] = useState(blank);
@@ -78,6 +82,7 @@ export function Access() {
     return () => clearInterval(timer);
   }, []);
   useEffect(() => {
+    setShown(PAGE);
     void loadHolders();
   }, [q]);
   const act = async (fn: () => Promise<unknown>) => {
@@ -295,7 +300,7 @@ export function Access() {
           </tr>
         </thead>
         <tbody>
-          {holders.map((h) => (
+          {holders.slice(0, shown).map((h) => (
             <tr data-holder={h.id}>
               <td>{h.id}</td>
               <td>{h.name}</td>
@@ -331,6 +336,11 @@ export function Access() {
           ))}
         </tbody>
       </table>
+      {holders.length > shown && (
+        <button type="button" onClick={() => setShown(shown + PAGE)}>
+          {tf('showMore', { n: holders.length - shown })}
+        </button>
+      )}
     </>
   );
 }
