@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session, setCsrf } from './api.ts';
-import { lang, siteTimeZone, t, type Key } from './i18n.ts';
+import { lang, loadLanguage, setLanguage, siteTimeZone, t, type Key } from './i18n.ts';
 import { Access } from './pages/Access.tsx';
 import { Cameras } from './pages/Cameras.tsx';
 import { Emergency } from './pages/Emergency.tsx';
@@ -164,9 +164,7 @@ function Shell({ s }: { s: Session }) {
           </span>
           <button
             type="button"
-            onClick={() => {
-              lang.value = lang.value === 'en' ? 'zh-CN' : 'en';
-            }}
+            onClick={() => void setLanguage(lang.value === 'en' ? 'zh-CN' : 'en')}
             data-testid="lang-toggle"
           >
             {lang.value === 'en' ? '中文' : 'EN'}
@@ -209,4 +207,6 @@ session.subscribe((cur) => {
   if (cur?.timeZone) siteTimeZone.value = cur.timeZone;
 });
 document.documentElement.lang = lang.value;
+// A console left in English starts in English, not with a flash of Chinese.
+await loadLanguage(lang.value);
 render(<App />, document.getElementById('app')!);

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Session, setCsrf } from '../api.ts';
-import { lang, t } from '../i18n.ts';
+import { lang, setLanguage, t } from '../i18n.ts';
 import { session } from '../state.ts';
 
 export function Login() {
@@ -78,13 +78,7 @@ export function Login() {
         <button class="primary" type="submit" disabled={busy}>
           {t('login')}
         </button>
-        <button
-          type="button"
-          class="link"
-          onClick={() => {
-            lang.value = lang.value === 'en' ? 'zh-CN' : 'en';
-          }}
-        >
+        <button type="button" class="link" onClick={() => void setLanguage(lang.value === 'en' ? 'zh-CN' : 'en')}>
           {lang.value === 'en' ? '中文' : 'English'}
         </button>
       </div>
