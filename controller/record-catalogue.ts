@@ -12,6 +12,7 @@ import { PA_RECORDS } from './features/pa/records.ts';
 import { SCENARIO_RECORDS } from './features/scenarios/records.ts';
 import { UPDATE_RECORDS } from './features/updates/records.ts';
 import { VIDEO_RECORDS } from './features/video/records.ts';
+import { GB28181_RECORDS } from './features/gb28181/records.ts';
 
 export const RECORD_TYPES: readonly RecordType[] = [
   ...CORE_RECORDS,
@@ -22,4 +23,5 @@ export const RECORD_TYPES: readonly RecordType[] = [
   ...BOARD_RECORDS,
   ...SCENARIO_RECORDS,
   ...UPDATE_RECORDS,
+  ...GB28181_RECORDS,
 ];

@@ -56,6 +56,8 @@ import { wire as wireShifts } from './features/shifts/wire.ts';
 import { wire as wireCommissioning } from './features/commissioning/wire.ts';
 import { wire as wirePlans } from './features/plans/wire.ts';
 import type { PlanStore } from './features/plans/plan-store.ts';
+import { wire as wireGb28181 } from './features/gb28181/wire.ts';
+import type { Gb28181Gateway } from './features/gb28181/gateway-service.ts';
 import type { UpdateService } from './features/updates/update-service.ts';
 import { wire as wireVideo } from './features/video/wire.ts';
 import type { VideoService } from './features/video/video-service.ts';
@@ -114,6 +116,7 @@ export class Controller {
   readonly bells: BellScheduler;
   readonly boards: BoardService;
   readonly plans: PlanStore;
+  readonly gb28181: Gb28181Gateway | null;
   readonly scenarios: ScenarioService;
   readonly buttons: EmergencyButtons;
   readonly clock: ClockStatus;
@@ -226,7 +229,9 @@ export class Controller {
     const shifts = wireShifts(ctx);
     const commissioning = wireCommissioning(ctx, { access: access.service, pa: pa.service, boards: boards.service });
     const plans = wirePlans(ctx);
-    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts, commissioning, plans];
+    const gb28181 = wireGb28181(ctx, { version: VERSION, health: () => this.health.list() });
+    this.gb28181 = gb28181.gateway;
+    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts, commissioning, plans, gb28181];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);
     for (const d of this.drivers) devices.add(d);
     this.devices = devices;

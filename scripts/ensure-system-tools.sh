@@ -26,6 +26,8 @@ declare -A need=(
   [mbpoll]=mbpoll
   # GStreamer: the RTSP server the live view is tested against, and its MP4 demuxer.
   [gst-launch-1.0]=gstreamer1.0-tools
+  # SIP as an upper GB/T 28181 platform speaks it: sipp plays the platform, digest checks included.
+  [sipp]=sip-tester
 )
 # Libraries, not commands: path pattern -> Debian package.
 declare -A need_files=(

@@ -333,3 +333,44 @@ test('a gate that names some of its coils or inputs must name all of them', () =
     '10:74 access.gates[0].inputs: missing required field "passage_out"',
   ]);
 });
+
+test('the gb28181 section: the gateway must be type 209, each channel a device of the site with an id of its type, the password a secret', () => {
+  const t = tempDir('config');
+  const file = join(t.dir, 'site.yaml');
+  writeFileSync(join(t.dir, 'gb.pw'), 'secret\n', { mode: 0o644 });
+  writeFileSync(
+    file,
+    `${good}video:
+  cameras:
+    - { id: cam-1, host: 10.0.0.9, username: admin, password_file: gb.pw }
+gb28181:
+  device_id: "34020000001320000009"
+  name: 网关
+  platforms:
+    - id: province
+      server_id: "34020000002000000001"
+      domain: "3499000000"
+      host: 10.1.1.1
+      password_file: gb.pw
+      channels:
+        cam-1: "34020000001370000001"
+        nothing: "34020000001310000002"
+`,
+  );
+  try {
+    const lines = checkSite(file).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+    for (const expected of [
+      /^12 gb28181\.device_id: digits 11-13 are 132; an access gateway is 209/,
+      /^17 gb28181\.platforms\[0\]\.domain: the server id 34020000002000000001 is not in the domain 3499000000/,
+      /^19 gb28181\.platforms\[0\]\.password_file: .*gb\.pw is a secret but its mode is 644/,
+      /^21 gb28181\.platforms\[0\]\.channels\.cam-1: 34020000001370000001 is of type 137; a camera needs 131 or 132/,
+      /^22 gb28181\.platforms\[0\]\.channels\.nothing: no camera, emergency button or PA zone "nothing"/,
+    ])
+      assert.ok(
+        lines.some((l) => expected.test(l)),
+        `${expected}\n${lines.join('\n')}`,
+      );
+  } finally {
+    t.remove();
+  }
+});

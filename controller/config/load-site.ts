@@ -1,3 +1,4 @@
+import { gb28181Issues } from '../features/gb28181/config-checks.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appPath } from '../app-files.ts';
@@ -173,6 +174,7 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
       `the console listens on ${listen} beyond this machine: give it a certificate (console.tls); allow_plaintext: true is for a lab only`,
     );
   }
+  gb28181Issues(config, at, (p, file) => named(p, file, 'secret'));
   const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
   if (updateKey) keyIssue(['update', 'public_key'], updateKey);
   if (issues.length) return { issues, warnings };

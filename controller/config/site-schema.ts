@@ -12,6 +12,7 @@ import { PaSection } from '../features/pa/config.ts';
 import { EmergencyButtonsSection } from '../features/scenarios/config.ts';
 import { UpdateSection } from '../features/updates/config.ts';
 import { VideoSection } from '../features/video/config.ts';
+import { Gb28181Section } from '../features/gb28181/config.ts';
 import { BYTE_ORDERS, DATA_BITS, Enum, PARITIES, POINT_TYPES, STOP_BITS } from './schema-kit.ts';
 import {
   AuditSection,
@@ -48,6 +49,7 @@ export const SiteSchema = Type.Object(
     emergency_buttons: EmergencyButtonsSection,
     clock: ClockSection,
     update: UpdateSection,
+    gb28181: Gb28181Section,
   },
   {
     additionalProperties: false,

@@ -26,6 +26,8 @@ export type CameraConfig = SiteConfig['video']['cameras'][number];
 export type PaZone = SiteConfig['pa']['zones'][number];
 export type BoardConfig = SiteConfig['boards'][number];
 export type UpdateConfig = SiteConfig['update'];
+export type Gb28181Config = NonNullable<SiteConfig['gb28181']>;
+export type Gb28181Platform = Gb28181Config['platforms'][number];
 
 export type DeviceProfile = Static<typeof ProfileSchema>;
 export type PointProfile = DeviceProfile['points'][number];

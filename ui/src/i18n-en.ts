@@ -246,6 +246,7 @@ export const en = {
   exits: 'Exits',
   name: 'Name',
   al_device_offline: '{name}: lost communication',
+  al_gb28181_link: 'GB/T 28181 platform {platform}: {state} ({detail})',
   step_gate: 'Gate',
   step_boards: 'Class boards',
   step_pa: 'PA',

@@ -251,6 +251,7 @@ const zh: Dictionary = {
   exits: '出',
   name: '姓名',
   al_device_offline: '{name}：通讯中断',
+  al_gb28181_link: '上级平台 {platform}：连接中断（{state}，{detail}）',
   step_gate: '闸机',
   step_boards: '电子班牌',
   step_pa: '广播',

@@ -46,7 +46,10 @@ export type RecordTypeName =
   | "update.started"
   | "update.installed"
   | "update.failed"
-  | "update.confirmed";
+  | "update.confirmed"
+  | "gb28181.link"
+  | "gb28181.clock-drift"
+  | "gb28181.query";
 
 /** The data of each record type. */
 export interface RecordDataOf {
@@ -441,6 +444,25 @@ export interface RecordDataOf {
   };
   "update.confirmed": {
     "version": string;
+    [field: string]: unknown;
+  };
+  "gb28181.link": {
+    "platform": string;
+    "state": string;
+    "detail": string;
+    [field: string]: unknown;
+  };
+  "gb28181.clock-drift": {
+    "platform": string;
+    "driftMs": number;
+    [field: string]: unknown;
+  };
+  "gb28181.query": {
+    "platform": string;
+    "cmdType": string;
+    "sn": number;
+    "answered": boolean;
+    "detail"?: string;
     [field: string]: unknown;
   };
 }

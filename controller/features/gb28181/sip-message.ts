@@ -137,7 +137,7 @@ export const headers = (m: SipMessage, name: string): string[] =>
 /** A header parameter: `;tag=abc` in From, `branch` in Via, `expires` in Contact. */
 export function param(value: string, name: string): string | undefined {
   const m = new RegExp(`;\\s*${name}=("[^"]*"|[^;,\\s]+)`, 'i').exec(value);
-  return m?.[1]!.replace(/^"|"$/g, '');
+  return m ? m[1]!.replace(/^"|"$/g, '') : undefined;
 }
 
 const PRETTY: Record<string, string> = {

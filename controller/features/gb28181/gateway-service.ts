@@ -1,0 +1,202 @@
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import type { Gb28181Config, SiteConfig } from '../../config/types.ts';
+import type { AlarmManager } from '../../core/alarms.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Pipeline } from '../../core/pipeline.ts';
+import { localTime } from '../access/decide.ts';
+import { catalogItems, catalogResponses, deviceInfo, deviceStatus } from './manscdp-answers.ts';
+import { ManscdpError, parseManscdp } from './manscdp.ts';
+import { type LinkState, PlatformLink } from './platform-link.ts';
+import { responseTo } from './sip-dialogs.ts';
+import type { SipMessage, SipRequest } from './sip-message.ts';
+import { writeSip } from './sip-message.ts';
+import { type SipPeer, SipSocket } from './sip-socket.ts';
+
+const DRIFT_WARN_MS = 5000;
+
+export interface GatewayDeps {
+  site: SiteConfig;
+  gb: Gb28181Config;
+  /** A file the site file names, resolved beside it. */
+  sitePath(file: string): string;
+  log: Logger;
+  pipeline: Pipeline;
+  alarms: AlarmManager;
+  online(device: string): boolean;
+  version: string;
+}
+
+/** The address this machine sends from towards a host: what a platform sees, for Via and Contact. */
+function routeAddress(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.connect(port, host, () => {
+      const a = s.address().address;
+      s.close();
+      resolve(a);
+    });
+    s.once('error', () => {
+      s.close();
+      resolve('127.0.0.1');
+    });
+  });
+}
+
+/**
+ * The gateway as a GB/T 28181 access gateway (type 209) to every configured upper platform
+ * at once: a link each (registration and keepalive), and the answers to their queries.
+ */
+export class Gb28181Gateway {
+  readonly links = new Map<string, PlatformLink>();
+  private readonly socket: SipSocket;
+  private readonly addresses = new Map<string, string>();
+
+  constructor(private readonly d: GatewayDeps) {
+    this.socket = new SipSocket(d.gb.local_port, d.log, (m, from) => this.onMessage(m, from));
+    for (const p of d.gb.platforms) {
+      // A secret: read here, never logged, never in a record.
+      const password = readFileSync(d.sitePath(p.password_file), 'utf8').trim();
+      this.links.set(
+        p.id,
+        new PlatformLink({
+          platform: p,
+          deviceId: d.gb.device_id,
+          password,
+          local: () => ({ host: this.addresses.get(p.id) ?? '127.0.0.1', port: this.socket.port }),
+          send: (peer, bytes) => this.socket.send(peer, bytes),
+          log: d.log,
+          timeZone: d.site.school.timezone,
+          onState: (state, detail) => this.onState(p.id, state, detail),
+          onClockDrift: (ms) => this.onDrift(p.id, ms),
+        }),
+      );
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.socket.open();
+    for (const p of this.d.gb.platforms)
+      this.addresses.set(p.id, this.d.gb.local_address ?? (await routeAddress(p.host, p.port)));
+    for (const link of this.links.values()) link.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.links.values()].map((l) => l.stop()));
+    this.socket.close();
+  }
+
+  status() {
+    return Object.fromEntries(
+      [...this.links].map(([id, l]) => [
+        id,
+        { state: l.state, registeredAt: l.registeredAt, expiresAt: l.expiresAt, misses: l.misses },
+      ]),
+    );
+  }
+
+  get stats() {
+    return this.socket.stats;
+  }
+
+  private onState(platform: string, state: LinkState, detail: string): void {
+    const bad = state === 'offline' || state === 'refused';
+    this.d.pipeline.emit({
+      topic: 'events/gb28181',
+      type: 'gb28181.link',
+      source: platform,
+      severity: bad ? 'warning' : 'info',
+      data: { platform, state, detail },
+    });
+    const p = this.d.gb.platforms.find((x) => x.id === platform)!;
+    this.d.alarms.follow(bad, `gb28181.link:${platform}`, () => ({
+      type: 'gb28181.link',
+      source: platform,
+      severity: 'major',
+      message: `GB/T 28181 platform ${platform} (${p.host}): ${state}, ${detail} (上级平台连接中断)`,
+      data: { platform, state, detail, name: platform },
+    }));
+  }
+
+  private onDrift(platform: string, driftMs: number): void {
+    if (Math.abs(driftMs) <= DRIFT_WARN_MS) return;
+    this.d.log.warn({ platform, driftMs }, 'gb28181: the platform clock differs from this gateway; nothing is stepped');
+    this.d.pipeline.emit({
+      topic: 'events/gb28181',
+      type: 'gb28181.clock-drift',
+      source: platform,
+      severity: 'warning',
+      data: { platform, driftMs },
+    });
+  }
+
+  private onMessage(m: SipMessage, from: SipPeer): void {
+    if (m.kind === 'response') {
+      for (const l of this.links.values()) if (l.answer(m)) return;
+      return;
+    }
+    // An ACK is never answered.
+    if (m.method === 'ACK') return;
+    const link = [...this.links.values()].find((l) => l.owns(m));
+    const reply = (status: number, reason: string) => this.socket.send(from, writeSip(responseTo(m, status, reason)));
+    if (!link) reply(403, 'Forbidden');
+    else if (m.method !== 'MESSAGE') reply(501, 'Not Implemented');
+    else void this.onQuery(link, m, reply);
+  }
+
+  private async onQuery(link: PlatformLink, req: SipRequest, reply: (s: number, r: string) => void): Promise<void> {
+    const platform = [...this.links].find(([, l]) => l === link)![0];
+    const cfg = this.d.gb.platforms.find((p) => p.id === platform)!;
+    let q: ReturnType<typeof parseManscdp>;
+    try {
+      q = parseManscdp(req.body);
+    } catch (err) {
+      if (!(err instanceof ManscdpError)) throw err;
+      this.d.log.warn({ platform, reason: err.message }, 'gb28181: a MESSAGE that is not MANSCDP refused');
+      reply(400, 'Bad Request');
+      return;
+    }
+    reply(200, 'OK');
+    const record = (answered: boolean, detail?: string) =>
+      this.d.pipeline.emit({
+        topic: 'events/gb28181',
+        type: 'gb28181.query',
+        source: platform,
+        severity: answered ? 'info' : 'warning',
+        data: { platform, cmdType: q.cmdType, sn: q.sn, answered, ...(detail ? { detail } : {}) },
+      });
+    if (q.root !== 'Query') {
+      record(false, `${q.root} ${q.cmdType} is not handled yet`);
+      return;
+    }
+    const enc = cfg.encoding;
+    const answers =
+      q.cmdType === 'Catalog'
+        ? catalogResponses(catalogItems(this.d.site, this.d.gb, cfg, this.d.online), q.sn, this.d.gb.device_id, enc)
+        : q.cmdType === 'DeviceInfo'
+          ? [deviceInfo(this.d.gb, Object.keys(cfg.channels).length, q.sn, this.d.version, enc)]
+          : q.cmdType === 'DeviceStatus'
+            ? [deviceStatus(this.d.gb, q.sn, this.deviceTime(), enc)]
+            : null;
+    if (!answers) {
+      record(false, `query ${q.cmdType} is not handled`);
+      return;
+    }
+    try {
+      for (const body of answers) await link.message(body);
+      record(true);
+    } catch (err) {
+      record(false, (err as Error).message);
+    }
+  }
+
+  /** The gateway's time as GB/T 28181 writes it: school local time, no zone. */
+  private deviceTime(): string {
+    const now = Date.now();
+    const t = localTime(now, this.d.site.school.timezone);
+    const hh = String(Math.floor(t.minutes / 60)).padStart(2, '0');
+    const mm = String(t.minutes % 60).padStart(2, '0');
+    const ss = String(Math.floor(now / 1000) % 60).padStart(2, '0');
+    return `${t.date}T${hh}:${mm}:${ss}`;
+  }
+}

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * An upper platform played by Debian's sipp (sip-tester), a SIP implementation this project did
+ * not write. Its scenario challenges the first REGISTER with a Digest 401, checks the second
+ * with sipp's own digest code (verifyauth) and answers 200 with a Date, or 403; it answers each
+ * keepalive MESSAGE (a new Call-ID each, so each is a call of its own) with 200, and the final
+ * REGISTER (Expires: 0) with 200. Every message both ways is kept in sipp's message trace.
+ */
+export function platformScenario(o: {
+  username: string;
+  password: string;
+  realm: string;
+  date: string;
+  expires: number;
+  /** MANSCDP queries the platform sends once the gateway is registered, each answered 200 by the gateway. */
+  queries?: string[];
+}): string {
+  const reply = (status: string, extra = '') => `<send><![CDATA[
+SIP/2.0 ${status}
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+${extra}Content-Length: 0
+
+]]></send>`;
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="GB/T 28181 platform">
+  <recv request="MESSAGE" optional="true" next="keepalive" />
+  <recv request="REGISTER" />
+  ${reply('401 Unauthorized', `WWW-Authenticate: Digest realm="${o.realm}", nonce="[pid]nonce[call_number]", algorithm=MD5\n`)}
+  <recv request="REGISTER">
+    <action>
+      <verifyauth assign_to="authvalid" username="${o.username}" password="${o.password}" />
+    </action>
+  </recv>
+  <nop hide="true" test="authvalid" next="good" />
+  ${reply('403 Forbidden')}
+  <nop next="end" />
+  <label id="good" />
+  ${reply('200 OK', `Date: ${o.date}\nExpires: ${o.expires}\n`)}
+  ${(o.queries ?? [])
+    .map(
+      (body, i) => `<pause milliseconds="300" />
+  <send><![CDATA[
+MESSAGE sip:${o.username}@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:34020000002000000001@${o.realm}>;tag=[pid]q${i}
+To: <sip:${o.username}@${o.realm}>
+Call-ID: [call_id]
+CSeq: ${20 + i} MESSAGE
+Content-Type: Application/MANSCDP+xml
+Max-Forwards: 70
+Content-Length: [len]
+
+${body}
+]]></send>
+  <recv response="200" />`,
+    )
+    .join('\n  ')}
+  <recv request="REGISTER" />
+  ${reply('200 OK')}
+  <nop next="end" />
+  <label id="keepalive" />
+  ${reply('200 OK')}
+  <label id="end" />
+</scenario>
+`;
+}
+
+export class SippPlatform {
+  private child: ChildProcess | null = null;
+  readonly trace: string;
+
+  constructor(
+    private readonly dir: string,
+    readonly port: number,
+  ) {
+    this.trace = join(dir, `sipp-${port}-messages.log`);
+  }
+
+  start(scenario: string): Promise<void> {
+    const file = join(this.dir, `platform-${this.port}.xml`);
+    writeFileSync(file, scenario);
+    this.child = spawn(
+      'sipp',
+      [
+        '-sf',
+        file,
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(this.port),
+        '-nostdin',
+        '-trace_msg',
+        '-message_file',
+        this.trace,
+        '-trace_err',
+        '-error_file',
+        `${this.trace}.errors`,
+        '-timeout',
+        '120s',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    this.child.stderr?.on('data', (d) => process.stderr.write(`sipp: ${d}`));
+    // sipp is listening once it has bound its port; it writes its trace file from then on.
+    return new Promise((resolve) => setTimeout(resolve, 600));
+  }
+
+  /** Every message sipp received, as text. */
+  received(): string[] {
+    let text = '';
+    try {
+      text = readFileSync(this.trace, 'latin1');
+    } catch {
+      return [];
+    }
+    return text
+      .split(/-{10,} [^\n]*\n/)
+      .filter((b) => /^(UDP|TCP) message received/.test(b))
+      .map((b) => b.replace(/^[^\n]*received[^\n]*\n\s*/, ''));
+  }
+
+  stop(): void {
+    this.child?.kill('SIGKILL');
+    this.child = null;
+  }
+}
