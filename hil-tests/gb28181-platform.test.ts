@@ -12,6 +12,8 @@ import type { Controller } from '../controller/runtime.ts';
 import { freePort, waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { platformScenario, SippPlatform } from './sim/sipp-platform.ts';
+import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
+import { encodePtzCmd } from '../controller/features/gb28181/ptz-command.ts';
 
 const GATEWAY = '34020000002090000001';
 const SERVER = '34020000002000000001';
@@ -26,18 +28,32 @@ describe('GB/T 28181 registration against sipp', () => {
     t.remove();
   });
 
-  async function school(password: string, platformPort: number, keepalive_s = 5): Promise<Controller> {
+  async function school(
+    password: string,
+    platformPort: number,
+    keepalive_s = 5,
+    camera?: OnvifCameraSim,
+  ): Promise<Controller> {
     writeFileSync(join(t.dir, 'gb.pw'), `${password}\n`, { mode: 0o600 });
-    writeFileSync(join(t.dir, 'cam.pw'), 'x\n', { mode: 0o600 });
+    writeFileSync(join(t.dir, 'cam.pw'), 'gb-cam-pass\n', { mode: 0o600 });
     return startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
         // A camera nobody answers for (OFF in the catalog) and a PA zone (a voice output, 137).
         video: {
           cameras: [
-            { id: 'cam-gate', name: '校门摄像机', host: '127.0.0.1', port: 9, username: 'a', password_file: 'cam.pw' },
+            {
+              id: 'cam-gate',
+              name: '校门摄像机',
+              host: '127.0.0.1',
+              port: camera?.port ?? 9,
+              username: 'admin',
+              password_file: 'cam.pw',
+              pull_timeout_s: 2,
+            },
           ],
         },
+        emergency_buttons: camera ? [{ id: 'lodge', name: '门卫室一键报警', camera: 'cam-gate', input: 'DI_1' }] : [],
         pa: { zones: [{ id: 'yard', name: '操场', address: '127.0.0.1:9' }] },
         gb28181: {
           device_id: GATEWAY,
@@ -55,7 +71,11 @@ describe('GB/T 28181 registration against sipp', () => {
               expires_s: 3600,
               keepalive_s,
               keepalive_misses: 2,
-              channels: { 'cam-gate': '34020000001320000001', yard: '34020000001370000001' },
+              channels: {
+                'cam-gate': '34020000001320000001',
+                yard: '34020000001370000001',
+                ...(camera ? { lodge: '34020000001340000001' } : {}),
+              },
             },
           ],
         },
@@ -178,5 +198,71 @@ describe('GB/T 28181 registration against sipp', () => {
     await waitFor('offline', () => link().state === 'offline' || link().state === 'unregistered', 30_000);
     assert.ok(c.alarms.openAlarms().some((a) => a.key === 'gb28181.link:province'));
     assert.ok(records('gb28181.link').some((r) => r.data.state === 'offline'));
+  });
+
+  test("an emergency press reaches the platform as a first-priority alarm; its PTZ command moves the camera; its reset leaves the school's latch alone", async () => {
+    const cam = new OnvifCameraSim('admin', 'gb-cam-pass');
+    await cam.start();
+    const port = await freePort();
+    const sipp = new SippPlatform(t.dir, port);
+    platforms.push(sipp);
+    const control = (fields: string, channel: string) =>
+      `<?xml version="1.0" encoding="GB2312"?>\n<Control>\n<CmdType>DeviceControl</CmdType>\n<SN>7</SN>\n<DeviceID>${channel}</DeviceID>\n${fields}\n</Control>`;
+    await sipp.start(
+      platformScenario({
+        username: GATEWAY,
+        password: 'gb-secret-12345',
+        realm: '3402000000',
+        date: '2020-01-01T08:00:00',
+        expires: 3600,
+        queries: [
+          {
+            body: control(`<PTZCmd>${encodePtzCmd(0x01, 0x80, 0, 0)}</PTZCmd>`, '34020000001320000001'),
+            afterMs: 4000,
+          },
+          { body: control('<AlarmCmd>ResetAlarm</AlarmCmd>', '34020000001340000001'), afterMs: 500 },
+          { body: control('<TeleBoot>Boot</TeleBoot>', GATEWAY), afterMs: 300 },
+        ],
+      }),
+    );
+    try {
+      c = await school('gb-secret-12345', port, 5, cam);
+      await waitFor(
+        'registered and the camera subscribed',
+        () => link().state === 'registered' && cam.activeSubscriptions === 1,
+        15_000,
+      );
+      cam.emit('Device/Trigger/DigitalInput', { LogicalState: 'true' }, { InputToken: 'DI_1' });
+      const alarmAt = () =>
+        sipp
+          .received()
+          .map((m) => iconv.decode(Buffer.from(m, 'latin1'), 'gb18030'))
+          .find((m) => /<CmdType>Alarm<\/CmdType>/.test(m));
+      await waitFor('the alarm at the platform', alarmAt, 5000);
+      const alarm = alarmAt()!;
+      assert.match(alarm, /<DeviceID>34020000001340000001<\/DeviceID>/);
+      assert.match(alarm, /<AlarmPriority>1<\/AlarmPriority><AlarmMethod>2<\/AlarmMethod>/);
+      assert.match(alarm, /<AlarmDescription>门卫室一键报警<\/AlarmDescription>/);
+      assert.ok(c.gb28181!.alarmState.get('province')!.awaitingReset.has('34020000001340000001'));
+      await waitFor('the PTZ move at the camera', () => cam.ptz.some((p) => p.action === 'ContinuousMove'), 10_000);
+      await waitFor('the reset taken', () => !c!.gb28181!.alarmState.get('province')!.awaitingReset.size, 5000);
+      assert.ok(c.alarms.isActive('emergency.button:lodge'), 'the latch stays until a person at the school resets it');
+      await waitFor('three controls answered', () => records('gb28181.query').length >= 3, 5000);
+      assert.deepEqual(
+        records('gb28181.query').map((r) => r.data.answered),
+        [true, true, false],
+        'PTZ and reset done; a remote reboot refused',
+      );
+      const audit = c.commands.recentAudit(20) as { actor: string; command: string }[];
+      assert.ok(
+        audit.some((a) => a.actor === 'province' && a.command === 'camera.ptz'),
+        'platform commands are audited',
+      );
+      assert.ok(audit.some((a) => a.actor === 'province' && a.command === 'gb28181.alarm-reset'));
+    } finally {
+      await stopSchool();
+      sipp.stop();
+      await cam.stop();
+    }
   });
 });

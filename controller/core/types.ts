@@ -50,7 +50,8 @@ export type HealthState = 'online' | 'degraded' | 'offline';
 
 /** Who issued a command, for the audit log. */
 export interface Actor {
-  kind: 'user' | 'district' | 'scenario' | 'schedule' | 'system';
+  /** A platform is an upper GB/T 28181 platform (provincial, district video network). */
+  kind: 'user' | 'district' | 'platform' | 'scenario' | 'schedule' | 'system';
   name: string;
   /** A console user's role: the bus checks it against the command's permission. */
   role?: Role;

@@ -15,8 +15,8 @@ export function platformScenario(o: {
   realm: string;
   date: string;
   expires: number;
-  /** MANSCDP queries the platform sends once the gateway is registered, each answered 200 by the gateway. */
-  queries?: string[];
+  /** MANSCDP requests the platform sends once the gateway is registered (each after a pause), each answered 200. */
+  queries?: (string | { body: string; afterMs: number })[];
 }): string {
   const reply = (status: string, extra = '') => `<send><![CDATA[
 SIP/2.0 ${status}
@@ -45,7 +45,7 @@ ${extra}Content-Length: 0
   ${reply('200 OK', `Date: ${o.date}\nExpires: ${o.expires}\n`)}
   ${(o.queries ?? [])
     .map(
-      (body, i) => `<pause milliseconds="300" />
+      (q, i) => `<pause milliseconds="${typeof q === 'string' ? 300 : q.afterMs}" />
   <send><![CDATA[
 MESSAGE sip:${o.username}@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -57,7 +57,7 @@ Content-Type: Application/MANSCDP+xml
 Max-Forwards: 70
 Content-Length: [len]
 
-${body}
+${typeof q === 'string' ? q : q.body}
 ]]></send>
   <recv response="200" />`,
     )

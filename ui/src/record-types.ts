@@ -49,7 +49,8 @@ export type RecordTypeName =
   | "update.confirmed"
   | "gb28181.link"
   | "gb28181.clock-drift"
-  | "gb28181.query";
+  | "gb28181.query"
+  | "gb28181.alarm-sent";
 
 /** The data of each record type. */
 export interface RecordDataOf {
@@ -463,6 +464,14 @@ export interface RecordDataOf {
     "sn": number;
     "answered": boolean;
     "detail"?: string;
+    [field: string]: unknown;
+  };
+  "gb28181.alarm-sent": {
+    "platform": string;
+    "channel": string;
+    "alarm": string;
+    "delivered": boolean;
+    "detail": string;
     [field: string]: unknown;
   };
 }

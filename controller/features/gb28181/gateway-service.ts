@@ -4,6 +4,11 @@ import type { Gb28181Config, SiteConfig } from '../../config/types.ts';
 import type { AlarmManager } from '../../core/alarms.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Pipeline } from '../../core/pipeline.ts';
+import type { CommandBus } from '../../core/commands.ts';
+import type { StoredEvent } from '../../core/types.ts';
+import { gbAlarm } from './alarm-notify.ts';
+import { deviceControl, type PlatformAlarmState } from './platform-control.ts';
+import { writeManscdp } from './manscdp.ts';
 import { localTime } from '../access/decide.ts';
 import { catalogItems, catalogResponses, deviceInfo, deviceStatus } from './manscdp-answers.ts';
 import { ManscdpError, parseManscdp } from './manscdp.ts';
@@ -25,6 +30,7 @@ export interface GatewayDeps {
   alarms: AlarmManager;
   online(device: string): boolean;
   version: string;
+  commands: CommandBus;
 }
 
 /** The address this machine sends from towards a host: what a platform sees, for Via and Contact. */
@@ -51,10 +57,14 @@ export class Gb28181Gateway {
   readonly links = new Map<string, PlatformLink>();
   private readonly socket: SipSocket;
   private readonly addresses = new Map<string, string>();
+  readonly alarmState = new Map<string, PlatformAlarmState>();
+  private sn = 0;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly d: GatewayDeps) {
     this.socket = new SipSocket(d.gb.local_port, d.log, (m, from) => this.onMessage(m, from));
     for (const p of d.gb.platforms) {
+      this.alarmState.set(p.id, { guarded: true, awaitingReset: new Set(), held: 0 });
       // A secret: read here, never logged, never in a record.
       const password = readFileSync(d.sitePath(p.password_file), 'utf8').trim();
       this.links.set(
@@ -79,9 +89,11 @@ export class Gb28181Gateway {
     for (const p of this.d.gb.platforms)
       this.addresses.set(p.id, this.d.gb.local_address ?? (await routeAddress(p.host, p.port)));
     for (const link of this.links.values()) link.start();
+    this.unsubscribe = this.d.pipeline.onCommitted((events) => this.onRecords(events));
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
     await Promise.all([...this.links.values()].map((l) => l.stop()));
     this.socket.close();
   }
@@ -165,6 +177,29 @@ export class Gb28181Gateway {
         severity: answered ? 'info' : 'warning',
         data: { platform, cmdType: q.cmdType, sn: q.sn, answered, ...(detail ? { detail } : {}) },
       });
+    if (q.root === 'Control' && q.cmdType === 'DeviceControl') {
+      const device = Object.entries(cfg.channels).find(([, id]) => id === q.deviceId)?.[0] ?? null;
+      const outcome = await deviceControl(
+        q.fields,
+        { channel: q.deviceId, device, isGateway: q.deviceId === this.d.gb.device_id },
+        this.alarmState.get(platform)!,
+        this.d.commands,
+        { kind: 'platform', name: platform },
+      );
+      const body = writeManscdp(
+        {
+          root: 'Response',
+          cmdType: 'DeviceControl',
+          sn: q.sn,
+          deviceId: q.deviceId,
+          fields: { Result: outcome.ok ? 'OK' : 'ERROR' },
+        },
+        cfg.encoding,
+      );
+      await link.message(body).catch(() => null);
+      record(outcome.ok, outcome.detail);
+      return;
+    }
     if (q.root !== 'Query') {
       record(false, `${q.root} ${q.cmdType} is not handled yet`);
       return;
@@ -190,9 +225,71 @@ export class Gb28181Gateway {
     }
   }
 
+  /** Each new alarm the site maps to a channel goes to every registered platform that knows the channel. */
+  private onRecords(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      if (e.type !== 'alarm.raised') continue;
+      const a = e.data.alarm as {
+        type: string;
+        source: string;
+        severity: string;
+        message: string;
+        data: Record<string, unknown>;
+      };
+      const gb = gbAlarm(a);
+      if (!gb) continue;
+      for (const p of this.d.gb.platforms) {
+        const channel = p.channels[gb.device];
+        const link = this.links.get(p.id)!;
+        const state = this.alarmState.get(p.id)!;
+        if (!channel || link.state !== 'registered') continue;
+        if (!gb.emergency && !state.guarded) continue;
+        // The standard: a channel reports its next alarm once the platform has reset the last one.
+        if (state.awaitingReset.has(channel)) {
+          state.held++;
+          continue;
+        }
+        state.awaitingReset.add(channel);
+        const body = writeManscdp(
+          {
+            root: 'Notify',
+            cmdType: 'Alarm',
+            sn: ++this.sn,
+            deviceId: channel,
+            fields: {
+              AlarmPriority: gb.priority,
+              AlarmMethod: gb.method,
+              AlarmTime: this.deviceTime(e.ts),
+              AlarmDescription: gb.description,
+              ...(gb.alarmType ? { Info: { AlarmType: gb.alarmType } } : {}),
+            },
+          },
+          p.encoding,
+        );
+        void link.message(body).then(
+          (r) => this.sent(p.id, channel, a.type, r.status === 200, `${r.status} ${r.reason}`),
+          (err: Error) => {
+            // Not delivered: the channel does not wait for a reset that cannot come.
+            state.awaitingReset.delete(channel);
+            this.sent(p.id, channel, a.type, false, err.message);
+          },
+        );
+      }
+    }
+  }
+
+  private sent(platform: string, channel: string, alarm: string, ok: boolean, detail: string): void {
+    this.d.pipeline.emit({
+      topic: 'events/gb28181',
+      type: 'gb28181.alarm-sent',
+      source: platform,
+      severity: ok ? 'info' : 'warning',
+      data: { platform, channel, alarm, delivered: ok, detail },
+    });
+  }
+
   /** The gateway's time as GB/T 28181 writes it: school local time, no zone. */
-  private deviceTime(): string {
-    const now = Date.now();
+  private deviceTime(now = Date.now()): string {
     const t = localTime(now, this.d.site.school.timezone);
     const hh = String(Math.floor(t.minutes / 60)).padStart(2, '0');
     const mm = String(t.minutes % 60).padStart(2, '0');

@@ -26,4 +26,11 @@ export const GB28181_RECORDS: readonly RecordType[] = [
     description: 'A query or command from a platform, and how it was answered.',
     data: data({ platform: S, cmdType: S, sn: N, answered: Type.Boolean(), detail: Type.Optional(S) }),
   },
+  {
+    type: 'gb28181.alarm-sent',
+    topics: ['events/gb28181'],
+    severities: ['info', 'warning'],
+    description: 'An alarm told to a platform on its channel, and whether the platform took it.',
+    data: data({ platform: S, channel: S, alarm: S, delivered: Type.Boolean(), detail: S }),
+  },
 ];

@@ -22,6 +22,7 @@ export function wire(
       return h ? h.health === 'online' : !cameras.has(device);
     },
     version: deps.version,
+    commands: ctx.commands,
   });
   return {
     name: 'gb28181',
