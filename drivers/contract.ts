@@ -104,6 +104,8 @@ export interface PtzCamera {
 /** What a camera said about itself when it connected; null until then. */
 export interface CameraIdentity {
   info(): { manufacturer: string; model: string; clockDriftMs: number } | null;
+  /** The RTSP stream with the camera's credentials, for the gateway's own ffmpeg; never shown or logged. */
+  streamUrl(): string | null;
 }
 
 /** A console or a client that receives a live stream. */

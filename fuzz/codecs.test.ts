@@ -31,6 +31,7 @@ import { OnvifXmlError, parseNotifications } from '../drivers/video/onvif-events
 import { parseChallenge } from '../drivers/video/http-digest.ts';
 import { parseDownlink } from '../controller/uplink/downlink.ts';
 import { parseSip, writeSip } from '../controller/features/gb28181/sip-message.ts';
+import { parseOffer, SdpError } from '../controller/features/gb28181/sdp.ts';
 import { bytesWith, check, onlyThrows } from './fuzz-runs.ts';
 
 const bits = fc.array(fc.constantFrom('0', '1'), { maxLength: 40 }).map((a) => a.join(''));
@@ -271,5 +272,28 @@ test('SIP: any bytes, and valid messages cut, spliced and mutated, parse or are 
       const plain = (m: typeof r.message) => ({ ...m, headers: m.headers.filter(([k]) => k !== 'content-length') });
       assert.deepEqual(plain(again.message), plain(r.message));
     }
+  });
+});
+
+test('SDP: any text, and a valid offer cut, spliced and mutated, gives an offer or an SdpError', async () => {
+  const valid = [
+    'v=0',
+    'o=34020000002000000001 0 0 IN IP4 10.1.2.3',
+    's=Play',
+    'c=IN IP4 10.1.2.3',
+    't=0 0',
+    'm=video 30000 TCP/RTP/AVP 96 98',
+    'a=setup:active',
+    'y=0100000001',
+  ].join('\r\n');
+  const mutated = fc
+    .tuple(fc.integer({ min: 0, max: valid.length }), fc.integer({ min: 0, max: 20 }), fc.string({ maxLength: 30 }))
+    .map(([at, cut, junk]) => valid.slice(0, at) + junk + valid.slice(at + cut));
+  await check('sdp', fc.oneof(fc.string({ maxLength: 200 }), mutated), (text) => {
+    let o: ReturnType<typeof parseOffer> | undefined;
+    onlyThrows(SdpError, () => {
+      o = parseOffer(text);
+    });
+    if (o) assert.ok(o.port >= 1 && o.port <= 65535 && /^\d{10}$/.test(o.ssrc) && o.payloads.includes(96));
   });
 });

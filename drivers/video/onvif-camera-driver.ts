@@ -111,6 +111,7 @@ export class OnvifCameraDriver implements Driver {
           model: this.info.model,
           clockDriftMs: this.info.clockDriftMs,
         },
+      streamUrl: () => this.rtspUrl(),
     };
     return new Map([[this.config.id, { snapshot: this, ptz: this, camera, live: this.live }]]);
   }

@@ -17,6 +17,8 @@ export function platformScenario(o: {
   expires: number;
   /** MANSCDP requests the platform sends once the gateway is registered (each after a pause), each answered 200. */
   queries?: (string | { body: string; afterMs: number })[];
+  /** Then a live-video call to a channel: INVITE with this SDP, ACK, and BYE after `holdMs`. */
+  invite?: { channel: string; sdp: string; afterMs: number; holdMs: number };
 }): string {
   const reply = (status: string, extra = '') => `<send><![CDATA[
 SIP/2.0 ${status}
@@ -62,6 +64,7 @@ ${typeof q === 'string' ? q : q.body}
   <recv response="200" />`,
     )
     .join('\n  ')}
+  ${o.invite ? inviteFlow(o.username, o.realm, o.invite) : ''}
   <recv request="REGISTER" />
   ${reply('200 OK')}
   <nop next="end" />
@@ -70,6 +73,49 @@ ${typeof q === 'string' ? q : q.body}
   <label id="end" />
 </scenario>
 `;
+}
+
+/** A platform's live-video call, as GB/T 28181 §9.2 has it: INVITE with SDP, 100 and 200 back, ACK, and BYE when done. */
+function inviteFlow(
+  gateway: string,
+  realm: string,
+  c: { channel: string; sdp: string; afterMs: number; holdMs: number },
+): string {
+  const head = (method: string, cseq: number) => `${method} sip:${c.channel}@${realm} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:34020000002000000001@${realm}>;tag=[pid]inv
+To: <sip:${c.channel}@${realm}>${method === 'INVITE' ? '' : ';[$gwtag]'}
+Call-ID: [call_id]
+CSeq: ${cseq} ${method}
+Max-Forwards: 70`;
+  return `<pause milliseconds="${c.afterMs}" />
+  <send><![CDATA[
+${head('INVITE', 30)}
+Contact: <sip:34020000002000000001@[local_ip]:[local_port]>
+Subject: ${c.channel}:0100000001,${gateway}:0
+Content-Type: APPLICATION/SDP
+Content-Length: [len]
+
+${c.sdp}
+]]></send>
+  <recv response="100" optional="true" />
+  <recv response="200">
+    <action>
+      <ereg regexp="tag=[0-9a-f]+" search_in="hdr" header="To:" assign_to="gwtag" />
+    </action>
+  </recv>
+  <send><![CDATA[
+${head('ACK', 30)}
+Content-Length: 0
+
+]]></send>
+  <pause milliseconds="${c.holdMs}" />
+  <send><![CDATA[
+${head('BYE', 31)}
+Content-Length: 0
+
+]]></send>
+  <recv response="200" />`;
 }
 
 export class SippPlatform {

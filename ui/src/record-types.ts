@@ -50,6 +50,7 @@ export type RecordTypeName =
   | "gb28181.link"
   | "gb28181.clock-drift"
   | "gb28181.query"
+  | "gb28181.media"
   | "gb28181.alarm-sent";
 
 /** The data of each record type. */
@@ -464,6 +465,13 @@ export interface RecordDataOf {
     "sn": number;
     "answered": boolean;
     "detail"?: string;
+    [field: string]: unknown;
+  };
+  "gb28181.media": {
+    "platform": string;
+    "camera": string;
+    "state": string;
+    "detail": string;
     [field: string]: unknown;
   };
   "gb28181.alarm-sent": {

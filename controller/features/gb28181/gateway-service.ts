@@ -13,8 +13,10 @@ import { localTime } from '../access/decide.ts';
 import { catalogItems, catalogResponses, deviceInfo, deviceStatus } from './manscdp-answers.ts';
 import { ManscdpError, parseManscdp } from './manscdp.ts';
 import { type LinkState, PlatformLink } from './platform-link.ts';
-import { responseTo } from './sip-dialogs.ts';
-import type { SipMessage, SipRequest } from './sip-message.ts';
+import { LiveCalls, type Reply } from './live-calls.ts';
+import { ServerTransactions } from './server-transactions.ts';
+import { responseTo, token } from './sip-dialogs.ts';
+import { header, type SipHeader, type SipMessage, type SipRequest } from './sip-message.ts';
 import { writeSip } from './sip-message.ts';
 import { type SipPeer, SipSocket } from './sip-socket.ts';
 
@@ -31,6 +33,8 @@ export interface GatewayDeps {
   online(device: string): boolean;
   version: string;
   commands: CommandBus;
+  /** A camera's RTSP stream with its credentials, or null when it is not known yet. */
+  streamUrl(camera: string): string | null;
 }
 
 /** The address this machine sends from towards a host: what a platform sees, for Via and Contact. */
@@ -59,10 +63,18 @@ export class Gb28181Gateway {
   private readonly addresses = new Map<string, string>();
   readonly alarmState = new Map<string, PlatformAlarmState>();
   private sn = 0;
+  readonly live: LiveCalls;
+  private readonly server = new ServerTransactions();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly d: GatewayDeps) {
     this.socket = new SipSocket(d.gb.local_port, d.log, (m, from) => this.onMessage(m, from));
+    this.live = new LiveCalls({
+      ...d,
+      local: (platform) => ({ host: this.addresses.get(platform) ?? '127.0.0.1', port: this.socket.port }),
+      peer: (platform) => this.links.get(platform)!.peer,
+      send: (peer, bytes) => this.socket.send(peer, bytes),
+    });
     for (const p of d.gb.platforms) {
       this.alarmState.set(p.id, { guarded: true, awaitingReset: new Set(), held: 0 });
       // A secret: read here, never logged, never in a record.
@@ -94,6 +106,7 @@ export class Gb28181Gateway {
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    this.live.stop();
     await Promise.all([...this.links.values()].map((l) => l.stop()));
     this.socket.close();
   }
@@ -147,13 +160,40 @@ export class Gb28181Gateway {
       for (const l of this.links.values()) if (l.answer(m)) return;
       return;
     }
-    // An ACK is never answered.
-    if (m.method === 'ACK') return;
+    const callId = header(m, 'call-id') ?? '';
+    // An ACK is never answered: it starts the video the 200 OK promised.
+    if (m.method === 'ACK') {
+      this.live.ack(callId);
+      return;
+    }
+    const again = this.server.repeat(m);
+    if (again !== undefined) {
+      if (again) this.socket.send(from, again);
+      return;
+    }
+    const reply = this.responder(m, from, this.live.tagOf(callId) ?? token(4));
+    if (m.method === 'BYE') {
+      const ours = this.live.bye(callId);
+      reply(ours ? 200 : 481, ours ? 'OK' : 'Call/Transaction Does Not Exist');
+      return;
+    }
     const link = [...this.links.values()].find((l) => l.owns(m));
-    const reply = (status: number, reason: string) => this.socket.send(from, writeSip(responseTo(m, status, reason)));
-    if (!link) reply(403, 'Forbidden');
+    const platform = this.d.gb.platforms.find((p) => this.links.get(p.id) === link);
+    if (!link || !platform) reply(403, 'Forbidden');
+    else if (m.method === 'INVITE') void this.live.invite(platform, m, from, reply);
     else if (m.method !== 'MESSAGE') reply(501, 'Not Implemented');
     else void this.onQuery(link, m, reply);
+  }
+
+  /** Every answer to one request has the same To tag, and is kept for the request's repeats. */
+  private responder(req: SipRequest, to: SipPeer, tag: string): Reply {
+    const send = (status: number, reason: string, extra: SipHeader[] = [], body?: Buffer) => {
+      const bytes = writeSip({ ...responseTo(req, status, reason, extra, tag), ...(body ? { body } : {}) });
+      this.server.answered(req, bytes);
+      this.socket.send(to, bytes);
+      return bytes;
+    };
+    return Object.assign(send, { tag });
   }
 
   private async onQuery(link: PlatformLink, req: SipRequest, reply: (s: number, r: string) => void): Promise<void> {

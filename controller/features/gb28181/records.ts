@@ -27,6 +27,13 @@ export const GB28181_RECORDS: readonly RecordType[] = [
     data: data({ platform: S, cmdType: S, sn: N, answered: Type.Boolean(), detail: Type.Optional(S) }),
   },
   {
+    type: 'gb28181.media',
+    topics: ['events/gb28181'],
+    severities: ['info'],
+    description: "A platform's live video of a camera started or ended, and why.",
+    data: data({ platform: S, camera: S, state: S, detail: S }),
+  },
+  {
     type: 'gb28181.alarm-sent',
     topics: ['events/gb28181'],
     severities: ['info', 'warning'],

@@ -23,6 +23,7 @@ export function wire(
     },
     version: deps.version,
     commands: ctx.commands,
+    streamUrl: (camera) => ctx.devices.get(camera, 'camera')?.streamUrl() ?? null,
   });
   return {
     name: 'gb28181',
