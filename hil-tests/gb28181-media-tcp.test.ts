@@ -1,0 +1,218 @@
+/**
+ * Live video to platforms over TCP, both ways (RFC 4571 framing), with an H.265 camera: two
+ * platform sessions on one RTSP pull, a repeated INVITE answered again and not acted on, an
+ * answer never acknowledged, requests the gateway cannot serve, and a camera that dies in the
+ * middle of a call. GStreamer's RTSP server is the camera; ffprobe judges the stream.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Controller } from '../controller/runtime.ts';
+import { freePort, waitFor } from './lib/ports.ts';
+import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { GbPlatformSim, type SimMessage, TcpRtpReceiver } from './sim/gb-platform-sim.ts';
+import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
+
+const GATEWAY = '34020000002090000001';
+const PLATFORM = '34020000002000000001';
+const CHANNEL = '34020000001320000002';
+
+const sdp = (m: string, extra: string[] = []) =>
+  [
+    'v=0',
+    `o=${PLATFORM} 0 0 IN IP4 127.0.0.1`,
+    's=Play',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    m,
+    'a=recvonly',
+    'a=rtpmap:96 PS/90000',
+    ...extra,
+    'y=0100000002',
+    '',
+  ].join('\r\n');
+
+function startRtsp(port: number): Promise<ChildProcess> {
+  const p = spawn('/usr/bin/python3', [join(import.meta.dirname, 'sim', 'gst-rtsp-server.py'), String(port)], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return new Promise((resolve) => p.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(p)));
+}
+
+describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
+  const t = tempDir('gb-media-tcp');
+  const cam = new OnvifCameraSim('admin', 'tcp-cam-pass');
+  const platform = new GbPlatformSim(PLATFORM, '3402000000');
+  let rtsp: ChildProcess;
+  let c: Controller | undefined;
+  const passive = new TcpRtpReceiver();
+  const active = new TcpRtpReceiver();
+
+  before(async () => {
+    const rtspPort = await freePort();
+    rtsp = await startRtsp(rtspPort);
+    cam.rtspUrl = `rtsp://127.0.0.1:${rtspPort}/h265`;
+    await cam.start();
+  });
+  after(async () => {
+    passive.stop();
+    active.stop();
+    await c?.stop();
+    platform.stop();
+    await cam.stop();
+    rtsp?.kill();
+    t.remove();
+  });
+
+  test('two platform sessions on one pull, passive and active; repeats, no ACK, refusals; the camera dies and both calls end with a BYE', async () => {
+    const sipPort = await platform.start();
+    writeFileSync(join(t.dir, 'gb.pw'), 'tcp-secret\n', { mode: 0o600 });
+    writeFileSync(join(t.dir, 'cam.pw'), 'tcp-cam-pass\n', { mode: 0o600 });
+    c = await startController(
+      await writeSite(t.dir, {
+        uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
+        video: {
+          cameras: [
+            {
+              id: 'cam-yard',
+              name: '操场',
+              host: '127.0.0.1',
+              port: cam.port,
+              username: 'admin',
+              password_file: 'cam.pw',
+            },
+          ],
+        },
+        gb28181: {
+          device_id: GATEWAY,
+          name: '网关',
+          local_port: await freePort(),
+          local_address: '127.0.0.1',
+          platforms: [
+            {
+              id: 'district',
+              server_id: PLATFORM,
+              domain: '3402000000',
+              host: '127.0.0.1',
+              port: sipPort,
+              password_file: 'gb.pw',
+              keepalive_s: 30,
+              channels: { 'cam-yard': CHANNEL },
+            },
+          ],
+        },
+      }),
+    );
+    const gw = c.gb28181!;
+    await waitFor('the gateway registered', () => platform.registered, 15_000);
+    await waitFor(
+      'the camera online',
+      () => gw.live !== undefined && c!.devices.get('cam-yard', 'camera')?.streamUrl() !== null,
+      20_000,
+    );
+
+    const status = async (channel: string, offer: string) => (await platform.invite(channel, offer).final).start;
+    assert.equal(await status('34020000001320000099', sdp('m=video 30000 RTP/AVP 96')), 'SIP/2.0 404 Not Found');
+    assert.equal(
+      await status(CHANNEL, sdp('m=video 30000 RTP/AVP 96').replace('y=0100000002', '')),
+      'SIP/2.0 488 Not Acceptable Here',
+    );
+    assert.equal(await status(CHANNEL, sdp('m=video 30000 RTP/AVP 8')), 'SIP/2.0 488 Not Acceptable Here');
+
+    // An answer the platform never acknowledges: sent again over UDP, then the call ends with a BYE.
+    const lonely = platform.invite(CHANNEL, sdp('m=video 30001 RTP/AVP 96'));
+    const lonelyBye = platform.next((m) => m.start.startsWith('BYE') && m.headers['call-id'] === lonely.callId, 15_000);
+
+    // Platform passive: it listens, the gateway connects after the ACK.
+    const passivePort = await passive.listen();
+    const a = platform.invite(
+      CHANNEL,
+      sdp(`m=video ${passivePort} TCP/RTP/AVP 96`, ['a=setup:passive', 'a=connection:new']),
+    );
+    const aOk = await a.final;
+    assert.equal(aOk.start, 'SIP/2.0 200 OK');
+    assert.match(aOk.body, /^a=setup:active$/m);
+    platform.inDialog('ACK', a.text, aOk);
+
+    // Platform active: the gateway listens on the port of its answer.
+    const b = platform.invite(CHANNEL, sdp('m=video 9 TCP/RTP/AVP 96', ['a=setup:active', 'a=connection:new']));
+    const bOk = await b.final;
+    assert.match(bOk.body, /^a=setup:passive$/m);
+    const bPort = Number(/^m=video (\d+) TCP\/RTP\/AVP 96$/m.exec(bOk.body)?.[1]);
+    active.connect(bPort);
+    platform.inDialog('ACK', b.text, bOk);
+
+    // The platform sends B's INVITE again, as UDP lets it: the same answer, no third session.
+    const again = platform.next((m) => m.headers['call-id'] === b.callId && m.start === 'SIP/2.0 200 OK');
+    platform.send(b.text);
+    assert.equal((await again).headers.to, bOk.headers.to);
+
+    await waitFor(
+      'video on both connections',
+      () => passive.packets.length > 200 && active.packets.length > 200,
+      30_000,
+    );
+    assert.equal(gw.live.calls.size, 3, 'two watching and one unacknowledged');
+    assert.deepEqual(gw.live.watching, { 'cam-yard': 2 });
+    assert.equal(
+      execFileSync('pgrep', ['-fc', `ffmpeg.*${cam.rtspUrl.replace('rtsp://', '')}`], { encoding: 'utf8' }).trim(),
+      '1',
+      'one RTSP pull for both platforms',
+    );
+
+    const answers = (callId: string) =>
+      platform.received.filter((m: SimMessage) => m.headers['call-id'] === callId && m.start === 'SIP/2.0 200 OK')
+        .length;
+    await lonelyBye;
+    assert.ok(answers(lonely.callId) >= 4, `the unacknowledged 200 OK was sent ${answers(lonely.callId)} times`);
+
+    // The camera dies: each platform gets a BYE, the TCP connections close, the records say why.
+    const byes = [a.callId, b.callId].map((id) =>
+      platform.next((m) => m.start.startsWith('BYE') && m.headers['call-id'] === id, 20_000),
+    );
+    rtsp.kill('SIGKILL');
+    await Promise.all(byes);
+    await waitFor('both connections closed', () => passive.closed && active.closed, 5000);
+    assert.equal(gw.live.calls.size, 0);
+    const ended = c.pipeline.log
+      .search({ type: 'gb28181.media', limit: 20 })
+      .filter((r) => r.data.state === 'ended')
+      .map((r) => String(r.data.detail));
+    assert.equal(ended.filter((d) => d.includes("the camera's stream ended")).length, 2, ended.join(' | '));
+    assert.equal(ended.filter((d) => d.includes('no ACK')).length, 1, ended.join(' | '));
+
+    for (const [name, r] of [
+      ['passive', passive],
+      ['active', active],
+    ] as const) {
+      const file = join(t.dir, `${name}.ps`);
+      writeFileSync(file, Buffer.concat(r.packets.map((p) => p.subarray(12))));
+      const [codec, frames] = execFileSync(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          '-count_frames',
+          '-select_streams',
+          'v',
+          '-show_entries',
+          'stream=codec_name,nb_read_frames',
+          '-of',
+          'csv=p=0',
+          file,
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split(',');
+      assert.equal(codec, 'hevc', name);
+      assert.ok(Number(frames) >= 25, `${name}: ${frames} pictures decoded`);
+      assert.ok(
+        r.packets.every((p) => p.readUInt32BE(8) === 100000002),
+        `${name}: the SSRC of the y= line`,
+      );
+    }
+  });
+});

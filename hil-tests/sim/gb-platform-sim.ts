@@ -1,0 +1,183 @@
+/**
+ * An upper platform as GB/T 28181 describes it, for the cases sipp's scripts cannot follow:
+ * several calls at once, media over TCP in both directions, repeated requests. It takes the
+ * gateway's REGISTER and keepalives (200 OK), places calls and keeps every message it got. It
+ * writes and reads SIP as text itself, from RFC 3261, not with the gateway's codec.
+ */
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { connect, createServer, type Server, type Socket as TcpSocket } from 'node:net';
+
+export interface SimMessage {
+  start: string;
+  headers: Record<string, string>;
+  body: string;
+  raw: string;
+}
+
+function parse(text: string): SimMessage {
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  const [start = '', ...lines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const l of lines) {
+    const i = l.indexOf(':');
+    headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  return { start, headers, body, raw: text };
+}
+
+const rand = () => randomBytes(6).toString('hex');
+
+export class GbPlatformSim {
+  readonly received: SimMessage[] = [];
+  private udp: Socket | null = null;
+  private gateway: { host: string; port: number } | null = null;
+  private waiters: { match: (m: SimMessage) => boolean; resolve: (m: SimMessage) => void }[] = [];
+  private cseq = 100;
+
+  constructor(
+    readonly serverId: string,
+    readonly domain: string,
+  ) {}
+
+  async start(): Promise<number> {
+    const udp = createSocket('udp4');
+    this.udp = udp;
+    udp.on('message', (buf, rinfo) => this.onMessage(parse(buf.toString('latin1')), rinfo));
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
+    return udp.address().port;
+  }
+
+  private onMessage(m: SimMessage, from: { address: string; port: number }): void {
+    this.received.push(m);
+    if (m.start.startsWith('REGISTER') || m.start.startsWith('MESSAGE') || m.start.startsWith('BYE')) {
+      this.gateway = { host: from.address, port: from.port };
+      this.send(
+        [
+          'SIP/2.0 200 OK',
+          `Via: ${m.headers.via}`,
+          `From: ${m.headers.from}`,
+          `To: ${m.headers.to}${/tag=/.test(m.headers.to ?? '') ? '' : `;tag=${rand()}`}`,
+          `Call-ID: ${m.headers['call-id']}`,
+          `CSeq: ${m.headers.cseq}`,
+          ...(m.start.startsWith('REGISTER') ? [`Contact: ${m.headers.contact}`, 'Expires: 3600'] : []),
+          'Content-Length: 0',
+        ].join('\r\n') + '\r\n\r\n',
+      );
+    }
+    for (const w of [...this.waiters])
+      if (w.match(m)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+  }
+
+  get registered(): boolean {
+    return this.gateway !== null;
+  }
+
+  send(text: string): void {
+    if (!this.gateway) throw new Error('the gateway has not registered yet');
+    this.udp!.send(Buffer.from(text, 'latin1'), this.gateway.port, this.gateway.host);
+  }
+
+  /** The next message that matches, within the time. */
+  next(match: (m: SimMessage) => boolean, timeoutMs = 15_000): Promise<SimMessage> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no matching message in ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(t);
+          resolve(m);
+        },
+      });
+    });
+  }
+
+  /** An INVITE for a channel's live video; the text is returned so that a test can send it again. */
+  invite(channel: string, sdp: string, callId = rand()): { callId: string; text: string; final: Promise<SimMessage> } {
+    const cseq = ++this.cseq;
+    const text = [
+      `INVITE sip:${channel}@${this.domain} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${this.udp!.address().port};branch=z9hG4bK${rand()}`,
+      `From: <sip:${this.serverId}@${this.domain}>;tag=${rand()}`,
+      `To: <sip:${channel}@${this.domain}>`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} INVITE`,
+      `Contact: <sip:${this.serverId}@127.0.0.1:${this.udp!.address().port}>`,
+      `Subject: ${channel}:0100000002,${this.serverId}:0`,
+      'Max-Forwards: 70',
+      'Content-Type: APPLICATION/SDP',
+      `Content-Length: ${Buffer.byteLength(sdp, 'latin1')}`,
+      '',
+      sdp,
+    ].join('\r\n');
+    const final = this.next((m) => m.headers['call-id'] === callId && /^SIP\/2.0 [2-6]/.test(m.start));
+    this.send(text);
+    return { callId, text, final };
+  }
+
+  /** The ACK (or BYE) in the dialog an INVITE's final answer made. */
+  inDialog(method: 'ACK' | 'BYE', invite: string, answer: SimMessage): void {
+    const line = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(invite)?.[1] ?? '';
+    const cseq = Number(line('CSeq').split(' ')[0]);
+    this.send(
+      [
+        `${method} ${invite.split(' ')[1]} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.udp!.address().port};branch=z9hG4bK${rand()}`,
+        `From: ${line('From')}`,
+        `To: ${answer.headers.to}`,
+        `Call-ID: ${line('Call-ID')}`,
+        `CSeq: ${method === 'ACK' ? cseq : cseq + 1} ${method}`,
+        'Max-Forwards: 70',
+        'Content-Length: 0',
+      ].join('\r\n') + '\r\n\r\n',
+    );
+  }
+
+  stop(): void {
+    this.udp?.close();
+    this.udp = null;
+  }
+}
+
+/** The platform's side of RTP over TCP (RFC 4571): each packet's payload, in order. */
+export class TcpRtpReceiver {
+  readonly packets: Buffer[] = [];
+  private pending = Buffer.alloc(0);
+  private server: Server | null = null;
+  private socket: TcpSocket | null = null;
+  closed = false;
+
+  private take(s: TcpSocket): void {
+    this.socket = s;
+    s.on('data', (d: Buffer) => {
+      this.pending = Buffer.concat([this.pending, d]);
+      while (this.pending.length >= 2 && this.pending.length >= 2 + this.pending.readUInt16BE(0)) {
+        this.packets.push(this.pending.subarray(2, 2 + this.pending.readUInt16BE(0)));
+        this.pending = this.pending.subarray(2 + this.pending.readUInt16BE(0));
+      }
+    });
+    s.on('close', () => (this.closed = true));
+    s.on('error', () => {});
+  }
+
+  /** Passive: the platform listens and the gateway connects. */
+  async listen(): Promise<number> {
+    const server = createServer((s) => this.take(s));
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return (server.address() as { port: number }).port;
+  }
+
+  /** Active: the platform connects to the port of the gateway's answer. */
+  connect(port: number): void {
+    this.take(connect(port, '127.0.0.1'));
+  }
+
+  stop(): void {
+    this.socket?.destroy();
+    this.server?.close();
+  }
+}
