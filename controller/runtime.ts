@@ -229,7 +229,7 @@ export class Controller {
     const shifts = wireShifts(ctx);
     const commissioning = wireCommissioning(ctx, { access: access.service, pa: pa.service, boards: boards.service });
     const plans = wirePlans(ctx);
-    const gb28181 = wireGb28181(ctx, { version: VERSION, health: () => this.health.list() });
+    const gb28181 = wireGb28181(ctx, { version: VERSION, health: () => this.health.list(), live: pa.live });
     this.gb28181 = gb28181.gateway;
     this.features = [environment, access, pa, boards, scenarios, video, updates, shifts, commissioning, plans, gb28181];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 /**
  * The driver contract: what a driver is given, what it reports and what it
  * can be asked to do. Core and the features know drivers only through this
@@ -128,7 +129,9 @@ export interface RelayOutput {
 export type AudioSource =
   | { kind: 'chime'; seconds?: number }
   | { kind: 'file'; path: string }
-  | { kind: 'tts'; text: string; lang?: 'zh' | 'en' };
+  | { kind: 'tts'; text: string; lang?: 'zh' | 'en' }
+  /** Live speech (a platform's voice broadcast): 8 kHz G.711 as it arrives; it ends when the input ends. */
+  | { kind: 'live'; codec: 'alaw' | 'mulaw'; input: Readable };
 
 export interface Playback {
   stop(): void;

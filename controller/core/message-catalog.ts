@@ -92,6 +92,7 @@ export const CATALOG = {
   'pa.text-needed': { en: 'text-to-speech needs text', zh: '语音合成需要文字' },
   'pa.sound-needed': { en: 'a sound name is needed', zh: '请选择声音文件' },
   'pa.no-output': { en: 'no PA audio output', zh: '无广播音频输出' },
+  'pa.no-live-input': { en: 'the live audio is no longer there', zh: '实时音频已不存在' },
   'pa.schedule-invalid': { en: 'the bell schedule has problems: {detail}', zh: '作息铃声有误：{detail}' },
   'pa.schedule-unknown': { en: 'no bell schedule "{id}"', zh: '无此作息表"{id}"' },
   'button.unknown': { en: 'no emergency button "{id}"', zh: '无此一键报警按钮"{id}"' },

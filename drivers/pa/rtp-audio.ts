@@ -20,8 +20,25 @@ export function playRtp(source: AudioSource, destinations: string[]): Playback {
   let stopped = false;
   const done = (async (): Promise<{ ok: boolean; detail: string }> => {
     let input: string[];
-    if (source.kind === 'chime') input = ['-f', 'lavfi', '-i', chime(source.seconds ?? 2.8)];
-    else if (source.kind === 'file') input = ['-i', source.path];
+    // A recording is paced to real time (-re); live speech already comes at its own pace.
+    if (source.kind === 'chime') input = ['-re', '-f', 'lavfi', '-i', chime(source.seconds ?? 2.8)];
+    else if (source.kind === 'file') input = ['-re', '-i', source.path];
+    // Live: no probing, which would hold the first 2 s of speech back.
+    else if (source.kind === 'live')
+      input = [
+        '-probesize',
+        '32',
+        '-analyzeduration',
+        '0',
+        '-f',
+        source.codec,
+        '-ar',
+        '8000',
+        '-ac',
+        '1',
+        '-i',
+        'pipe:0',
+      ];
     else {
       tmp = mkdtempSync(join(tmpdir(), 'campus-edge-tts-'));
       const wav = join(tmp, 'say.wav');
@@ -35,7 +52,7 @@ export function playRtp(source: AudioSource, destinations: string[]): Playback {
         source.text,
       ]);
       if (!r.ok) return { ok: false, detail: `espeak-ng: ${r.detail}` };
-      input = ['-i', wav];
+      input = ['-re', '-i', wav];
     }
     if (stopped) return { ok: false, detail: 'stopped' };
     const outs = destinations.map((d) => `[f=rtp]rtp://${d}${/^2(2[4-9]|3\d)\./.test(d) ? '?ttl=4' : ''}`).join('|');
@@ -45,7 +62,6 @@ export function playRtp(source: AudioSource, destinations: string[]): Playback {
         '-hide_banner',
         '-loglevel',
         'error',
-        '-re',
         ...input,
         '-map',
         '0:a',
@@ -61,9 +77,15 @@ export function playRtp(source: AudioSource, destinations: string[]): Playback {
         'tee',
         outs,
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: [source.kind === 'live' ? 'pipe' : 'ignore', 'ignore', 'pipe'] },
     );
     proc = p;
+    if (source.kind === 'live') {
+      // ffmpeg gone (stopped, preempted) ends the input too, so whoever feeds it hears of it.
+      p.stdin!.on('error', () => {});
+      p.stdin!.once('close', () => source.input.destroy());
+      source.input.pipe(p.stdin!);
+    }
     return await new Promise((resolve) => {
       let err = '';
       p.stderr!.on('data', (d) => {

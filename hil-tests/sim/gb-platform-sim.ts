@@ -34,6 +34,8 @@ export class GbPlatformSim {
   private gateway: { host: string; port: number } | null = null;
   private waiters: { match: (m: SimMessage) => boolean; resolve: (m: SimMessage) => void }[] = [];
   private cseq = 100;
+  /** The SDP the platform answers the gateway's INVITEs with (a voice broadcast's audio call); null: 486 Busy Here. */
+  answerInvite: ((offer: SimMessage) => string | null) | null = null;
 
   constructor(
     readonly serverId: string,
@@ -53,7 +55,7 @@ export class GbPlatformSim {
     if (m.start.startsWith('REGISTER') || m.start.startsWith('MESSAGE') || m.start.startsWith('BYE')) {
       this.gateway = { host: from.address, port: from.port };
       this.send(
-        [
+        `${[
           'SIP/2.0 200 OK',
           `Via: ${m.headers.via}`,
           `From: ${m.headers.from}`,
@@ -62,14 +64,56 @@ export class GbPlatformSim {
           `CSeq: ${m.headers.cseq}`,
           ...(m.start.startsWith('REGISTER') ? [`Contact: ${m.headers.contact}`, 'Expires: 3600'] : []),
           'Content-Length: 0',
-        ].join('\r\n') + '\r\n\r\n',
+        ].join('\r\n')}\r\n\r\n`,
       );
     }
+    if (m.start.startsWith('INVITE')) this.answer(m);
     for (const w of [...this.waiters])
       if (w.match(m)) {
         this.waiters.splice(this.waiters.indexOf(w), 1);
         w.resolve(m);
       }
+  }
+
+  private answer(m: SimMessage): void {
+    const sdp = this.answerInvite?.(m) ?? null;
+    this.send(
+      [
+        sdp === null ? 'SIP/2.0 486 Busy Here' : 'SIP/2.0 200 OK',
+        `Via: ${m.headers.via}`,
+        `From: ${m.headers.from}`,
+        `To: ${m.headers.to};tag=${rand()}`,
+        `Call-ID: ${m.headers['call-id']}`,
+        `CSeq: ${m.headers.cseq}`,
+        `Contact: <sip:${this.serverId}@127.0.0.1:${this.udp!.address().port}>`,
+        ...(sdp === null
+          ? ['Content-Length: 0', '', '']
+          : ['Content-Type: APPLICATION/SDP', `Content-Length: ${sdp.length}`, '', sdp]),
+      ].join('\r\n'),
+    );
+  }
+
+  /** A MESSAGE with a MANSCDP body to the gateway. */
+  message(gatewayId: string, xml: string): void {
+    this.send(
+      [
+        `MESSAGE sip:${gatewayId}@${this.domain} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.udp!.address().port};branch=z9hG4bK${rand()}`,
+        `From: <sip:${this.serverId}@${this.domain}>;tag=${rand()}`,
+        `To: <sip:${gatewayId}@${this.domain}>`,
+        `Call-ID: ${rand()}`,
+        `CSeq: ${++this.cseq} MESSAGE`,
+        'Max-Forwards: 70',
+        'Content-Type: Application/MANSCDP+xml',
+        `Content-Length: ${Buffer.byteLength(xml)}`,
+        '',
+        xml,
+      ].join('\r\n'),
+    );
+  }
+
+  get port(): number {
+    return this.udp!.address().port;
   }
 
   get registered(): boolean {
@@ -123,7 +167,7 @@ export class GbPlatformSim {
     const line = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(invite)?.[1] ?? '';
     const cseq = Number(line('CSeq').split(' ')[0]);
     this.send(
-      [
+      `${[
         `${method} ${invite.split(' ')[1]} SIP/2.0`,
         `Via: SIP/2.0/UDP 127.0.0.1:${this.udp!.address().port};branch=z9hG4bK${rand()}`,
         `From: ${line('From')}`,
@@ -132,7 +176,7 @@ export class GbPlatformSim {
         `CSeq: ${method === 'ACK' ? cseq : cseq + 1} ${method}`,
         'Max-Forwards: 70',
         'Content-Length: 0',
-      ].join('\r\n') + '\r\n\r\n',
+      ].join('\r\n')}\r\n\r\n`,
     );
   }
 

@@ -51,6 +51,7 @@ export type RecordTypeName =
   | "gb28181.clock-drift"
   | "gb28181.query"
   | "gb28181.media"
+  | "gb28181.broadcast"
   | "gb28181.alarm-sent";
 
 /** The data of each record type. */
@@ -470,6 +471,13 @@ export interface RecordDataOf {
   "gb28181.media": {
     "platform": string;
     "camera": string;
+    "state": string;
+    "detail": string;
+    [field: string]: unknown;
+  };
+  "gb28181.broadcast": {
+    "platform": string;
+    "zones": string[];
     "state": string;
     "detail": string;
     [field: string]: unknown;

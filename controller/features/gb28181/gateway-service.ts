@@ -13,7 +13,9 @@ import { localTime } from '../access/decide.ts';
 import { catalogItems, catalogResponses, deviceInfo, deviceStatus } from './manscdp-answers.ts';
 import { ManscdpError, parseManscdp } from './manscdp.ts';
 import { type LinkState, PlatformLink } from './platform-link.ts';
+import type { LiveInputs } from '../pa/live-inputs.ts';
 import { LiveCalls, type Reply } from './live-calls.ts';
+import { VoiceBroadcasts } from './voice-broadcast.ts';
 import { ServerTransactions } from './server-transactions.ts';
 import { responseTo, token } from './sip-dialogs.ts';
 import { header, type SipHeader, type SipMessage, type SipRequest } from './sip-message.ts';
@@ -35,6 +37,8 @@ export interface GatewayDeps {
   commands: CommandBus;
   /** A camera's RTSP stream with its credentials, or null when it is not known yet. */
   streamUrl(camera: string): string | null;
+  /** Where a voice broadcast's audio is handed to the PA. */
+  live: LiveInputs;
 }
 
 /** The address this machine sends from towards a host: what a platform sees, for Via and Contact. */
@@ -64,6 +68,7 @@ export class Gb28181Gateway {
   readonly alarmState = new Map<string, PlatformAlarmState>();
   private sn = 0;
   readonly live: LiveCalls;
+  readonly broadcasts: VoiceBroadcasts;
   private readonly server = new ServerTransactions();
   private unsubscribe: (() => void) | null = null;
 
@@ -74,6 +79,10 @@ export class Gb28181Gateway {
       local: (platform) => ({ host: this.addresses.get(platform) ?? '127.0.0.1', port: this.socket.port }),
       peer: (platform) => this.links.get(platform)!.peer,
       send: (peer, bytes) => this.socket.send(peer, bytes),
+    });
+    this.broadcasts = new VoiceBroadcasts({
+      ...d,
+      local: (platform) => ({ host: this.addresses.get(platform) ?? '127.0.0.1', port: this.socket.port }),
     });
     for (const p of d.gb.platforms) {
       this.alarmState.set(p.id, { guarded: true, awaitingReset: new Set(), held: 0 });
@@ -107,6 +116,7 @@ export class Gb28181Gateway {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.live.stop();
+    this.broadcasts.stop();
     await Promise.all([...this.links.values()].map((l) => l.stop()));
     this.socket.close();
   }
@@ -173,7 +183,7 @@ export class Gb28181Gateway {
     }
     const reply = this.responder(m, from, this.live.tagOf(callId) ?? token(4));
     if (m.method === 'BYE') {
-      const ours = this.live.bye(callId);
+      const ours = this.live.bye(callId) || this.broadcasts.bye(callId);
       reply(ours ? 200 : 481, ours ? 'OK' : 'Call/Transaction Does Not Exist');
       return;
     }
@@ -237,6 +247,11 @@ export class Gb28181Gateway {
         cfg.encoding,
       );
       await link.message(body).catch(() => null);
+      record(outcome.ok, outcome.detail);
+      return;
+    }
+    if (q.root === 'Notify' && q.cmdType === 'Broadcast') {
+      const outcome = await this.broadcasts.notify(cfg, link, q);
       record(outcome.ok, outcome.detail);
       return;
     }

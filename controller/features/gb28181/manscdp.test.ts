@@ -69,3 +69,29 @@ test('bodies that are not MANSCDP, or that try XML tricks, are refused with the 
     );
   assert.throws(() => parseManscdp(Buffer.alloc(70_000, 0x20)), /64 KB/);
 });
+
+test('a broadcast notification names its source and target instead of a DeviceID', () => {
+  const q = parseManscdp(
+    Buffer.from(
+      '<?xml version="1.0"?><Notify><CmdType>Broadcast</CmdType><SN>9</SN><SourceID>34020000002000000001</SourceID><TargetID>34020000001370000001</TargetID></Notify>',
+    ),
+  );
+  assert.equal(q.deviceId, '34020000001370000001');
+  assert.equal(q.fields.SourceID, '34020000002000000001');
+  assert.throws(
+    () =>
+      parseManscdp(
+        Buffer.from(
+          '<Notify><CmdType>Broadcast</CmdType><SN>9</SN><SourceID>1</SourceID><TargetID>34020000001370000001</TargetID></Notify>',
+        ),
+      ),
+    /SourceID/,
+  );
+  assert.throws(
+    () =>
+      parseManscdp(
+        Buffer.from('<Notify><CmdType>Broadcast</CmdType><SN>9</SN><SourceID>34020000002000000001</SourceID></Notify>'),
+      ),
+    /DeviceID/,
+  );
+});

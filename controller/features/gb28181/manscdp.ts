@@ -54,9 +54,15 @@ export function parseManscdp(bytes: Buffer): Manscdp & { encoding: Encoding } {
   if (!root) throw new ManscdpError('no Query, Control, Notify or Response element');
   const body = doc[root];
   if (!body || typeof body !== 'object') throw new ManscdpError(`an empty ${root}`);
-  const { CmdType, SN, DeviceID, ...fields } = body as Record<string, unknown>;
+  const { CmdType, SN, ...fields } = body as Record<string, unknown>;
   if (typeof CmdType !== 'string' || !/^\w{1,32}$/.test(CmdType)) throw new ManscdpError('no CmdType');
   if (typeof SN !== 'string' || !/^\d{1,10}$/.test(SN)) throw new ManscdpError('no SN, or not a number');
+  // A broadcast notification names its target (TargetID, §A.2.5) where other bodies name a DeviceID.
+  const broadcast = root === 'Notify' && CmdType === 'Broadcast';
+  const DeviceID = broadcast ? fields.TargetID : fields.DeviceID;
+  delete fields.DeviceID;
+  if (broadcast && (typeof fields.SourceID !== 'string' || !/^\d{20}$/.test(fields.SourceID)))
+    throw new ManscdpError('SourceID is not 20 digits');
   if (typeof DeviceID !== 'string' || !/^\d{20}$/.test(DeviceID)) throw new ManscdpError('DeviceID is not 20 digits');
   return { root, cmdType: CmdType, sn: Number(SN), deviceId: DeviceID, fields, encoding };
 }

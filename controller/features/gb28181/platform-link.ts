@@ -235,6 +235,49 @@ export class PlatformLink {
     );
   }
 
+  /**
+   * An INVITE to one of the platform's ids (the source of a voice broadcast), as the gateway's
+   * channel `from`; resolves with the request and its final answer.
+   */
+  async invite(
+    target: string,
+    from: string,
+    subject: string,
+    sdp: Buffer,
+  ): Promise<{ request: SipRequest; response: SipResponse }> {
+    const { host, port } = this.d.local();
+    const uri = `sip:${target}@${this.d.platform.domain}`;
+    const h: SipHeader[] = this.common('INVITE').map(([k, v]): SipHeader => {
+      if (k === 'from') return [k, `<sip:${from}@${this.d.platform.domain}>;tag=${token(4)}`];
+      if (k === 'to') return [k, `<${uri}>`];
+      return [k, v];
+    });
+    h.push(['contact', `<sip:${from}@${host}:${port}>`], ['subject', subject], ['content-type', 'APPLICATION/SDP']);
+    const request: SipRequest = { kind: 'request', method: 'INVITE', uri, headers: h, body: sdp };
+    return { request, response: await this.tx.request(this.key(h), writeSip(request), 10_000) };
+  }
+
+  /** The ACK or the BYE in the dialog an INVITE of ours made; a BYE resolves with its answer. */
+  inDialog(method: 'ACK' | 'BYE', invite: SipRequest, ok: SipResponse): Promise<SipResponse | null> {
+    const { host, port } = this.d.local();
+    const cseq = Number((header(invite, 'cseq') ?? '1').split(' ')[0]);
+    const h: SipHeader[] = [
+      ['via', `SIP/2.0/${this.d.platform.transport.toUpperCase()} ${host}:${port};rport;branch=${branch()}`],
+      ['from', header(invite, 'from') ?? ''],
+      ['to', header(ok, 'to') ?? ''],
+      ['call-id', header(invite, 'call-id') ?? ''],
+      ['cseq', `${method === 'ACK' ? cseq : ++this.cseq} ${method}`],
+      ['max-forwards', '70'],
+    ];
+    const uri = /<([^>]+)>/.exec(header(ok, 'contact') ?? '')?.[1] ?? invite.uri;
+    const bytes = writeSip({ kind: 'request', method, uri, headers: h, body: Buffer.alloc(0) });
+    if (method === 'ACK') {
+      this.d.send(this.peer, bytes);
+      return Promise.resolve(null);
+    }
+    return this.tx.request(this.key(h), bytes).catch(() => null);
+  }
+
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

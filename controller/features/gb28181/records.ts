@@ -34,6 +34,13 @@ export const GB28181_RECORDS: readonly RecordType[] = [
     data: data({ platform: S, camera: S, state: S, detail: S }),
   },
   {
+    type: 'gb28181.broadcast',
+    topics: ['events/gb28181'],
+    severities: ['info'],
+    description: "A platform's voice broadcast to PA zones started or ended, and why.",
+    data: data({ platform: S, zones: Type.Array(S), state: S, detail: S }),
+  },
+  {
     type: 'gb28181.alarm-sent',
     topics: ['events/gb28181'],
     severities: ['info', 'warning'],

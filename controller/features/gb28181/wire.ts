@@ -1,10 +1,11 @@
 import type { Feature, FeatureContext } from '../feature.ts';
+import type { LiveInputs } from '../pa/live-inputs.ts';
 import { Gb28181Gateway } from './gateway-service.ts';
 
 /** The provincial and district platforms over GB/T 28181: present only when the site file has a gb28181 section. */
 export function wire(
   ctx: FeatureContext,
-  deps: { version: string; health: () => { id: string; health: string }[] },
+  deps: { version: string; health: () => { id: string; health: string }[]; live: LiveInputs },
 ): Feature & { gateway: Gb28181Gateway | null } {
   const gb = ctx.site.config.gb28181;
   if (!gb) return { name: 'gb28181', gateway: null };
@@ -23,6 +24,7 @@ export function wire(
     },
     version: deps.version,
     commands: ctx.commands,
+    live: deps.live,
     streamUrl: (camera) => ctx.devices.get(camera, 'camera')?.streamUrl() ?? null,
   });
   return {

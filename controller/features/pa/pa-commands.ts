@@ -3,6 +3,7 @@ import type { AudioSource } from '../../../drivers/contract.ts';
 import { CommandError, type CommandBus } from '../../core/commands.ts';
 import type { BellScheduler } from './bell-scheduler.ts';
 import { type Bell, validateSchedules } from './bell-schedule.ts';
+import type { LiveInputs } from './live-inputs.ts';
 import type { PaService } from './pa-service.ts';
 
 /** Resolves a configured sound name: the built-in chime or a recording in the sounds directory. */
@@ -16,6 +17,7 @@ export function registerPaCommands(
   bells: BellScheduler,
   soundsDir: string | null,
   zoneIds: string[],
+  live: LiveInputs,
 ): void {
   const zones = {
     oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }],
@@ -48,6 +50,26 @@ export function registerPaCommands(
         zones: args.zones,
         priority: args.priority,
         label: args.label ?? (kind === 'tts' ? args.text!.slice(0, 40) : kind),
+        by: `${actor.kind}:${actor.name}`,
+      });
+    },
+  });
+  // A platform's voice broadcast (GB/T 28181): live speech at announcement priority, so an emergency still cuts it.
+  bus.register('pa.live', {
+    permission: 'pa.announce',
+    from: ['platform'],
+    args: {
+      required: ['input', 'zones', 'label'],
+      properties: { input: { type: 'string', maxLength: 64 }, zones, label: { type: 'string', maxLength: 100 } },
+    },
+    run: (args, actor) => {
+      const input = live.take(args.input);
+      if (!input) throw new CommandError('pa.no-live-input');
+      return pa.request({
+        source: { kind: 'live', ...input },
+        zones: args.zones,
+        priority: 'announcement',
+        label: args.label,
         by: `${actor.kind}:${actor.name}`,
       });
     },

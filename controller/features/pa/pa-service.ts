@@ -24,7 +24,8 @@ interface Running {
 /**
  * One broadcast at a time on the PA. A higher priority preempts what is
  * playing (an emergency cuts a bell or an announcement); the same or lower
- * waits its turn, except a bell, which is dropped: a late bell is a wrong bell.
+ * waits its turn, except a bell or live speech, which is dropped: a late bell
+ * is a wrong bell, and a voice cannot wait.
  */
 export class PaService {
   private running: Running | null = null;
@@ -47,7 +48,7 @@ export class PaService {
     const id = this.nextId++;
     const cur = this.running;
     if (cur && PRIORITY[cur.req.priority] >= PRIORITY[req.priority]) {
-      if (req.priority === 'bell') {
+      if (req.priority === 'bell' || req.source.kind === 'live') {
         this.record('pa.dropped', id, req, { reason: `${cur.req.priority} "${cur.req.label}" is playing` });
         return { id, state: 'dropped' };
       }

@@ -15,7 +15,7 @@ export const PA_RECORDS: readonly RecordType[] = [
   pa('pa.started', 'A broadcast started in its zones.', { zones: Type.Array(S) }),
   pa('pa.finished', 'A broadcast played to its end.'),
   pa('pa.failed', 'A broadcast stopped on an error.'),
-  pa('pa.dropped', 'A bell dropped because something else was playing.'),
+  pa('pa.dropped', 'A bell or a live voice broadcast dropped because something as urgent was playing.'),
   pa('pa.preempted', 'A broadcast cut off by a higher priority.'),
   pa('pa.relay-failed', "A zone's amplifier relay did not switch; the broadcast went on."),
 ];
