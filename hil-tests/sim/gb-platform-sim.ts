@@ -52,7 +52,7 @@ export class GbPlatformSim {
 
   private onMessage(m: SimMessage, from: { address: string; port: number }): void {
     this.received.push(m);
-    if (m.start.startsWith('REGISTER') || m.start.startsWith('MESSAGE') || m.start.startsWith('BYE')) {
+    if (/^(REGISTER|MESSAGE|BYE|NOTIFY) /.test(m.start)) {
       this.gateway = { host: from.address, port: from.port };
       this.send(
         `${[
@@ -95,15 +95,46 @@ export class GbPlatformSim {
 
   /** A MESSAGE with a MANSCDP body to the gateway. */
   message(gatewayId: string, xml: string): void {
+    this.request('MESSAGE', gatewayId, xml, []);
+  }
+
+  /**
+   * A SUBSCRIBE (§9.11) with a MANSCDP query, in the dialog `callId` (a refresh reuses it, with
+   * the gateway's tag); resolves with the final answer.
+   */
+  subscribe(
+    gatewayId: string,
+    xml: string,
+    o: { callId: string; expires: number; event: string; toTag?: string },
+  ): Promise<SimMessage> {
+    const final = this.next((m) => m.headers['call-id'] === o.callId && /^SIP\/2.0 [2-6]/.test(m.start));
+    this.request(
+      'SUBSCRIBE',
+      gatewayId,
+      xml,
+      [`Expires: ${o.expires}`, `Event: ${o.event}`, `Contact: <sip:${this.serverId}@127.0.0.1:${this.port}>`],
+      o,
+    );
+    return final;
+  }
+
+  private request(
+    method: string,
+    gatewayId: string,
+    xml: string,
+    extra: string[],
+    dialog?: { callId: string; toTag?: string },
+  ): void {
     this.send(
       [
-        `MESSAGE sip:${gatewayId}@${this.domain} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${this.udp!.address().port};branch=z9hG4bK${rand()}`,
-        `From: <sip:${this.serverId}@${this.domain}>;tag=${rand()}`,
-        `To: <sip:${gatewayId}@${this.domain}>`,
-        `Call-ID: ${rand()}`,
-        `CSeq: ${++this.cseq} MESSAGE`,
+        `${method} sip:${gatewayId}@${this.domain} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK${rand()}`,
+        `From: <sip:${this.serverId}@${this.domain}>;tag=${dialog ? `d${dialog.callId}` : rand()}`,
+        `To: <sip:${gatewayId}@${this.domain}>${dialog?.toTag ? `;tag=${dialog.toTag}` : ''}`,
+        `Call-ID: ${dialog?.callId ?? rand()}`,
+        `CSeq: ${++this.cseq} ${method}`,
         'Max-Forwards: 70',
+        ...extra,
         'Content-Type: Application/MANSCDP+xml',
         `Content-Length: ${Buffer.byteLength(xml)}`,
         '',

@@ -62,11 +62,12 @@ export function catalogResponses(
   deviceId: string,
   encoding: Encoding,
   maxBytes = 3000,
+  root: 'Response' | 'Notify' = 'Response',
 ): Buffer[] {
   const body = (part: readonly CatalogItem[]) =>
     writeManscdp(
       {
-        root: 'Response',
+        root,
         cmdType: 'Catalog',
         sn,
         deviceId,

@@ -259,23 +259,42 @@ export class PlatformLink {
 
   /** The ACK or the BYE in the dialog an INVITE of ours made; a BYE resolves with its answer. */
   inDialog(method: 'ACK' | 'BYE', invite: SipRequest, ok: SipResponse): Promise<SipResponse | null> {
+    const dialog = {
+      from: header(invite, 'from') ?? '',
+      to: header(ok, 'to') ?? '',
+      callId: header(invite, 'call-id') ?? '',
+    };
+    const uri = /<([^>]+)>/.exec(header(ok, 'contact') ?? '')?.[1] ?? invite.uri;
+    if (method === 'BYE') return this.dialogRequest('BYE', uri, dialog).catch(() => null);
+    // The ACK of a 2xx is its own transaction with the INVITE's CSeq number, and is never answered.
+    const cseq = (header(invite, 'cseq') ?? '1').split(' ')[0];
+    const h = this.dialogHeaders(dialog, `${cseq} ACK`);
+    this.d.send(this.peer, writeSip({ kind: 'request', method, uri, headers: h, body: Buffer.alloc(0) }));
+    return Promise.resolve(null);
+  }
+
+  /** A request in a dialog (a NOTIFY of a subscription, a BYE); resolves with its final answer. */
+  dialogRequest(
+    method: string,
+    uri: string,
+    dialog: { from: string; to: string; callId: string },
+    extra: SipHeader[] = [],
+    body: Buffer = Buffer.alloc(0),
+  ): Promise<SipResponse> {
+    const h = [...this.dialogHeaders(dialog, `${++this.cseq} ${method}`), ...extra];
+    return this.tx.request(this.key(h), writeSip({ kind: 'request', method, uri, headers: h, body }));
+  }
+
+  private dialogHeaders(dialog: { from: string; to: string; callId: string }, cseq: string): SipHeader[] {
     const { host, port } = this.d.local();
-    const cseq = Number((header(invite, 'cseq') ?? '1').split(' ')[0]);
-    const h: SipHeader[] = [
+    return [
       ['via', `SIP/2.0/${this.d.platform.transport.toUpperCase()} ${host}:${port};rport;branch=${branch()}`],
-      ['from', header(invite, 'from') ?? ''],
-      ['to', header(ok, 'to') ?? ''],
-      ['call-id', header(invite, 'call-id') ?? ''],
-      ['cseq', `${method === 'ACK' ? cseq : ++this.cseq} ${method}`],
+      ['from', dialog.from],
+      ['to', dialog.to],
+      ['call-id', dialog.callId],
+      ['cseq', cseq],
       ['max-forwards', '70'],
     ];
-    const uri = /<([^>]+)>/.exec(header(ok, 'contact') ?? '')?.[1] ?? invite.uri;
-    const bytes = writeSip({ kind: 'request', method, uri, headers: h, body: Buffer.alloc(0) });
-    if (method === 'ACK') {
-      this.d.send(this.peer, bytes);
-      return Promise.resolve(null);
-    }
-    return this.tx.request(this.key(h), bytes).catch(() => null);
   }
 
   private clearTimer(): void {
