@@ -364,7 +364,7 @@ gb28181:
       /^17 gb28181\.platforms\[0\]\.domain: the server id 34020000002000000001 is not in the domain 3499000000/,
       /^19 gb28181\.platforms\[0\]\.password_file: .*gb\.pw is a secret but its mode is 644/,
       /^21 gb28181\.platforms\[0\]\.channels\.cam-1: 34020000001370000001 is of type 137; a camera needs 131 or 132/,
-      /^22 gb28181\.platforms\[0\]\.channels\.nothing: no camera, emergency button or PA zone "nothing"/,
+      /^22 gb28181\.platforms\[0\]\.channels\.nothing: no camera, emergency button, gate or PA zone "nothing"/,
     ])
       assert.ok(
         lines.some((l) => expected.test(l)),

@@ -27,6 +27,11 @@ test('an emergency button is a first-priority device alarm on its own channel; c
     gbAlarm({ type: 'camera.tamper', source: 'cam-1', severity: 'critical', message: 'x', data: {} })!.method,
     2,
   );
+  assert.deepEqual(
+    gbAlarm({ type: 'gate.forced-entry', source: 'east', severity: 'critical', message: 'x', data: { name: '东门' } }),
+    { device: 'east', priority: 1, method: 2, description: '东门', emergency: false },
+  );
+  assert.equal(gbAlarm({ type: 'gate.tailgating', source: 'east', severity: 'major', message: 'x', data: {} }), null);
   // A device gone quiet or a CO2 level is the school's business, not the platform's.
   assert.equal(gbAlarm({ type: 'device.offline', source: 'co2-1', severity: 'major', message: 'x', data: {} }), null);
   assert.equal(

@@ -39,5 +39,8 @@ export function gbAlarm(a: AlarmFacts): GbAlarm | null {
   const video = VIDEO[a.type];
   const camera = typeof a.data.camera === 'string' ? a.data.camera : a.source;
   if (video) return { device: camera, priority, ...video, description, emergency: false };
+  // A forced or held-open gate is a device alarm on the gate's alarm-input channel (no alarm type of its own).
+  if (a.type === 'gate.forced-entry' || a.type === 'gate.held-open')
+    return { device: a.source, priority, method: 2, description, emergency: false };
   return null;
 }

@@ -19,6 +19,7 @@ export function gb28181Issues(
   const kinds = new Map<string, keyof typeof CHANNEL_TYPES>([
     ...config.video.cameras.map((c) => [c.id, 'camera'] as const),
     ...config.emergency_buttons.map((b) => [b.id, 'button'] as const),
+    ...config.access.gates.map((g) => [g.id, 'gate'] as const),
     ...config.pa.zones.map((z) => [z.id, 'zone'] as const),
   ]);
   const seen = new Set<string>();
@@ -33,7 +34,7 @@ export function gb28181Issues(
       const where = ['gb28181', 'platforms', i, 'channels', device];
       const kind = kinds.get(device);
       if (!kind) {
-        at(where, `no camera, emergency button or PA zone "${device}" in this site`);
+        at(where, `no camera, emergency button, gate or PA zone "${device}" in this site`);
         continue;
       }
       const allowed: readonly string[] = CHANNEL_TYPES[kind];

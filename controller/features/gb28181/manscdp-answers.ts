@@ -48,6 +48,8 @@ export function catalogItems(
     ...site.emergency_buttons
       .filter((b) => ch[b.id])
       .map((b) => item(ch[b.id]!, b.name, 'emergency button', undefined, b.camera)),
+    // A gate is an alarm input (134) to a platform: its forced-door and held-open alarms.
+    ...site.access.gates.filter((g) => ch[g.id]).map((g) => item(ch[g.id]!, g.name ?? g.id, 'gate', undefined, g.id)),
     ...site.pa.zones.filter((z) => ch[z.id]).map((z) => item(ch[z.id]!, z.name, 'PA zone', undefined, z.id)),
   ];
 }
