@@ -13,6 +13,7 @@ import { modbusCycle } from './modbus-cycle.ts';
 import { liveLatency } from './live-latency.ts';
 import { liveViewBudget } from './live-view.ts';
 import { consolePage } from './console-page.ts';
+import { gb28181Video } from './gb28181-video.ts';
 import { ingestForward } from './ingest-forward.ts';
 import { importUnderLoad } from './import-under-load.ts';
 import { execFileSync } from 'node:child_process';
@@ -36,6 +37,7 @@ const SECTIONS = [
   'live',
   'latency',
   'console',
+  'gb28181',
   'fleet',
 ] as const;
 const only = process.env.BENCH_ONLY?.split(',');
@@ -253,6 +255,31 @@ if (section('latency')) {
   const latency = await liveLatency(Number(process.env.BENCH_LIVE_S ?? 10));
   print(
     `\nlive view latency, camera frame sent to frame presented in Chromium (720p25, ${latency.matched} frames): p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`,
+  );
+}
+
+if (section('gb28181')) {
+  const seconds = Number(process.env.BENCH_LIVE_S ?? 10);
+  const gb = await gb28181Video(seconds);
+  print(
+    `\nGB/T 28181 live video, H.264 720p25 camera, the controller in its own process, platforms on loopback (UDP):
+INVITE to first RTP packet, 5 calls each: cold (the camera's pull starts) p50 ${gb.cold.p50.toFixed(0)} ms, max ${gb.cold.max.toFixed(0)} ms; warm (another platform watching) p50 ${gb.warm.p50.toFixed(0)} ms, max ${gb.warm.max.toFixed(0)} ms (both wait for the next keyframe, every 1 s here)`,
+  );
+  print(
+    table(
+      gb.load.map((l) => ({
+        'platform viewers of one camera': l.viewers,
+        'controller CPU %': Math.round(l.controllerCpu * 1000) / 10,
+        'controller CPU % per viewer': Math.round((l.controllerCpu / l.viewers) * 1000) / 10,
+        'ffmpeg pull CPU %': Math.round(l.ffmpegCpu * 1000) / 10,
+        'Mbit/s per viewer': Math.round(l.mbps * 100) / 100,
+        'packets lost %': Math.round(l.lostPct * 100) / 100,
+      })),
+    ),
+  );
+  const last = gb.load.at(-1)!;
+  print(
+    `peer, ffmpeg alone copying the same camera to RTP/MPEG-TS (one viewer, no GB/T 28181 PS): ${(gb.peerCpu * 100).toFixed(1)} % CPU; at ${last.viewers} viewers the controller spends ${((last.controllerCpu / last.viewers) * 100).toFixed(2)} % of a core per viewer, so one core would carry about ${Math.floor(last.viewers / last.controllerCpu)} viewers before the rest of the controller is counted`,
   );
 }
 

@@ -47,6 +47,8 @@ export class PsSource {
   private readonly listeners = new Set<PictureListener>();
   private ffmpeg: ChildProcess | null = null;
   private starting: Promise<void> | null = null;
+  /** The codec found the last time: the next pull starts without asking ffprobe again (a second saved). */
+  private codec: VideoCodec | null = null;
 
   constructor(
     private readonly camera: string,
@@ -72,7 +74,9 @@ export class PsSource {
   private async start(): Promise<void> {
     const url = this.url();
     if (!url) throw new Error(`camera ${this.camera} has no stream yet`);
-    const codec = await probeCodec(url);
+    const codec = this.codec ?? (await probeCodec(url));
+    this.codec = codec;
+    let pictures = 0;
     const split = new AccessUnitSplitter(codec);
     const ff = spawn(
       'ffmpeg',
@@ -103,11 +107,16 @@ export class PsSource {
     ff.stdout!.on('data', (chunk: Buffer) => {
       // Live: the picture's time is when it came, on the 90 kHz clock.
       const pts = Math.floor(performance.now() * 90) % 2 ** 33;
-      for (const au of split.push(chunk)) for (const l of this.listeners) l.picture(au, pts, codec);
+      for (const au of split.push(chunk)) {
+        pictures++;
+        for (const l of this.listeners) l.picture(au, pts, codec);
+      }
     });
     ff.once('exit', (code) => {
       if (this.ffmpeg !== ff) return;
       this.ffmpeg = null;
+      // Not one picture: the camera may have changed codec; the next pull asks ffprobe again.
+      if (!pictures) this.codec = null;
       const reason = `the camera's stream ended (ffmpeg ${code}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''})`;
       this.log.info({ camera: this.camera, reason }, 'gb28181: camera stream ended');
       for (const l of [...this.listeners]) l.ended(reason);
