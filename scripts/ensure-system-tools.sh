@@ -28,6 +28,8 @@ declare -A need=(
   [gst-launch-1.0]=gstreamer1.0-tools
   # SIP as an upper GB/T 28181 platform speaks it: sipp plays the platform, digest checks included.
   [sipp]=sip-tester
+  # Wireshark's SIP dissector judges the malformed messages the gateway must refuse.
+  [tshark]=tshark
 )
 # Libraries, not commands: path pattern -> Debian package.
 declare -A need_files=(

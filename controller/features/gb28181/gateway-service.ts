@@ -194,10 +194,17 @@ export class Gb28181Gateway {
     const link = [...this.links.values()].find((l) => l.owns(m));
     const platform = this.d.gb.platforms.find((p) => this.links.get(p.id) === link);
     if (!link || !platform) reply(403, 'Forbidden');
-    else if (m.method === 'INVITE') void this.live.invite(platform, m, from, reply);
-    else if (m.method === 'SUBSCRIBE') void this.onSubscribe(platform, m, reply);
+    else if (m.method === 'INVITE') this.guard(this.live.invite(platform, m, from, reply), m);
+    else if (m.method === 'SUBSCRIBE') this.guard(this.onSubscribe(platform, m, reply), m);
     else if (m.method !== 'MESSAGE') reply(501, 'Not Implemented');
-    else void this.onQuery(link, m, reply);
+    else this.guard(this.onQuery(link, m, reply), m);
+  }
+
+  /** A handler that failed is logged; the platform's request was already answered or times out. */
+  private guard(work: Promise<void>, m: SipRequest): void {
+    work.catch((err: Error) =>
+      this.d.log.error({ method: m.method, err: err.message }, 'gb28181: a platform request could not be handled'),
+    );
   }
 
   /** Every answer to one request has the same To tag, and is kept for the request's repeats. */

@@ -47,7 +47,8 @@ export type ParseResult =
   | { ok: false; incomplete: true }
   | { ok: false; incomplete?: false; error: string };
 
-const REQUEST_LINE = /^([A-Z]{2,16}) (sips?:[^\s]{1,1024}) SIP\/2\.0$/;
+// A URI is ASCII (RFC 3986): other bytes in it are someone's mistake or someone's attack.
+const REQUEST_LINE = /^([A-Z]{2,16}) (sips?:[!-~]{1,1024}) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ([^\r\n]{0,256})$/;
 const TOKEN = /^[A-Za-z0-9!%*_+`'~.-]{1,64}$/;
 const REQUIRED = ['via', 'from', 'to', 'call-id', 'cseq'];

@@ -17,7 +17,7 @@ const key = (p: SipPeer) => `${p.transport}:${p.host}:${p.port}`;
  * dropped, and a stream that lost its framing is closed.
  */
 export class SipSocket {
-  readonly stats = { received: 0, sent: 0, malformed: 0 };
+  readonly stats = { received: 0, sent: 0, malformed: 0, failed: 0 };
   private udp: UdpSocket | null = null;
   private readonly tcp = new Map<string, TcpSocket>();
   private lastComplaint = 0;
@@ -75,7 +75,7 @@ export class SipSocket {
         }
         buffered = buffered.subarray(r.consumed);
         this.stats.received++;
-        this.onMessage(r.message, peer);
+        this.handle(r.message, peer);
       }
     });
     s.on('error', (err) => this.log.debug({ peer: key(peer), err: err.message }, 'gb28181: TCP error'));
@@ -89,8 +89,18 @@ export class SipSocket {
     const r = parseSip(bytes, false);
     if (r.ok) {
       this.stats.received++;
-      this.onMessage(r.message, from);
+      this.handle(r.message, from);
     } else this.complain(from, r.incomplete ? 'an incomplete datagram' : r.error);
+  }
+
+  /** A message that well-formed SIP could still trip a handler with is logged and dropped, never a crash. */
+  private handle(m: SipMessage, from: SipPeer): void {
+    try {
+      this.onMessage(m, from);
+    } catch (err) {
+      this.stats.failed++;
+      this.log.error({ from: key(from), err: (err as Error).message }, 'gb28181: a message could not be handled');
+    }
   }
 
   private complain(from: SipPeer, reason: string, stream?: TcpSocket): void {
