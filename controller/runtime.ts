@@ -407,6 +407,7 @@ export class Controller {
       featureRoutes: this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
       uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
+      platforms: () => this.gb28181?.status() ?? {},
     };
   }
 

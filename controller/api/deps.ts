@@ -1,3 +1,4 @@
+import type { PlatformStatus } from '../features/gb28181/gateway-service.ts';
 import type { LoadedSite } from '../config/types.ts';
 import type { AlarmManager } from '../core/alarms.ts';
 import type { CommandBus } from '../core/commands.ts';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   featureRoutes: FeatureRoutes[];
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };
   drivers(): Record<string, unknown>[];
+  /** The GB/T 28181 platforms' links, by platform id; none without a gb28181 section. */
+  platforms(): Record<string, PlatformStatus>;
   startedAt: number;
   /** Whether the store commits: /api/health answers 503 while it does not. */
   selfCheck(): SelfCheck;

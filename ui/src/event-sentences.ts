@@ -46,6 +46,21 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
         .map((r) => `${t(r.point as Key)} ${r.quality === 'bad' ? '?' : `${r.value} ${r.unit}`}`)
         .join(' · '),
     }),
+  'gb28181.link': (_e, d) => tf('s_gb_link', { platform: str(d.platform), state: t(`gb_${str(d.state)}` as Key) }),
+  'gb28181.media': (_e, d) =>
+    tf('s_gb_media', { platform: str(d.platform), camera: str(d.camera), state: t(`gb_${str(d.state)}` as Key) }),
+  'gb28181.broadcast': (_e, d) =>
+    tf('s_gb_broadcast', {
+      platform: str(d.platform),
+      zones: ((d.zones ?? []) as string[]).join('、'),
+      state: t(`gb_${str(d.state)}` as Key),
+    }),
+  'gb28181.alarm-sent': (_e, d) =>
+    tf('s_gb_alarm_sent', { platform: str(d.platform), channel: str(d.channel), result: done(d.delivered) }),
+  'gb28181.query': (_e, d) =>
+    tf('s_gb_query', { platform: str(d.platform), cmdType: str(d.cmdType), result: done(d.answered) }),
+  'gb28181.clock-drift': (_e, d) =>
+    tf('s_gb_drift', { platform: str(d.platform), seconds: (Number(d.driftMs) / 1000).toFixed(1) }),
   'scenario.started': (e, d) =>
     tf('s_scenario_started', {
       by: e.source.replace(/^user:/, ''),
@@ -83,4 +98,5 @@ export const EVENT_CATEGORIES: { key: Key; topic: string }[] = [
   { key: 'cat_emergency', topic: 'events/scenario' },
   { key: 'cat_commands', topic: 'cmd-result' },
   { key: 'cat_audit', topic: 'events/audit' },
+  { key: 'cat_platforms', topic: 'events/gb28181' },
 ];

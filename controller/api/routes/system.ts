@@ -44,6 +44,7 @@ export function systemRoutes(app: FastifyInstance, deps: ApiDeps): void {
       ...deps.uplink(),
       committed: deps.pipeline.stats.committed,
       drivers: deps.drivers(),
+      platforms: deps.platforms(),
     }),
   );
 

@@ -42,6 +42,16 @@ export interface GatewayDeps {
   live: LiveInputs;
 }
 
+export interface PlatformStatus {
+  address: string;
+  state: LinkState;
+  registeredAt: number | null;
+  expiresAt: number | null;
+  misses: number;
+  videoCalls: number;
+  broadcasting: boolean;
+}
+
 /** The address this machine sends from towards a host: what a platform sees, for Via and Contact. */
 function routeAddress(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -123,11 +133,20 @@ export class Gb28181Gateway {
     this.socket.close();
   }
 
-  status() {
+  /** Each platform's link, and what it is doing with the school now: for the console and the district. */
+  status(): Record<string, PlatformStatus> {
     return Object.fromEntries(
       [...this.links].map(([id, l]) => [
         id,
-        { state: l.state, registeredAt: l.registeredAt, expiresAt: l.expiresAt, misses: l.misses },
+        {
+          address: `${l.peer.host}:${l.peer.port}/${l.peer.transport}`,
+          state: l.state,
+          registeredAt: l.registeredAt,
+          expiresAt: l.expiresAt,
+          misses: l.misses,
+          videoCalls: [...this.live.calls.values()].filter((c) => c.platform === id).length,
+          broadcasting: [...this.broadcasts.active.values()].some((b) => b.platform === id),
+        },
       ]),
     );
   }

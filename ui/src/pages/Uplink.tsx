@@ -15,6 +15,17 @@ interface UplinkView {
   committed: number;
   backlog: { lane: number; count: number; oldestTs: number | null }[];
   drivers: { kind: string; bus?: string; requests?: number; timeouts?: number; malformed?: number; open?: boolean }[];
+  platforms: Record<
+    string,
+    {
+      address: string;
+      state: string;
+      expiresAt: number | null;
+      misses: number;
+      videoCalls: number;
+      broadcasting: boolean;
+    }
+  >;
 }
 
 export function Uplink() {
@@ -81,6 +92,42 @@ export function Uplink() {
           ))}
         </tbody>
       </table>
+      {Object.keys(u.platforms).length > 0 && (
+        <>
+          <h2>{t('platforms')}</h2>
+          <table data-testid="platforms">
+            <thead>
+              <tr>
+                <th>{t('platform')}</th>
+                <th>{t('state')}</th>
+                <th>{t('registeredUntil')}</th>
+                <th>{t('keepaliveMisses')}</th>
+                <th>{t('videoCalls')}</th>
+                <th>{t('voiceBroadcast')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(u.platforms).map(([id, p]) => (
+                <tr>
+                  <td>
+                    {id}
+                    <div class="muted">{p.address}</div>
+                  </td>
+                  <td>
+                    <span class={`pill ${p.state === 'registered' ? 'online' : 'offline'}`}>
+                      {t(`gb_${p.state}` as Key)}
+                    </span>
+                  </td>
+                  <td>{fmtTime(p.expiresAt)}</td>
+                  <td>{p.misses}</td>
+                  <td>{p.videoCalls}</td>
+                  <td>{p.broadcasting ? t('gb_started') : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h2>{t('bus')}</h2>
       <table>
         <thead>
