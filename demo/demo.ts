@@ -15,6 +15,8 @@ import type { TurnstileSim } from '../hil-tests/sim/turnstile-sim.ts';
 import type { OsdpReaderSim } from '../hil-tests/sim/osdp-pd-sim.ts';
 import type { WiegandConverterSim } from '../hil-tests/sim/wiegand-converter-sim.ts';
 import { OnvifCameraSim } from '../hil-tests/sim/onvif-camera-sim.ts';
+import { GbPlatformSim } from '../hil-tests/sim/gb-platform-sim.ts';
+import { freePort } from '../hil-tests/lib/ports.ts';
 import { RtspTestStream } from '../hil-tests/sim/rtsp-test-stream.ts';
 import { untilSignal } from '../controller/cli/signals.ts';
 
@@ -112,6 +114,29 @@ export async function demo(args: string[]): Promise<number> {
       },
     });
   }
+  // A provincial platform the gateway registers to over GB/T 28181, with the gate and the camera as its channels.
+  const platform = new GbPlatformSim('34020000002000000001', '3402000000');
+  const platformPort = await platform.start();
+  writeFileSync(resolve(dir, 'gb-province.pw'), 'demo-province-secret\n', { mode: 0o600 });
+  Object.assign(site, {
+    gb28181: {
+      device_id: '34020000002090000001',
+      name: '演示中学校园网关',
+      local_port: await freePort(),
+      local_address: '127.0.0.1',
+      platforms: [
+        {
+          id: 'province',
+          server_id: '34020000002000000001',
+          domain: '3402000000',
+          host: '127.0.0.1',
+          port: platformPort,
+          password_file: 'gb-province.pw',
+          channels: { south: '34020000001340000001', ...(camera ? { 'cam-south': '34020000001320000001' } : {}) },
+        },
+      ],
+    },
+  });
   const siteFile = resolve(dir, 'site.yaml');
   writeFileSync(siteFile, `# Written by campus-edge demo; regenerated at every start.\n${stringify(site)}`);
 
@@ -138,12 +163,14 @@ campus-edge demo — a simulated school is running
   sensors:   ${sims.sensors.length} (${serial ? '2 on RS-485 over a socat pty pair, the rest ' : 'socat not found: all '}on a Modbus TCP gateway)
   camera:    ${camera ? 'the south gate (ONVIF, live view; motion every 2 minutes)' : 'none (ffmpeg not found)'}
   access:    the south gate's turnstile${serial ? ', a Wiegand entry reader and an OSDP exit reader; someone passes every 15 s' : ' (readers need socat)'}
+  platform:  a provincial GB/T 28181 platform on udp 127.0.0.1:${platformPort} (the uplink page shows the link)
   site file: ${siteFile}
 Ctrl-C to stop.`);
   await untilSignal();
   if (arrivals) clearInterval(arrivals);
   await camera?.stop();
   await controller.stop();
+  platform.stop();
   await sims.stop();
   await new Promise<void>((r) => broker.close(() => r()));
   brokerServer.close();
