@@ -43,7 +43,7 @@ const Platform = Type.Object(
     channels: Dict(GbId, {
       default: {},
       description:
-        'The ids the platform assigned: a camera (131 or 132), an emergency button (134), a PA zone (137) of this site, each by its site id.',
+        'The ids the platform assigned: a camera (131 or 132), an emergency button or a gate (134), a PA zone (137) of this site, each by its site id.',
     }),
   },
   { additionalProperties: false },
