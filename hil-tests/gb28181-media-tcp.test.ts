@@ -1,6 +1,6 @@
 /**
  * Live video to platforms over TCP, both ways (RFC 4571 framing), with an H.265 camera: two
- * platform sessions on one RTSP pull, a repeated INVITE answered again and not acted on, an
+ * platforms (district and provincial) watching on one RTSP pull, a repeated INVITE answered again and not acted on, an
  * answer never acknowledged, requests the gateway cannot serve, and a camera that dies in the
  * middle of a call. GStreamer's RTSP server is the camera; ffprobe judges the stream.
  */
@@ -17,7 +17,9 @@ import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 
 const GATEWAY = '34020000002090000001';
 const PLATFORM = '34020000002000000001';
+const PROVINCE = '61000000002000000001';
 const CHANNEL = '34020000001320000002';
+const PROVINCE_CHANNEL = '61000000001320000102';
 
 const sdp = (m: string, extra: string[] = []) =>
   [
@@ -45,6 +47,7 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
   const t = tempDir('gb-media-tcp');
   const cam = new OnvifCameraSim('admin', 'tcp-cam-pass');
   const platform = new GbPlatformSim(PLATFORM, '3402000000');
+  const province = new GbPlatformSim(PROVINCE, '6100000000');
   let rtsp: ChildProcess;
   let c: Controller | undefined;
   const passive = new TcpRtpReceiver();
@@ -61,13 +64,15 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
     active.stop();
     await c?.stop();
     platform.stop();
+    province.stop();
     await cam.stop();
     rtsp?.kill();
     t.remove();
   });
 
-  test('two platform sessions on one pull, passive and active; repeats, no ACK, refusals; the camera dies and both calls end with a BYE', async () => {
+  test('two platforms on one pull, passive and active; repeats, no ACK, refusals; the camera dies and both calls end with a BYE', async () => {
     const sipPort = await platform.start();
+    const provincePort = await province.start();
     writeFileSync(join(t.dir, 'gb.pw'), 'tcp-secret\n', { mode: 0o600 });
     writeFileSync(join(t.dir, 'cam.pw'), 'tcp-cam-pass\n', { mode: 0o600 });
     c = await startController(
@@ -101,12 +106,22 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
               keepalive_s: 30,
               channels: { 'cam-yard': CHANNEL },
             },
+            {
+              id: 'province',
+              server_id: PROVINCE,
+              domain: '6100000000',
+              host: '127.0.0.1',
+              port: provincePort,
+              password_file: 'gb.pw',
+              keepalive_s: 30,
+              channels: { 'cam-yard': PROVINCE_CHANNEL },
+            },
           ],
         },
       }),
     );
     const gw = c.gb28181!;
-    await waitFor('the gateway registered', () => platform.registered, 15_000);
+    await waitFor('the gateway registered to both', () => platform.registered && province.registered, 15_000);
     await waitFor(
       'the camera online',
       () => gw.live !== undefined && c!.devices.get('cam-yard', 'camera')?.streamUrl() !== null,
@@ -136,17 +151,20 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
     assert.match(aOk.body, /^a=setup:active$/m);
     platform.inDialog('ACK', a.text, aOk);
 
-    // Platform active: the gateway listens on the port of its answer.
-    const b = platform.invite(CHANNEL, sdp('m=video 9 TCP/RTP/AVP 96', ['a=setup:active', 'a=connection:new']));
+    // The provincial platform, active: the gateway listens on the port of its answer.
+    const b = province.invite(
+      PROVINCE_CHANNEL,
+      sdp('m=video 9 TCP/RTP/AVP 96', ['a=setup:active', 'a=connection:new']),
+    );
     const bOk = await b.final;
     assert.match(bOk.body, /^a=setup:passive$/m);
     const bPort = Number(/^m=video (\d+) TCP\/RTP\/AVP 96$/m.exec(bOk.body)?.[1]);
     active.connect(bPort);
-    platform.inDialog('ACK', b.text, bOk);
+    province.inDialog('ACK', b.text, bOk);
 
     // The platform sends B's INVITE again, as UDP lets it: the same answer, no third session.
-    const again = platform.next((m) => m.headers['call-id'] === b.callId && m.start === 'SIP/2.0 200 OK');
-    platform.send(b.text);
+    const again = province.next((m) => m.headers['call-id'] === b.callId && m.start === 'SIP/2.0 200 OK');
+    province.send(b.text);
     assert.equal((await again).headers.to, bOk.headers.to);
 
     await waitFor(
@@ -169,9 +187,9 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
     assert.ok(answers(lonely.callId) >= 4, `the unacknowledged 200 OK was sent ${answers(lonely.callId)} times`);
 
     // The camera dies: each platform gets a BYE, the TCP connections close, the records say why.
-    const byes = [a.callId, b.callId].map((id) =>
-      platform.next((m) => m.start.startsWith('BYE') && m.headers['call-id'] === id, 20_000),
-    );
+    const byeFor = (p: GbPlatformSim, id: string) =>
+      p.next((m) => m.start.startsWith('BYE') && m.headers['call-id'] === id, 20_000);
+    const byes = [byeFor(platform, a.callId), byeFor(province, b.callId)];
     rtsp.kill('SIGKILL');
     await Promise.all(byes);
     await waitFor('both connections closed', () => passive.closed && active.closed, 5000);
