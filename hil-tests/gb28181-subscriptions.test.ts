@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
@@ -83,6 +84,52 @@ describe('GB/T 28181 subscriptions to the catalog and to alarms', () => {
     platform.received.filter(
       (m: SimMessage) => m.start.startsWith('NOTIFY') && (m.headers.event ?? '').startsWith(event),
     );
+
+  test('the 2022 snapshot command: pictures uploaded to the platform, the files named; an upload elsewhere refused', async () => {
+    const uploads: { url: string; type: string; bytes: Buffer }[] = [];
+    const http = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
+      req.on('end', () => {
+        uploads.push({ url: req.url ?? '', type: req.headers['content-type'] ?? '', bytes: Buffer.concat(parts) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const port = (http.address() as { port: number }).port;
+    const control = (sn: number, url: string) =>
+      `<?xml version="1.0" encoding="GB2312"?>\r\n<Control><CmdType>DeviceConfig</CmdType><SN>${sn}</SN><DeviceID>${CAMERA}</DeviceID><SnapShotConfig><SnapNum>2</SnapNum><Interval>1</Interval><UploadURL>${url}</UploadURL><SessionID>sess-${sn}</SessionID></SnapShotConfig></Control>\r\n`;
+    const response = (sn: number) =>
+      platform.next((m) => m.body.includes('<CmdType>DeviceConfig</CmdType>') && m.body.includes(`<SN>${sn}</SN>`));
+    const finished = platform.next((m) => m.body.includes('<CmdType>UploadSnapShotFinished</CmdType>'), 15_000);
+    const ok = response(21);
+    platform.message(GATEWAY, control(21, `http://127.0.0.1:${port}/snap`));
+    assert.match((await ok).body, /<Result>OK<\/Result>/);
+    const done = await finished;
+    assert.match(done.body, /<SessionID>sess-21<\/SessionID>/);
+    const ids = [...done.body.matchAll(/<SnapShotFileID>(\d+)<\/SnapShotFileID>/g)].map((m) => m[1]);
+    assert.equal(ids.length, 2);
+    assert.equal(uploads.length, 2);
+    for (const [i, u] of uploads.entries()) {
+      assert.equal(u.type, 'image/jpeg');
+      assert.deepEqual([...u.bytes.subarray(0, 2)], [0xff, 0xd8], 'a JPEG');
+      assert.match(u.url, new RegExp(`^/snap\\?SessionID=sess-21&FileID=${ids[i]}$`));
+    }
+    // A platform may not have the gateway upload into the school's network.
+    const refused = response(22);
+    platform.message(GATEWAY, control(22, 'http://192.168.1.1/upload'));
+    assert.match((await refused).body, /<Result>ERROR<\/Result>/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(uploads.length, 2);
+    const audit = c!.pipeline.log
+      .search({ type: 'audit.record', limit: 10 })
+      .filter((r) => r.data.what === 'gb28181.snapshot');
+    assert.deepEqual(
+      audit.map((r) => r.data.ok),
+      [false, true],
+    );
+    http.close();
+  });
 
   test('the catalog at once and its changes; alarms in the subscription; Expires 0 ends it', async () => {
     const ok = await platform.subscribe(GATEWAY, query('Catalog', 11), {

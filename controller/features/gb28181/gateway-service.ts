@@ -8,14 +8,20 @@ import type { CommandBus } from '../../core/commands.ts';
 import type { StoredEvent } from '../../core/types.ts';
 import { gbAlarm } from './alarm-notify.ts';
 import { deviceControl, type PlatformAlarmState } from './platform-control.ts';
-import { writeManscdp } from './manscdp.ts';
 import { localTime } from '../access/decide.ts';
 import { catalogItems, catalogResponses, deviceInfo, deviceStatus } from './manscdp-answers.ts';
-import { ManscdpError, parseManscdp } from './manscdp.ts';
+import { type Manscdp, ManscdpError, parseManscdp, writeManscdp } from './manscdp.ts';
 import { type LinkState, PlatformLink } from './platform-link.ts';
 import type { LiveInputs } from '../pa/live-inputs.ts';
 import { LiveCalls, type Reply } from './live-calls.ts';
 import { VoiceBroadcasts } from './voice-broadcast.ts';
+import {
+  type SnapshotOrder,
+  SnapshotOrderError,
+  snapshotFileId,
+  snapshotOrder,
+  takeAndUpload,
+} from './snapshot-upload.ts';
 import { type SubscribedEvent, type Subscription, Subscriptions } from './subscriptions.ts';
 import { ServerTransactions } from './server-transactions.ts';
 import { responseTo, token } from './sip-dialogs.ts';
@@ -40,6 +46,8 @@ export interface GatewayDeps {
   streamUrl(camera: string): string | null;
   /** Where a voice broadcast's audio is handed to the PA. */
   live: LiveInputs;
+  /** A camera's snapshot, or null when it has none (yet). */
+  snapshot(camera: string): (() => Promise<Buffer>) | null;
 }
 
 export interface PlatformStatus {
@@ -281,6 +289,11 @@ export class Gb28181Gateway {
       record(outcome.ok, outcome.detail);
       return;
     }
+    if (q.root === 'Control' && q.cmdType === 'DeviceConfig' && q.fields.SnapShotConfig !== undefined) {
+      const outcome = await this.snapshots(cfg, link, q);
+      record(outcome.ok, outcome.detail);
+      return;
+    }
     if (q.root === 'Notify' && q.cmdType === 'Broadcast') {
       const outcome = await this.broadcasts.notify(cfg, link, q);
       record(outcome.ok, outcome.detail);
@@ -309,6 +322,58 @@ export class Gb28181Gateway {
     } catch (err) {
       record(false, (err as Error).message);
     }
+  }
+
+  /**
+   * The 2022 snapshot command: answered at once, the pictures taken and uploaded, then the
+   * platform told which files it got. Audited as the platform's command.
+   */
+  private async snapshots(
+    p: Gb28181Platform,
+    link: PlatformLink,
+    q: Manscdp,
+  ): Promise<{ ok: boolean; detail: string }> {
+    const actor = { kind: 'platform', name: p.id } as const;
+    const camera = Object.entries(p.channels).find(
+      ([dev, id]) => id === q.deviceId && this.d.site.video.cameras.some((c) => c.id === dev),
+    )?.[0];
+    const take = camera ? this.d.snapshot(camera) : null;
+    let order: SnapshotOrder | null = null;
+    let refusal: string | null = take ? null : `no camera with a snapshot for channel ${q.deviceId}`;
+    if (take)
+      try {
+        order = snapshotOrder(q.fields.SnapShotConfig, p.host);
+      } catch (err) {
+        if (!(err instanceof SnapshotOrderError)) throw err;
+        refusal = err.message;
+      }
+    const answer = (root: 'Response' | 'Notify', cmdType: string, fields: Record<string, unknown>) =>
+      link
+        .message(
+          writeManscdp(
+            { root, cmdType, sn: root === 'Notify' ? ++this.sn : q.sn, deviceId: q.deviceId, fields },
+            p.encoding,
+          ),
+        )
+        .catch(() => null);
+    await answer('Response', 'DeviceConfig', { Result: refusal ? 'ERROR' : 'OK' });
+    if (!order || !take) {
+      this.d.commands.record(actor, 'gb28181.snapshot', { channel: q.deviceId }, false, refusal);
+      return { ok: false, detail: refusal ?? 'refused' };
+    }
+    const r = await takeAndUpload(order, take, (n) => snapshotFileId(q.deviceId, this.deviceTime(), n));
+    this.d.commands.record(
+      actor,
+      'gb28181.snapshot',
+      { channel: q.deviceId, snapNum: order.snapNum, uploadTo: `${order.url.origin}${order.url.pathname}` },
+      r.error === null,
+      r.error,
+    );
+    await answer('Notify', 'UploadSnapShotFinished', {
+      SessionID: order.sessionId,
+      SnapShotList: { SnapShotFileID: r.files },
+    });
+    return { ok: r.error === null, detail: r.error ?? `${r.files.length} pictures uploaded` };
   }
 
   /**

@@ -25,6 +25,10 @@ export function wire(
     version: deps.version,
     commands: ctx.commands,
     live: deps.live,
+    snapshot: (camera) => {
+      const cam = ctx.devices.get(camera, 'snapshot');
+      return cam ? () => cam.snapshot() : null;
+    },
     streamUrl: (camera) => ctx.devices.get(camera, 'camera')?.streamUrl() ?? null,
   });
   return {
