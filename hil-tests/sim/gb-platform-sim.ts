@@ -4,7 +4,7 @@
  * gateway's REGISTER and keepalives (200 OK), places calls and keeps every message it got. It
  * writes and reads SIP as text itself, from RFC 3261, not with the gateway's codec.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { connect, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 
@@ -27,6 +27,7 @@ function parse(text: string): SimMessage {
 }
 
 const rand = () => randomBytes(6).toString('hex');
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 export class GbPlatformSim {
   readonly received: SimMessage[] = [];
@@ -34,6 +35,14 @@ export class GbPlatformSim {
   private gateway: { host: string; port: number } | null = null;
   private waiters: { match: (m: SimMessage) => boolean; resolve: (m: SimMessage) => void }[] = [];
   private cseq = 100;
+  /** With a password, REGISTER is challenged (RFC 2617 digest, as GB/T 28181 §9.1.2 has it) and checked here. */
+  password: string | null = null;
+  private nonce = rand();
+  /** Whether the gateway's registration is current; a restart forgets it. */
+  private known = false;
+  registrations = 0;
+  /** MESSAGEs refused because the gateway was not (or no longer) registered. */
+  forbidden = 0;
   /** The SDP the platform answers the gateway's INVITEs with (a voice broadcast's audio call); null: 486 Busy Here. */
   answerInvite: ((offer: SimMessage) => string | null) | null = null;
 
@@ -50,19 +59,55 @@ export class GbPlatformSim {
     return udp.address().port;
   }
 
+  /** The platform restarts: a new nonce, and the gateway's registration forgotten (its MESSAGEs get 403). */
+  restart(): void {
+    this.nonce = rand();
+    this.known = false;
+  }
+
+  /** Does the REGISTER carry a digest response for the current nonce and the password? */
+  private authorized(m: SimMessage): boolean {
+    if (this.password === null) return true;
+    const auth = m.headers.authorization ?? '';
+    const p = (k: string) => new RegExp(`${k}="?([^",]+)"?`).exec(auth)?.[1] ?? '';
+    if (p('nonce') !== this.nonce) return false;
+    const ha1 = md5(`${p('username')}:${this.domain}:${this.password}`);
+    const ha2 = md5(`REGISTER:${p('uri')}`);
+    const expected = p('qop')
+      ? md5(`${ha1}:${this.nonce}:${p('nc')}:${p('cnonce')}:${p('qop')}:${ha2}`)
+      : md5(`${ha1}:${this.nonce}:${ha2}`);
+    return p('response') === expected;
+  }
+
   private onMessage(m: SimMessage, from: { address: string; port: number }): void {
     this.received.push(m);
+    this.gateway = { host: from.address, port: from.port };
+    const register = m.start.startsWith('REGISTER');
+    const status = register
+      ? this.authorized(m)
+        ? '200 OK'
+        : '401 Unauthorized'
+      : m.start.startsWith('MESSAGE') && !this.known
+        ? '403 Forbidden'
+        : '200 OK';
+    if (status.startsWith('403')) this.forbidden++;
+    if (register && status === '200 OK') {
+      this.known = m.headers.expires !== '0';
+      this.registrations++;
+    }
     if (/^(REGISTER|MESSAGE|BYE|NOTIFY) /.test(m.start)) {
-      this.gateway = { host: from.address, port: from.port };
       this.send(
         `${[
-          'SIP/2.0 200 OK',
+          `SIP/2.0 ${status}`,
           `Via: ${m.headers.via}`,
           `From: ${m.headers.from}`,
           `To: ${m.headers.to}${/tag=/.test(m.headers.to ?? '') ? '' : `;tag=${rand()}`}`,
           `Call-ID: ${m.headers['call-id']}`,
           `CSeq: ${m.headers.cseq}`,
-          ...(m.start.startsWith('REGISTER') ? [`Contact: ${m.headers.contact}`, 'Expires: 3600'] : []),
+          ...(register && status === '200 OK' ? [`Contact: ${m.headers.contact}`, 'Expires: 3600'] : []),
+          ...(status.startsWith('401')
+            ? [`WWW-Authenticate: Digest realm="${this.domain}", nonce="${this.nonce}", algorithm=MD5`]
+            : []),
           'Content-Length: 0',
         ].join('\r\n')}\r\n\r\n`,
       );
@@ -148,7 +193,7 @@ export class GbPlatformSim {
   }
 
   get registered(): boolean {
-    return this.gateway !== null;
+    return this.known;
   }
 
   send(text: string): void {
