@@ -209,4 +209,18 @@ describe('GB/T 28181 voice broadcast to the PA', () => {
     platform.message(GATEWAY, notify(4, '34020000001370000099'));
     assert.match((await refused).body, /<Result>ERROR<\/Result>/);
   });
+
+  test('a platform that answers the audio call for TCP is hung up with the reason, not left in silence', async () => {
+    await waitFor('the emergency over', () => c!.pa.playing === null, 20_000);
+    const udp = platform.answerInvite;
+    platform.answerInvite = (offer) => udp!(offer)!.replace('m=audio 31000 RTP/AVP 8', 'm=audio 31000 TCP/RTP/AVP 8');
+    const bye = platform.next((m) => m.start.startsWith('BYE'), 10_000);
+    platform.message(GATEWAY, notify(5, HALL));
+    await bye.catch(() =>
+      console.log(JSON.stringify(c!.pipeline.log.search({ topic: 'events/gb28181', limit: 4 }).map((r) => r.data))),
+    );
+    platform.answerInvite = udp;
+    const last = () => c!.pipeline.log.search({ type: 'gb28181.broadcast', limit: 1 })[0];
+    await waitFor('the reason recorded', () => /over UDP/.test(String(last()?.data.detail)), 5000);
+  });
 });

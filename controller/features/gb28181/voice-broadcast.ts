@@ -60,12 +60,13 @@ function offer(target: string, host: string, port: number): Buffer {
   );
 }
 
-/** The payload type the platform's answer chose, if it is G.711. */
+/** The payload type the platform's answer chose, if it is G.711 over UDP (what the gateway offered). */
 function chosen(sdp: string): 8 | 0 | null {
-  const list = /^m=audio \d+ [\w/]+ ([\d ]+)$/m.exec(sdp)?.[1] ?? '';
+  const list = /^m=audio \d+ RTP\/AVP ([\d ]+)\r?$/m.exec(sdp)?.[1] ?? '';
+  // An empty list is no payload type at all, not type 0.
   const pt = list
-    .trim()
-    .split(/\s+/)
+    .split(' ')
+    .filter(Boolean)
     .map(Number)
     .find((p) => p === 8 || p === 0);
   return pt === 8 || pt === 0 ? pt : null;
@@ -131,7 +132,7 @@ export class VoiceBroadcasts {
     this.active.set(callId, b);
     void link.inDialog('ACK', call.request, call.response);
     const pt = chosen(call.response.body.toString('latin1'));
-    if (pt === null) return this.hangUp(callId, 'the platform answered without G.711 audio');
+    if (pt === null) return this.hangUp(callId, 'the platform answered without G.711 audio over UDP');
 
     const input = new PassThrough();
     b.input = input;
