@@ -95,6 +95,7 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
           name: '网关',
           local_port: await freePort(),
           local_address: '127.0.0.1',
+          max_video_calls: 3,
           platforms: [
             {
               id: 'district',
@@ -166,6 +167,9 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
     const again = province.next((m) => m.headers['call-id'] === b.callId && m.start === 'SIP/2.0 200 OK');
     province.send(b.text);
     assert.equal((await again).headers.to, bOk.headers.to);
+
+    // A fourth call is one more than this gateway takes.
+    assert.equal(await status(CHANNEL, sdp('m=video 30002 RTP/AVP 96')), 'SIP/2.0 486 Busy Here');
 
     await waitFor(
       'video on both connections',

@@ -55,6 +55,12 @@ export const Gb28181Section = Type.Optional(
       device_id: GbId,
       name: Type.String({ minLength: 1, maxLength: 64, description: 'The gateway as platforms list it.' }),
       local_port: Type.Integer({ minimum: 1, maximum: 65535, default: 5060 }),
+      max_video_calls: Type.Integer({
+        minimum: 1,
+        maximum: 256,
+        default: 64,
+        description: 'Live video calls at once, all platforms together; more get 486 Busy Here.',
+      }),
       local_address: Type.Optional(
         Type.String({
           description: 'The address platforms reach the gateway at (Via, Contact); found from the route when absent.',

@@ -69,6 +69,15 @@ export class LiveCalls {
       reply(404, 'Not Found');
       return;
     }
+    // Each call holds a socket and a share of the CPU: a platform cannot open them without end.
+    if (this.calls.size >= this.d.gb.max_video_calls) {
+      this.d.log.warn(
+        { platform: platform.id, calls: this.calls.size },
+        'gb28181: video call refused, the gateway is at its limit',
+      );
+      reply(486, 'Busy Here');
+      return;
+    }
     let offer: MediaOffer;
     try {
       offer = parseOffer(req.body.toString('latin1'));
