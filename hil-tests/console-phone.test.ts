@@ -5,7 +5,7 @@
  * languages, is kept in test-artifacts/console/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +14,9 @@ import type { Controller } from '../controller/runtime.ts';
 import { unreachableByKeyboard, wcagViolations } from './lib/accessibility.ts';
 import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { startCo2Gateway } from './lib/load-sims.ts';
+import { freePort } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { GbPlatformSim } from './sim/gb-platform-sim.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'console');
 const PAGES: Record<'guard' | 'admin' | 'installer', string[]> = {
@@ -45,15 +47,34 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
   let c: Controller;
   let browser: Browser;
   let base: string;
+  // A provincial platform, so the uplink page shows its table.
+  const platform = new GbPlatformSim('34020000002000000001', '3402000000');
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     gw = await startCo2Gateway(2);
+    writeFileSync(join(t.dir, 'gb.pw'), 'phone-secret\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
         buses: [gw.bus],
         devices: gw.devices(1),
+        gb28181: {
+          device_id: '34020000002090000001',
+          name: '网关',
+          local_port: await freePort(),
+          local_address: '127.0.0.1',
+          platforms: [
+            {
+              id: 'province',
+              server_id: '34020000002000000001',
+              domain: '3402000000',
+              host: '127.0.0.1',
+              port: await platform.start(),
+              password_file: 'gb.pw',
+            },
+          ],
+        },
       }),
     );
     for (const [name, role] of [
@@ -77,6 +98,7 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
     await browser?.close();
     await c?.stop();
     await gw?.sim.close();
+    platform.stop();
     t.remove();
   });
 
@@ -128,7 +150,7 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
           await page.click('[data-testid=menu-toggle]');
           assert.equal(await page.isVisible('header nav'), true);
           await page.click(`header nav a[href="#/${p}"]`);
-          await page.waitForSelector('main > *');
+          await page.waitForSelector(p === 'uplink' ? '[data-testid=platforms]' : 'main > *');
           await page.waitForTimeout(300);
           assert.equal(await page.isVisible('header nav'), false, `${p}: the menu closes once a page is chosen`);
           const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -168,7 +190,7 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
         }
         for (const p of PAGES[user.replace(/1$/, '') as keyof typeof PAGES]) {
           await page.goto(`${base}/#/${p}`);
-          await page.waitForSelector('main > *');
+          await page.waitForSelector(p === 'uplink' ? '[data-testid=platforms]' : 'main > *');
           await page.waitForTimeout(300);
           const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           assert.ok(wide <= 0, `${p} scrolls ${wide} px sideways at desk size`);

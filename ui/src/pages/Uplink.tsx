@@ -100,10 +100,7 @@ export function Uplink() {
               <tr>
                 <th>{t('platform')}</th>
                 <th>{t('state')}</th>
-                <th>{t('registeredUntil')}</th>
-                <th>{t('keepaliveMisses')}</th>
                 <th>{t('videoCalls')}</th>
-                <th>{t('voiceBroadcast')}</th>
               </tr>
             </thead>
             <tbody>
@@ -117,11 +114,14 @@ export function Uplink() {
                     <span class={`pill ${p.state === 'registered' ? 'online' : 'offline'}`}>
                       {t(`gb_${p.state}` as Key)}
                     </span>
+                    <div class="muted">
+                      {t('registeredUntil')} {fmtTime(p.expiresAt)} · {t('keepaliveMisses')} {p.misses}
+                    </div>
                   </td>
-                  <td>{fmtTime(p.expiresAt)}</td>
-                  <td>{p.misses}</td>
-                  <td>{p.videoCalls}</td>
-                  <td>{p.broadcasting ? t('gb_started') : '—'}</td>
+                  <td>
+                    {p.videoCalls}
+                    {p.broadcasting && <div class="muted">{t('voiceBroadcast')}</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>
