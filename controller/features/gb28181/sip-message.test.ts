@@ -145,3 +145,14 @@ test('a header value with a line break is never written (no header injection fro
     ['1', '2'],
   );
 });
+
+test('a blank folded line adds nothing to its header (found by fuzzing)', () => {
+  const text =
+    'MESSAGE sip:34020000002000000001@3402000000 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\nFrom: <sip:34020000002090000001@3402000000>;tag=1\r\n \r\nTo: <sip:34020000002000000001@3402000000>\r\nCall-ID: k1\r\nCSeq: 7 MESSAGE\r\nContent-Length: 0\r\n\r\n';
+  const r = parseSip(Buffer.from(text), true);
+  assert.ok(r.ok);
+  assert.equal(header(r.message, 'from'), '<sip:34020000002090000001@3402000000>;tag=1');
+  const again = parseSip(writeSip(r.message), true);
+  assert.ok(again.ok);
+  assert.deepEqual(again.message.headers, r.message.headers);
+});

@@ -77,7 +77,9 @@ export function parseSip(buf: Buffer, stream: boolean): ParseResult {
       // A folded line continues the header before it (RFC 3261 §7.3.1).
       const last = headers.at(-1);
       if (!last) return { ok: false, error: 'a continuation line before any header' };
-      last[1] = `${last[1]} ${line.trim()}`;
+      // A blank continuation adds nothing (and must not leave a trailing space the next reader trims).
+      const more = line.trim();
+      if (more) last[1] = `${last[1]} ${more}`;
       continue;
     }
     const colon = line.indexOf(':');
