@@ -33,6 +33,7 @@ describe('GB/T 28181 registration against sipp', () => {
     platformPort: number,
     keepalive_s = 5,
     camera?: OnvifCameraSim,
+    transport: 'udp' | 'tcp' = 'udp',
   ): Promise<Controller> {
     writeFileSync(join(t.dir, 'gb.pw'), `${password}\n`, { mode: 0o600 });
     writeFileSync(join(t.dir, 'cam.pw'), 'gb-cam-pass\n', { mode: 0o600 });
@@ -67,6 +68,7 @@ describe('GB/T 28181 registration against sipp', () => {
               domain: '3402000000',
               host: '127.0.0.1',
               port: platformPort,
+              transport,
               password_file: 'gb.pw',
               expires_s: 3600,
               keepalive_s,
@@ -149,6 +151,45 @@ describe('GB/T 28181 registration against sipp', () => {
       .filter((m) => m.startsWith('REGISTER'))
       .at(-1)!;
     assert.match(last, /Expires: 0/, 'unregistered on stop');
+    sipp.stop();
+  });
+
+  test('over TCP too: digest registration, a Catalog answered on the same connection, keepalives', async () => {
+    const port = await freePort();
+    const sipp = new SippPlatform(t.dir, port, 'tcp');
+    platforms.push(sipp);
+    await sipp.start(
+      platformScenario({
+        username: GATEWAY,
+        password: 'gb-tcp-secret',
+        realm: '3402000000',
+        date: '2026-12-01T08:00:00.000',
+        expires: 3600,
+        queries: [
+          `<?xml version="1.0" encoding="GB2312"?>\n<Query>\n<CmdType>Catalog</CmdType>\n<SN>7</SN>\n<DeviceID>${GATEWAY}</DeviceID>\n</Query>`,
+        ],
+      }),
+    );
+    c = await school('gb-tcp-secret', port, 5, undefined, 'tcp');
+    await waitFor('registered over TCP', () => link().state === 'registered', 15_000);
+    await waitFor(
+      'a keepalive over TCP',
+      () => sipp.received().some((m) => /<CmdType>Keepalive<\/CmdType>/.test(m)),
+      15_000,
+    );
+    const registers = sipp.received().filter((m) => m.startsWith('REGISTER'));
+    assert.match(registers[0]!, /^Via: SIP\/2\.0\/TCP /m);
+    assert.match(registers[1]!, /Authorization: Digest/);
+    assert.ok(sipp.received().some((m) => /<CmdType>Catalog<\/CmdType>/.test(m) && /<SN>7<\/SN>/.test(m)));
+    assert.equal(c.gb28181!.stats.malformed, 0);
+    await stopSchool();
+    assert.match(
+      sipp
+        .received()
+        .filter((m) => m.startsWith('REGISTER'))
+        .at(-1)!,
+      /Expires: 0/,
+    );
     sipp.stop();
   });
 

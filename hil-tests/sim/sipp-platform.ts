@@ -125,6 +125,8 @@ export class SippPlatform {
   constructor(
     private readonly dir: string,
     readonly port: number,
+    /** TCP: sipp listens and takes the gateway's connection (-t t1, one socket for the call). */
+    private readonly transport: 'udp' | 'tcp' = 'udp',
   ) {
     this.trace = join(dir, `sipp-${port}-messages.log`);
   }
@@ -142,6 +144,8 @@ export class SippPlatform {
         '-p',
         String(this.port),
         '-nostdin',
+        '-t',
+        this.transport === 'tcp' ? 't1' : 'u1',
         '-trace_msg',
         '-message_file',
         this.trace,
