@@ -204,7 +204,7 @@ describe('GB/T 28181 subscriptions to the catalog and to alarms', () => {
       toTag: /tag=(\w+)/.exec(alarmOk.headers.to ?? '')![1],
     });
     assert.equal(end.headers.expires, '0');
-    assert.deepEqual(c!.gb28181!.subscriptions.of('district', 'Alarm'), []);
-    assert.equal(c!.gb28181!.subscriptions.of('district', 'Catalog').length, 1);
+    assert.deepEqual(c!.gb28181!.events.subscriptions.of('district', 'Alarm'), []);
+    assert.equal(c!.gb28181!.events.subscriptions.of('district', 'Catalog').length, 1);
   });
 });
