@@ -27,7 +27,7 @@ import { loadPersonalKey, personalCipher, plainCipher } from './store/personal-c
 import { sealPersonalData } from './store/seal-personal-data.ts';
 import { ReadingsIndex } from './store/readings.ts';
 import { Retention } from './store/retention.ts';
-import type { SnapshotStore } from './store/snapshots.ts';
+import type { MediaStore } from './store/media-store.ts';
 import { Users } from './store/users.ts';
 import { CommandKeys } from './uplink/command-keys.ts';
 import { registerCommandKeyCommands } from './uplink/command-key-commands.ts';
@@ -111,7 +111,7 @@ export class Controller {
   readonly drivers: Driver[];
   readonly access: AccessService;
   readonly video: VideoService;
-  readonly snapshots: SnapshotStore;
+  readonly snapshots: MediaStore;
   readonly pa: PaService;
   readonly bells: BellScheduler;
   readonly boards: BoardService;

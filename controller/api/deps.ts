@@ -12,7 +12,7 @@ import type { UplinkStatus } from '../uplink/mqtt-uplink.ts';
 import type { LaneBacklog } from '../store/event-log.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Allowlist } from '../features/access/allowlist.ts';
-import type { SnapshotStore } from '../store/snapshots.ts';
+import type { MediaStore } from '../store/media-store.ts';
 
 /** What the console API reads and drives; the controller provides it. */
 export interface ApiDeps {
@@ -26,7 +26,7 @@ export interface ApiDeps {
   users: Users;
   ntp(): string;
   allowlist: Allowlist;
-  snapshots: SnapshotStore;
+  snapshots: MediaStore;
   /** Each feature's own routes, registered beside the shared ones. */
   featureRoutes: FeatureRoutes[];
   uplink(): UplinkStatus & { backlog: LaneBacklog[] };

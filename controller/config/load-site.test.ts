@@ -374,3 +374,38 @@ gb28181:
     t.remove();
   }
 });
+
+test("emergency buttons: their camera and their linked cameras must be this site's; with pre-alarm video, fewer than two linked is a warning", () => {
+  const t = tempDir('config');
+  const file = join(t.dir, 'site.yaml');
+  writeFileSync(join(t.dir, 'cam.pw'), 'secret\n', { mode: 0o600 });
+  writeFileSync(
+    file,
+    `${good}video:
+  prealarm: { before_s: 30, after_s: 10 }
+  cameras:
+    - { id: cam-1, host: 10.0.0.9, username: admin, password_file: cam.pw }
+    - { id: cam-2, host: 10.0.0.10, username: admin, password_file: cam.pw }
+emergency_buttons:
+  - { id: lodge, name: 门卫室, camera: cam-1, input: DI_1, cameras: [cam-1, cam-2] }
+  - { id: gate, name: 校门, camera: cam-9, input: DI_1 }
+  - { id: yard, name: 操场, camera: cam-2, input: DI_2, cameras: [cam-2, cam-x] }
+`,
+  );
+  try {
+    const r = checkSite(file);
+    const lines = r.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+    assert.deepEqual(lines.sort(), [
+      '15 emergency_buttons[1].camera: no camera "cam-9" in this site',
+      '16 emergency_buttons[2].cameras[1]: no camera "cam-x" in this site',
+    ]);
+    assert.deepEqual(
+      r.warnings.map((w) => `${w.line} ${w.path}: ${w.message}`),
+      [
+        '15 emergency_buttons[1]: 1 camera linked; GB/T 29315 and the police alarm centres ask for at least two (cameras: [...])',
+      ],
+    );
+  } finally {
+    t.remove();
+  }
+});

@@ -24,10 +24,18 @@ export class RtspTestStream {
   /** The RTP timestamp of the first packet each viewer received: its ffmpeg's time zero. */
   readonly firstTimestamp = new Map<Socket, number>();
 
+  /** When the first packet left: frame 0 of the stream, on the wall clock. */
+  firstPacketAt: number | null = null;
+
   constructor(
     private readonly dir: string,
     private readonly size = '640x360',
     private readonly codec: 'h264' | 'h265' | 'mjpeg' = 'h264',
+    /**
+     * What the pictures show: a moving test pattern, or each frame's number written in its top
+     * row as 12 black or white blocks 40 px wide (bit 0 first), for a test to read back.
+     */
+    private readonly pattern: 'testsrc2' | 'frame-number' = 'testsrc2',
   ) {}
 
   get url(): string {
@@ -40,6 +48,7 @@ export class RtspTestStream {
     this.udp = udp;
     udp.on('message', (pkt) => {
       this.packets++;
+      this.firstPacketAt ??= Date.now();
       const ts = pkt.readUInt32BE(4);
       if (!this.frameSentAt.has(ts)) {
         this.frameSentAt.set(ts, performance.timeOrigin + performance.now());
@@ -92,7 +101,9 @@ export class RtspTestStream {
         '-f',
         'lavfi',
         '-i',
-        `testsrc2=size=${this.size}:rate=${this.codec === 'mjpeg' ? 10 : 25}`,
+        this.pattern === 'frame-number'
+          ? `color=c=gray:size=${this.size}:rate=25,format=yuv420p,geq=lum='if(lt(Y\\,40)\\,255*mod(floor(N/pow(2\\,floor(X/40)))\\,2)\\,128)':cb=128:cr=128`
+          : `testsrc2=size=${this.size}:rate=${this.codec === 'mjpeg' ? 10 : 25}`,
         ...video,
         '-f',
         'rtp',

@@ -46,6 +46,10 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
         .map((r) => `${t(r.point as Key)} ${r.quality === 'bad' ? '?' : `${r.value} ${r.unit}`}`)
         .join(' · '),
     }),
+  'alarm.clip': (_e, d) =>
+    d.ok
+      ? tf('s_alarm_clip', { camera: str(d.camera), before: str(d.beforeS), duration: str(d.durationS) })
+      : tf('s_alarm_clip_failed', { camera: str(d.camera) }),
   'gb28181.link': (_e, d) => tf('s_gb_link', { platform: str(d.platform), state: t(`gb_${str(d.state)}` as Key) }),
   'gb28181.media': (_e, d) =>
     tf('s_gb_media', { platform: str(d.platform), camera: str(d.camera), state: t(`gb_${str(d.state)}` as Key) }),

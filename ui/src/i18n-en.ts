@@ -173,6 +173,8 @@ export const en = {
   cat_commands: 'Commands',
   cat_audit: 'Audit',
   cat_platforms: 'Platforms',
+  s_alarm_clip: 'Pre-alarm clip from {camera}: from {before} s before the press, {duration} s long',
+  s_alarm_clip_failed: 'No pre-alarm clip from {camera}',
   s_gb_link: 'Platform {platform}: {state}',
   s_gb_media: 'Platform {platform} watching {camera}: {state}',
   s_gb_broadcast: 'Platform {platform} speaking to {zones}: {state}',

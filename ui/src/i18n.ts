@@ -178,6 +178,8 @@ const zh: Dictionary = {
   cat_commands: '操作',
   cat_audit: '审计',
   cat_platforms: '上级平台',
+  s_alarm_clip: '{camera} 的报警前录像：报警前 {before} 秒起，共 {duration} 秒',
+  s_alarm_clip_failed: '{camera} 的报警前录像未能生成',
   s_gb_link: '上级平台 {platform}：{state}',
   s_gb_media: '上级平台 {platform} 调阅 {camera}：{state}',
   s_gb_broadcast: '上级平台 {platform} 向 {zones} 语音广播：{state}',

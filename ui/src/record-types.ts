@@ -30,6 +30,7 @@ export type RecordTypeName =
   | "camera.person"
   | "camera.vehicle"
   | "camera.connected"
+  | "alarm.clip"
   | "pa.queued"
   | "pa.started"
   | "pa.finished"
@@ -324,6 +325,20 @@ export interface RecordDataOf {
     "manufacturer": string;
     "model": string;
     "clockDriftMs": number;
+    [field: string]: unknown;
+  };
+  "alarm.clip": {
+    "alarm": string;
+    "alarmId": string;
+    "button": string;
+    "camera": string;
+    "ok": boolean;
+    "file"?: string;
+    "bytes"?: number;
+    "sha256"?: string;
+    "durationS"?: number;
+    "beforeS"?: number;
+    "detail"?: string;
     [field: string]: unknown;
   };
   "pa.queued": {

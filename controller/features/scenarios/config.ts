@@ -12,6 +12,14 @@ export const EmergencyButtonsSection = Type.Array(
         description:
           "The input as the camera names it in its events: ONVIF's InputToken (DI_1), Hikvision's AlarmInToken (AlarmIn_1), an Axis port number (1).",
       }),
+      cameras: Type.Optional(
+        Type.Array(Type.String(), {
+          minItems: 1,
+          maxItems: 8,
+          description:
+            "Cameras linked to the button: each one's pre-alarm clip goes with its alarm (GB/T 29315 asks for at least two). The button's own camera when absent.",
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

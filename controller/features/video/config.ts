@@ -26,6 +26,29 @@ export const VideoSection = Type.Object(
       default: 512,
       description: 'Alarm snapshots kept on disk; the oldest go first.',
     }),
+    prealarm: Type.Optional(
+      Type.Object(
+        {
+          before_s: Type.Integer({
+            minimum: 5,
+            maximum: 60,
+            default: 30,
+            description: 'Video kept from before a press.',
+          }),
+          after_s: Type.Integer({ minimum: 0, maximum: 60, default: 10, description: 'Video taken after it.' }),
+          budget_mb: Type.Number({
+            minimum: 16,
+            default: 1024,
+            description: 'Clips kept on disk; the oldest go first.',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Pre-alarm video: every camera linked to an emergency button keeps its last seconds, and a press cuts a clip from before it.',
+        },
+      ),
+    ),
     cameras: Type.Array(
       Type.Object(
         {

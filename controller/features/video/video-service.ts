@@ -1,6 +1,6 @@
 import type { CameraConfig } from '../../config/types.ts';
 import type { CameraEvent } from '../../../drivers/contract.ts';
-import type { SnapshotRef, SnapshotStore } from '../../store/snapshots.ts';
+import type { MediaRef, MediaStore } from '../../store/media-store.ts';
 import { localTime } from '../access/decide.ts';
 import type { AlarmManager } from '../../core/alarms.ts';
 import type { Pipeline } from '../../core/pipeline.ts';
@@ -10,7 +10,7 @@ export interface VideoDeps {
   cameras: CameraConfig[];
   pipeline: Pipeline;
   alarms: AlarmManager;
-  snapshots: SnapshotStore;
+  snapshots: MediaStore;
   snapshot(cameraId: string): Promise<Buffer>;
   /** An emergency button on a camera input, which bypasses arming. */
   /** `input` as the camera names it (see CameraEvent.input). */
@@ -97,7 +97,7 @@ export class VideoService {
   };
 
   private async raiseWithSnapshot(camera: CameraConfig, key: string, e: CameraEvent): Promise<void> {
-    let snapshot: SnapshotRef | null = null;
+    let snapshot: MediaRef | null = null;
     let snapshotError: string | null = null;
     try {
       snapshot = this.d.snapshots.save(`${camera.id}-${this.now()}`, await this.d.snapshot(camera.id));

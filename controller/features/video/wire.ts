@@ -1,20 +1,21 @@
 import { OnvifCameraDriver } from '../../../drivers/video/onvif-camera-driver.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnapshotStore } from '../../store/snapshots.ts';
+import { MediaStore } from '../../store/media-store.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
 import type { EmergencyButtons } from '../scenarios/emergency-buttons.ts';
 import { cameraRoutes } from './camera-routes.ts';
 import { registerVideoCommands } from './video-commands.ts';
 import { VideoService } from './video-service.ts';
+import { PrealarmService } from './prealarm-service.ts';
 
 /** ONVIF cameras: events to alarms with snapshots, PTZ, and the live view. */
 export function wire(
   ctx: FeatureContext,
   buttons: EmergencyButtons,
-): Feature & { service: VideoService; snapshots: SnapshotStore } {
+): Feature & { service: VideoService; snapshots: MediaStore } {
   const c = ctx.site.config;
-  const snapshots = new SnapshotStore(join(ctx.site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
+  const snapshots = new MediaStore(join(ctx.site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
   const service = new VideoService({
     cameras: c.video.cameras,
     pipeline: ctx.pipeline,
@@ -41,6 +42,19 @@ export function wire(
       data: { name: c.video.cameras.find((x) => x.id === camera)?.name ?? camera, detail },
     })),
   );
+  const p = c.video.prealarm;
+  const prealarm =
+    p &&
+    new PrealarmService({
+      site: c,
+      config: p,
+      dataDir: ctx.site.dataDir,
+      clips: new MediaStore(join(ctx.site.dataDir, 'clips'), p.budget_mb * 1024 * 1024, '.mp4'),
+      streamUrl: (camera) => ctx.devices.get(camera, 'camera')?.streamUrl() ?? null,
+      pipeline: ctx.pipeline,
+      log: ctx.log,
+    });
+  let unsubscribe: (() => void) | null = null;
   registerVideoCommands(ctx.commands, ctx.devices);
   const drivers = c.video.cameras.map(
     (cam) => new OnvifCameraDriver(cam, readFileSync(ctx.sitePath(cam.password_file), 'utf8').trim()),
@@ -51,5 +65,14 @@ export function wire(
     snapshots,
     drivers,
     routes: (app, api) => cameraRoutes(app, api, ctx.devices),
+    start: () => {
+      if (!prealarm) return;
+      prealarm.start();
+      unsubscribe = ctx.pipeline.onCommitted((events) => prealarm.onRecords(events));
+    },
+    stop: () => {
+      unsubscribe?.();
+      prealarm?.stop();
+    },
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
-export interface SnapshotRef {
+export interface MediaRef {
   file: string;
   bytes: number;
   sha256: string;
@@ -10,10 +10,11 @@ export interface SnapshotRef {
 }
 
 /**
- * Alarm snapshots as JPEG files under the data directory, within their own
- * disk budget: the oldest are removed first when a new one would not fit.
+ * An alarm's evidence as files under the data directory (snapshots as JPEG, pre-alarm clips
+ * as MP4), each kind within its own disk budget: the oldest are removed first when a new one
+ * would not fit.
  */
-export class SnapshotStore {
+export class MediaStore {
   private files: { path: string; bytes: number; mtime: number }[] = [];
   private used = 0;
   evicted = 0;
@@ -21,13 +22,14 @@ export class SnapshotStore {
   constructor(
     private readonly dir: string,
     private readonly budgetBytes: number,
+    private readonly ext: '.jpg' | '.mp4' = '.jpg',
   ) {
     mkdirSync(dir, { recursive: true });
     const walk = (d: string): void => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
         const p = join(d, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith('.jpg')) {
+        else if (e.name.endsWith(ext)) {
           const st = statSync(p);
           this.files.push({ path: p, bytes: st.size, mtime: st.mtimeMs });
           this.used += st.size;
@@ -42,20 +44,20 @@ export class SnapshotStore {
     return this.used;
   }
 
-  save(name: string, jpeg: Buffer, at = new Date()): SnapshotRef {
-    if (!/^[\w.-]+$/.test(name)) throw new Error(`bad snapshot name ${name}`);
+  save(name: string, bytes: Buffer, at = new Date()): MediaRef {
+    if (!/^[\w.-]+$/.test(name)) throw new Error(`bad file name ${name}`);
     const day = at.toISOString().slice(0, 10);
     mkdirSync(join(this.dir, day), { recursive: true });
-    const path = join(this.dir, day, `${name}.jpg`);
-    while (this.files.length && this.used + jpeg.length > this.budgetBytes) this.evictOldest();
-    writeFileSync(`${path}.tmp`, jpeg, { mode: 0o640 });
+    const path = join(this.dir, day, `${name}${this.ext}`);
+    while (this.files.length && this.used + bytes.length > this.budgetBytes) this.evictOldest();
+    writeFileSync(`${path}.tmp`, bytes, { mode: 0o640 });
     renameSync(`${path}.tmp`, path);
-    this.files.push({ path, bytes: jpeg.length, mtime: at.getTime() });
-    this.used += jpeg.length;
+    this.files.push({ path, bytes: bytes.length, mtime: at.getTime() });
+    this.used += bytes.length;
     return {
       file: relative(this.dir, path),
-      bytes: jpeg.length,
-      sha256: createHash('sha256').update(jpeg).digest('hex'),
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
       takenAt: at.toISOString(),
     };
   }
@@ -63,7 +65,7 @@ export class SnapshotStore {
   /** Reads a stored snapshot; a path outside the store is refused. */
   read(file: string): Buffer | null {
     const path = resolve(this.dir, file);
-    if (!path.startsWith(resolve(this.dir) + sep) || !path.endsWith('.jpg')) return null;
+    if (!path.startsWith(resolve(this.dir) + sep) || !path.endsWith(this.ext)) return null;
     try {
       return readFileSync(path);
     } catch {

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../core/logger.ts';
+import { parseSegmentList, type Segment } from './prealarm-window.ts';
+
+const RESTART_MS = 5000;
+
+/**
+ * One camera's last seconds, always: ffmpeg copies its stream (no transcoding) into segments
+ * of about a second, each starting at a keyframe; segments older than `keepMs` are deleted.
+ * A segment's wall-clock time is when ffmpeg closed it, less its length.
+ */
+export class PrealarmRing {
+  readonly segments: Segment[] = [];
+  private ffmpeg: ChildProcess | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private restart: NodeJS.Timeout | null = null;
+  private next = 0;
+  private stopped = false;
+
+  constructor(
+    readonly camera: string,
+    private readonly url: () => string | null,
+    private readonly dir: string,
+    private readonly keepMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    // What an earlier run left has no wall-clock times: it cannot be placed, so it goes.
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+    this.stopped = false;
+    this.run();
+    this.timer = setInterval(() => this.scan(), 250);
+  }
+
+  private run(): void {
+    if (this.stopped) return;
+    const url = this.url();
+    if (!url) {
+      this.restart = setTimeout(() => this.run(), RESTART_MS);
+      return;
+    }
+    const ff = spawn(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-rtsp_transport',
+        'tcp',
+        '-i',
+        url,
+        '-map',
+        '0:v:0',
+        '-c',
+        'copy',
+        '-f',
+        'segment',
+        '-segment_time',
+        '1',
+        '-segment_format',
+        'mpegts',
+        '-segment_list',
+        join(this.dir, 'list.csv'),
+        '-segment_list_type',
+        'csv',
+        '-segment_list_size',
+        '8',
+        '-segment_start_number',
+        String(this.next),
+        '-reset_timestamps',
+        '1',
+        join(this.dir, 'seg-%08d.ts'),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    this.ffmpeg = ff;
+    let stderr = '';
+    ff.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-300);
+    });
+    ff.once('exit', (code) => {
+      if (this.ffmpeg !== ff) return;
+      this.ffmpeg = null;
+      this.scan();
+      if (this.stopped) return;
+      this.log.warn(
+        { camera: this.camera, code, stderr: stderr.trim() },
+        'pre-alarm buffer: the camera stream ended; again in 5 s',
+      );
+      this.restart = setTimeout(() => this.run(), RESTART_MS);
+    });
+  }
+
+  /** New closed segments get their wall-clock times; old ones are deleted. */
+  private scan(): void {
+    const now = Date.now();
+    let listed: ReturnType<typeof parseSegmentList> = [];
+    try {
+      listed = parseSegmentList(readFileSync(join(this.dir, 'list.csv'), 'utf8'));
+    } catch {
+      // Not written yet.
+    }
+    for (const l of listed) {
+      const n = Number(/(\d+)\.ts$/.exec(l.file)?.[1]);
+      if (n < this.next) continue;
+      this.next = n + 1;
+      this.segments.push({ file: join(this.dir, l.file), startMs: now - l.durationS * 1000, endMs: now });
+    }
+    while (this.segments.length && this.segments[0]!.endMs < now - this.keepMs) {
+      const old = this.segments.shift()!;
+      try {
+        unlinkSync(old.file);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.restart) clearTimeout(this.restart);
+    const ff = this.ffmpeg;
+    this.ffmpeg = null;
+    ff?.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Pre-alarm video: an emergency button linked to two cameras. Each camera's stream carries its
+ * frame number in its pictures; the clips a press cuts are read back by ffmpeg and ffprobe, and
+ * the first picture of each must be from 30 s before the press, within one GOP (1 s here).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Controller } from '../controller/runtime.ts';
+import { waitFor } from './lib/ports.ts';
+import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
+import { RtspTestStream } from './sim/rtsp-test-stream.ts';
+
+const BEFORE_S = 30;
+const AFTER_S = 4;
+const FRAME_MS = 40;
+
+/** The frame number a picture carries: 12 blocks along its top, bit 0 first. */
+function frameNumbers(file: string, input: string[], output: string[] = []): number[] {
+  const raw = execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      ...input,
+      '-i',
+      file,
+      ...output,
+      '-vf',
+      'crop=480:40:0:0,scale=12:1:flags=area',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      'pipe:1',
+    ],
+    { maxBuffer: 1 << 24 },
+  );
+  const out: number[] = [];
+  for (let i = 0; i + 12 <= raw.length; i += 12)
+    out.push([...raw.subarray(i, i + 12)].reduce((n, v, b) => n + (v > 128 ? 1 << b : 0), 0));
+  return out;
+}
+
+describe('pre-alarm video for an emergency button', () => {
+  const t = tempDir('prealarm');
+  const streams = [
+    new RtspTestStream(t.dir, '640x360', 'h264', 'frame-number'),
+    new RtspTestStream(t.dir, '640x360', 'h264', 'frame-number'),
+  ];
+  const cams = [new OnvifCameraSim('admin', 'pre-pass'), new OnvifCameraSim('admin', 'pre-pass')];
+  let c: Controller | undefined;
+
+  before(async () => {
+    for (const [i, s] of streams.entries()) {
+      await s.start();
+      cams[i]!.rtspUrl = s.url;
+      await cams[i]!.start();
+    }
+  });
+  after(async () => {
+    await c?.stop();
+    for (const cam of cams) await cam.stop();
+    for (const s of streams) await s.stop();
+    t.remove();
+  });
+
+  test('a press cuts a clip from each linked camera, from 30 s before it, stored and recorded with its hash', async () => {
+    writeFileSync(join(t.dir, 'cam.pw'), 'pre-pass\n', { mode: 0o600 });
+    const camera = (id: string, i: number) => ({
+      id,
+      host: '127.0.0.1',
+      port: cams[i]!.port,
+      username: 'admin',
+      password_file: 'cam.pw',
+      pull_timeout_s: 2,
+      arming: { 'digital-input': 'never' },
+    });
+    c = await startController(
+      await writeSite(t.dir, {
+        uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
+        video: {
+          prealarm: { before_s: BEFORE_S, after_s: AFTER_S },
+          cameras: [camera('cam-gate', 0), camera('cam-yard', 1)],
+        },
+        emergency_buttons: [
+          { id: 'lodge', name: '门卫室一键报警', camera: 'cam-gate', input: 'DI_1', cameras: ['cam-gate', 'cam-yard'] },
+        ],
+      }),
+    );
+    const ring = (cam: string) => join(c!.site.dataDir, 'prealarm', cam);
+    const segments = (cam: string) => {
+      try {
+        return readdirSync(ring(cam)).filter((f) => f.endsWith('.ts')).length;
+      } catch {
+        return 0;
+      }
+    };
+    await waitFor('the camera subscribed', () => cams[0]!.activeSubscriptions === 1, 20_000);
+    // Enough buffered on both cameras to reach 30 s back (segments of about a second).
+    await waitFor(
+      '30 s buffered',
+      () => segments('cam-gate') > BEFORE_S + 2 && segments('cam-yard') > BEFORE_S + 2,
+      60_000,
+      500,
+    );
+    const pressAt = Date.now();
+    cams[0]!.emit('Device/Trigger/DigitalInput', { LogicalState: 'true' }, { InputToken: 'DI_1' });
+    const clips = () => c!.pipeline.log.search({ type: 'alarm.clip', limit: 10 });
+    await waitFor('a clip from each linked camera', () => clips().length === 2, (AFTER_S + 15) * 1000, 200);
+
+    for (const r of clips()) {
+      const i = r.data.camera === 'cam-gate' ? 0 : 1;
+      assert.equal(r.data.ok, true, String(r.data.detail));
+      assert.equal(r.data.alarm, 'emergency.button:lodge');
+      const file = join(c!.site.dataDir, 'clips', String(r.data.file));
+      const bytes = readFileSync(file);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), r.data.sha256, 'the recorded SHA-256 is the file');
+      const [codec, frames, duration] = execFileSync(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          '-count_frames',
+          '-select_streams',
+          'v',
+          '-show_entries',
+          'stream=codec_name,nb_read_frames:format=duration',
+          '-of',
+          'default=nw=1:nk=1',
+          file,
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
+      assert.equal(codec, 'h264');
+      // The pictures carry the camera's own frame numbers: when each left the camera, by the camera's clock.
+      const t0 = streams[i]!.firstPacketAt!;
+      const [first] = frameNumbers(file, [], ['-frames:v', '1']);
+      const last = frameNumbers(file, ['-sseof', '-0.5']).at(-1)!;
+      const firstAt = t0 + first! * FRAME_MS;
+      const lastAt = t0 + last * FRAME_MS;
+      const early = pressAt - BEFORE_S * 1000 - firstAt;
+      assert.ok(
+        early >= -400 && early <= 1000 + 400,
+        `${r.data.camera}: the clip starts ${early} ms before 30 s ahead of the press (one GOP is 1000 ms)`,
+      );
+      assert.ok(
+        lastAt >= pressAt + (AFTER_S - 1) * 1000,
+        `${r.data.camera}: the clip runs ${lastAt - pressAt} ms past the press`,
+      );
+      assert.equal(Number(frames), last - first! + 1, `${r.data.camera}: every picture between, none lost or doubled`);
+      assert.ok(Math.abs(Number(duration) - Number(r.data.durationS)) < 0.1);
+      console.log(
+        `# ${r.data.camera}: clip from ${((pressAt - firstAt) / 1000).toFixed(2)} s before the press to ${((lastAt - pressAt) / 1000).toFixed(2)} s after, ${frames} pictures, ${(bytes.length / 1024).toFixed(0)} KB`,
+      );
+    }
+  });
+});
