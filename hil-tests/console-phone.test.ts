@@ -5,7 +5,7 @@
  * languages, is kept in test-artifacts/console/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +14,7 @@ import type { Controller } from '../controller/runtime.ts';
 import { unreachableByKeyboard, wcagViolations } from './lib/accessibility.ts';
 import { consoleLogin, launchChromium } from './lib/browser.ts';
 import { startCo2Gateway } from './lib/load-sims.ts';
-import { freePort } from './lib/ports.ts';
+import { gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { GbPlatformSim } from './sim/gb-platform-sim.ts';
 
@@ -53,28 +53,12 @@ describe('the console at desk and phone sizes, in Chinese and English', () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     gw = await startCo2Gateway(2);
-    writeFileSync(join(t.dir, 'gb.pw'), 'phone-secret\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
         buses: [gw.bus],
         devices: gw.devices(1),
-        gb28181: {
-          device_id: '34020000002090000001',
-          name: '网关',
-          local_port: await freePort(),
-          local_address: '127.0.0.1',
-          platforms: [
-            {
-              id: 'province',
-              server_id: '34020000002000000001',
-              domain: '3402000000',
-              host: '127.0.0.1',
-              port: await platform.start(),
-              password_file: 'gb.pw',
-            },
-          ],
-        },
+        gb28181: await gbSection(t.dir, [{ id: 'province', port: await platform.start() }]),
       }),
     );
     for (const [name, role] of [

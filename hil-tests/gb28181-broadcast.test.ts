@@ -6,16 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
-import { freePort, waitFor } from './lib/ports.ts';
+import { waitFor } from './lib/ports.ts';
+import { GATEWAY_ID as GATEWAY, gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { GbPlatformSim, type SimMessage } from './sim/gb-platform-sim.ts';
 import { PaEndpointSim } from './sim/pa-endpoint-sim.ts';
 
-const GATEWAY = '34020000002090000001';
 const PLATFORM = '34020000002000000001';
 const TALKER = '34020000001360000001';
 const HALL = '34020000001370000001';
@@ -76,7 +74,6 @@ describe('GB/T 28181 voice broadcast to the PA', () => {
       ].join('\r\n');
     };
     const sipPort = await platform.start();
-    writeFileSync(join(t.dir, 'gb.pw'), 'bc-secret\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
@@ -86,23 +83,15 @@ describe('GB/T 28181 voice broadcast to the PA', () => {
             { id: 'yard', name: '操场', address: `127.0.0.1:${yard.port}` },
           ],
         },
-        gb28181: {
-          device_id: GATEWAY,
-          name: '网关',
-          local_port: await freePort(),
-          local_address: '127.0.0.1',
-          platforms: [
-            {
-              id: 'district',
-              server_id: PLATFORM,
-              domain: '3402000000',
-              host: '127.0.0.1',
-              port: sipPort,
-              password_file: 'gb.pw',
-              channels: { hall: HALL, yard: YARD },
-            },
-          ],
-        },
+        gb28181: await gbSection(t.dir, [
+          {
+            id: 'district',
+            server_id: PLATFORM,
+            port: sipPort,
+            password: 'bc-secret',
+            channels: { hall: HALL, yard: YARD },
+          },
+        ]),
       }),
     );
     await waitFor('the gateway registered', () => platform.registered, 15_000);

@@ -13,10 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { pcapOf } from './lib/pcap.ts';
 import { freePort, waitFor } from './lib/ports.ts';
+import { GATEWAY_ID as GATEWAY, gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { GbPlatformSim } from './sim/gb-platform-sim.ts';
 
-const GATEWAY = '34020000002090000001';
 const PLATFORM = '34020000002000000001';
 
 const sip = (o: { method?: string; body?: string; extra?: string; length?: string; ctype?: string } = {}) => {
@@ -120,27 +120,15 @@ describe('GB/T 28181: malformed and hostile messages from a platform', () => {
 
   before(async () => {
     const sipPort = await platform.start();
-    writeFileSync(join(t.dir, 'gb.pw'), 'mal-secret\n', { mode: 0o600 });
     port = await freePort();
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
-        gb28181: {
-          device_id: GATEWAY,
-          name: '网关',
-          local_port: port,
-          local_address: '127.0.0.1',
-          platforms: [
-            {
-              id: 'district',
-              server_id: PLATFORM,
-              domain: '3402000000',
-              host: '127.0.0.1',
-              port: sipPort,
-              password_file: 'gb.pw',
-            },
-          ],
-        },
+        gb28181: await gbSection(
+          t.dir,
+          [{ id: 'district', server_id: PLATFORM, port: sipPort, password: 'mal-secret' }],
+          { local_port: port },
+        ),
       }),
     );
     await waitFor('the gateway registered', () => platform.registered, 15_000);

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { freePort, waitFor } from './lib/ports.ts';
+import { gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { GbPlatformSim, type SimMessage, TcpRtpReceiver } from './sim/gb-platform-sim.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 
-const GATEWAY = '34020000002090000001';
 const PLATFORM = '34020000002000000001';
 const PROVINCE = '61000000002000000001';
 const CHANNEL = '34020000001320000002';
@@ -73,7 +73,6 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
   test('two platforms on one pull, passive and active; repeats, no ACK, refusals; the camera dies and both calls end with a BYE', async () => {
     const sipPort = await platform.start();
     const provincePort = await province.start();
-    writeFileSync(join(t.dir, 'gb.pw'), 'tcp-secret\n', { mode: 0o600 });
     writeFileSync(join(t.dir, 'cam.pw'), 'tcp-cam-pass\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
@@ -90,35 +89,28 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
             },
           ],
         },
-        gb28181: {
-          device_id: GATEWAY,
-          name: '网关',
-          local_port: await freePort(),
-          local_address: '127.0.0.1',
-          max_video_calls: 3,
-          platforms: [
+        gb28181: await gbSection(
+          t.dir,
+          [
             {
               id: 'district',
               server_id: PLATFORM,
-              domain: '3402000000',
-              host: '127.0.0.1',
               port: sipPort,
-              password_file: 'gb.pw',
+              password: 'tcp-secret',
               keepalive_s: 30,
               channels: { 'cam-yard': CHANNEL },
             },
             {
               id: 'province',
               server_id: PROVINCE,
-              domain: '6100000000',
-              host: '127.0.0.1',
               port: provincePort,
-              password_file: 'gb.pw',
+              password: 'tcp-secret',
               keepalive_s: 30,
               channels: { 'cam-yard': PROVINCE_CHANNEL },
             },
           ],
-        },
+          { max_video_calls: 3 },
+        ),
       }),
     );
     const gw = c.gb28181!;

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { freePort, waitFor } from './lib/ports.ts';
+import { GATEWAY_ID as GATEWAY, gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 import { platformScenario, SippPlatform } from './sim/sipp-platform.ts';
 
-const GATEWAY = '34020000002090000001';
 const CHANNEL = '34020000001320000001';
 
 describe('GB/T 28181 live video: PS over RTP from an RTSP camera to sipp', () => {
@@ -74,7 +74,6 @@ describe('GB/T 28181 live video: PS over RTP from an RTSP camera to sipp', () =>
         invite: { channel: CHANNEL, sdp, afterMs: 3000, holdMs: 6000 },
       }),
     );
-    writeFileSync(join(t.dir, 'gb.pw'), 'gb-media-secret\n', { mode: 0o600 });
     writeFileSync(join(t.dir, 'cam.pw'), 'media-cam-pass\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
@@ -91,25 +90,16 @@ describe('GB/T 28181 live video: PS over RTP from an RTSP camera to sipp', () =>
             },
           ],
         },
-        gb28181: {
-          device_id: GATEWAY,
-          name: '网关',
-          local_port: await freePort(),
-          local_address: '127.0.0.1',
-          platforms: [
-            {
-              id: 'province',
-              server_id: '34020000002000000001',
-              domain: '3402000000',
-              host: '127.0.0.1',
-              port,
-              password_file: 'gb.pw',
-              expires_s: 3600,
-              keepalive_s: 30,
-              channels: { 'cam-gate': CHANNEL },
-            },
-          ],
-        },
+        gb28181: await gbSection(t.dir, [
+          {
+            id: 'province',
+            port,
+            password: 'gb-media-secret',
+            expires_s: 3600,
+            keepalive_s: 30,
+            channels: { 'cam-gate': CHANNEL },
+          },
+        ]),
       }),
     );
     const gw = c.gb28181!;

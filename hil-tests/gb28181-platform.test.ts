@@ -10,12 +10,12 @@ import { after, afterEach, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import type { Controller } from '../controller/runtime.ts';
 import { freePort, waitFor } from './lib/ports.ts';
+import { GATEWAY_ID as GATEWAY, gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { platformScenario, SippPlatform } from './sim/sipp-platform.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 import { encodePtzCmd } from '../controller/features/gb28181/ptz-command.ts';
 
-const GATEWAY = '34020000002090000001';
 const SERVER = '34020000002000000001';
 
 describe('GB/T 28181 registration against sipp', () => {
@@ -35,7 +35,6 @@ describe('GB/T 28181 registration against sipp', () => {
     camera?: OnvifCameraSim,
     transport: 'udp' | 'tcp' = 'udp',
   ): Promise<Controller> {
-    writeFileSync(join(t.dir, 'gb.pw'), `${password}\n`, { mode: 0o600 });
     writeFileSync(join(t.dir, 'cam.pw'), 'gb-cam-pass\n', { mode: 0o600 });
     return startController(
       await writeSite(t.dir, {
@@ -56,20 +55,15 @@ describe('GB/T 28181 registration against sipp', () => {
         },
         emergency_buttons: camera ? [{ id: 'lodge', name: '门卫室一键报警', camera: 'cam-gate', input: 'DI_1' }] : [],
         pa: { zones: [{ id: 'yard', name: '操场', address: '127.0.0.1:9' }] },
-        gb28181: {
-          device_id: GATEWAY,
-          name: '实验中学校园网关',
-          local_port: await freePort(),
-          local_address: '127.0.0.1',
-          platforms: [
+        gb28181: await gbSection(
+          t.dir,
+          [
             {
               id: 'province',
               server_id: SERVER,
-              domain: '3402000000',
-              host: '127.0.0.1',
               port: platformPort,
               transport,
-              password_file: 'gb.pw',
+              password,
               expires_s: 3600,
               keepalive_s,
               keepalive_misses: 2,
@@ -80,7 +74,8 @@ describe('GB/T 28181 registration against sipp', () => {
               },
             },
           ],
-        },
+          { name: '实验中学校园网关' },
+        ),
       }),
     );
   }

@@ -4,15 +4,13 @@
  * with no alarm and no person needed. The platform checks the digest itself (RFC 2617).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
-import { freePort, waitFor } from './lib/ports.ts';
+import { waitFor } from './lib/ports.ts';
+import { gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { GbPlatformSim } from './sim/gb-platform-sim.ts';
 
-const GATEWAY = '34020000002090000001';
 const PLATFORM = '34020000002000000001';
 
 describe('GB/T 28181: a platform that restarts', () => {
@@ -28,27 +26,12 @@ describe('GB/T 28181: a platform that restarts', () => {
   test('is registered with again on its new nonce, without an alarm', async () => {
     platform.password = 'restart-secret';
     const sipPort = await platform.start();
-    writeFileSync(join(t.dir, 'gb.pw'), 'restart-secret\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
-        gb28181: {
-          device_id: GATEWAY,
-          name: '网关',
-          local_port: await freePort(),
-          local_address: '127.0.0.1',
-          platforms: [
-            {
-              id: 'district',
-              server_id: PLATFORM,
-              domain: '3402000000',
-              host: '127.0.0.1',
-              port: sipPort,
-              password_file: 'gb.pw',
-              keepalive_s: 5,
-            },
-          ],
-        },
+        gb28181: await gbSection(t.dir, [
+          { id: 'district', server_id: PLATFORM, port: sipPort, password: 'restart-secret', keepalive_s: 5 },
+        ]),
       }),
     );
     await waitFor('registered', () => platform.registrations === 1, 15_000);

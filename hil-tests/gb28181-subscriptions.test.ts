@@ -10,12 +10,12 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
-import { freePort, waitFor } from './lib/ports.ts';
+import { waitFor } from './lib/ports.ts';
+import { GATEWAY_ID as GATEWAY, gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { GbPlatformSim, type SimMessage } from './sim/gb-platform-sim.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 
-const GATEWAY = '34020000002090000001';
 const PLATFORM = '34020000002000000001';
 const CAMERA = '34020000001320000001';
 const BUTTON = '34020000001340000001';
@@ -32,7 +32,6 @@ describe('GB/T 28181 subscriptions to the catalog and to alarms', () => {
   before(async () => {
     await cam.start();
     const sipPort = await platform.start();
-    writeFileSync(join(t.dir, 'gb.pw'), 'sub-secret\n', { mode: 0o600 });
     writeFileSync(join(t.dir, 'cam.pw'), 'sub-cam-pass\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
@@ -51,23 +50,15 @@ describe('GB/T 28181 subscriptions to the catalog and to alarms', () => {
           ],
         },
         emergency_buttons: [{ id: 'lodge', name: '门卫室一键报警', camera: 'cam-gate', input: 'DI_1' }],
-        gb28181: {
-          device_id: GATEWAY,
-          name: '网关',
-          local_port: await freePort(),
-          local_address: '127.0.0.1',
-          platforms: [
-            {
-              id: 'district',
-              server_id: PLATFORM,
-              domain: '3402000000',
-              host: '127.0.0.1',
-              port: sipPort,
-              password_file: 'gb.pw',
-              channels: { 'cam-gate': CAMERA, lodge: BUTTON },
-            },
-          ],
-        },
+        gb28181: await gbSection(t.dir, [
+          {
+            id: 'district',
+            server_id: PLATFORM,
+            port: sipPort,
+            password: 'sub-secret',
+            channels: { 'cam-gate': CAMERA, lodge: BUTTON },
+          },
+        ]),
       }),
     );
     await waitFor('the gateway registered', () => platform.registered, 15_000);

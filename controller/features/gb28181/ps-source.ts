@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import type { Logger } from '../../core/logger.ts';
+import { rtspVideoCopy } from '../../../drivers/video/rtsp-copy.ts';
 import { type AccessUnit, AccessUnitSplitter, type VideoCodec } from './annexb.ts';
 
 export interface PictureListener {
@@ -83,14 +84,7 @@ export class PsSource {
       [
         '-v',
         'error',
-        '-rtsp_transport',
-        'tcp',
-        '-i',
-        url,
-        '-map',
-        '0:v:0',
-        '-c',
-        'copy',
+        ...rtspVideoCopy(url),
         '-bsf:v',
         codec === 'h264' ? 'h264_mp4toannexb,h264_metadata=aud=insert' : 'hevc_mp4toannexb,hevc_metadata=aud=insert',
         '-f',

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { rtspVideoCopy } from '../../../drivers/video/rtsp-copy.ts';
 import type { Logger } from '../../core/logger.ts';
 import { parseSegmentList, type Segment } from './prealarm-window.ts';
 
@@ -48,14 +49,7 @@ export class PrealarmRing {
       [
         '-v',
         'error',
-        '-rtsp_transport',
-        'tcp',
-        '-i',
-        url,
-        '-map',
-        '0:v:0',
-        '-c',
-        'copy',
+        ...rtspVideoCopy(url),
         '-f',
         'segment',
         '-segment_time',
