@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
+import { probeVideo } from './lib/ffprobe.ts';
 import { freePort, waitFor } from './lib/ports.ts';
 import { gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -203,26 +204,9 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
     ] as const) {
       const file = join(t.dir, `${name}.ps`);
       writeFileSync(file, Buffer.concat(r.packets.map((p) => p.subarray(12))));
-      const [codec, frames] = execFileSync(
-        'ffprobe',
-        [
-          '-v',
-          'error',
-          '-count_frames',
-          '-select_streams',
-          'v',
-          '-show_entries',
-          'stream=codec_name,nb_read_frames',
-          '-of',
-          'csv=p=0',
-          file,
-        ],
-        { encoding: 'utf8' },
-      )
-        .trim()
-        .split(',');
+      const { codec, frames } = probeVideo(file);
       assert.equal(codec, 'hevc', name);
-      assert.ok(Number(frames) >= 25, `${name}: ${frames} pictures decoded`);
+      assert.ok(frames >= 25, `${name}: ${frames} pictures decoded`);
       assert.ok(
         r.packets.every((p) => p.readUInt32BE(8) === 100000002),
         `${name}: the SSRC of the y= line`,

@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
+import { probeVideo } from './lib/ffprobe.ts';
 import { freePort, waitFor } from './lib/ports.ts';
 import { GATEWAY_ID as GATEWAY, gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -134,26 +135,9 @@ describe('GB/T 28181 live video: PS over RTP from an RTSP camera to sipp', () =>
     );
     const file = join(t.dir, 'platform.ps');
     writeFileSync(file, ps);
-    const [codec, frames] = execFileSync(
-      'ffprobe',
-      [
-        '-v',
-        'error',
-        '-count_frames',
-        '-select_streams',
-        'v',
-        '-show_entries',
-        'stream=codec_name,nb_read_frames',
-        '-of',
-        'csv=p=0',
-        file,
-      ],
-      { encoding: 'utf8' },
-    )
-      .trim()
-      .split(',');
+    const { codec, frames } = probeVideo(file);
     assert.equal(codec, 'h264');
-    assert.ok(Number(frames) >= 75, `${frames} pictures decoded in 6 s at 25 fps`);
+    assert.ok(frames >= 75, `${frames} pictures decoded in 6 s at 25 fps`);
     execFileSync('gst-launch-1.0', [
       '-q',
       'filesrc',

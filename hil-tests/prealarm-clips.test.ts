@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
+import { probeVideo } from './lib/ffprobe.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
@@ -120,24 +121,7 @@ describe('pre-alarm video for an emergency button', () => {
       const file = join(c!.site.dataDir, 'clips', String(r.data.file));
       const bytes = readFileSync(file);
       assert.equal(createHash('sha256').update(bytes).digest('hex'), r.data.sha256, 'the recorded SHA-256 is the file');
-      const [codec, frames, duration] = execFileSync(
-        'ffprobe',
-        [
-          '-v',
-          'error',
-          '-count_frames',
-          '-select_streams',
-          'v',
-          '-show_entries',
-          'stream=codec_name,nb_read_frames:format=duration',
-          '-of',
-          'default=nw=1:nk=1',
-          file,
-        ],
-        { encoding: 'utf8' },
-      )
-        .trim()
-        .split('\n');
+      const { codec, frames, durationS: duration } = probeVideo(file);
       assert.equal(codec, 'h264');
       // The pictures carry the camera's own frame numbers: when each left the camera, by the camera's clock.
       const t0 = streams[i]!.firstPacketAt!;
@@ -154,8 +138,8 @@ describe('pre-alarm video for an emergency button', () => {
         lastAt >= pressAt + (AFTER_S - 1) * 1000,
         `${r.data.camera}: the clip runs ${lastAt - pressAt} ms past the press`,
       );
-      assert.equal(Number(frames), last - first! + 1, `${r.data.camera}: every picture between, none lost or doubled`);
-      assert.ok(Math.abs(Number(duration) - Number(r.data.durationS)) < 0.1);
+      assert.equal(frames, last - first! + 1, `${r.data.camera}: every picture between, none lost or doubled`);
+      assert.ok(Math.abs(duration - Number(r.data.durationS)) < 0.1);
       console.log(
         `# ${r.data.camera}: clip from ${((pressAt - firstAt) / 1000).toFixed(2)} s before the press to ${((lastAt - pressAt) / 1000).toFixed(2)} s after, ${frames} pictures, ${(bytes.length / 1024).toFixed(0)} KB`,
       );
