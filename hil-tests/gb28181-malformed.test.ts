@@ -126,7 +126,8 @@ describe('GB/T 28181: malformed and hostile messages from a platform', () => {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
         gb28181: await gbSection(
           t.dir,
-          [{ id: 'district', server_id: PLATFORM, port: sipPort, password: 'mal-secret' }],
+          // No keepalive while the datagrams are counted: only they reach the gateway.
+          [{ id: 'district', server_id: PLATFORM, port: sipPort, password: 'mal-secret', keepalive_s: 3600 }],
           { local_port: port },
         ),
       }),
@@ -145,11 +146,13 @@ describe('GB/T 28181: malformed and hostile messages from a platform', () => {
     await new Promise<void>((r) => raw.bind(0, '127.0.0.1', r));
     const datagrams = FRAMES.map(([, b]) => (typeof b === 'string' ? Buffer.from(b, 'latin1') : b));
     const refused: boolean[] = [];
+    // Each datagram is either taken or refused: wait for the one or the other before the next.
+    const seen = () => gw.stats.received + gw.stats.malformed;
     for (const d of datagrams) {
-      const before = gw.stats.malformed;
+      const [before, malformed] = [seen(), gw.stats.malformed];
       raw.send(d, port, '127.0.0.1');
-      await new Promise((r) => setTimeout(r, 60));
-      refused.push(gw.stats.malformed > before);
+      await waitFor('the datagram handled', () => seen() > before, 5000, 5);
+      refused.push(gw.stats.malformed > malformed);
     }
     raw.close();
     assert.deepEqual(
