@@ -34,6 +34,7 @@ import { registerCommandKeyCommands } from './uplink/command-key-commands.ts';
 import { DownlinkReceiver } from './uplink/downlink-receiver.ts';
 import { ReplayGuard } from './store/replay-guard.ts';
 import { MqttUplink } from './uplink/mqtt-uplink.ts';
+import { ClipUploader } from './uplink/clip-upload.ts';
 import type { Driver, DriverContext } from '../drivers/contract.ts';
 import { ModbusLinks } from '../drivers/modbus/modbus-links.ts';
 import { adminSocketPath } from './admin/admin-protocol.ts';
@@ -102,6 +103,8 @@ export class Controller {
   readonly users: Users;
   readonly retention: Retention;
   readonly uplink: MqttUplink;
+  /** Alarm clips on their way to the district; none without pre-alarm video. */
+  readonly clipUploads: ClipUploader | null;
   readonly allowlist: Allowlist;
   /** What each device can do, by id, whichever driver serves it. */
   readonly devices: DeviceDirectory;
@@ -244,6 +247,18 @@ export class Controller {
     this.buttons = scenarios.buttons;
     this.video = video.service;
     this.snapshots = video.snapshots;
+    this.clipUploads =
+      video.clips &&
+      new ClipUploader({
+        db: this.db,
+        link: this.uplink,
+        clips: video.clips,
+        pipeline: this.pipeline,
+        gateway: c.gateway.id,
+        partBytes: c.uplink.clips.part_kb * 1024,
+        bytesPerSecond: (c.uplink.clips.rate_kbps * 1000) / 8,
+        log,
+      });
     this.updates = updates.service;
 
     const keyFiles = [c.uplink.command_key, c.uplink.command_key_next].filter((f): f is string => f !== undefined);
@@ -299,6 +314,7 @@ export class Controller {
     });
     this.auditConfigChange();
     this.uplink.start();
+    this.clipUploads?.start();
     this.downlink.start();
     this.syslog?.start();
     const ctx: DriverContext = {
@@ -365,6 +381,7 @@ export class Controller {
       ),
     );
     this.pipeline.flush();
+    await this.clipUploads?.stop();
     await this.uplink.stop();
     this.db.close();
   }
@@ -405,7 +422,11 @@ export class Controller {
       allowlist: this.allowlist,
       snapshots: this.snapshots,
       featureRoutes: this.features.flatMap((f) => (f.routes ? [f.routes] : [])),
-      uplink: () => ({ ...this.uplink.status, backlog: this.pipeline.log.backlog() }),
+      uplink: () => ({
+        ...this.uplink.status,
+        backlog: this.pipeline.log.backlog(),
+        clips: this.clipUploads?.status ?? null,
+      }),
       drivers: () => this.drivers.map((d) => ({ kind: d.kind, ...d.stats?.() })),
       platforms: () => this.gb28181?.status() ?? {},
     };

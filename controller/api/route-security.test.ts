@@ -32,6 +32,7 @@ const review: Record<string, Access> = {
   'POST /api/alarms/:id/ack': 'alarm.ack',
   'POST /api/alarms/ack': 'alarm.ack',
   'GET /api/snapshots/*': 'view',
+  'GET /api/clips/*': 'view',
   'GET /api/events': 'view',
   'GET /api/audit': 'audit.read',
   'GET /api/devices': 'view',

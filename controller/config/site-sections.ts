@@ -113,6 +113,25 @@ export const UplinkSection = Type.Object(
     keepalive_s: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
     window: Type.Integer({ minimum: 1, maximum: 65535, default: 256, description: 'QoS1 messages in flight at once.' }),
     reconnect_s: Type.Number({ minimum: 0.1, maximum: 300, default: 2 }),
+    clips: Type.Object(
+      {
+        part_kb: Type.Integer({
+          minimum: 16,
+          maximum: 1024,
+          default: 128,
+          description:
+            'An alarm clip goes to the district in parts of this size, each acknowledged, on {base}/media/clips.',
+        }),
+        rate_kbps: Type.Integer({
+          minimum: 64,
+          maximum: 1_000_000,
+          default: 4000,
+          description:
+            "At most this much of the school's uplink for clips; records always go first, so a clip never delays an alarm.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     command_key: Type.Optional(
       Type.String({
         minLength: 1,

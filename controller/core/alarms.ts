@@ -156,6 +156,25 @@ export class AlarmManager {
     return alarm;
   }
 
+  /**
+   * Adds one item to a list in the alarm's data (`clips`, `calls`, `timeline`): what was done about
+   * it after it was raised, for the console and the district. An alarm already closed gets it too.
+   */
+  attach(id: string, list: string, item: Record<string, unknown>): Alarm | undefined {
+    const open = [...this.open.values()].find((a) => a.id === id);
+    const row = open
+      ? undefined
+      : (this.db.prepare('SELECT * FROM alarms WHERE id = ?').get(id) as AlarmRow | undefined);
+    const current = open ?? (row && fromRow(row));
+    if (!current) return undefined;
+    const items = Array.isArray(current.data[list]) ? (current.data[list] as unknown[]) : [];
+    const alarm = { ...current, data: { ...current.data, [list]: [...items, item] } };
+    // A closed alarm's key may belong to a newer alarm by now: only the open one is tracked.
+    if (open) this.record(alarm, 'alarm.updated');
+    else this.emit(alarm, 'alarm.updated');
+    return alarm;
+  }
+
   openAlarms(): Alarm[] {
     return [...this.open.values()].sort((a, b) => b.raisedAt - a.raisedAt);
   }
@@ -191,6 +210,10 @@ export class AlarmManager {
   private record(alarm: Alarm, type: string): void {
     if (isOpen(alarm)) this.open.set(alarm.key, alarm);
     else this.open.delete(alarm.key);
+    this.emit(alarm, type);
+  }
+
+  private emit(alarm: Alarm, type: string): void {
     this.pipeline.emit({
       topic: 'alarms',
       type,

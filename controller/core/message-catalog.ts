@@ -53,6 +53,8 @@ export const CATALOG = {
   'not-found.camera': { en: 'no camera "{id}"', zh: '无此摄像机"{id}"' },
   'camera.snapshot-failed': { en: 'the camera sent no picture: {detail}', zh: '摄像机未返回图像：{detail}' },
   'not-found.snapshot': { en: 'no such snapshot', zh: '无此抓图' },
+  'not-found.clip': { en: 'no such clip', zh: '无此录像片段' },
+  'bad-range': { en: 'the requested byte range is outside the file', zh: '请求的字节范围超出文件' },
 
   'command.unknown': { en: 'unknown command "{name}"', zh: '未知指令"{name}"' },
   'command.not-from': { en: '"{name}" is not accepted from {from}', zh: '不接受来自 {from} 的指令"{name}"' },

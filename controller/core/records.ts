@@ -49,12 +49,13 @@ const alarm = data({
 
 /** The records core emits: alarms, commands and the audit, device health, the controller, the clock and the store. */
 export const CORE_RECORDS: readonly RecordType[] = [
-  ...(['alarm.raised', 'alarm.acknowledged', 'alarm.cleared'] as const).map(
+  ...(['alarm.raised', 'alarm.acknowledged', 'alarm.cleared', 'alarm.updated'] as const).map(
     (type): RecordType => ({
       type,
       topics: ['alarms'],
       severities: ['info', 'warning', 'major', 'critical'],
-      description: 'An alarm changed state; `data.alarm` is the whole alarm as it now is.',
+      description:
+        'An alarm changed state, or gained evidence (a clip, a call, a linkage step: alarm.updated); `data.alarm` is the whole alarm as it now is.',
       data: alarm,
     }),
   ),

@@ -62,10 +62,16 @@ export class MediaStore {
     };
   }
 
-  /** Reads a stored snapshot; a path outside the store is refused. */
-  read(file: string): Buffer | null {
+  /** Where a stored file is; null for a name outside the store or of another kind. */
+  pathOf(file: string): string | null {
     const path = resolve(this.dir, file);
-    if (!path.startsWith(resolve(this.dir) + sep) || !path.endsWith(this.ext)) return null;
+    return path.startsWith(resolve(this.dir) + sep) && path.endsWith(this.ext) ? path : null;
+  }
+
+  /** Reads a stored file; a path outside the store is refused. */
+  read(file: string): Buffer | null {
+    const path = this.pathOf(file);
+    if (!path) return null;
     try {
       return readFileSync(path);
     } catch {

@@ -252,4 +252,21 @@ export const migrations: readonly { version: number; name: string; sql: string }
       PRIMARY KEY (plan_id, device)
     );`,
   },
+  {
+    version: 11,
+    name: 'alarm clips sent to the district, part by part, so a send resumes where it stopped',
+    sql: `CREATE TABLE clip_uploads (
+      file      TEXT PRIMARY KEY,
+      alarm_id  TEXT NOT NULL,
+      alarm     TEXT NOT NULL,
+      camera    TEXT NOT NULL,
+      bytes     INTEGER NOT NULL,
+      sha256    TEXT NOT NULL,
+      part_size INTEGER NOT NULL,
+      next_part INTEGER NOT NULL DEFAULT 0,
+      queued_at INTEGER NOT NULL,
+      done_at   INTEGER
+    );
+    CREATE INDEX clip_uploads_pending ON clip_uploads (done_at, queued_at);`,
+  },
 ];

@@ -16,6 +16,7 @@ export function definitionFor(subtopic: string): string {
   if (subtopic === 'alarms') return 'alarm';
   if (subtopic === 'telemetry') return 'telemetry';
   if (subtopic === 'cmd-result') return 'cmdResult';
+  if (subtopic === 'media/clips') return 'clipPart';
   if (subtopic.startsWith('cmd/')) return 'command';
   if (subtopic === 'events/access') return 'access';
   return 'event';

@@ -19,7 +19,7 @@ export interface UplinkStatus {
 }
 
 export interface UplinkOptions {
-  config: Omit<UplinkConnection, 'allow_plaintext'>;
+  config: Omit<UplinkConnection, 'allow_plaintext' | 'clips'>;
   identity: Identity;
   /** Resolves file paths (TLS, password) written in the site file. */
   resolvePath: (p: string) => string;
@@ -170,6 +170,23 @@ export class MqttUplink {
     await client.endAsync().catch(() => {});
     this.flushAcks();
     this.closed = true;
+  }
+
+  /** Whether the link is up with no record waiting or in flight: media goes only then, never ahead of an alarm. */
+  get idle(): boolean {
+    return (
+      !!this.client?.connected &&
+      !this.stopping &&
+      this.inflight === 0 &&
+      this.fresh.every((q) => q !== null && q.length === 0)
+    );
+  }
+
+  /** Publishes beside the outbox at QoS1; resolves on the broker's PUBACK. */
+  async publishDirect(subtopic: string, payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected || this.stopping) throw new Error('uplink not connected');
+    await client.publishAsync(`${this.base}/${subtopic}`, payload, { qos: 1 });
   }
 
   private schedulePump(): void {

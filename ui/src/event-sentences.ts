@@ -23,6 +23,7 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
   'gate.mode': (e, d) => tf('s_gate_mode', { gate: e.source, mode: t(`mode_${str(d.mode)}` as Key) }),
   'alarm.raised': (_e, d) => tf('s_alarm_raised', { message: str(alarm(d).message) }),
   'alarm.cleared': (_e, d) => tf('s_alarm_cleared', { message: str(alarm(d).message) }),
+  'alarm.updated': (_e, d) => tf('s_alarm_updated', { message: str(alarm(d).message) }),
   'alarm.acknowledged': (_e, d) =>
     tf('s_alarm_acked', { by: str(alarm(d).ackedBy).replace(/^user:/, ''), message: str(alarm(d).message) }),
   'device.health': (e, d) =>
@@ -50,6 +51,12 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
     d.ok
       ? tf('s_alarm_clip', { camera: str(d.camera), before: str(d.beforeS), duration: str(d.durationS) })
       : tf('s_alarm_clip_failed', { camera: str(d.camera) }),
+  'clip.uploaded': (_e, d) =>
+    tf(d.ok ? 's_clip_uploaded' : 's_clip_not_uploaded', {
+      camera: str(d.camera),
+      parts: str(d.parts),
+      seconds: str(d.seconds),
+    }),
   'gb28181.link': (_e, d) => tf('s_gb_link', { platform: str(d.platform), state: t(`gb_${str(d.state)}` as Key) }),
   'gb28181.media': (_e, d) =>
     tf('s_gb_media', { platform: str(d.platform), camera: str(d.camera), state: t(`gb_${str(d.state)}` as Key) }),

@@ -5,6 +5,7 @@ export type RecordTypeName =
   | "alarm.raised"
   | "alarm.acknowledged"
   | "alarm.cleared"
+  | "alarm.updated"
   | "command.result"
   | "command.rejected"
   | "command.rejected-summary"
@@ -31,6 +32,7 @@ export type RecordTypeName =
   | "camera.vehicle"
   | "camera.connected"
   | "alarm.clip"
+  | "clip.uploaded"
   | "pa.queued"
   | "pa.started"
   | "pa.finished"
@@ -98,6 +100,26 @@ export interface RecordDataOf {
     [field: string]: unknown;
   };
   "alarm.cleared": {
+    "alarm": {
+      "id": string;
+      "key": string;
+      "type": string;
+      "source": string;
+      "severity": string;
+      "message": string;
+      "active": boolean;
+      "raisedAt": number;
+      "clearedAt": number | null;
+      "ackedAt": number | null;
+      "ackedBy": string | null;
+      "data": {
+        [field: string]: unknown;
+      };
+      [field: string]: unknown;
+    };
+    [field: string]: unknown;
+  };
+  "alarm.updated": {
     "alarm": {
       "id": string;
       "key": string;
@@ -338,6 +360,19 @@ export interface RecordDataOf {
     "sha256"?: string;
     "durationS"?: number;
     "beforeS"?: number;
+    "detail"?: string;
+    [field: string]: unknown;
+  };
+  "clip.uploaded": {
+    "file": string;
+    "alarmId": string;
+    "alarm": string;
+    "camera": string;
+    "bytes": number;
+    "sha256": string;
+    "parts": number;
+    "seconds": number;
+    "ok": boolean;
     "detail"?: string;
     [field: string]: unknown;
   };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { SiteConfig } from '../../config/types.ts';
+import type { AlarmManager } from '../../core/alarms.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Pipeline } from '../../core/pipeline.ts';
 import type { StoredEvent } from '../../core/types.ts';
@@ -29,6 +30,7 @@ export class PrealarmService {
       clips: MediaStore;
       streamUrl(camera: string): string | null;
       pipeline: Pipeline;
+      alarms: AlarmManager;
       log: Logger;
     },
   ) {}
@@ -93,16 +95,16 @@ export class PrealarmService {
       );
       const { mp4, durationS } = await cutClip(segs);
       const ref = this.d.clips.save(`${alarm.id}-${camera}`, mp4, new Date(pressAt));
-      record(
-        {
-          file: ref.file,
-          bytes: ref.bytes,
-          sha256: ref.sha256,
-          durationS: Math.round(durationS * 100) / 100,
-          beforeS: Math.round((pressAt - segs[0]!.startMs) / 100) / 10,
-        },
-        true,
-      );
+      const clip = {
+        camera,
+        file: ref.file,
+        bytes: ref.bytes,
+        sha256: ref.sha256,
+        durationS: Math.round(durationS * 100) / 100,
+        beforeS: Math.round((pressAt - segs[0]!.startMs) / 100) / 10,
+      };
+      record(clip, true);
+      this.d.alarms.attach(alarm.id, 'clips', clip);
     } catch (err) {
       this.d.log.warn({ camera, alarm: alarm.key, err: (err as Error).message }, 'pre-alarm clip not cut');
       record({ detail: (err as Error).message }, false);

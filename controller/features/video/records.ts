@@ -40,4 +40,23 @@ export const VIDEO_RECORDS: readonly RecordType[] = [
       detail: Type.Optional(S),
     }),
   },
+  {
+    type: 'clip.uploaded',
+    topics: ['events/video'],
+    severities: ['info', 'warning'],
+    description:
+      'An alarm clip is with the district: every part on {base}/media/clips acknowledged by the broker, and how long it took from the cut; or why it never will be (evicted first).',
+    data: data({
+      file: S,
+      alarmId: S,
+      alarm: S,
+      camera: S,
+      bytes: N,
+      sha256: S,
+      parts: N,
+      seconds: N,
+      ok: B,
+      detail: Type.Optional(S),
+    }),
+  },
 ];

@@ -5,6 +5,7 @@ import { MediaStore } from '../../store/media-store.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
 import type { EmergencyButtons } from '../scenarios/emergency-buttons.ts';
 import { cameraRoutes } from './camera-routes.ts';
+import { clipRoutes } from './clip-routes.ts';
 import { registerVideoCommands } from './video-commands.ts';
 import { VideoService } from './video-service.ts';
 import { PrealarmService } from './prealarm-service.ts';
@@ -13,7 +14,7 @@ import { PrealarmService } from './prealarm-service.ts';
 export function wire(
   ctx: FeatureContext,
   buttons: EmergencyButtons,
-): Feature & { service: VideoService; snapshots: MediaStore } {
+): Feature & { service: VideoService; snapshots: MediaStore; clips: MediaStore | null } {
   const c = ctx.site.config;
   const snapshots = new MediaStore(join(ctx.site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
   const service = new VideoService({
@@ -43,15 +44,18 @@ export function wire(
     })),
   );
   const p = c.video.prealarm;
+  const clips = p ? new MediaStore(join(ctx.site.dataDir, 'clips'), p.budget_mb * 1024 * 1024, '.mp4') : null;
   const prealarm =
     p &&
+    clips &&
     new PrealarmService({
       site: c,
       config: p,
       dataDir: ctx.site.dataDir,
-      clips: new MediaStore(join(ctx.site.dataDir, 'clips'), p.budget_mb * 1024 * 1024, '.mp4'),
+      clips,
       streamUrl: (camera) => ctx.devices.get(camera, 'camera')?.streamUrl() ?? null,
       pipeline: ctx.pipeline,
+      alarms: ctx.alarms,
       log: ctx.log,
     });
   let unsubscribe: (() => void) | null = null;
@@ -63,8 +67,12 @@ export function wire(
     name: 'video',
     service,
     snapshots,
+    clips,
     drivers,
-    routes: (app, api) => cameraRoutes(app, api, ctx.devices),
+    routes: (app, api) => {
+      cameraRoutes(app, api, ctx.devices);
+      clipRoutes(app, clips);
+    },
     start: () => {
       if (!prealarm) return;
       prealarm.start();

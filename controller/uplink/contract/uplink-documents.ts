@@ -44,6 +44,45 @@ const command = {
   ...commandBodySchema,
 };
 
+const clipPart = {
+  description:
+    'On {base}/media/clips: one part of an alarm clip (MP4), sent at QoS1, at least once, in order. Join parts 0..parts-1 of one clip by offset and check sha256; a part seen again is the same bytes. After an outage or a restart the gateway resumes at the first part the broker had not acknowledged. clip.uploaded on events/video says when every part was acknowledged.',
+  type: 'object',
+  required: [
+    'clip',
+    'alarmId',
+    'alarm',
+    'camera',
+    'contentType',
+    'size',
+    'sha256',
+    'part',
+    'parts',
+    'offset',
+    'partSha256',
+    'data',
+    'gateway',
+    'ts',
+  ],
+  additionalProperties: false,
+  properties: {
+    clip: { type: 'string', description: 'The clip file, unique per gateway: the same in every part.' },
+    alarmId: { type: 'string', format: 'uuid' },
+    alarm: { type: 'string', description: 'The alarm key, e.g. emergency.button:lodge.' },
+    camera: { type: 'string' },
+    contentType: { const: 'video/mp4' },
+    size: { type: 'integer', minimum: 0, description: 'Bytes in the whole clip.' },
+    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Of the whole clip.' },
+    part: { type: 'integer', minimum: 0 },
+    parts: { type: 'integer', minimum: 1 },
+    offset: { type: 'integer', minimum: 0 },
+    partSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    data: { type: 'string', contentEncoding: 'base64' },
+    gateway: { type: 'string' },
+    ts: { type: 'string', format: 'date-time' },
+  },
+};
+
 /** What each kind of topic carries, and the name of its definition in the schema. */
 const TOPIC_KINDS: { definition: string; description: string; matches: (topic: string) => boolean }[] = [
   { definition: 'alarm', description: '{base}/alarms', matches: (t) => t === 'alarms' },
@@ -69,7 +108,7 @@ const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 export function uplinkSchema(records: readonly RecordType[] = RECORD_TYPES): Record<string, unknown> {
   const ref = (name: string) => `#/definitions/${name}`;
-  const definitions: Record<string, unknown> = { severity, envelope, state, command };
+  const definitions: Record<string, unknown> = { severity, envelope, state, command, clipPart };
   for (const k of TOPIC_KINDS) {
     const types = records.filter((r) => r.topics.some(k.matches));
     definitions[k.definition] = {
@@ -126,11 +165,18 @@ export function asyncApi(version: string, records: readonly RecordType[] = RECOR
     messages: { command: { $ref: '#/components/messages/command' } },
   };
   operations['receive-command'] = { action: 'receive', channel: { $ref: '#/channels/command' } };
+  channels['media-clips'] = {
+    address: `${base}/media/clips`,
+    parameters,
+    messages: { clipPart: { $ref: '#/components/messages/clipPart' } },
+  };
+  operations['publish-media-clips'] = { action: 'send', channel: { $ref: '#/channels/media-clips' } };
   const messages: Record<string, unknown> = {
     state: { name: 'state', payload: { $ref: ref('state') } },
     command: { name: 'command', payload: { $ref: ref('command') } },
+    clipPart: { name: 'clipPart', payload: { $ref: ref('clipPart') } },
   };
-  const schemas: Record<string, unknown> = { severity, envelope, state, command };
+  const schemas: Record<string, unknown> = { severity, envelope, state, command, clipPart };
   for (const r of records) {
     messages[r.type] = { name: r.type, summary: r.description, payload: { $ref: ref(r.type) } };
     schemas[r.type] = recordDefinition(r, ref);

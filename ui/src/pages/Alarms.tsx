@@ -1,3 +1,4 @@
+import { AlarmClips } from '../components/AlarmClips.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { downloadCsv } from '../csv-download.ts';
 import { api, ApiError, type Alarm } from '../api.ts';
@@ -137,6 +138,7 @@ export function AlarmTable({ list, handling = false }: { list: Alarm[]; handling
                     />
                   </a>
                 )}
+                <AlarmClips clips={a.data.clips} />
               </td>
               <td>{a.source}</td>
               <td>{fmtTime(a.raisedAt)}</td>
