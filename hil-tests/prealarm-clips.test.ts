@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
+import { asConsoleUser } from './lib/browser.ts';
 import { probeVideo } from './lib/ffprobe.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -55,6 +56,7 @@ describe('pre-alarm video for an emergency button', () => {
   ];
   const cams = [new OnvifCameraSim('admin', 'pre-pass'), new OnvifCameraSim('admin', 'pre-pass')];
   let c: Controller | undefined;
+  const clipDurations = new Map<string, number>();
 
   before(async () => {
     for (const [i, s] of streams.entries()) {
@@ -140,9 +142,68 @@ describe('pre-alarm video for an emergency button', () => {
       );
       assert.equal(frames, last - first! + 1, `${r.data.camera}: every picture between, none lost or doubled`);
       assert.ok(Math.abs(duration - Number(r.data.durationS)) < 0.1);
+      clipDurations.set(String(r.data.file), Number(r.data.durationS));
       console.log(
         `# ${r.data.camera}: clip from ${((pressAt - firstAt) / 1000).toFixed(2)} s before the press to ${((lastAt - pressAt) / 1000).toFixed(2)} s after, ${frames} pictures, ${(bytes.length / 1024).toFixed(0)} KB`,
       );
     }
+  });
+
+  test('the alarm lists its clips, and a guard plays each one in the console', async () => {
+    await waitFor(
+      'the clips on the alarm',
+      () => (c!.alarms.openAlarms()[0]?.data.clips as unknown[])?.length === 2,
+      5000,
+    );
+    const base = `http://127.0.0.1:${c!.site.config.console.port}`;
+    await asConsoleUser(
+      base,
+      c!.users,
+      { name: 'guard1', role: 'guard', password: 'guard-pass-123' },
+      '#/alarms',
+      async (page) => {
+        // The open alarms' list comes first; the history below lists the same alarm again.
+        const list = page.locator('[data-testid=alarm-clips]').first();
+        const buttons = list.locator('button');
+        await buttons.first().waitFor();
+        assert.equal(await buttons.count(), 2);
+        for (let i = 0; i < 2; i++) {
+          await buttons.nth(i).click();
+          const video = list.locator('[data-testid=alarm-clip-video]');
+          // Decoded and playing in Chromium: time moves on.
+          await page.waitForFunction(
+            () => {
+              const v = document.querySelector<HTMLVideoElement>('[data-testid=alarm-clip-video]');
+              return v !== null && v.readyState >= 2 && v.currentTime > 0.5;
+            },
+            undefined,
+            { timeout: 15_000 },
+          );
+          const { src, duration } = await video.evaluate((v: HTMLVideoElement) => ({
+            src: v.currentSrc,
+            duration: v.duration,
+          }));
+          const file = decodeURIComponent(new URL(src).pathname.replace('/api/clips/', ''));
+          assert.ok(Math.abs(duration - clipDurations.get(file)!) < 0.2, `${file}: ${duration} s in the browser`);
+          // Seeking asks for byte ranges: the server answers with the part asked for.
+          const part = await page.evaluate(async (u) => {
+            const r = await fetch(u, { headers: { range: 'bytes=100-199' } });
+            return {
+              status: r.status,
+              range: r.headers.get('content-range'),
+              bytes: (await r.arrayBuffer()).byteLength,
+            };
+          }, src);
+          assert.equal(part.status, 206);
+          assert.match(String(part.range), /^bytes 100-199\/\d+$/);
+          assert.equal(part.bytes, 100);
+          await buttons.nth(i).click();
+        }
+      },
+    );
+    const anon = await fetch(`${base}/api/clips/${[...clipDurations.keys()][0]}`);
+    assert.equal(anon.status, 401, 'no session, no clip');
+    const outside = await fetch(`${base}/api/clips/..%2f..%2fsite.yaml`);
+    assert.ok(outside.status === 401 || outside.status === 404);
   });
 });

@@ -25,7 +25,6 @@ export function AlarmClips({ clips }: { clips: unknown }) {
             ▶ {tf('alarmClip', { camera: c.camera, before: c.beforeS, duration: Math.round(c.durationS) })}
           </button>
           {open === c.file && (
-            // biome-ignore lint/a11y/useMediaCaption: camera footage has no speech to caption.
             <video
               controls
               autoplay
