@@ -13,6 +13,7 @@ import { SCENARIO_RECORDS } from './features/scenarios/records.ts';
 import { UPDATE_RECORDS } from './features/updates/records.ts';
 import { VIDEO_RECORDS } from './features/video/records.ts';
 import { GB28181_RECORDS } from './features/gb28181/records.ts';
+import { TALKBACK_RECORDS } from './features/talkback/records.ts';
 
 export const RECORD_TYPES: readonly RecordType[] = [
   ...CORE_RECORDS,
@@ -24,4 +25,5 @@ export const RECORD_TYPES: readonly RecordType[] = [
   ...SCENARIO_RECORDS,
   ...UPDATE_RECORDS,
   ...GB28181_RECORDS,
+  ...TALKBACK_RECORDS,
 ];

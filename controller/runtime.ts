@@ -58,6 +58,7 @@ import { wire as wireCommissioning } from './features/commissioning/wire.ts';
 import { wire as wirePlans } from './features/plans/wire.ts';
 import type { PlanStore } from './features/plans/plan-store.ts';
 import { wire as wireGb28181 } from './features/gb28181/wire.ts';
+import { wire as wireTalkback } from './features/talkback/wire.ts';
 import type { Gb28181Gateway } from './features/gb28181/gateway-service.ts';
 import type { UpdateService } from './features/updates/update-service.ts';
 import { wire as wireVideo } from './features/video/wire.ts';
@@ -234,7 +235,21 @@ export class Controller {
     const plans = wirePlans(ctx);
     const gb28181 = wireGb28181(ctx, { version: VERSION, health: () => this.health.list(), live: pa.live });
     this.gb28181 = gb28181.gateway;
-    this.features = [environment, access, pa, boards, scenarios, video, updates, shifts, commissioning, plans, gb28181];
+    const talkback = wireTalkback(ctx, pa.live);
+    this.features = [
+      environment,
+      access,
+      pa,
+      boards,
+      scenarios,
+      video,
+      updates,
+      shifts,
+      commissioning,
+      plans,
+      gb28181,
+      talkback,
+    ];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);
     for (const d of this.drivers) devices.add(d);
     this.devices = devices;

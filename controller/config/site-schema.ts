@@ -13,6 +13,7 @@ import { EmergencyButtonsSection } from '../features/scenarios/config.ts';
 import { UpdateSection } from '../features/updates/config.ts';
 import { VideoSection } from '../features/video/config.ts';
 import { Gb28181Section } from '../features/gb28181/config.ts';
+import { AlarmCentreSection } from '../features/talkback/config.ts';
 import { BYTE_ORDERS, DATA_BITS, Enum, PARITIES, POINT_TYPES, STOP_BITS } from './schema-kit.ts';
 import {
   AuditSection,
@@ -47,6 +48,7 @@ export const SiteSchema = Type.Object(
     pa: PaSection,
     boards: BoardsSection,
     emergency_buttons: EmergencyButtonsSection,
+    alarm_centre: AlarmCentreSection,
     clock: ClockSection,
     update: UpdateSection,
     gb28181: Gb28181Section,

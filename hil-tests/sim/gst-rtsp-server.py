@@ -3,6 +3,7 @@
 implementation the project did not write, serving test streams as cameras encode them:
   /h264b  H.264 Main profile with B-frames (what many cameras' main streams are)
   /h265   H.265, the default of many Chinese cameras
+  /intercom  H.264 and a microphone (a 1 kHz tone, G.711 A-law), as an IP intercom or a camera with audio
 Usage: gst-rtsp-server.py PORT. Prints "ready" once it listens."""
 import sys
 
@@ -17,6 +18,9 @@ STREAMS = {
     "/h264b": f"{SOURCE} ! x264enc speed-preset=ultrafast bframes=2 b-adapt=false key-int-max=25 ! "
     "video/x-h264,profile=main ! rtph264pay name=pay0 pt=96 config-interval=1",
     "/h265": f"{SOURCE} ! x265enc speed-preset=ultrafast key-int-max=25 ! rtph265pay name=pay0 pt=96 config-interval=1",
+    "/intercom": f"{SOURCE} ! x264enc speed-preset=ultrafast key-int-max=25 tune=zerolatency ! "
+    "rtph264pay name=pay0 pt=96 config-interval=1 "
+    "audiotestsrc is-live=true freq=1000 volume=0.5 ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8",
 }
 
 Gst.init(None)

@@ -38,8 +38,11 @@ export class PaEndpointSim {
     return [...by.values()].sort((a, b) => a.first - b.first);
   }
 
-  /** Decodes one stream's audio with ffmpeg; returns its mean volume in dB (about -91 for silence). */
-  meanVolumeDb(ssrc: number): Promise<number> {
+  /**
+   * Decodes one stream's audio with ffmpeg; returns its mean volume in dB (about -91 for silence),
+   * or only that within 100 Hz of `bandHz`, to tell one tone from another.
+   */
+  meanVolumeDb(ssrc: number, bandHz?: number): Promise<number> {
     const audio = Buffer.concat(this.packets.filter((p) => p.ssrc === ssrc).map((p) => p.payload));
     return new Promise((resolve, reject) => {
       const p = spawn('ffmpeg', [
@@ -53,7 +56,7 @@ export class PaEndpointSim {
         '-i',
         'pipe:0',
         '-af',
-        'volumedetect',
+        bandHz ? `bandpass=f=${bandHz}:width_type=h:width=100,volumedetect` : 'volumedetect',
         '-f',
         'null',
         '-',

@@ -51,6 +51,14 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
     d.ok
       ? tf('s_alarm_clip', { camera: str(d.camera), before: str(d.beforeS), duration: str(d.durationS) })
       : tf('s_alarm_clip_failed', { camera: str(d.camera) }),
+  'talkback.call': (e, d) =>
+    tf(`s_talkback_${str(d.state)}` as Key, {
+      button: e.source,
+      attempt: str(d.attempt),
+      ms: str(d.answerMs),
+      seconds: str(d.durationS),
+      why: str(d.detail ?? d.reason),
+    }),
   'clip.uploaded': (_e, d) =>
     tf(d.ok ? 's_clip_uploaded' : 's_clip_not_uploaded', {
       camera: str(d.camera),

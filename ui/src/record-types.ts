@@ -55,7 +55,8 @@ export type RecordTypeName =
   | "gb28181.query"
   | "gb28181.media"
   | "gb28181.broadcast"
-  | "gb28181.alarm-sent";
+  | "gb28181.alarm-sent"
+  | "talkback.call";
 
 /** The data of each record type. */
 export interface RecordDataOf {
@@ -538,6 +539,26 @@ export interface RecordDataOf {
     "alarm": string;
     "delivered": boolean;
     "detail": string;
+    [field: string]: unknown;
+  };
+  "talkback.call": {
+    "alarm": string;
+    "alarmId": string;
+    "button": string;
+    "centre": string;
+    "state": "calling" | "answered" | "ended" | "failed";
+    "attempt": number;
+    "codec"?: string;
+    "answerMs"?: number;
+    "firstAudioMs"?: number | null;
+    "durationS"?: number;
+    "sent"?: number;
+    "heard"?: number;
+    "pa"?: string;
+    "reason"?: string;
+    "status"?: number | null;
+    "detail"?: string;
+    "ok"?: boolean;
     [field: string]: unknown;
   };
 }

@@ -26,6 +26,8 @@ export class SipSocket {
     private readonly localPort: number,
     private readonly log: Logger,
     private readonly onMessage: (m: SipMessage, from: SipPeer) => void,
+    /** Whose SIP this is, in the log: the platforms' or the alarm centre's. */
+    private readonly label = 'gb28181',
   ) {}
 
   get port(): number {
@@ -38,7 +40,7 @@ export class SipSocket {
     udp.on('message', (bytes, rinfo) =>
       this.datagram(bytes, { host: rinfo.address, port: rinfo.port, transport: 'udp' }),
     );
-    udp.on('error', (err) => this.log.warn({ err: err.message }, 'gb28181: UDP socket error'));
+    udp.on('error', (err) => this.log.warn({ err: err.message }, `${this.label}: UDP socket error`));
     return new Promise((resolve, reject) => {
       udp.once('error', reject);
       udp.bind(this.localPort, () => {
@@ -78,7 +80,7 @@ export class SipSocket {
         this.handle(r.message, peer);
       }
     });
-    s.on('error', (err) => this.log.debug({ peer: key(peer), err: err.message }, 'gb28181: TCP error'));
+    s.on('error', (err) => this.log.debug({ peer: key(peer), err: err.message }, `${this.label}: TCP error`));
     s.on('close', () => this.tcp.delete(key(peer)));
     return s;
   }
@@ -99,7 +101,7 @@ export class SipSocket {
       this.onMessage(m, from);
     } catch (err) {
       this.stats.failed++;
-      this.log.error({ from: key(from), err: (err as Error).message }, 'gb28181: a message could not be handled');
+      this.log.error({ from: key(from), err: (err as Error).message }, `${this.label}: a message could not be handled`);
     }
   }
 
@@ -110,7 +112,7 @@ export class SipSocket {
       this.lastComplaint = now;
       this.log.warn(
         { from: key(from), reason, malformed: this.stats.malformed },
-        'gb28181: malformed SIP message dropped',
+        `${this.label}: malformed SIP message dropped`,
       );
     }
     // Framing is lost: the platform reconnects and starts clean.

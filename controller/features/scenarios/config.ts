@@ -1,6 +1,7 @@
 /** The site file's `emergency_buttons` section. */
 import { Type } from '@sinclair/typebox';
 import { Id } from '../../config/schema-kit.ts';
+import { TalkbackStation } from '../talkback/config.ts';
 
 export const EmergencyButtonsSection = Type.Array(
   Type.Object(
@@ -20,6 +21,7 @@ export const EmergencyButtonsSection = Type.Array(
             "Cameras linked to the button: each one's pre-alarm clip goes with its alarm (GB/T 29315 asks for at least two). The button's own camera when absent.",
         }),
       ),
+      talkback: TalkbackStation,
     },
     { additionalProperties: false },
   ),

@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { KeptFfmpeg } from '../../../drivers/video/kept-ffmpeg.ts';
 import { rtspVideoCopy } from '../../../drivers/video/rtsp-copy.ts';
 import type { Logger } from '../../core/logger.ts';
 import { parseSegmentList, type Segment } from './prealarm-window.ts';
-
-const RESTART_MS = 5000;
 
 /**
  * One camera's last seconds, always: ffmpeg copies its stream (no transcoding) into segments
@@ -14,78 +12,56 @@ const RESTART_MS = 5000;
  */
 export class PrealarmRing {
   readonly segments: Segment[] = [];
-  private ffmpeg: ChildProcess | null = null;
+  private readonly ffmpeg: KeptFfmpeg;
   private timer: NodeJS.Timeout | null = null;
-  private restart: NodeJS.Timeout | null = null;
   private next = 0;
-  private stopped = false;
 
   constructor(
     readonly camera: string,
     private readonly url: () => string | null,
     private readonly dir: string,
     private readonly keepMs: number,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+  ) {
+    this.ffmpeg = new KeptFfmpeg(() => this.args(), {
+      ended: (code, stderr) => {
+        this.scan();
+        log.warn({ camera, code, stderr }, 'pre-alarm buffer: the camera stream ended; again in 5 s');
+      },
+    });
+  }
 
   start(): void {
     // What an earlier run left has no wall-clock times: it cannot be placed, so it goes.
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
-    this.stopped = false;
-    this.run();
+    this.ffmpeg.start();
     this.timer = setInterval(() => this.scan(), 250);
   }
 
-  private run(): void {
-    if (this.stopped) return;
+  private args(): string[] | null {
     const url = this.url();
-    if (!url) {
-      this.restart = setTimeout(() => this.run(), RESTART_MS);
-      return;
-    }
-    const ff = spawn(
-      'ffmpeg',
-      [
-        '-v',
-        'error',
-        ...rtspVideoCopy(url),
-        '-f',
-        'segment',
-        '-segment_time',
-        '1',
-        '-segment_format',
-        'mpegts',
-        '-segment_list',
-        join(this.dir, 'list.csv'),
-        '-segment_list_type',
-        'csv',
-        '-segment_list_size',
-        '8',
-        '-segment_start_number',
-        String(this.next),
-        '-reset_timestamps',
-        '1',
-        join(this.dir, 'seg-%08d.ts'),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    this.ffmpeg = ff;
-    let stderr = '';
-    ff.stderr!.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-300);
-    });
-    ff.once('exit', (code) => {
-      if (this.ffmpeg !== ff) return;
-      this.ffmpeg = null;
-      this.scan();
-      if (this.stopped) return;
-      this.log.warn(
-        { camera: this.camera, code, stderr: stderr.trim() },
-        'pre-alarm buffer: the camera stream ended; again in 5 s',
-      );
-      this.restart = setTimeout(() => this.run(), RESTART_MS);
-    });
+    if (!url) return null;
+    return [
+      ...rtspVideoCopy(url),
+      '-f',
+      'segment',
+      '-segment_time',
+      '1',
+      '-segment_format',
+      'mpegts',
+      '-segment_list',
+      join(this.dir, 'list.csv'),
+      '-segment_list_type',
+      'csv',
+      '-segment_list_size',
+      '8',
+      '-segment_start_number',
+      String(this.next),
+      '-reset_timestamps',
+      '1',
+      join(this.dir, 'seg-%08d.ts'),
+    ];
   }
 
   /** New closed segments get their wall-clock times; old ones are deleted. */
@@ -114,11 +90,7 @@ export class PrealarmRing {
   }
 
   stop(): void {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.restart) clearTimeout(this.restart);
-    const ff = this.ffmpeg;
-    this.ffmpeg = null;
-    ff?.kill('SIGKILL');
+    this.ffmpeg.stop();
   }
 }
