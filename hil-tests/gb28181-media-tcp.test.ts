@@ -6,13 +6,14 @@
  * server is the camera; ffprobe judges the stream.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { probeVideo } from './lib/ffprobe.ts';
-import { freePort, waitFor } from './lib/ports.ts';
+import { startGstRtspServer } from './lib/gst-rtsp.ts';
+import { waitFor } from './lib/ports.ts';
 import { gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { GbPlatformSim, type SimMessage, TcpRtpReceiver } from './sim/gb-platform-sim.ts';
@@ -38,27 +39,19 @@ const sdp = (m: string, extra: string[] = []) =>
     '',
   ].join('\r\n');
 
-function startRtsp(port: number): Promise<ChildProcess> {
-  const p = spawn('/usr/bin/python3', [join(import.meta.dirname, 'sim', 'gst-rtsp-server.py'), String(port)], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve) => p.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(p)));
-}
-
 describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
   const t = tempDir('gb-media-tcp');
   const cam = new OnvifCameraSim('admin', 'tcp-cam-pass');
   const platform = new GbPlatformSim(PLATFORM, '3402000000');
   const province = new GbPlatformSim(PROVINCE, '6100000000');
-  let rtsp: ChildProcess;
+  let rtsp: Awaited<ReturnType<typeof startGstRtspServer>>;
   let c: Controller | undefined;
   const passive = new TcpRtpReceiver();
   const active = new TcpRtpReceiver();
 
   before(async () => {
-    const rtspPort = await freePort();
-    rtsp = await startRtsp(rtspPort);
-    cam.rtspUrl = `rtsp://127.0.0.1:${rtspPort}/h265`;
+    rtsp = await startGstRtspServer();
+    cam.rtspUrl = rtsp.url('/h265');
     await cam.start();
   });
   after(async () => {
@@ -68,7 +61,7 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
     platform.stop();
     province.stop();
     await cam.stop();
-    rtsp?.kill();
+    rtsp?.stop();
     t.remove();
   });
 
@@ -178,7 +171,7 @@ describe('GB/T 28181 live video over TCP from an H.265 camera', () => {
     const byeFor = (p: GbPlatformSim, id: string) =>
       p.next((m) => m.start.startsWith('BYE') && m.headers['call-id'] === id, 20_000);
     const byes = [byeFor(platform, a.callId), byeFor(province, b.callId)];
-    rtsp.kill('SIGKILL');
+    rtsp.proc.kill('SIGKILL');
     await Promise.all(byes);
     await waitFor('both connections closed', () => passive.closed && active.closed, 5000);
     assert.equal(gw.live.calls.size, 0);

@@ -5,13 +5,14 @@
  * of the platform's y= line, every picture decodable.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { probeVideo } from './lib/ffprobe.ts';
+import { startGstRtspServer } from './lib/gst-rtsp.ts';
 import { freePort, waitFor } from './lib/ports.ts';
 import { GATEWAY_ID as GATEWAY, gbSection } from './lib/gb-site.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -23,26 +24,20 @@ const CHANNEL = '34020000001320000001';
 describe('GB/T 28181 live video: PS over RTP from an RTSP camera to sipp', () => {
   const t = tempDir('gb-media');
   const cam = new OnvifCameraSim('admin', 'media-cam-pass');
-  let rtsp: ChildProcess;
+  let rtsp: Awaited<ReturnType<typeof startGstRtspServer>>;
   let c: Controller | undefined;
   let sipp: SippPlatform;
 
   before(async () => {
-    const rtspPort = await freePort();
-    rtsp = spawn('/usr/bin/python3', [join(import.meta.dirname, 'sim', 'gst-rtsp-server.py'), String(rtspPort)], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    await new Promise<void>((resolve) =>
-      rtsp.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()),
-    );
-    cam.rtspUrl = `rtsp://127.0.0.1:${rtspPort}/h264b`;
+    rtsp = await startGstRtspServer();
+    cam.rtspUrl = rtsp.url('/h264b');
     await cam.start();
   });
   after(async () => {
     await c?.stop();
     sipp?.stop();
     await cam.stop();
-    rtsp?.kill();
+    rtsp?.stop();
     t.remove();
   });
 

@@ -4,37 +4,28 @@
  * H.264; what reaches the browser is checked by ffprobe and GStreamer's own MP4 demuxer.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Viewer } from '../drivers/contract.ts';
 import { LiveStream } from '../drivers/video/live-stream.ts';
-import { freePort, waitFor } from './lib/ports.ts';
+import { startGstRtspServer } from './lib/gst-rtsp.ts';
+import { waitFor } from './lib/ports.ts';
 import { tempDir } from './lib/site-fixture.ts';
 
 const run = promisify(execFile);
 
 describe('live view from gst-rtsp-server: H.264 with B-frames and H.265', () => {
   const t = tempDir('gst-live');
-  let server: ChildProcess;
-  let port: number;
+  let server: Awaited<ReturnType<typeof startGstRtspServer>>;
 
   before(async () => {
-    port = await freePort();
-    server = spawn('/usr/bin/python3', [join(import.meta.dirname, 'sim', 'gst-rtsp-server.py'), String(port)], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-      server.once('exit', (code) =>
-        reject(new Error(`gst-rtsp-server exited with ${code} (is gir1.2-gst-rtsp-server-1.0 installed?)`)),
-      );
-    });
+    server = await startGstRtspServer();
   });
   after(() => {
-    server?.kill();
+    server?.stop();
     t.remove();
   });
 
@@ -42,7 +33,7 @@ describe('live view from gst-rtsp-server: H.264 with B-frames and H.265', () => 
   async function watch(path: string, fragments: number) {
     const messages: (Buffer | string)[] = [];
     const lost: string[] = [];
-    const live = new LiveStream(path, () => `rtsp://127.0.0.1:${port}/${path}`, {
+    const live = new LiveStream(path, () => server.url(`/${path}`), {
       lost: (d) => lost.push(d),
       restored: () => {},
     });

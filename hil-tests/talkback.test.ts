@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
+import { asConsoleUser } from './lib/browser.ts';
 import { startGstRtspServer } from './lib/gst-rtsp.ts';
 import { freePort, waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -160,6 +161,24 @@ describe('talk-back from an emergency button to the alarm centre', () => {
     assert.deepEqual(
       (alarm.data.calls as { ok: boolean }[]).map((x) => x.ok),
       [false, false],
+    );
+  });
+
+  test("a guard sees each call on the alarm, in the guard's language", async () => {
+    const base = `http://127.0.0.1:${c!.site.config.console.port}`;
+    await asConsoleUser(
+      base,
+      c!.users,
+      { name: 'guard1', role: 'guard', password: 'guard-pass-123' },
+      '#/alarms',
+      async (page) => {
+        const row = (key: string) => page.locator(`tr[data-alarm="${key}"] [data-testid=alarm-calls]`).first();
+        await row('emergency.button:lodge').waitFor();
+        assert.match(await row('emergency.button:lodge').innerText(), /报警中心 \d+ 毫秒接听，通话 [\d.]+ 秒/);
+        const failed = await row('emergency.button:gate').innerText();
+        assert.match(failed, /未接通报警中心（第 1 次/);
+        assert.match(failed, /第 2 次/);
+      },
     );
   });
 });

@@ -133,6 +133,8 @@ export const en = {
   alarmSnapshot: 'Alarm snapshot',
   alarmClip: '{camera}: clip from {before} s before, {duration} s',
   alarmClipPlayer: 'Pre-alarm clip',
+  alarmCallAnswered: 'Alarm centre answered in {ms} ms; talked {seconds} s',
+  alarmCallFailed: 'Alarm centre not reached (attempt {attempt}: {why})',
   viewCameras: 'Live view',
   ackNote: 'Handling note (what was found and done)',
   ackPicked: 'Acknowledge {n} selected',

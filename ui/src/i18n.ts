@@ -138,6 +138,8 @@ const zh: Dictionary = {
   alarmSnapshot: '报警抓图',
   alarmClip: '{camera}：报警录像，自报警前 {before} 秒起，共 {duration} 秒',
   alarmClipPlayer: '报警前后录像',
+  alarmCallAnswered: '报警中心 {ms} 毫秒接听，通话 {seconds} 秒',
+  alarmCallFailed: '未接通报警中心（第 {attempt} 次：{why}）',
   viewCameras: '实时画面',
   ackNote: '处置说明（查看结果与处置）',
   ackPicked: '确认所选 {n} 条',

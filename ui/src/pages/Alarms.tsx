@@ -1,4 +1,4 @@
-import { AlarmClips } from '../components/AlarmClips.tsx';
+import { AlarmEvidence } from '../components/AlarmEvidence.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { downloadCsv } from '../csv-download.ts';
 import { api, ApiError, type Alarm } from '../api.ts';
@@ -138,7 +138,7 @@ export function AlarmTable({ list, handling = false }: { list: Alarm[]; handling
                     />
                   </a>
                 )}
-                <AlarmClips clips={a.data.clips} />
+                <AlarmEvidence data={a.data} />
               </td>
               <td>{a.source}</td>
               <td>{fmtTime(a.raisedAt)}</td>

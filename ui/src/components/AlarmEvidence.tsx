@@ -8,8 +8,43 @@ interface Clip {
   beforeS: number;
 }
 
+interface Call {
+  ok: boolean;
+  attempt: number;
+  durationS?: number;
+  answerMs?: number;
+  reason?: string;
+  detail?: string;
+}
+
+/** What was done about an alarm since it was raised: its calls to the alarm centre and its clips. */
+export function AlarmEvidence({ data }: { data: Record<string, unknown> }) {
+  return (
+    <>
+      <AlarmCalls calls={data.calls} />
+      <AlarmClips clips={data.clips} />
+    </>
+  );
+}
+
+function AlarmCalls({ calls }: { calls: unknown }) {
+  if (!Array.isArray(calls) || !calls.length) return null;
+  return (
+    <ul class="calls" data-testid="alarm-calls">
+      {(calls as Call[]).map((c) => (
+        <li key={c.attempt} class={c.ok ? '' : 'bad'}>
+          📞{' '}
+          {c.ok
+            ? tf('alarmCallAnswered', { ms: c.answerMs ?? '?', seconds: c.durationS ?? 0 })
+            : tf('alarmCallFailed', { attempt: c.attempt, why: c.detail ?? '' })}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** An alarm's pre-alarm clips: one per linked camera, each played on demand so a list of alarms loads no video. */
-export function AlarmClips({ clips }: { clips: unknown }) {
+function AlarmClips({ clips }: { clips: unknown }) {
   const [open, setOpen] = useState<string | null>(null);
   if (!Array.isArray(clips) || !clips.length) return null;
   return (
