@@ -174,8 +174,11 @@ describe('talk-back from an emergency button to the alarm centre', () => {
       async (page) => {
         const row = (key: string) => page.locator(`tr[data-alarm="${key}"] [data-testid=alarm-calls]`).first();
         await row('emergency.button:lodge').waitFor();
-        assert.match(await row('emergency.button:lodge').innerText(), /报警中心 \d+ 毫秒接听，通话 [\d.]+ 秒/);
-        const failed = await row('emergency.button:gate').innerText();
+        assert.match(
+          String(await row('emergency.button:lodge').textContent()),
+          /报警中心 \d+ 毫秒接听，通话 [\d.]+ 秒/,
+        );
+        const failed = String(await row('emergency.button:gate').textContent());
         assert.match(failed, /未接通报警中心（第 1 次/);
         assert.match(failed, /第 2 次/);
       },
