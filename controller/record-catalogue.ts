@@ -14,6 +14,7 @@ import { UPDATE_RECORDS } from './features/updates/records.ts';
 import { VIDEO_RECORDS } from './features/video/records.ts';
 import { GB28181_RECORDS } from './features/gb28181/records.ts';
 import { TALKBACK_RECORDS } from './features/talkback/records.ts';
+import { LINKAGE_RECORDS } from './features/linkage/records.ts';
 
 export const RECORD_TYPES: readonly RecordType[] = [
   ...CORE_RECORDS,
@@ -26,4 +27,5 @@ export const RECORD_TYPES: readonly RecordType[] = [
   ...UPDATE_RECORDS,
   ...GB28181_RECORDS,
   ...TALKBACK_RECORDS,
+  ...LINKAGE_RECORDS,
 ];

@@ -59,6 +59,7 @@ import { wire as wirePlans } from './features/plans/wire.ts';
 import type { PlanStore } from './features/plans/plan-store.ts';
 import { wire as wireGb28181 } from './features/gb28181/wire.ts';
 import { wire as wireTalkback } from './features/talkback/wire.ts';
+import { wire as wireLinkage } from './features/linkage/wire.ts';
 import type { Gb28181Gateway } from './features/gb28181/gateway-service.ts';
 import type { UpdateService } from './features/updates/update-service.ts';
 import { wire as wireVideo } from './features/video/wire.ts';
@@ -236,6 +237,7 @@ export class Controller {
     const gb28181 = wireGb28181(ctx, { version: VERSION, health: () => this.health.list(), live: pa.live });
     this.gb28181 = gb28181.gateway;
     const talkback = wireTalkback(ctx, pa.live);
+    const linkage = wireLinkage(ctx, video.prealarm);
     this.features = [
       environment,
       access,
@@ -249,6 +251,7 @@ export class Controller {
       plans,
       gb28181,
       talkback,
+      linkage,
     ];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);
     for (const d of this.drivers) devices.add(d);

@@ -409,3 +409,66 @@ emergency_buttons:
     t.remove();
   }
 });
+
+test('talk-back stations and linkage rules name only what the site has, with file:line', () => {
+  const t = tempDir('config');
+  const file = join(t.dir, 'site.yaml');
+  writeFileSync(join(t.dir, 'cam.pw'), 'secret\n', { mode: 0o600 });
+  writeFileSync(
+    file,
+    `${good}video:
+  cameras:
+    - { id: cam-1, host: 10.0.0.9, username: admin, password_file: cam.pw }
+pa:
+  zones: [{ id: yard, name: 操场, address: '239.1.1.1:5004' }]
+emergency_buttons:
+  - { id: lodge, name: 门卫室, camera: cam-1, input: DI_1, talkback: { microphone: cam-7, pa_zones: [hall] } }
+  - { id: gate, name: 校门, camera: cam-1, input: DI_2, talkback: { microphone: cam-1 } }
+outputs:
+  - { id: siren, name: 操场警号, kind: siren, bus: nobus, address: 1, coil: 0 }
+linkage:
+  rules:
+    - id: night
+      name: 夜间入侵
+      when: { kind: [camera.intrusion, cmaera], devices: [cam-1, cam-9] }
+      steps:
+        - { do: camera.preset, camera: cam-2, preset: '1' }
+        - { do: clip, cameras: [cam-1] }
+        - { do: pa.message, zones: [yard, gym], text: 有人闯入 }
+        - { do: output, output: horn, seconds: 30 }
+    - { id: night, name: 重复, when: { kind: [fire] }, steps: [{ do: popup }] }
+`,
+  );
+  try {
+    const r = checkSite(file);
+    const lines = r.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+    for (const expected of [
+      /^\d+ emergency_buttons\[0\]\.talkback\.microphone: no camera "cam-7" in this site$/,
+      /^\d+ emergency_buttons\[0\]\.talkback\.pa_zones\[0\]: no PA zone "hall" in this site$/,
+      /^\d+ emergency_buttons\[0\]\.talkback: talk-back needs the alarm centre to call/,
+      /^\d+ outputs\[0\]\.bus: no bus "nobus" in this site$/,
+      /^\d+ linkage\.rules\[0\]\.when\.devices\[1\]: no device "cam-9" in this site$/,
+      /^\d+ linkage\.rules\[0\]\.steps\[0\]\.camera: no camera "cam-2" in this site$/,
+      /^\d+ linkage\.rules\[0\]\.steps\[1\]: a clip needs pre-alarm video/,
+      /^\d+ linkage\.rules\[0\]\.steps\[2\]\.zones\[1\]: no PA zone "gym" in this site$/,
+      /^\d+ linkage\.rules\[0\]\.steps\[3\]\.output: no alarm output "horn" in outputs$/,
+      /^\d+ linkage\.rules\[1\]\.id: a second rule "night"$/,
+    ])
+      assert.ok(
+        lines.some((l) => expected.test(l)),
+        `${expected}\n${lines.join('\n')}`,
+      );
+    assert.ok(
+      lines.every((l) => /^\d+ /.test(l) && !l.startsWith('undefined')),
+      'every error has its line',
+    );
+    const warnings = r.warnings.map((w) => `${w.path}: ${w.message}`);
+    assert.ok(
+      warnings.some((w) => /^linkage\.rules\[0\]\.when\.kind\[1\]: no alarm of kind "cmaera"/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.ok(warnings.some((w) => /^emergency_buttons\[1\]\.talkback: no speaker and no PA zones/.test(w)));
+  } finally {
+    t.remove();
+  }
+});

@@ -14,6 +14,7 @@ import { UpdateSection } from '../features/updates/config.ts';
 import { VideoSection } from '../features/video/config.ts';
 import { Gb28181Section } from '../features/gb28181/config.ts';
 import { AlarmCentreSection } from '../features/talkback/config.ts';
+import { LinkageSection, OutputsSection } from '../features/linkage/config.ts';
 import { BYTE_ORDERS, DATA_BITS, Enum, PARITIES, POINT_TYPES, STOP_BITS } from './schema-kit.ts';
 import {
   AuditSection,
@@ -49,6 +50,8 @@ export const SiteSchema = Type.Object(
     boards: BoardsSection,
     emergency_buttons: EmergencyButtonsSection,
     alarm_centre: AlarmCentreSection,
+    outputs: OutputsSection,
+    linkage: LinkageSection,
     clock: ClockSection,
     update: UpdateSection,
     gb28181: Gb28181Section,

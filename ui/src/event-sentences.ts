@@ -51,6 +51,14 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
     d.ok
       ? tf('s_alarm_clip', { camera: str(d.camera), before: str(d.beforeS), duration: str(d.durationS) })
       : tf('s_alarm_clip_failed', { camera: str(d.camera) }),
+  'linkage.step': (_e, d) =>
+    tf(d.ok ? 's_linkage_step' : 's_linkage_step_failed', {
+      rule: str(d.ruleName),
+      step: t(`do_${str(d.do).replace('.', '_')}` as Key),
+      detail: serverText(d) ?? str(d.detail),
+    }),
+  'linkage.notice': (_e, d) => tf('s_linkage_notice', { rule: str(d.ruleName), device: str(d.device) }),
+  'output.state': (e, d) => tf(d.on ? 's_output_on' : 's_output_off', { name: str(d.name ?? e.source), by: str(d.by) }),
   'talkback.call': (e, d) =>
     tf(`s_talkback_${str(d.state)}` as Key, {
       button: e.source,

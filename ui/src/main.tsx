@@ -7,6 +7,7 @@ import { Cameras } from './pages/Cameras.tsx';
 import { Emergency } from './pages/Emergency.tsx';
 import { Account, AccountSetup } from './pages/Account.tsx';
 import { lazyPage } from './lazy-page.tsx';
+import { AlarmPopup } from './components/AlarmPopup.tsx';
 import { HealthBanner } from './components/HealthBanner.tsx';
 import { AlarmSound } from './components/AlarmSound.tsx';
 import { ScenarioBanner } from './components/ScenarioBanner.tsx';
@@ -177,6 +178,7 @@ function Shell({ s }: { s: Session }) {
       <HealthBanner />
       <ScenarioBanner />
       <AlarmBanner />
+      <AlarmPopup />
       <main>
         <Page />
       </main>

@@ -56,7 +56,10 @@ export type RecordTypeName =
   | "gb28181.media"
   | "gb28181.broadcast"
   | "gb28181.alarm-sent"
-  | "talkback.call";
+  | "talkback.call"
+  | "linkage.step"
+  | "linkage.notice"
+  | "output.state";
 
 /** The data of each record type. */
 export interface RecordDataOf {
@@ -559,6 +562,40 @@ export interface RecordDataOf {
     "status"?: number | null;
     "detail"?: string;
     "ok"?: boolean;
+    [field: string]: unknown;
+  };
+  "linkage.step": {
+    "alarm": string;
+    "alarmId": string;
+    "rule": string;
+    "ruleName": string;
+    "step": number;
+    "do": string;
+    "ok": boolean;
+    "detail": string;
+    "code"?: string;
+    "params"?: {
+      [field: string]: unknown;
+    };
+    "startedAt": number;
+    "ms": number;
+    [field: string]: unknown;
+  };
+  "linkage.notice": {
+    "alarm": string;
+    "alarmId": string;
+    "rule": string;
+    "ruleName": string;
+    "type": string;
+    "device": string;
+    [field: string]: unknown;
+  };
+  "output.state": {
+    "name": string;
+    "kind": string;
+    "on": boolean;
+    "seconds": number | null;
+    "by": string;
     [field: string]: unknown;
   };
 }

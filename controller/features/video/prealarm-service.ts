@@ -32,6 +32,8 @@ export class PrealarmService {
       pipeline: Pipeline;
       alarms: AlarmManager;
       log: Logger;
+      /** Cameras that linkage rules cut clips from, besides the buttons' own. */
+      ruleCameras: readonly string[];
     },
   ) {}
 
@@ -45,7 +47,8 @@ export class PrealarmService {
 
   start(): void {
     const keepMs = (this.config.before_s + this.config.after_s) * 1000 + 2 * SETTLE_MS + 5000;
-    for (const camera of new Set(this.d.site.emergency_buttons.flatMap((b) => this.linked(b)))) {
+    const cameras = [...this.d.site.emergency_buttons.flatMap((b) => this.linked(b)), ...this.d.ruleCameras];
+    for (const camera of new Set(cameras)) {
       const ring = new PrealarmRing(
         camera,
         () => this.d.streamUrl(camera),
@@ -65,18 +68,37 @@ export class PrealarmService {
       if (alarm.type !== 'emergency.button') continue;
       const button = this.d.site.emergency_buttons.find((b) => b.id === alarm.source);
       if (!button) continue;
-      const timer = setTimeout(
-        () => {
-          this.pending.delete(timer);
-          for (const camera of this.linked(button)) void this.clip(alarm, camera);
-        },
-        this.config.after_s * 1000 + SETTLE_MS,
-      );
-      this.pending.add(timer);
+      void this.cut(alarm, this.linked(button));
     }
   }
 
-  private async clip(alarm: { id: string; key: string; source: string; raisedAt: number }, camera: string) {
+  /**
+   * Cuts a clip per camera once `after_s` has passed: what a press does, and a linkage rule's clip
+   * step. Resolves with how many were cut; a camera that keeps no buffer gets none.
+   */
+  async cut(
+    alarm: { id: string; key: string; source: string; raisedAt: number },
+    cameras: readonly string[],
+  ): Promise<{ ok: boolean; detail: string }> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.pending.delete(timer);
+          resolve();
+        },
+        Math.max(0, alarm.raisedAt + this.config.after_s * 1000 + SETTLE_MS - Date.now()),
+      );
+      this.pending.add(timer);
+    });
+    const done = await Promise.all(cameras.map((camera) => this.clip(alarm, camera)));
+    const cut = done.filter(Boolean).length;
+    return { ok: cut === cameras.length, detail: `${cut} of ${cameras.length} clips cut` };
+  }
+
+  private async clip(
+    alarm: { id: string; key: string; source: string; raisedAt: number },
+    camera: string,
+  ): Promise<boolean> {
     const ring = this.rings.get(camera);
     const pressAt = alarm.raisedAt;
     const record = (data: Record<string, unknown>, ok: boolean) =>
@@ -105,9 +127,11 @@ export class PrealarmService {
       };
       record(clip, true);
       this.d.alarms.attach(alarm.id, 'clips', clip);
+      return true;
     } catch (err) {
       this.d.log.warn({ camera, alarm: alarm.key, err: (err as Error).message }, 'pre-alarm clip not cut');
       record({ detail: (err as Error).message }, false);
+      return false;
     }
   }
 

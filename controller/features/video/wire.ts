@@ -9,12 +9,19 @@ import { clipRoutes } from './clip-routes.ts';
 import { registerVideoCommands } from './video-commands.ts';
 import { VideoService } from './video-service.ts';
 import { PrealarmService } from './prealarm-service.ts';
+import { DEFAULT_RULES } from '../linkage/default-rules.ts';
+import { clipCameras } from '../linkage/rule-match.ts';
 
 /** ONVIF cameras: events to alarms with snapshots, PTZ, and the live view. */
 export function wire(
   ctx: FeatureContext,
   buttons: EmergencyButtons,
-): Feature & { service: VideoService; snapshots: MediaStore; clips: MediaStore | null } {
+): Feature & {
+  service: VideoService;
+  snapshots: MediaStore;
+  clips: MediaStore | null;
+  prealarm: PrealarmService | null;
+} {
   const c = ctx.site.config;
   const snapshots = new MediaStore(join(ctx.site.dataDir, 'snapshots'), c.video.snapshot_budget_mb * 1024 * 1024);
   const service = new VideoService({
@@ -57,6 +64,7 @@ export function wire(
       pipeline: ctx.pipeline,
       alarms: ctx.alarms,
       log: ctx.log,
+      ruleCameras: clipCameras(c, DEFAULT_RULES),
     });
   let unsubscribe: (() => void) | null = null;
   registerVideoCommands(ctx.commands, ctx.devices);
@@ -68,6 +76,7 @@ export function wire(
     service,
     snapshots,
     clips,
+    prealarm: prealarm || null,
     drivers,
     routes: (app, api) => {
       cameraRoutes(app, api, ctx.devices);

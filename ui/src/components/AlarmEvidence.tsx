@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { t, tf } from '../i18n.ts';
+import { type Key, t, tf } from '../i18n.ts';
+import { serverText } from '../server-text.ts';
 
 interface Clip {
   camera: string;
@@ -21,9 +22,37 @@ interface Call {
 export function AlarmEvidence({ data }: { data: Record<string, unknown> }) {
   return (
     <>
+      <AlarmTimeline steps={data.timeline} />
       <AlarmCalls calls={data.calls} />
       <AlarmClips clips={data.clips} />
     </>
+  );
+}
+
+interface Step {
+  rule: string;
+  ruleName: string;
+  step: number;
+  do: string;
+  ok: boolean;
+  detail: string;
+  code?: string;
+  params?: Record<string, string | number>;
+  ms: number;
+}
+
+/** The linkage steps run for the alarm, in order, each with its result. */
+function AlarmTimeline({ steps }: { steps: unknown }) {
+  if (!Array.isArray(steps) || !steps.length) return null;
+  return (
+    <ul class="timeline" data-testid="alarm-timeline">
+      {(steps as Step[]).map((s) => (
+        <li key={`${s.rule}-${s.step}`} class={s.ok ? '' : 'bad'} data-step={s.do} data-ok={String(s.ok)}>
+          {s.ok ? '✓' : '✗'} {t('alarmTimeline')} · {s.ruleName} · {t(`do_${s.do.replace('.', '_')}` as Key)}:{' '}
+          {serverText(s) ?? s.detail} ({s.ms} ms)
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -6,7 +6,7 @@ import { fmtTime, hasText, t, tf, type Key } from '../i18n.ts';
 import { useSignal } from '../signal.ts';
 import { alarms, refresh, session } from '../state.ts';
 
-const canAck = (role: string | undefined) => role === 'guard' || role === 'admin';
+export const canAck = (role: string | undefined) => role === 'guard' || role === 'admin';
 
 /** The alarm in the console's language; the stored message is the English fallback. */
 export function alarmText(a: Alarm): string {
