@@ -6,12 +6,12 @@
  * are checked against a real client, not only against the driver.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Reading, StoredEvent } from '../controller/core/types.ts';
 import type { Controller } from '../controller/runtime.ts';
+import { pymodbus } from './lib/pymodbus.ts';
 import { PtyPair } from './lib/pty-pair.ts';
 import { freePort, waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -19,22 +19,6 @@ import { EnvSensorSim } from './sim/env-sensor-sim.ts';
 import { RtuSlaveSim, TcpSlaveSim } from './sim/modbus-transports.ts';
 
 const run = promisify(execFile);
-const SERVER = join(import.meta.dirname, 'sim', 'pymodbus-server.py');
-
-type Tables = Record<number, { hr?: Record<number, number>; ir?: Record<number, number> }>;
-
-/** Starts pymodbus with these units; resolves once it listens. */
-async function pymodbus(transport: 'tcp' | 'rtu-tcp' | 'ascii', where: string, units: Tables): Promise<ChildProcess> {
-  const proc = spawn('/usr/bin/python3', [SERVER, transport, where, JSON.stringify(units)], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-    proc.once('exit', (code) => reject(new Error(`pymodbus exited with ${code} (is python3-pymodbus installed?)`)));
-  });
-  return proc;
-}
-
 /** Every register from 0 to the last one given, zero where the manual has nothing: sensors answer whole ranges. */
 const registers = (values: Record<number, number>) => {
   const last = Math.max(...Object.keys(values).map(Number));
