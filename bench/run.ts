@@ -15,6 +15,8 @@ import { liveViewBudget } from './live-view.ts';
 import { consolePage } from './console-page.ts';
 import { gb28181Video } from './gb28181-video.ts';
 import { ingestForward } from './ingest-forward.ts';
+import { emergencyPress } from './emergency-press.ts';
+import { linkageVsNodeRed } from './linkage-node-red.ts';
 import { importUnderLoad } from './import-under-load.ts';
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -38,6 +40,8 @@ const SECTIONS = [
   'latency',
   'console',
   'gb28181',
+  'emergency',
+  'linkage',
   'fleet',
 ] as const;
 const only = process.env.BENCH_ONLY?.split(',');
@@ -281,6 +285,46 @@ INVITE to first RTP packet, 5 calls each: cold (the camera's pull starts) p50 ${
   print(
     `peer, ffmpeg alone copying the same camera to RTP/MPEG-TS (one viewer, no GB/T 28181 PS): ${(gb.peerCpu * 100).toFixed(1)} % CPU; at ${last.viewers} viewers the controller spends ${((last.controllerCpu / last.viewers) * 100).toFixed(2)} % of a core per viewer, so one core would carry about ${Math.floor(last.viewers / last.controllerCpu)} viewers before the rest of the controller is counted`,
   );
+}
+
+if (section('emergency')) {
+  const presses = Number(process.env.BENCH_PRESSES ?? 5);
+  const e = await emergencyPress(presses);
+  print(
+    `\nemergency press (一键报警), ${presses} presses on a camera's input, the controller in this process, everything on loopback; the rules allow 2000 ms:`,
+  );
+  print(
+    table(
+      [
+        ['press to the alarm at the district (Mosquitto, NOC subscriber)', e.toDistrict],
+        ["press to the pop-up on a guard's console (Chromium)", e.toPopup],
+        ['press to the first audio at the alarm centre (baresip)', e.toAudio],
+      ].map(([what, s]) => {
+        const x = s as typeof e.toDistrict;
+        return { figure: what as string, 'p50 ms': x.p50, 'max ms': x.max, 'within 2 s': x.max <= 2000 ? 'yes' : 'NO' };
+      }),
+    ),
+  );
+  print(
+    `ten buttons pressed at once: ${e.ten.arrived} of 10 alarms at the district, the last ${e.ten.lastMs} ms after the presses, ${e.ten.inOrder ? 'in order' : 'OUT OF ORDER'} (seq ${e.ten.seqs[0]}–${e.ten.seqs.at(-1)}), ${e.ten.open} open on the console`,
+  );
+}
+
+if (section('linkage')) {
+  const n = Number(process.env.BENCH_ALARMS ?? 2000);
+  const l = await linkageVsNodeRed(n);
+  print(
+    `\nlinkage rules (联动): the shipped rules and four site rules (devices, places, severities, a window across midnight), and the same rules as a Node-RED 4 flow of ${l.nodes} nodes, on one stream of ${n} alarms:`,
+  );
+  print(
+    table([
+      { figure: 'alarms whose fired rules agree', value: `${l.agreed} of ${l.alarms}` },
+      { figure: 'rules fired, in all', value: l.firings },
+      { figure: "campus-edge's matcher, alarms/s", value: Math.round(l.oursPerS) },
+      { figure: 'Node-RED, alarms/s (fed one by one through its inject API)', value: Math.round(l.theirsPerS) },
+    ]),
+  );
+  for (const d of l.differ) print(`differs: ${d}`);
 }
 
 if (section('console')) {
