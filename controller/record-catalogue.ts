@@ -15,6 +15,7 @@ import { VIDEO_RECORDS } from './features/video/records.ts';
 import { GB28181_RECORDS } from './features/gb28181/records.ts';
 import { TALKBACK_RECORDS } from './features/talkback/records.ts';
 import { LINKAGE_RECORDS } from './features/linkage/records.ts';
+import { INTRUSION_RECORDS } from './features/intrusion/records.ts';
 
 export const RECORD_TYPES: readonly RecordType[] = [
   ...CORE_RECORDS,
@@ -28,4 +29,5 @@ export const RECORD_TYPES: readonly RecordType[] = [
   ...GB28181_RECORDS,
   ...TALKBACK_RECORDS,
   ...LINKAGE_RECORDS,
+  ...INTRUSION_RECORDS,
 ];

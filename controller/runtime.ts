@@ -60,6 +60,7 @@ import type { PlanStore } from './features/plans/plan-store.ts';
 import { wire as wireGb28181 } from './features/gb28181/wire.ts';
 import { wire as wireTalkback } from './features/talkback/wire.ts';
 import { wire as wireLinkage } from './features/linkage/wire.ts';
+import { wire as wireIntrusion } from './features/intrusion/wire.ts';
 import type { Gb28181Gateway } from './features/gb28181/gateway-service.ts';
 import type { UpdateService } from './features/updates/update-service.ts';
 import { wire as wireVideo } from './features/video/wire.ts';
@@ -226,14 +227,15 @@ export class Controller {
       boards: boards.service,
       soundsDir: pa.soundsDir,
     });
-    const video = wireVideo(ctx, scenarios.buttons);
+    const intrusion = wireIntrusion(ctx);
+    const video = wireVideo(ctx, scenarios.buttons, intrusion.zones);
     const updates = wireUpdates(ctx, {
       proven: () => this.healthy() && this.uplink.status.connected,
       restart: (reason) => this.requestRestart(reason),
     });
     const shifts = wireShifts(ctx);
     const commissioning = wireCommissioning(ctx, { access: access.service, pa: pa.service, boards: boards.service });
-    const plans = wirePlans(ctx);
+    const plans = wirePlans(ctx, intrusion.zones);
     const gb28181 = wireGb28181(ctx, { version: VERSION, health: () => this.health.list(), live: pa.live });
     this.gb28181 = gb28181.gateway;
     const talkback = wireTalkback(ctx, pa.live);
@@ -252,6 +254,7 @@ export class Controller {
       gb28181,
       talkback,
       linkage,
+      intrusion,
     ];
     this.drivers = this.features.flatMap((f) => f.drivers ?? []);
     for (const d of this.drivers) devices.add(d);

@@ -69,6 +69,8 @@ export interface Inbound {
   gateRelay: { gate: string; mismatch: boolean; detail?: string };
   /** A camera's live view failed for good (lost) or works again. */
   liveStream: { camera: string; lost: boolean; detail?: string };
+  /** A digital-input module's inputs, as read, when they changed (input 0 first). */
+  digitalInputs: { module: string; inputs: boolean[] };
 }
 
 // ---- What devices can be asked to do -----------------------------------------------------------------------

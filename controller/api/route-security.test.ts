@@ -33,6 +33,7 @@ const review: Record<string, Access> = {
   'POST /api/alarms/ack': 'alarm.ack',
   'GET /api/snapshots/*': 'view',
   'GET /api/clips/*': 'view',
+  'GET /api/zones': 'view',
   'GET /api/events': 'view',
   'GET /api/audit': 'audit.read',
   'GET /api/devices': 'view',

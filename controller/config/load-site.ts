@@ -1,6 +1,7 @@
 import { gb28181Issues } from '../features/gb28181/config-checks.ts';
 import { emergencyButtonIssues } from '../features/scenarios/config-checks.ts';
 import { linkageIssues } from '../features/linkage/config-checks.ts';
+import { intrusionIssues } from '../features/intrusion/config-checks.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appPath } from '../app-files.ts';
@@ -179,6 +180,7 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   gb28181Issues(config, at, (p, file) => named(p, file, 'secret'));
   emergencyButtonIssues(config, at, warn);
   linkageIssues(config, at, warn);
+  intrusionIssues(config, at);
   const updateKey = named(['update', 'public_key'], config.update.public_key, 'public');
   if (updateKey) keyIssue(['update', 'public_key'], updateKey);
   if (issues.length) return { issues, warnings };

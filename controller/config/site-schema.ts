@@ -15,6 +15,7 @@ import { VideoSection } from '../features/video/config.ts';
 import { Gb28181Section } from '../features/gb28181/config.ts';
 import { AlarmCentreSection } from '../features/talkback/config.ts';
 import { LinkageSection, OutputsSection } from '../features/linkage/config.ts';
+import { IoModulesSection, ZonesSection } from '../features/intrusion/config.ts';
 import { BYTE_ORDERS, DATA_BITS, Enum, PARITIES, POINT_TYPES, STOP_BITS } from './schema-kit.ts';
 import {
   AuditSection,
@@ -51,6 +52,8 @@ export const SiteSchema = Type.Object(
     emergency_buttons: EmergencyButtonsSection,
     alarm_centre: AlarmCentreSection,
     outputs: OutputsSection,
+    io_modules: IoModulesSection,
+    zones: ZonesSection,
     linkage: LinkageSection,
     clock: ClockSection,
     update: UpdateSection,

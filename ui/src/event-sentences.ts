@@ -57,6 +57,8 @@ const SENTENCES: Record<string, (e: StoredEvent, d: D) => string> = {
       step: t(`do_${str(d.do).replace('.', '_')}` as Key),
       detail: serverText(d) ?? str(d.detail),
     }),
+  'zone.state': (_e, d) =>
+    tf('s_zone_state', { zone: str(d.name), state: t(`zone_${str(d.state)}` as Key), why: str(d.why) }),
   'linkage.notice': (_e, d) => tf('s_linkage_notice', { rule: str(d.ruleName), device: str(d.device) }),
   'output.state': (e, d) => tf(d.on ? 's_output_on' : 's_output_off', { name: str(d.name ?? e.source), by: str(d.by) }),
   'talkback.call': (e, d) =>

@@ -59,7 +59,8 @@ export type RecordTypeName =
   | "talkback.call"
   | "linkage.step"
   | "linkage.notice"
-  | "output.state";
+  | "output.state"
+  | "zone.state";
 
 /** The data of each record type. */
 export interface RecordDataOf {
@@ -595,6 +596,15 @@ export interface RecordDataOf {
     "kind": string;
     "on": boolean;
     "seconds": number | null;
+    "by": string;
+    [field: string]: unknown;
+  };
+  "zone.state": {
+    "name": string;
+    "state": string;
+    "bypassed": boolean;
+    "open": boolean;
+    "why": string;
     "by": string;
     [field: string]: unknown;
   };

@@ -17,6 +17,7 @@ const KINDS = [
   'gb28181',
   'storage',
   'user',
+  'zone',
 ];
 
 /** Every id a rule may name, and what each names. */

@@ -6,6 +6,7 @@ import { msg } from '../../api/messages.ts';
 import { CommandError } from '../../core/commands.ts';
 import { siteDevices } from '../commissioning/device-tests.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
+import type { ZoneService } from '../intrusion/zone-service.ts';
 import { readPlanImage } from './plan-image.ts';
 import { PlanStore } from './plan-store.ts';
 
@@ -15,9 +16,9 @@ const name = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const planId = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 /** Floor plans: an admin uploads a picture per building and floor and places the site's devices on it. */
-export function wire(ctx: FeatureContext): Feature & { plans: PlanStore } {
+export function wire(ctx: FeatureContext, zones: ZoneService): Feature & { plans: PlanStore } {
   const plans = new PlanStore(ctx.db);
-  const known = new Set(siteDevices(ctx.site.config).map((d) => d.id));
+  const known = new Set([...siteDevices(ctx.site.config), ...ctx.site.config.zones].map((d) => d.id));
 
   ctx.commands.register('plan.upload', {
     permission: 'config',
@@ -99,7 +100,19 @@ export function wire(ctx: FeatureContext): Feature & { plans: PlanStore } {
         const health = new Map(api.health.list().map((h) => [h.id, h.health]));
         return {
           plans: plans.list(),
-          devices: siteDevices(ctx.site.config).map((d) => ({ ...d, health: health.get(d.id) ?? null })),
+          devices: [
+            ...siteDevices(ctx.site.config).map((d) => ({ ...d, health: health.get(d.id) ?? null })),
+            // Intrusion zones show their state (armed, in alarm, bypassed) rather than a health.
+            ...zones.list().map((z) => ({
+              id: z.id,
+              name: z.name,
+              kind: 'zone',
+              where: z.place,
+              health: null,
+              zone: z.state,
+              bypassed: z.bypassed,
+            })),
+          ],
         };
       },
     );

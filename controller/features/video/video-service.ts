@@ -15,6 +15,8 @@ export interface VideoDeps {
   /** An emergency button on a camera input, which bypasses arming. */
   /** `input` as the camera names it (see CameraEvent.input). */
   emergencyButton(cameraId: string, input: string): { press(): void } | undefined;
+  /** The intrusion zone whose detector is this camera input, if any: the input goes to it. */
+  zoneInput?(cameraId: string, input: string): ((active: boolean) => void) | undefined;
   timeZone: string;
   now?: () => number;
 }
@@ -54,6 +56,13 @@ export class VideoService {
         : undefined;
     if (button) {
       if (e.active) button.press();
+      return;
+    }
+    // An input that is an intrusion zone's detector is the zone's, not the camera's own alarm.
+    const zone =
+      e.kind === 'digital-input' && e.input !== undefined ? this.d.zoneInput?.(cameraId, e.input) : undefined;
+    if (zone) {
+      zone(e.active);
       return;
     }
     const armed = isArmed(e.kind, camera.arming, localTime(this.now(), this.d.timeZone));

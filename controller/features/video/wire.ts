@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { MediaStore } from '../../store/media-store.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
 import type { EmergencyButtons } from '../scenarios/emergency-buttons.ts';
+import type { ZoneService } from '../intrusion/zone-service.ts';
 import { cameraRoutes } from './camera-routes.ts';
 import { clipRoutes } from './clip-routes.ts';
 import { registerVideoCommands } from './video-commands.ts';
@@ -16,6 +17,7 @@ import { clipCameras } from '../linkage/rule-match.ts';
 export function wire(
   ctx: FeatureContext,
   buttons: EmergencyButtons,
+  zones: ZoneService,
 ): Feature & {
   service: VideoService;
   snapshots: MediaStore;
@@ -34,6 +36,7 @@ export function wire(
       const b = buttons.find(cameraId, input);
       return b && { press: () => buttons.press(b) };
     },
+    zoneInput: (cameraId, input) => zones.cameraInput(cameraId, input),
     snapshot: (id) => {
       const cam = ctx.devices.get(id, 'snapshot');
       return cam ? cam.snapshot() : Promise.reject(new Error(`no camera ${id}`));

@@ -23,10 +23,21 @@ interface Device {
   name: string;
   kind: string;
   health: string | null;
+  /** An intrusion zone's state, and whether it is bypassed. */
+  zone?: string;
+  bypassed?: boolean;
 }
 
 const kindName = (kind: string) => t(`dk_${kind.replace('-', '_')}` as Key);
-const LETTER: Record<string, string> = { gate: 'G', reader: 'R', camera: 'C', 'pa-zone': 'P', sensor: 'S', board: 'B' };
+const LETTER: Record<string, string> = {
+  gate: 'G',
+  reader: 'R',
+  camera: 'C',
+  'pa-zone': 'P',
+  sensor: 'S',
+  board: 'B',
+  zone: 'Z',
+};
 
 /** Where a device's marker leads: the page that works with it. */
 const pageOf = (d: Device) =>
@@ -228,13 +239,18 @@ export function Maps() {
             const d = byId.get(m.device);
             if (!d) return null;
             const mine = alarmsOf(d.id, open);
-            const state = mine.length ? 'alarm' : connected ? (d.health ?? 'none') : 'unknown';
+            const zone = d.zone && `zone-${d.zone}${d.bypassed ? ' bypassed' : ''}`;
+            const state = mine.length ? 'alarm' : connected ? (zone ?? d.health ?? 'none') : 'unknown';
             const label = `${d.name} · ${kindName(d.kind)} · ${
               mine.length
                 ? tf('alarmsOpen', { n: mine.length })
-                : d.health
-                  ? t((connected ? d.health : 'unknown') as Key)
-                  : ''
+                : !connected
+                  ? t('unknown')
+                  : d.zone
+                    ? `${t(`zone_${d.zone}` as Key)}${d.bypassed ? ` · ${t('zoneBypassed')}` : ''}`
+                    : d.health
+                      ? t(d.health as Key)
+                      : ''
             }`;
             return (
               <a
