@@ -30,6 +30,8 @@ declare -A need=(
   [sipp]=sip-tester
   # Wireshark's SIP dissector judges the malformed messages the gateway must refuse.
   [tshark]=tshark
+  # The police alarm centre's desk for talk-back: baresip answers, speaks and records.
+  [baresip]=baresip-core
 )
 # Libraries, not commands: path pattern -> Debian package.
 declare -A need_files=(
@@ -42,6 +44,9 @@ declare -A need_files=(
   ['/usr/lib/*/gstreamer-1.0/libgstx265.so']=gstreamer1.0-plugins-bad
   ['/usr/lib/*/gstreamer-1.0/libgstisomp4.so']=gstreamer1.0-plugins-good
   ['/usr/lib/*/gstreamer-1.0/libgstvideotestsrc.so']=gstreamer1.0-plugins-base
+  # The intercom's microphone: a tone, A-law, over RTP.
+  ['/usr/lib/*/gstreamer-1.0/libgstaudiotestsrc.so']=gstreamer1.0-plugins-base
+  ['/usr/lib/*/gstreamer-1.0/libgstalaw.so']=gstreamer1.0-plugins-good
 )
 has_file() { compgen -G "$1" >/dev/null; }
 
