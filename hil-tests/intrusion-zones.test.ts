@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Actor } from '../controller/core/types.ts';
 import type { ZoneService } from '../controller/features/intrusion/zone-service.ts';
 import type { Controller } from '../controller/runtime.ts';
+import { asConsoleUser } from './lib/browser.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { ModbusUnit } from './sim/modbus-unit.ts';
@@ -189,5 +190,32 @@ describe('intrusion zones', () => {
     assert.equal(plans.devices.find((d) => d.id === 'yard')?.zone, 'armed');
     assert.equal(plans.devices.find((d) => d.id === 'fence')?.kind, 'zone');
     assert.equal((await fetch(`${base}/api/zones`)).status, 401, 'no session, no zones');
+  });
+
+  test('a guard bypasses a zone with a reason and arms the rest from the console', async () => {
+    const base = `http://127.0.0.1:${c!.site.config.console.port}`;
+    await run('zone.disarm', { zones: 'all' });
+    await asConsoleUser(
+      base,
+      c!.users,
+      { name: 'guard3', role: 'guard', password: 'guard-pass-123' },
+      '#/zones',
+      async (page) => {
+        const row = (id: string) => page.locator(`tr[data-zone="${id}"]`);
+        await row('door').waitFor();
+        await row('door').getByRole('button', { name: '旁路…' }).click();
+        await page.fill('[data-testid=bypass-reason]', '门磁损坏待修');
+        await row('door').getByRole('button', { name: '旁路', exact: true }).click();
+        await page.waitForFunction(
+          () => document.querySelector('tr[data-zone="door"]')?.textContent?.includes('已旁路：门磁损坏待修') ?? false,
+        );
+        await page.click('[data-testid=arm-all]');
+        await page.waitForSelector('tr[data-zone="wall"][data-state="armed"]');
+        await page.waitForSelector('tr[data-zone="door"][data-state="exit"]');
+      },
+    );
+    assert.equal(zone('door').bypassed, true);
+    assert.equal(zone('wall').state, 'armed');
+    await run('zone.disarm', { zones: 'all' });
   });
 });

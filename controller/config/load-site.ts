@@ -144,6 +144,9 @@ export function checkSite(file: string): { site?: LoadedSite; issues: ConfigIssu
   if (tls && Boolean(tls.cert) !== Boolean(tls.key))
     at(['uplink', 'tls'], 'a client certificate needs both "cert" and "key"');
   named(['uplink', 'password_file'], config.uplink.password_file, 'secret');
+  named(['alarm_centre', 'password_file'], config.alarm_centre?.password_file, 'secret');
+  if (config.alarm_centre?.password_file && !config.alarm_centre.username)
+    at(['alarm_centre', 'username'], 'a password_file needs the username it goes with');
   const syslog = config.audit.syslog;
   named(['audit', 'syslog', 'ca'], syslog?.ca, 'public');
   named(['audit', 'syslog', 'cert'], syslog?.cert, 'public');

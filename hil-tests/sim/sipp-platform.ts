@@ -131,7 +131,8 @@ export class SippPlatform {
     this.trace = join(dir, `sipp-${port}-messages.log`);
   }
 
-  start(scenario: string): Promise<void> {
+  /** `extra`: more of sipp's options (its media port and RTP echo, for a call with audio). */
+  start(scenario: string, extra: string[] = []): Promise<void> {
     const file = join(this.dir, `platform-${this.port}.xml`);
     writeFileSync(file, scenario);
     this.child = spawn(
@@ -154,6 +155,7 @@ export class SippPlatform {
         `${this.trace}.errors`,
         '-timeout',
         '120s',
+        ...extra,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -174,6 +176,13 @@ export class SippPlatform {
       .split(/-{10,} [^\n]*\n/)
       .filter((b) => /^(UDP|TCP) message received/.test(b))
       .map((b) => b.replace(/^[^\n]*received[^\n]*\n\s*/, ''));
+  }
+
+  /** Resolves with sipp's exit code: 0 when its scenario ran to the end, every check passed. */
+  exited(): Promise<number | null> {
+    const c = this.child;
+    if (!c || c.exitCode !== null) return Promise.resolve(c?.exitCode ?? null);
+    return new Promise((resolve) => c.once('exit', (code) => resolve(code)));
   }
 
   stop(): void {

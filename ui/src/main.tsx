@@ -24,6 +24,7 @@ import { alarms, liveConnected, session, startLive, stopLiveFeed } from './state
 const People = lazyPage(() => import('./pages/People.tsx').then((m) => m.People));
 const Install = lazyPage(() => import('./pages/Install.tsx').then((m) => m.Install));
 const Maps = lazyPage(() => import('./pages/Maps.tsx').then((m) => m.Maps));
+const Zones = lazyPage(() => import('./pages/Zones.tsx').then((m) => m.Zones));
 const Admin = lazyPage(() => import('./pages/Admin.tsx').then((m) => m.Admin));
 const Audit = lazyPage(() => import('./pages/Audit.tsx').then((m) => m.Audit));
 const Uplink = lazyPage(() => import('./pages/Uplink.tsx').then((m) => m.Uplink));
@@ -33,6 +34,7 @@ const pages = {
   alarms: Alarms,
   shift: Shift,
   maps: Maps,
+  zones: Zones,
   access: Access,
   people: People,
   install: Install,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { header, headers, param, parseSip, type SipMessage, writeSip } from './sip-message.ts';
+import { header, headers, param, parseSip, type SipMessage, utf8Header, writeSip } from './sip-message.ts';
 
 const crlf = (s: string) => Buffer.from(s.replace(/\n/g, '\r\n'), 'latin1');
 
@@ -155,4 +155,28 @@ test('a blank folded line adds nothing to its header (found by fuzzing)', () => 
   const again = parseSip(writeSip(r.message), true);
   assert.ok(again.ok);
   assert.deepEqual(again.message.headers, r.message.headers);
+});
+
+test('UTF-8 text in a header goes as its bytes and reads back; unencoded text is refused, never cut to a NUL', () => {
+  const m: SipMessage = {
+    kind: 'request',
+    method: 'INVITE',
+    uri: 'sip:110@10.0.0.5',
+    headers: [
+      ['via', 'SIP/2.0/UDP 10.0.0.2:5062;branch=z9hG4bK1'],
+      ['from', '<sip:gw@10.0.0.2>;tag=1'],
+      ['to', '<sip:110@10.0.0.5>'],
+      ['call-id', 'c1'],
+      ['cseq', '1 INVITE'],
+      ['subject', utf8Header('门卫室 一键报警')],
+    ],
+    body: Buffer.alloc(0),
+  };
+  const bytes = writeSip(m);
+  assert.ok(bytes.includes(Buffer.from('Subject: 门卫室 一键报警\r\n', 'utf8')));
+  assert.ok(!bytes.includes(0), 'no NUL');
+  const back = parseSip(bytes, false);
+  assert.ok(back.ok);
+  assert.equal(Buffer.from(header(back.message, 'subject')!, 'latin1').toString('utf8'), '门卫室 一键报警');
+  assert.throws(() => writeSip({ ...m, headers: [...m.headers.slice(0, 5), ['subject', '一键报警']] }), /not encoded/);
 });

@@ -164,6 +164,9 @@ const PRETTY: Record<string, string> = {
 };
 const pretty = (n: string) => PRETTY[n] ?? n.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
 
+/** UTF-8 text (a Subject with a Chinese name) as a header value: its bytes, one character each. */
+export const utf8Header = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+
 /** The bytes of a message: its headers in order, Content-Length always written from the body. */
 export function writeSip(m: SipMessage): Buffer {
   const start = m.kind === 'request' ? `${m.method} ${m.uri} SIP/2.0` : `SIP/2.0 ${m.status} ${m.reason}`;
@@ -172,6 +175,10 @@ export function writeSip(m: SipMessage): Buffer {
     if (canonical(k) === 'content-length') continue;
     // Header values come from the site file and from platforms: no line breaks may get through.
     if (/[\r\n]/.test(v)) throw new Error(`a line break in the ${k} header`);
+    // Headers are bytes (latin1 strings, as parsed): UTF-8 text comes already encoded (utf8Header), or
+    // a character past U+00FF would be cut to one byte, a NUL for 一.
+    if ([...v].some((ch) => ch.charCodeAt(0) > 0xff))
+      throw new Error(`the ${k} header has text that is not encoded to bytes`);
     lines.push(`${pretty(canonical(k))}: ${v}`);
   }
   lines.push(`Content-Length: ${m.body.length}`);

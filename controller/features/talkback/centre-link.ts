@@ -1,3 +1,4 @@
+import { type DigestChallenge, digestAuthorization, parseChallenge } from '../../../drivers/video/http-digest.ts';
 import type { Logger } from '../../core/logger.ts';
 import { branch, responseTo, token, Transactions } from '../gb28181/sip-dialogs.ts';
 import {
@@ -44,6 +45,8 @@ export class CentreLink {
       host: string;
       fromUser: string;
       ringTimeoutMs: number;
+      /** For a centre that challenges (401, or 407 from its proxy). */
+      credentials?: { username: string; password: string };
       log: Logger;
     },
   ) {
@@ -95,7 +98,7 @@ export class CentreLink {
       ['allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS'],
       ['content-type', 'application/sdp'],
     ];
-    const invite: SipRequest = {
+    let invite: SipRequest = {
       kind: 'request',
       method: 'INVITE',
       uri: this.d.uri,
@@ -103,11 +106,18 @@ export class CentreLink {
       body: Buffer.from(sdp, 'latin1'),
     };
     let response: SipResponse;
-    try {
-      response = await this.tx.request(this.key(h), writeSip(invite), this.d.ringTimeoutMs);
-    } catch (err) {
-      this.cancel(invite);
-      return { ok: false, status: null, detail: `no answer: ${(err as Error).message}` };
+    for (let asked = false; ; asked = true) {
+      try {
+        response = await this.tx.request(this.key(invite.headers), writeSip(invite), this.d.ringTimeoutMs);
+      } catch (err) {
+        this.cancel(invite);
+        return { ok: false, status: null, detail: `no answer: ${(err as Error).message}` };
+      }
+      const challenge = this.challenge(response);
+      if (!challenge || asked || !this.d.credentials) break;
+      // Answered with a challenge: acknowledged, then the same call again with our credentials.
+      this.send(this.ackFor(invite, response, true));
+      invite = this.authorized(invite, challenge);
     }
     if (response.status >= 300) {
       // A final refusal is acknowledged in the INVITE's own transaction (§17.1.1.3).
@@ -118,6 +128,28 @@ export class CentreLink {
     this.dialogs.set(callId, { dialog, ended });
     this.send(this.ackFor(invite, response, false));
     return { ok: true, dialog };
+  }
+
+  private challenge(r: SipResponse): { header: string; challenge: DigestChallenge } | null {
+    if (r.status !== 401 && r.status !== 407) return null;
+    const value = header(r, r.status === 401 ? 'www-authenticate' : 'proxy-authenticate');
+    const challenge = value ? parseChallenge(value) : null;
+    return challenge && { header: r.status === 401 ? 'authorization' : 'proxy-authorization', challenge };
+  }
+
+  /** The INVITE again, the next CSeq and a new branch, with the answer to the challenge. */
+  private authorized(invite: SipRequest, c: { header: string; challenge: DigestChallenge }): SipRequest {
+    const { username, password } = this.d.credentials!;
+    const headers = invite.headers.map(([k, v]): SipHeader => {
+      if (k === 'via') return [k, v.replace(/branch=[^;]+/, `branch=${branch()}`)];
+      if (k === 'cseq') return [k, `${++this.cseq} INVITE`];
+      return [k, v];
+    });
+    headers.push([
+      c.header,
+      digestAuthorization(c.challenge, { username, password, method: 'INVITE', uri: invite.uri }),
+    ]);
+    return { ...invite, headers };
   }
 
   /** The ACK of a final answer: a 2xx gets its own transaction in the dialog, a refusal the INVITE's. */

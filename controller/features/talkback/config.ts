@@ -24,6 +24,14 @@ export const AlarmCentreSection = Type.Optional(
       from_user: Type.Optional(
         Type.String({ pattern: '^[\\w.-]{1,64}$', description: 'Who the call is from; the gateway id when absent.' }),
       ),
+      username: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 64,
+          description: 'For a centre (or its PBX) that asks for digest authentication.',
+        }),
+      ),
+      password_file: Type.Optional(Type.String({ description: 'A secret file (mode 0600) with the password.' })),
       codecs: Type.Array(Type.Union([Type.Literal('PCMA'), Type.Literal('PCMU')]), {
         minItems: 1,
         default: ['PCMA', 'PCMU'],

@@ -13,6 +13,7 @@ import { AudioRtpWriter, readRtp } from './audio-rtp.ts';
 import { CentreLink, centrePeer } from './centre-link.ts';
 import { encodeG711, G711_PT, transcodeG711 } from './g711.ts';
 import { StationMicrophone } from './station-microphone.ts';
+import { utf8Header } from '../gb28181/sip-message.ts';
 
 type Centre = NonNullable<SiteConfig['alarm_centre']>;
 type Button = SiteConfig['emergency_buttons'][number];
@@ -70,6 +71,7 @@ export class TalkbackService {
       commands: CommandBus;
       live: LiveInputs;
       streamUrl(camera: string): string | null;
+      credentials?: { username: string; password: string };
       log: Logger;
     },
   ) {
@@ -90,6 +92,7 @@ export class TalkbackService {
       host: this.host,
       fromUser: c.from_user ?? this.d.gateway,
       ringTimeoutMs: c.ring_timeout_s * 1000,
+      ...(this.d.credentials ? { credentials: this.d.credentials } : {}),
       log: this.d.log,
     });
     await this.link.open();
@@ -156,7 +159,7 @@ export class TalkbackService {
     });
     const out = await link.call(
       audioOffer(this.host, rtp.address().port, codecs, randomInt(1, 2 ** 31)),
-      `${button.name} 一键报警`,
+      utf8Header(`${button.name} 一键报警`),
       (reason) => hungUp(reason),
     );
     if (!out.ok) return fail(out.status, out.detail);

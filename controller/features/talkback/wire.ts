@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Feature, FeatureContext } from '../feature.ts';
 import type { LiveInputs } from '../pa/live-inputs.ts';
 import { TalkbackService } from './talkback-service.ts';
@@ -16,6 +17,14 @@ export function wire(ctx: FeatureContext, live: LiveInputs): Feature {
     commands: ctx.commands,
     live,
     streamUrl: (camera) => ctx.devices.get(camera, 'camera')?.streamUrl() ?? null,
+    ...(centre.username && centre.password_file
+      ? {
+          credentials: {
+            username: centre.username,
+            password: readFileSync(ctx.sitePath(centre.password_file), 'utf8').trim(),
+          },
+        }
+      : {}),
     log: ctx.log,
   });
   let unsubscribe: (() => void) | null = null;
