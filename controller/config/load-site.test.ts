@@ -364,7 +364,7 @@ gb28181:
       /^17 gb28181\.platforms\[0\]\.domain: the server id 34020000002000000001 is not in the domain 3499000000/,
       /^19 gb28181\.platforms\[0\]\.password_file: .*gb\.pw is a secret but its mode is 644/,
       /^21 gb28181\.platforms\[0\]\.channels\.cam-1: 34020000001370000001 is of type 137; a camera needs 131 or 132/,
-      /^22 gb28181\.platforms\[0\]\.channels\.nothing: no camera, emergency button, gate or PA zone "nothing"/,
+      /^22 gb28181\.platforms\[0\]\.channels\.nothing: no camera, emergency button, gate, PA zone, intrusion zone or alarm output "nothing"/,
     ])
       assert.ok(
         lines.some((l) => expected.test(l)),
@@ -468,6 +468,45 @@ linkage:
       warnings.join('\n'),
     );
     assert.ok(warnings.some((w) => /^emergency_buttons\[1\]\.talkback: no speaker and no PA zones/.test(w)));
+  } finally {
+    t.remove();
+  }
+});
+
+test('gb28181 channels for intrusion zones are alarm inputs (134) and for alarm outputs 135', () => {
+  const t = tempDir('config');
+  const file = join(t.dir, 'site.yaml');
+  writeFileSync(join(t.dir, 'gb.pw'), 'secret\n', { mode: 0o600 });
+  writeFileSync(
+    file,
+    `${good}io_modules:
+  - { id: io-1, name: 输入模块, bus: bus1, address: 1 }
+zones:
+  - { id: wall, name: 东围墙, input: { module: io-1, input: 0 } }
+  - { id: door, name: 门, input: { module: io-1, input: 9 } }
+outputs:
+  - { id: siren, name: 警号, kind: siren, bus: bus1, address: 2, coil: 0 }
+gb28181:
+  device_id: "34020000002090000009"
+  name: 网关
+  platforms:
+    - id: province
+      server_id: "34020000002000000001"
+      domain: "3402000000"
+      host: 10.1.1.1
+      password_file: gb.pw
+      channels:
+        wall: "34020000001370000001"
+        door: "34020000001340000002"
+        siren: "34020000001350000003"
+`,
+  );
+  try {
+    const lines = checkSite(file).issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
+    assert.deepEqual(lines.sort(), [
+      '12 zones[1].input.input: io-1 has inputs 0 to 7',
+      '25 gb28181.platforms[0].channels.wall: 34020000001370000001 is of type 137; an intrusion zone needs 134',
+    ]);
   } finally {
     t.remove();
   }

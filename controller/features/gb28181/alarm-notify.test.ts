@@ -39,3 +39,14 @@ test('an emergency button is a first-priority device alarm on its own channel; c
     null,
   );
 });
+
+test('an intrusion zone is a device alarm on its alarm-input channel, its tamper a tamper alarm (type 2)', () => {
+  assert.deepEqual(
+    gbAlarm({ type: 'zone.intrusion', source: 'wall', severity: 'critical', message: 'x', data: { name: '东围墙' } }),
+    { device: 'wall', priority: 1, method: 2, description: '东围墙', emergency: false },
+  );
+  assert.deepEqual(
+    gbAlarm({ type: 'zone.tamper', source: 'wall', severity: 'critical', message: 'x', data: { name: '东围墙' } }),
+    { device: 'wall', priority: 1, method: 2, alarmType: 2, description: '东围墙', emergency: false },
+  );
+});

@@ -42,5 +42,9 @@ export function gbAlarm(a: AlarmFacts): GbAlarm | null {
   // A forced or held-open gate is a device alarm on the gate's alarm-input channel (no alarm type of its own).
   if (a.type === 'gate.forced-entry' || a.type === 'gate.held-open')
     return { device: a.source, priority, method: 2, description, emergency: false };
+  // An intrusion zone is a device alarm on its alarm-input channel; its tamper is type 2 (防拆).
+  if (a.type === 'zone.intrusion') return { device: a.source, priority, method: 2, description, emergency: false };
+  if (a.type === 'zone.tamper')
+    return { device: a.source, priority, method: 2, alarmType: 2, description, emergency: false };
   return null;
 }

@@ -1,6 +1,15 @@
 import type { SiteConfig } from '../../config/types.ts';
 import { CHANNEL_TYPES, idType } from './config.ts';
 
+const KIND_NAME: Record<keyof typeof CHANNEL_TYPES, string> = {
+  camera: 'a camera',
+  button: 'an emergency button',
+  gate: 'a gate',
+  zone: 'a PA zone',
+  intrusion: 'an intrusion zone',
+  output: 'an alarm output',
+};
+
 type At = (path: (string | number)[], message: string) => void;
 
 /**
@@ -21,6 +30,8 @@ export function gb28181Issues(
     ...config.emergency_buttons.map((b) => [b.id, 'button'] as const),
     ...config.access.gates.map((g) => [g.id, 'gate'] as const),
     ...config.pa.zones.map((z) => [z.id, 'zone'] as const),
+    ...config.zones.map((z) => [z.id, 'intrusion'] as const),
+    ...config.outputs.map((o) => [o.id, 'output'] as const),
   ]);
   const seen = new Set<string>();
   gb.platforms.forEach((p, i) => {
@@ -34,15 +45,15 @@ export function gb28181Issues(
       const where = ['gb28181', 'platforms', i, 'channels', device];
       const kind = kinds.get(device);
       if (!kind) {
-        at(where, `no camera, emergency button, gate or PA zone "${device}" in this site`);
+        at(
+          where,
+          `no camera, emergency button, gate, PA zone, intrusion zone or alarm output "${device}" in this site`,
+        );
         continue;
       }
       const allowed: readonly string[] = CHANNEL_TYPES[kind];
       if (!allowed.includes(idType(id)))
-        at(
-          where,
-          `${id} is of type ${idType(id)}; a ${kind === 'zone' ? 'PA zone' : kind} needs ${allowed.join(' or ')}`,
-        );
+        at(where, `${id} is of type ${idType(id)}; ${KIND_NAME[kind]} needs ${allowed.join(' or ')}`);
       const other = ids.get(id);
       if (other) at(where, `${id} is already given to ${other}`);
       ids.set(id, device);

@@ -73,5 +73,12 @@ export const Gb28181Section = Type.Optional(
 );
 
 /** The type a channel id must have for what it stands for (annex D). */
-export const CHANNEL_TYPES = { camera: ['131', '132'], button: ['134'], gate: ['134'], zone: ['137'] } as const;
+export const CHANNEL_TYPES = {
+  camera: ['131', '132'],
+  button: ['134'],
+  gate: ['134'],
+  zone: ['137'],
+  intrusion: ['134'],
+  output: ['135'],
+} as const;
 export const idType = (id: string) => id.slice(10, 13);

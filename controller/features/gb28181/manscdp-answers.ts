@@ -1,7 +1,7 @@
 import type { Gb28181Config, Gb28181Platform, SiteConfig } from '../../config/types.ts';
 import { type Encoding, writeManscdp } from './manscdp.ts';
 
-/** One channel of the catalog: a camera (131/132), an alarm input (134) or a voice output (137). */
+/** One channel of the catalog: a camera (131/132), an alarm input (134), an alarm output (135) or a voice output (137). */
 export interface CatalogItem {
   DeviceID: string;
   Name: string;
@@ -51,6 +51,11 @@ export function catalogItems(
     // A gate is an alarm input (134) to a platform: its forced-door and held-open alarms.
     ...site.access.gates.filter((g) => ch[g.id]).map((g) => item(ch[g.id]!, g.name ?? g.id, 'gate', undefined, g.id)),
     ...site.pa.zones.filter((z) => ch[z.id]).map((z) => item(ch[z.id]!, z.name, 'PA zone', undefined, z.id)),
+    // Intrusion zones are alarm inputs (134); sirens, strobes and relays alarm outputs (135).
+    ...site.zones.filter((z) => ch[z.id]).map((z) => item(ch[z.id]!, z.name, 'intrusion zone', z.place, z.id)),
+    ...site.outputs
+      .filter((o) => ch[o.id])
+      .map((o) => item(ch[o.id]!, o.name, `alarm output (${o.kind})`, undefined, o.id)),
   ];
 }
 
