@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { contractProblems } from '../controller/uplink/contract.ts';
 import { OnvifCameraDriver } from '../drivers/video/onvif-camera-driver.ts';
-import { consoleLogin, launchChromium } from './lib/browser.ts';
+import { closePopups, consoleLogin, launchChromium } from './lib/browser.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
@@ -266,6 +266,8 @@ describe('ONVIF cameras', () => {
         () => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 320),
         5000,
       );
+      // The intrusion popped up (the shipped rule); the guard closes it here and works the list.
+      await closePopups(page);
       // The alarm opens its camera live, with its snapshot beside it.
       await page.locator('[data-testid=alarm-camera]').first().click();
       await page.locator('[data-testid=alarm-view] img').waitFor({ timeout: 10_000 });

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
-import { asConsoleUser } from './lib/browser.ts';
+import { asConsoleUser, closePopups } from './lib/browser.ts';
 import { probeVideo } from './lib/ffprobe.ts';
 import { waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -162,6 +162,8 @@ describe('pre-alarm video for an emergency button', () => {
       { name: 'guard1', role: 'guard', password: 'guard-pass-123' },
       '#/alarms',
       async (page) => {
+        // The press popped up (the shipped rule): closed here, the guard works the list.
+        await closePopups(page);
         // The open alarms' list comes first; the history below lists the same alarm again.
         const list = page.locator('[data-testid=alarm-clips]').first();
         const buttons = list.locator('button');

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
-import { asConsoleUser } from './lib/browser.ts';
+import { asConsoleUser, closePopups } from './lib/browser.ts';
 import { startGstRtspServer } from './lib/gst-rtsp.ts';
 import { freePort, waitFor } from './lib/ports.ts';
 import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
@@ -64,6 +64,7 @@ describe('talk-back from an emergency button to the alarm centre', () => {
         emergency_buttons: [
           { id: 'lodge', name: '门卫室一键报警', camera: 'cam-gate', input: 'DI_1', talkback: station },
           { id: 'gate', name: '南门一键报警', camera: 'cam-gate', input: 'DI_2', talkback: station },
+          { id: 'hall', name: '大厅一键报警', camera: 'cam-gate', input: 'DI_4', talkback: station },
         ],
       }),
     );
@@ -129,13 +130,37 @@ describe('talk-back from an emergency button to the alarm centre', () => {
     assert.ok((await zone.meanVolumeDb(onPa!.ssrc, 440)) > -40);
 
     const alarm = c!.alarms.openAlarms().find((a) => a.key === 'emergency.button:lodge')!;
-    const onAlarm = alarm.data.calls as { ok: boolean; reason: string; codec: string }[];
-    assert.equal(onAlarm.length, 1);
+    const onAlarm = (alarm.data.calls as { ok: boolean; reason: string; codec: string; state: string }[]).filter(
+      (x) => x.state === 'ended',
+    );
+    assert.equal(onAlarm.length, 1, 'the call, answered then ended');
     assert.equal(onAlarm[0]!.ok, true);
     assert.ok(['PCMA', 'PCMU'].includes(onAlarm[0]!.codec));
     console.log(
       `# press at ${new Date(pressAt).toISOString()}: answered in ${ended.answerMs} ms, first audio at the centre ${ended.firstAudioMs} ms after the press, ${ended.codec}, ${ended.sent} packets out, ${ended.heard} in; centre heard 1 kHz at ${at1k} dB; speaker 440 Hz at ${s440} dB`,
     );
+  });
+
+  test('a guard ends a call from the console; the record says who', async () => {
+    const base = `http://127.0.0.1:${c!.site.config.console.port}`;
+    cam.emit('Device/Trigger/DigitalInput', { LogicalState: 'true' }, { InputToken: 'DI_4' });
+    await waitFor('the centre answered', () => calls('hall').some((r) => r.data.state === 'answered'), 10_000, 50);
+    await asConsoleUser(
+      base,
+      c!.users,
+      { name: 'guard0', role: 'guard', password: 'guard-pass-123' },
+      '#/alarms',
+      async (page) => {
+        await closePopups(page);
+        const row = page.locator('tr[data-alarm="emergency.button:hall"] [data-testid=alarm-calls]').first();
+        await row.locator('li[data-state=answered]').waitFor();
+        assert.match(String(await row.textContent()), /正在与报警中心通话/);
+        await row.locator('[data-testid=call-hangup]').click();
+        await row.locator('li[data-state=ended]').waitFor();
+      },
+    );
+    const ended = calls('hall').find((r) => r.data.state === 'ended')!;
+    assert.equal(ended.data.reason, 'ended by user:guard0');
   });
 
   test('a centre that cannot be reached is called again, and every failed call is said so', async () => {

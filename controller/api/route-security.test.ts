@@ -34,6 +34,7 @@ const review: Record<string, Access> = {
   'GET /api/snapshots/*': 'view',
   'GET /api/clips/*': 'view',
   'GET /api/zones': 'view',
+  'POST /api/talkback/:alarmId/hangup': 'alarm.ack',
   'POST /api/zones/arm': 'gate.operate',
   'POST /api/zones/disarm': 'gate.operate',
   'POST /api/zones/:id/bypass': 'gate.operate',

@@ -99,6 +99,7 @@ export const CATALOG = {
   'pa.schedule-unknown': { en: 'no bell schedule "{id}"', zh: '无此作息表"{id}"' },
   'button.unknown': { en: 'no emergency button "{id}"', zh: '无此一键报警按钮"{id}"' },
   'button.not-latched': { en: 'no latched alarm on "{id}"', zh: '按钮"{id}"无锁定报警' },
+  'talkback.no-call': { en: 'the alarm has no call up', zh: '该报警当前没有通话' },
   'zone.unknown': { en: 'no zone "{id}"', zh: '无此防区"{id}"' },
   'zone.bypass-reason': { en: 'a bypass needs a reason', zh: '旁路须填写原因' },
   'output.unknown': { en: 'no alarm output "{id}"', zh: '无此报警输出"{id}"' },

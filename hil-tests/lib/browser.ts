@@ -56,3 +56,12 @@ export async function asConsoleUser(
     await browser.close();
   }
 }
+
+/** Closes every alarm pop-up on this console, as a guard does before working the page behind it. */
+export async function closePopups(page: Page): Promise<void> {
+  const close = page.locator('[data-testid=popup-close]');
+  // A rule's pop-up follows its alarm by a record or two: give it a moment to come.
+  await close.waitFor({ timeout: 2000 }).catch(() => {});
+  // The newest shows first; closing it shows the next, if any.
+  while (await close.isVisible()) await close.click();
+}

@@ -166,6 +166,8 @@ export const en = {
   do_gate_mode: 'gates',
   do_notify_district: 'notify the district',
   alarmCallAnswered: 'Alarm centre answered in {ms} ms; talked {seconds} s',
+  alarmCallUp: 'On the line with the alarm centre (answered in {ms} ms)',
+  hangUp: 'Hang up',
   alarmCallFailed: 'Alarm centre not reached (attempt {attempt}: {why})',
   viewCameras: 'Live view',
   ackNote: 'Handling note (what was found and done)',

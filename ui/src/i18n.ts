@@ -171,6 +171,8 @@ const zh: Dictionary = {
   do_gate_mode: '闸机',
   do_notify_district: '通知区平台',
   alarmCallAnswered: '报警中心 {ms} 毫秒接听，通话 {seconds} 秒',
+  alarmCallUp: '正在与报警中心通话（{ms} 毫秒接听）',
+  hangUp: '挂断',
   alarmCallFailed: '未接通报警中心（第 {attempt} 次：{why}）',
   viewCameras: '实时画面',
   ackNote: '处置说明（查看结果与处置）',

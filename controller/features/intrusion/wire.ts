@@ -41,7 +41,8 @@ export function wire(ctx: FeatureContext): Feature & { zones: ZoneService } {
         additionalProperties: false,
         properties: {
           zones: {
-            oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }],
+            // anyOf: the API coerces a lone value into an array, so 'all' would match both forms.
+            anyOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }],
           },
         },
       };

@@ -121,7 +121,7 @@ export class ZoneService {
 
   register(bus: CommandBus): void {
     const zones = {
-      oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }],
+      anyOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', maxLength: 64 }, minItems: 1 }],
     } as const;
     const pick = (ids: 'all' | readonly string[]) =>
       ids === 'all' ? [...this.d.zones] : ids.map((id) => this.zone(id));

@@ -99,6 +99,13 @@ export class TalkbackService {
     for (const m of this.microphones.values()) m.start();
   }
 
+  /** Ends the call an alarm has up; false when it has none. */
+  hangUp(alarmId: string, by: string): boolean {
+    const end = this.active.get(alarmId);
+    end?.(`ended by ${by}`);
+    return end !== undefined;
+  }
+
   status(): Record<string, unknown> {
     return {
       centre: this.d.centre.uri,
@@ -178,6 +185,15 @@ export class TalkbackService {
     const answeredAt = Date.now();
     this.counts.answered++;
     this.record(alarm, button, 'answered', { attempt, codec: answer.codec, answerMs: answeredAt - alarm.raisedAt });
+    // On the alarm at once, so a guard sees the call is up (and can end it); the end replaces it.
+    this.d.alarms.attach(alarm.id, 'calls', {
+      attempt,
+      ok: true,
+      state: 'answered',
+      codec: answer.codec,
+      answerMs: answeredAt - alarm.raisedAt,
+      at: answeredAt,
+    });
     const media = this.media(rtp, answer, station, button);
     const limit = setTimeout(
       () => hungUp(`the call reached its limit of ${this.d.centre.max_call_s} s`),
@@ -202,7 +218,7 @@ export class TalkbackService {
       reason,
     };
     this.record(alarm, button, 'ended', call);
-    this.d.alarms.attach(alarm.id, 'calls', { ...call, at: answeredAt });
+    this.d.alarms.attach(alarm.id, 'calls', { ...call, state: 'ended', at: answeredAt });
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
 import { type Key, t, tf } from '../i18n.ts';
 import { serverText } from '../server-text.ts';
 
@@ -12,6 +13,7 @@ interface Clip {
 interface Call {
   ok: boolean;
   attempt: number;
+  state?: 'answered' | 'ended';
   durationS?: number;
   answerMs?: number;
   reason?: string;
@@ -19,11 +21,11 @@ interface Call {
 }
 
 /** What was done about an alarm since it was raised: its calls to the alarm centre and its clips. */
-export function AlarmEvidence({ data }: { data: Record<string, unknown> }) {
+export function AlarmEvidence({ id, data, mayEnd }: { id: string; data: Record<string, unknown>; mayEnd: boolean }) {
   return (
     <>
       <AlarmTimeline steps={data.timeline} />
-      <AlarmCalls calls={data.calls} />
+      <AlarmCalls alarmId={id} calls={data.calls} mayEnd={mayEnd} />
       <AlarmClips clips={data.clips} />
     </>
   );
@@ -56,16 +58,40 @@ function AlarmTimeline({ steps }: { steps: unknown }) {
   );
 }
 
-function AlarmCalls({ calls }: { calls: unknown }) {
+/** The alarm's calls to the alarm centre: each attempt as it last stood, the one up with a way to end it. */
+function AlarmCalls({ alarmId, calls, mayEnd }: { alarmId: string; calls: unknown; mayEnd: boolean }) {
+  const [error, setError] = useState<string | null>(null);
   if (!Array.isArray(calls) || !calls.length) return null;
+  const last = [...new Map((calls as Call[]).map((c) => [c.attempt, c])).values()];
   return (
     <ul class="calls" data-testid="alarm-calls">
-      {(calls as Call[]).map((c) => (
-        <li key={c.attempt} class={c.ok ? '' : 'bad'}>
+      {last.map((c) => (
+        <li key={c.attempt} class={c.ok ? '' : 'bad'} data-state={c.state ?? (c.ok ? 'ended' : 'failed')}>
           📞{' '}
-          {c.ok
-            ? tf('alarmCallAnswered', { ms: c.answerMs ?? '?', seconds: c.durationS ?? 0 })
-            : tf('alarmCallFailed', { attempt: c.attempt, why: c.detail ?? '' })}
+          {c.state === 'answered' ? (
+            <>
+              {tf('alarmCallUp', { ms: c.answerMs ?? '?' })}{' '}
+              {mayEnd && (
+                <button
+                  type="button"
+                  data-testid="call-hangup"
+                  onClick={() =>
+                    api('POST', `/api/talkback/${alarmId}/hangup`).then(
+                      () => setError(null),
+                      (e: Error) => setError(e.message),
+                    )
+                  }
+                >
+                  {t('hangUp')}
+                </button>
+              )}
+            </>
+          ) : c.ok ? (
+            tf('alarmCallAnswered', { ms: c.answerMs ?? '?', seconds: c.durationS ?? 0 })
+          ) : (
+            tf('alarmCallFailed', { attempt: c.attempt, why: c.detail ?? '' })
+          )}
+          {error && <span class="error"> {error}</span>}
         </li>
       ))}
     </ul>

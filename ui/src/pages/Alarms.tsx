@@ -138,7 +138,7 @@ export function AlarmTable({ list, handling = false }: { list: Alarm[]; handling
                     />
                   </a>
                 )}
-                <AlarmEvidence data={a.data} />
+                <AlarmEvidence id={a.id} data={a.data} mayEnd={mayAck} />
               </td>
               <td>{a.source}</td>
               <td>{fmtTime(a.raisedAt)}</td>
