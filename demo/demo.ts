@@ -10,7 +10,13 @@ import { stringify } from 'yaml';
 import { loadSite } from '../controller/config/load-site.ts';
 import { createLogger } from '../controller/core/logger.ts';
 import { Controller } from '../controller/runtime.ts';
-import { schoolCardholders, startSchoolSims, TURNSTILE_UNIT } from '../hil-tests/sim/school-sim.ts';
+import {
+  IO_UNIT,
+  RELAY_UNIT,
+  schoolCardholders,
+  startSchoolSims,
+  TURNSTILE_UNIT,
+} from '../hil-tests/sim/school-sim.ts';
 import type { TurnstileSim } from '../hil-tests/sim/turnstile-sim.ts';
 import type { OsdpReaderSim } from '../hil-tests/sim/osdp-pd-sim.ts';
 import type { WiegandConverterSim } from '../hil-tests/sim/wiegand-converter-sim.ts';
@@ -83,6 +89,38 @@ export async function demo(args: string[]): Promise<number> {
       room: s.room,
       poll_interval_s: 2,
     })),
+    // The perimeter: detectors on a digital-input module, a siren on a relay, and a rule tying them.
+    io_modules: [{ id: 'io-east', name: '东侧输入模块 East inputs', bus: 'lan-gw', address: IO_UNIT }],
+    zones: [
+      {
+        id: 'wall-east',
+        name: '东围墙 East wall',
+        place: '围墙',
+        input: { module: 'io-east', input: 0 },
+        tamper: { module: 'io-east', input: 1 },
+        armed: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '19:00', to: '06:30' }],
+      },
+      {
+        id: 'store',
+        name: '器材室 Store room',
+        input: { module: 'io-east', input: 2 },
+        entry_delay_s: 30,
+        exit_delay_s: 30,
+      },
+    ],
+    outputs: [
+      { id: 'siren-east', name: '东侧警号 East siren', kind: 'siren', bus: 'lan-gw', address: RELAY_UNIT, coil: 0 },
+    ],
+    linkage: {
+      rules: [
+        {
+          id: 'perimeter',
+          name: '周界入侵 Perimeter intrusion',
+          when: { kind: ['zone.intrusion'] },
+          steps: [{ do: 'popup' }, { do: 'output', output: 'siren-east', seconds: 30 }, { do: 'notify.district' }],
+        },
+      ],
+    },
     access: {
       gates: [{ id: 'south', name: '南门 South gate', bus: 'lan-gw', address: TURNSTILE_UNIT }],
       readers: sims.readers
@@ -162,6 +200,7 @@ campus-edge demo — a simulated school is running
   broker:    mqtt://127.0.0.1:${mqttPort}   watch it: mosquitto_sub -p ${mqttPort} -t 'campus/#' -v
   sensors:   ${sims.sensors.length} (${serial ? '2 on RS-485 over a socat pty pair, the rest ' : 'socat not found: all '}on a Modbus TCP gateway)
   camera:    ${camera ? 'the south gate (ONVIF, live view; motion every 2 minutes)' : 'none (ffmpeg not found)'}
+  zones:     the east wall (armed 19:00–06:30) and the store room, on a Modbus input module; a siren on a relay
   access:    the south gate's turnstile${serial ? ', a Wiegand entry reader and an OSDP exit reader; someone passes every 15 s' : ' (readers need socat)'}
   platform:  a provincial GB/T 28181 platform on udp 127.0.0.1:${platformPort} (the uplink page shows the link)
   site file: ${siteFile}

@@ -342,7 +342,7 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     }
   });
 
-  test('the fire input at one gate frees every gate within 1 s with the district link down, and they return after', async () => {
+  test('the fire input at one gate frees every gate within 1 s with the district link down; the evacuation keeps them free until the all-clear', async () => {
     await broker.stop();
     await waitFor('the uplink down', () => !c.uplink.status.connected);
     turnstile.autoPass = false;
@@ -359,7 +359,20 @@ describe('access control: readers, turnstile, decisions, sync', () => {
     inReader.swipe(STUDENT_CARD);
     await new Promise((r) => setTimeout(r, 600));
     assert.ok(turnstile.isOpen('in'), 'no pulse closes a gate held open for fire');
+    // The shipped fire rule started the evacuation: the gates stay free after the fire signal
+    // ends, until a person gives the all-clear.
+    await waitFor('the evacuation under way', () => c.scenarios.active?.kind === 'evacuation', 5000, 50);
     turnstile.setFire(false);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(
+      [turnstile, north].every((g) => g.isOpen('in') && g.isOpen('out')),
+      'free while the evacuation lasts',
+    );
+    const clear = await c.commands.execute(
+      { name: 'scenario.start', args: { kind: 'all-clear' } },
+      { kind: 'user', name: 'guard1', role: 'guard' },
+    );
+    assert.ok(clear.ok);
     await waitFor(
       'the gates back to normal',
       () => [turnstile, north].every((g) => !g.isOpen('in') && !g.isOpen('out')),

@@ -2,7 +2,7 @@ import type { Cardholder } from '../../controller/features/access/types.ts';
 import { DEFAULT_SUMMER_MONTHS, seasonAt } from '../../controller/features/environment/air-quality.ts';
 import { EnvSensorSim } from './env-sensor-sim.ts';
 import { RtuSlaveSim, TcpSlaveSim } from './modbus-transports.ts';
-import type { ModbusUnit } from './modbus-unit.ts';
+import { ModbusUnit } from './modbus-unit.ts';
 import { PtyPair } from '../lib/pty-pair.ts';
 import { OsdpBusSim, OsdpReaderSim } from './osdp-pd-sim.ts';
 import { TurnstileSim } from './turnstile-sim.ts';
@@ -48,6 +48,9 @@ export function updateSensor(sensor: SimSensor, tMs: number): void {
 }
 
 export const TURNSTILE_UNIT = 10;
+/** A digital-input module with the perimeter's detectors (normally closed loops, all closed), and a relay module for the siren. */
+export const IO_UNIT = 20;
+export const RELAY_UNIT = 21;
 const DEMO_FACILITY = 12;
 
 /** The demo school's cardholders, as the district would sync them down. */
@@ -140,7 +143,11 @@ export async function startSchoolSims(dir: string, withSerial: boolean) {
   const unitsOf = (bus: string) =>
     new Map<number, ModbusUnit>(sensors.filter((s) => s.bus === bus).map((s) => [s.unit, s.sim.unit]));
   const turnstile = new TurnstileSim();
-  const tcp = new TcpSlaveSim(unitsOf('lan-gw').set(TURNSTILE_UNIT, turnstile.unit));
+  const io = new ModbusUnit();
+  io.discrete.fill(1, 0, 8);
+  const tcp = new TcpSlaveSim(
+    unitsOf('lan-gw').set(TURNSTILE_UNIT, turnstile.unit).set(IO_UNIT, io).set(RELAY_UNIT, new ModbusUnit()),
+  );
   const tcpPort = await tcp.listen(0);
   let pty: PtyPair | null = null;
   let rtu: RtuSlaveSim | null = null;
@@ -161,6 +168,7 @@ export async function startSchoolSims(dir: string, withSerial: boolean) {
     tcpPort,
     serialPath: pty?.controllerEnd ?? null,
     turnstile,
+    io,
     readers,
     async stop() {
       clearInterval(timer);

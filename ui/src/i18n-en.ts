@@ -165,6 +165,7 @@ export const en = {
   do_output: 'alarm output',
   do_gate_mode: 'gates',
   do_notify_district: 'notify the district',
+  do_scenario: 'scenario',
   alarmCallAnswered: 'Alarm centre answered in {ms} ms; talked {seconds} s',
   alarmCallUp: 'On the line with the alarm centre (answered in {ms} ms)',
   hangUp: 'Hang up',

@@ -170,6 +170,7 @@ const zh: Dictionary = {
   do_output: '报警输出',
   do_gate_mode: '闸机',
   do_notify_district: '通知区平台',
+  do_scenario: '应急预案',
   alarmCallAnswered: '报警中心 {ms} 毫秒接听，通话 {seconds} 秒',
   alarmCallUp: '正在与报警中心通话（{ms} 毫秒接听）',
   hangUp: '挂断',

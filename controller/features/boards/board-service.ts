@@ -105,7 +105,8 @@ export class BoardService {
   /** Posts a notice to some boards or all; kept across restarts. */
   notice(text: string, boardIds: string[] | 'all', from: string): Notice {
     const n: Notice = { id: randomBytes(6).toString('hex'), text, from, at: this.now() };
-    for (const b of this.targets(boardIds)) {
+    const targets = this.targets(boardIds);
+    for (const b of targets) {
       const list = [n, ...this.notices(b.id)].slice(0, MAX_NOTICES);
       this.db
         .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
@@ -116,7 +117,8 @@ export class BoardService {
       topic: 'events/boards',
       type: 'board.notice',
       source: from,
-      data: { boards: boardIds, text, noticeId: n.id },
+      // The boards it went to, by id: "all" is resolved here, as the record's schema says.
+      data: { boards: targets.map((b) => b.id), text, noticeId: n.id },
     });
     return n;
   }

@@ -59,6 +59,11 @@ export const LinkageStep = Type.Union([
     },
     'Put gates in a mode.',
   ),
+  step(
+    'scenario',
+    { kind: Type.Union([Type.Literal('lockdown'), Type.Literal('evacuation')]) },
+    'Start a lockdown or an evacuation (never a drill): gates, PA, boards, with its own report.',
+  ),
   step('notify.district', {}, 'Tell the district at once, on its own record, which rule fired.'),
 ]);
 

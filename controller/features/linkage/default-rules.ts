@@ -2,8 +2,9 @@ import type { LinkageRule } from './rule-match.ts';
 
 /**
  * The rules every site gets unless it turns them off (`linkage.defaults: false`) or writes its
- * own of the same id. Gates released in a fire are not among them: that stays in the gate logic
- * itself (GB 55024), so that no rule file can ever keep a gate shut in a fire.
+ * own of the same id. A fire starts the evacuation (gates free, the evacuation message, the boards'
+ * assembly point); the gates' release in a fire stays in the gate logic as well (GB 55024), so
+ * that no rule file can keep a gate shut in a fire.
  */
 export const DEFAULT_RULES: readonly LinkageRule[] = [
   {
@@ -18,11 +19,7 @@ export const DEFAULT_RULES: readonly LinkageRule[] = [
     name: '消防联动',
     enabled: true,
     when: { kind: ['fire'] },
-    steps: [
-      { do: 'popup' },
-      { do: 'board.notice', boards: 'all', text: '火警！请按疏散路线有序撤离 Fire: leave by your evacuation route' },
-      { do: 'notify.district' },
-    ],
+    steps: [{ do: 'popup' }, { do: 'scenario', kind: 'evacuation' }, { do: 'notify.district' }],
   },
   {
     id: 'intrusion',

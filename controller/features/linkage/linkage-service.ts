@@ -35,6 +35,7 @@ const TIMEOUT_S: Record<LinkageStep['do'], number> = {
   'board.notice': 10,
   output: 10,
   'gate.mode': 10,
+  scenario: 30,
   'notify.district': 5,
 };
 
@@ -164,6 +165,16 @@ export class LinkageService {
         );
         const failed = results.filter((r) => !r.ok);
         return failed.length ? failed[0]! : { ok: true, detail: `${results.length} gates ${step.mode}` };
+      }
+      case 'scenario': {
+        const r = await this.d.commands.execute(
+          { name: 'scenario.start', args: { kind: step.kind, drill: false } },
+          { kind: 'scenario', name: `linkage:${rule.id}` },
+        );
+        if (!r.ok) return outcomeOf(r);
+        const steps = (r.result as { timeline: { ok: boolean }[] }).timeline;
+        const done = steps.filter((s) => s.ok).length;
+        return { ok: done === steps.length, detail: `${step.kind}: ${done} of ${steps.length} steps done` };
       }
       case 'notify.district':
         this.d.pipeline.emit({
