@@ -18,7 +18,7 @@ import { probeVideo } from './lib/ffprobe.ts';
 import { Mosquitto } from './lib/mosquitto.ts';
 import { NocSubscriber } from './lib/noc-subscriber.ts';
 import { waitFor } from './lib/ports.ts';
-import { tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
+import { simCamera, tempDir, topicRoot, writeSite } from './lib/site-fixture.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 import { RtspTestStream } from './sim/rtsp-test-stream.ts';
 
@@ -46,16 +46,7 @@ describe('alarm clips sent to the district', () => {
   });
 
   test('each clip arrives whole across a kill -9 and a broker outage, resumed where it stopped', async () => {
-    writeFileSync(join(t.dir, 'cam.pw'), 'up-pass\n', { mode: 0o600 });
-    const camera = (id: string, i: number) => ({
-      id,
-      host: '127.0.0.1',
-      port: cams[i]!.port,
-      username: 'admin',
-      password_file: 'cam.pw',
-      pull_timeout_s: 2,
-      arming: { 'digital-input': 'never' },
-    });
+    const camera = (id: string, i: number) => simCamera(t.dir, id, cams[i]!);
     const siteFile = await writeSite(t.dir, {
       // Small parts at a slow rate, so that a clip takes seconds and a kill lands in the middle of one.
       uplink: { url: broker.url, reconnect_s: 0.3, keepalive_s: 5, clips: { part_kb: 16, rate_kbps: 1000 } },

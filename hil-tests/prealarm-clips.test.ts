@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { asConsoleUser, closePopups } from './lib/browser.ts';
 import { probeVideo } from './lib/ffprobe.ts';
 import { waitFor } from './lib/ports.ts';
-import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { simCamera, startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 import { RtspTestStream } from './sim/rtsp-test-stream.ts';
 
@@ -73,16 +73,7 @@ describe('pre-alarm video for an emergency button', () => {
   });
 
   test('a press cuts a clip from each linked camera, from 30 s before it, stored and recorded with its hash', async () => {
-    writeFileSync(join(t.dir, 'cam.pw'), 'pre-pass\n', { mode: 0o600 });
-    const camera = (id: string, i: number) => ({
-      id,
-      host: '127.0.0.1',
-      port: cams[i]!.port,
-      username: 'admin',
-      password_file: 'cam.pw',
-      pull_timeout_s: 2,
-      arming: { 'digital-input': 'never' },
-    });
+    const camera = (id: string, i: number) => simCamera(t.dir, id, cams[i]!);
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },

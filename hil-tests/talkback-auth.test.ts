@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { startGstRtspServer } from './lib/gst-rtsp.ts';
 import { freePort, waitFor } from './lib/ports.ts';
-import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { simCamera, startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 import { centreScenario } from './sim/sipp-centre.ts';
 import { SippPlatform } from './sim/sipp-platform.ts';
@@ -36,23 +36,12 @@ describe('talk-back to a centre that asks for digest authentication', () => {
       '-m',
       '1',
     ]);
-    writeFileSync(join(t.dir, 'cam.pw'), 'ta-pass\n', { mode: 0o600 });
     writeFileSync(join(t.dir, 'centre.pw'), 'centre-secret\n', { mode: 0o600 });
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
         video: {
-          cameras: [
-            {
-              id: 'cam-gate',
-              host: '127.0.0.1',
-              port: cam.port,
-              username: 'admin',
-              password_file: 'cam.pw',
-              pull_timeout_s: 2,
-              arming: { 'digital-input': 'never' },
-            },
-          ],
+          cameras: [simCamera(t.dir, 'cam-gate', cam)],
         },
         alarm_centre: {
           uri: `sip:110@127.0.0.1:${sipp.port}`,

@@ -6,14 +6,13 @@
  * call is said so.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Controller } from '../controller/runtime.ts';
 import { asConsoleUser, closePopups } from './lib/browser.ts';
 import { startGstRtspServer } from './lib/gst-rtsp.ts';
 import { freePort, waitFor } from './lib/ports.ts';
-import { startController, tempDir, writeSite } from './lib/site-fixture.ts';
+import { simCamera, startController, tempDir, writeSite } from './lib/site-fixture.ts';
 import { BaresipCentre, wavVolumeDb } from './sim/baresip-centre.ts';
 import { OnvifCameraSim } from './sim/onvif-camera-sim.ts';
 import { PaEndpointSim } from './sim/pa-endpoint-sim.ts';
@@ -34,23 +33,12 @@ describe('talk-back from an emergency button to the alarm centre', () => {
     await speaker.start();
     await zone.start();
     await centre.start();
-    writeFileSync(join(t.dir, 'cam.pw'), 'tb-pass\n', { mode: 0o600 });
     const station = { microphone: 'cam-gate', speaker: { address: `127.0.0.1:${speaker.port}` }, pa_zones: ['lodge'] };
     c = await startController(
       await writeSite(t.dir, {
         uplink: { url: 'mqtt://127.0.0.1:9', reconnect_s: 60 },
         video: {
-          cameras: [
-            {
-              id: 'cam-gate',
-              host: '127.0.0.1',
-              port: cam.port,
-              username: 'admin',
-              password_file: 'cam.pw',
-              pull_timeout_s: 2,
-              arming: { 'digital-input': 'never' },
-            },
-          ],
+          cameras: [simCamera(t.dir, 'cam-gate', cam)],
         },
         pa: { zones: [{ id: 'lodge', name: '门卫室', address: `127.0.0.1:${zone.port}` }] },
         alarm_centre: {

@@ -38,6 +38,29 @@ export async function writeSite(dir: string, parts: Record<string, unknown>): Pr
   return file;
 }
 
+/**
+ * A site's entry for a simulated ONVIF camera, its password written beside the site (0600); its
+ * digital inputs raise no camera alarm of their own (they are buttons or zones in these tests).
+ */
+export function simCamera(
+  dir: string,
+  id: string,
+  cam: { port: number; username: string; password: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  writeFileSync(join(dir, `${id}.pw`), `${cam.password}\n`, { mode: 0o600 });
+  return {
+    id,
+    host: '127.0.0.1',
+    port: cam.port,
+    username: cam.username,
+    password_file: `${id}.pw`,
+    pull_timeout_s: 2,
+    arming: { 'digital-input': 'never' },
+    ...extra,
+  };
+}
+
 /** A controller in this process with a quiet logger. */
 export async function startController(siteFile: string): Promise<Controller> {
   const c = new Controller(loadSite(siteFile), createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
